@@ -99,22 +99,25 @@ static void mmio_access_impl(MemoryRegion *mr, uint64_t offset, uint8_t *buf, un
     unsigned imin = ops->impl.min_access_size ? ops->impl.min_access_size : 1;
     unsigned imax = ops->impl.max_access_size ? ops->impl.max_access_size : 4;
     unsigned chunk = size < imin ? imin : size > imax ? imax : size;
-    uint64_t start = size < imin ? offset & ~(uint64_t)(chunk - 1) : offset;
-    uint64_t end = offset + size;           /* region offsets never wrap: size < 2^64 - 8 */
+    /* Work relative to the first chunk so nothing overflows near 2^64. */
+    uint64_t first = size < imin ? offset & ~(uint64_t)(chunk - 1) : offset;
+    unsigned lead = (unsigned)(offset - first);
+    unsigned total = lead + size;
 
-    for (uint64_t cs = start; cs < end; cs += chunk) {
+    for (unsigned pos = 0; pos < total; pos += chunk) {
         uint8_t word[8];
-        uint64_t lo = cs > offset ? cs : offset;
-        uint64_t hi = cs + chunk < end ? cs + chunk : end;
+        uint64_t cs = first + pos;
+        unsigned lo = pos > lead ? pos : lead;
+        unsigned hi = pos + chunk < total ? pos + chunk : total;
 
         if (!is_write) {
             mmio_call_read(mr, cs, word, chunk);
-            memcpy(buf + (lo - offset), word + (lo - cs), hi - lo);
-        } else if (lo == cs && hi == cs + chunk) {
-            mmio_call_write(mr, cs, buf + (cs - offset), chunk);
+            memcpy(buf + (lo - lead), word + (lo - pos), hi - lo);
+        } else if (lo == pos && hi == pos + chunk) {
+            mmio_call_write(mr, cs, buf + (pos - lead), chunk);
         } else {
             mmio_call_read(mr, cs, word, chunk);
-            memcpy(word + (lo - cs), buf + (lo - offset), hi - lo);
+            memcpy(word + (lo - pos), buf + (lo - lead), hi - lo);
             mmio_call_write(mr, cs, word, chunk);
         }
     }
@@ -181,6 +184,18 @@ static void le_to_bytes(uint64_t v, uint8_t *b, unsigned n)
     }
 }
 
+static bool mmio_in_region(const MemoryRegion *mr, uint64_t offset, unsigned size)
+{
+    uint64_t last = offset + (size - 1);
+
+    if (last < offset || (mr->size != MEMORY_SIZE_ALL && last >= mr->size)) {
+        log_mask_printf(LOG_GUEST_ERRORS, "memory: %u bytes at 0x%" PRIx64
+                        " are outside '%s'\n", size, offset, mr->name);
+        return false;
+    }
+    return true;
+}
+
 MemTxResult memory_region_dispatch_read(MemoryRegion *mr, uint64_t offset, uint64_t *val,
                                         unsigned size, MemTxAttrs attrs)
 {
@@ -188,6 +203,10 @@ MemTxResult memory_region_dispatch_read(MemoryRegion *mr, uint64_t offset, uint6
     MemTxResult r;
 
     assert(mr->kind == MEMORY_REGION_MMIO && size >= 1 && size <= 8);
+    if (!mmio_in_region(mr, offset, size)) {
+        *val = 0;
+        return MEMTX_DECODE_ERROR;
+    }
     r = mmio_access(mr, offset, b, size, false, attrs);
     *val = bytes_to_le(b, size);
     return r;
@@ -199,6 +218,9 @@ MemTxResult memory_region_dispatch_write(MemoryRegion *mr, uint64_t offset, uint
     uint8_t b[8];
 
     assert(mr->kind == MEMORY_REGION_MMIO && size >= 1 && size <= 8);
+    if (!mmio_in_region(mr, offset, size)) {
+        return MEMTX_DECODE_ERROR;
+    }
     le_to_bytes(val, b, size);
     return mmio_access(mr, offset, b, size, true, attrs);
 }

@@ -125,6 +125,16 @@ UNITTEST(widen_to_impl_min)
     CHECK_INT(address_space_store(b->as, 0x1002, 2, MEMTXATTRS_UNSPECIFIED, 0xbeef), MEMTX_OK);
     CHECK_STR(b->s.log, "r0+4 w0+4=beefa1a0 ");
     bench_free(b);
+
+    /* Unaligned and narrow: two words, each read-modify-written. */
+    b = bench_new((MemoryRegionOps){ .impl.min_access_size = 4, .valid.unaligned = true });
+    CHECK_INT(address_space_load(b->as, 0x1003, 2, MEMTXATTRS_UNSPECIFIED, &v), MEMTX_OK);
+    CHECK_U64(v, 0xa4a3);
+    CHECK_STR(b->s.log, "r0+4 r4+4 ");
+    b->s.log[0] = 0;
+    CHECK_INT(address_space_store(b->as, 0x1003, 2, MEMTXATTRS_UNSPECIFIED, 0x2211), MEMTX_OK);
+    CHECK_STR(b->s.log, "r0+4 w0+4=11a2a1a0 r4+4 w4+4=a7a6a522 ");
+    bench_free(b);
 }
 
 UNITTEST(endianness)
@@ -207,6 +217,10 @@ UNITTEST(direct_dispatch)
     CHECK_INT(memory_region_dispatch_write(&b->dev, 4, 0x77, 1, MEMTXATTRS_UNSPECIFIED),
               MEMTX_OK);
     CHECK_INT(b->s.regs[4], 0x77);
+    CHECK_INT(memory_region_dispatch_read(&b->dev, 62, &v, 4, MEMTXATTRS_UNSPECIFIED),
+              MEMTX_DECODE_ERROR);                     /* runs past the region */
+    CHECK_INT(memory_region_dispatch_write(&b->dev, UINT64_MAX, 1, 2, MEMTXATTRS_UNSPECIFIED),
+              MEMTX_DECODE_ERROR);
     bench_free(b);
 }
 
@@ -410,4 +424,31 @@ UNITTEST(guest_errors_logged)
     CHECK_STR(text, "memory: unassigned read of 0x4 bytes at 0x30000\n"
                     "memory: write of 0x4 bytes to ROM 'rom' at 0x10000 ignored\n");
     machine_destroy(&m);
+}
+
+UNITTEST(top_of_address_space)
+{
+    /* A device spanning all 2^64 bytes: accesses at the very top must stay
+     * inside it, and whatever runs past 2^64 reads as unassigned. */
+    MemoryRegion dev;
+    FakeDev s = { .endian = DEVICE_LITTLE_ENDIAN };
+    MemoryRegionOps ops = { .read = fake_read, .write = fake_write,
+                            .impl.min_access_size = 4 };
+    AddressSpace *as;
+    uint64_t v = 1, len;
+
+    memset(s.regs, 0x33, sizeof(s.regs));
+    memory_region_init_io(&dev, NULL, &ops, &s, "everything", MEMORY_SIZE_ALL);
+    as = address_space_create(&dev, "io");
+    CHECK(address_space_translate(as, UINT64_MAX, &v, &len, NULL) == &dev);
+    CHECK_U64(v, UINT64_MAX);
+    CHECK_U64(len, 1);
+    CHECK_INT(address_space_load(as, UINT64_MAX - 1, 2, MEMTXATTRS_UNSPECIFIED, &v), MEMTX_OK);
+    CHECK_U64(v, 0x3333);
+    CHECK_INT(address_space_load(as, UINT64_MAX - 1, 4, MEMTXATTRS_UNSPECIFIED, &v),
+              MEMTX_DECODE_ERROR);
+    CHECK_U64(v, 0x3333);                              /* bytes past 2^64 read 0 */
+    CHECK_STR(s.log, "rfffffffffffffffc+4 rfffffffffffffffc+4 ");
+    address_space_destroy(as);
+    memory_region_destroy(&dev);
 }
