@@ -301,8 +301,9 @@ void memory_set_ram_write_notifier(RamWriteNotifyFn fn);
 
 /* ---- monitor ----------------------------------------------------------- */
 
-/* `info mtree [-f]`: each address space's region tree; with flat, also its
- * flat view.  Main loop thread. */
-void mtree_info(FILE *out, bool flat);
+/* `info mtree [-f] [-D]`: each address space's region tree and the regions
+ * that aliases point into; with flat, the flat views instead; with
+ * show_disabled, disabled regions too.  Main loop thread. */
+void mtree_info(FILE *out, bool flat, bool show_disabled);
 
 #endif

@@ -427,7 +427,7 @@ UNITTEST(mtree_output)
     memory_region_set_enabled(&uart, false);
     as = address_space_create(&root, "memory");
 
-    mtree_info(out, true);
+    mtree_info(out, false, true);
     fclose(out);
     CHECK_STR(text,
         "address-space: memory\n"
@@ -438,7 +438,26 @@ UNITTEST(mtree_output)
         "    0000000010000000-00000000100000ff (prio 0, i/o): serial [disabled]\n"
         "    0000000080000000-0000000087ffffff (prio 0, ram): riscv.ram\n"
         "\n"
-        "FlatView for address-space: memory\n"
+        "memory-region: riscv.ram\n"
+        "  0000000080000000-0000000087ffffff (prio 0, ram): riscv.ram\n"
+        "\n");
+    free(text);
+
+    /* Without -D the disabled UART is left out. */
+    out = open_memstream(&text, &size);
+    mtree_info(out, false, false);
+    fclose(out);
+    CHECK(strstr(text, "serial") == NULL);
+    CHECK(strstr(text, "riscv.mrom") != NULL);
+    free(text);
+
+    out = open_memstream(&text, &size);
+    mtree_info(out, true, false);
+    fclose(out);
+    CHECK_STR(text,
+        "FlatView #0\n"
+        " AS \"memory\", root: system\n"
+        " Root memory region: system\n"
         "  0000000000001000-0000000000001fff (prio 0, rom): riscv.mrom\n"
         "  0000000000002000-0000000000002fff (prio 0, ram): riscv.ram @0000000000001000\n"
         "  0000000000003000-000000000000ffff (prio 0, rom): riscv.mrom @0000000000002000\n"
