@@ -410,8 +410,9 @@ DEFINE_ST(address_space_stq_le, uint64_t, 8)
 HostPtr address_space_ram_ptr(AddressSpace *as, GuestPaddr addr, bool is_write,
                               uint64_t *len_bytes)
 {
-    FlatView *fv = address_space_get_flatview(as);
-    const FlatRange *fr = flatview_lookup(fv, addr);
+    /* The hot one for the TLB: no reference, just the grace window. */
+    unsigned idx = grace_enter();
+    const FlatRange *fr = flatview_lookup(atomic_load(&as->current), addr);
     HostPtr host = NULL;
 
     *len_bytes = 0;
@@ -419,7 +420,7 @@ HostPtr address_space_ram_ptr(AddressSpace *as, GuestPaddr addr, bool is_write,
         host = (uint8_t *)fr->mr->ram_block->host + fr->offset_in_region + (addr - fr->start);
         *len_bytes = flat_range_remaining(fr, addr);
     }
-    flatview_unref(fv);
+    grace_exit(idx);
     return host;
 }
 

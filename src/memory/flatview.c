@@ -34,14 +34,14 @@ AddressSpace *address_spaces;
 static atomic_uint grace_phase;
 static atomic_long grace_readers[2];
 
-static unsigned grace_enter(void)
+unsigned grace_enter(void)
 {
     unsigned idx = atomic_load(&grace_phase) & 1;
     atomic_fetch_add(&grace_readers[idx], 1);
     return idx;
 }
 
-static void grace_exit(unsigned idx)
+void grace_exit(unsigned idx)
 {
     atomic_fetch_sub(&grace_readers[idx], 1);
 }

@@ -16,7 +16,8 @@
  * disappeared (KVM turns RAM into memory slots, TCG flushes TLBs).
  *
  * Threads: the region tree and listeners are changed by one thread at a
- * time (the main loop, big lock held).  Accesses (address_space_read/write,
+ * time, with the big lock held (the main loop, or a vCPU thread inside a
+ * device callback that remaps something).  Accesses (address_space_read/write,
  * load/store, ram_ptr, translate, DMA) may come from any thread and take no
  * lock: they pin the current FlatView with a reference acquired inside a
  * tiny grace-period-protected window, so a concurrent commit never frees a

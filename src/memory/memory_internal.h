@@ -53,6 +53,10 @@ const FlatRange *flatview_lookup(const FlatView *fv, GuestPaddr addr);
 /* The first range starting after addr, or NULL (for the length of holes). */
 const FlatRange *flatview_next(const FlatView *fv, GuestPaddr addr);
 FlatView *address_space_get_flatview(AddressSpace *as);
+/* The grace window itself: between these, atomic_load(&as->current) may be
+ * used without a reference (copy out what is needed, call nothing). */
+unsigned grace_enter(void);
+void grace_exit(unsigned idx);
 /* Re-render every address space and notify listeners (commit). */
 void address_spaces_update(void);
 
