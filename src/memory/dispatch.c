@@ -64,36 +64,51 @@ static void mmio_value_to_bytes(const MemoryRegionOps *ops, uint64_t v, uint8_t 
     }
 }
 
-static void mmio_call_read(MemoryRegion *mr, uint64_t offset, uint8_t *b, unsigned n)
+static MemTxResult mmio_call_read(MemoryRegion *mr, uint64_t offset, uint8_t *b, unsigned n,
+                                  MemTxAttrs attrs)
 {
+    const MemoryRegionOps *ops = mr->ops;
+    MemTxResult r = MEMTX_OK;
     uint64_t v = 0;
 
-    if (mr->ops->read) {
-        v = mr->ops->read(mr->opaque, offset, n);
+    if (ops->read_with_attrs) {
+        r = ops->read_with_attrs(mr->opaque, offset, &v, n, attrs);
+    } else if (ops->read) {
+        v = ops->read(mr->opaque, offset, n);
     } else {
         log_mask_printf(LOG_GUEST_ERRORS, "memory: '%s' is write-only, read at 0x%" PRIx64
                         " returns 0\n", mr->name, offset);
     }
-    mmio_value_to_bytes(mr->ops, v, b, n);
+    mmio_value_to_bytes(ops, v, b, n);
+    return r;
 }
 
-static void mmio_call_write(MemoryRegion *mr, uint64_t offset, const uint8_t *b, unsigned n)
+static MemTxResult mmio_call_write(MemoryRegion *mr, uint64_t offset, const uint8_t *b,
+                                   unsigned n, MemTxAttrs attrs)
 {
-    if (mr->ops->write) {
-        mr->ops->write(mr->opaque, offset, mmio_value_from_bytes(mr->ops, b, n), n);
+    const MemoryRegionOps *ops = mr->ops;
+    uint64_t v = mmio_value_from_bytes(ops, b, n);
+
+    if (ops->write_with_attrs) {
+        return ops->write_with_attrs(mr->opaque, offset, v, n, attrs);
+    }
+    if (ops->write) {
+        ops->write(mr->opaque, offset, v, n);
     } else {
         log_mask_printf(LOG_GUEST_ERRORS, "memory: '%s' is read-only, write at 0x%" PRIx64
                         " ignored\n", mr->name, offset);
     }
+    return MEMTX_OK;
 }
 
 /*
  * Carry out a valid access of `size` bytes with the sizes the device
  * implements: chunks of impl.max when larger, aligned impl.min words when
- * smaller (writes merge into a word read first).
+ * smaller (writes merge into a word read first).  Returns the worst result
+ * the device gave.
  */
-static void mmio_access_impl(MemoryRegion *mr, uint64_t offset, uint8_t *buf, unsigned size,
-                             bool is_write)
+static MemTxResult mmio_access_impl(MemoryRegion *mr, uint64_t offset, uint8_t *buf,
+                                    unsigned size, bool is_write, MemTxAttrs attrs)
 {
     const MemoryRegionOps *ops = mr->ops;
     unsigned imin = ops->impl.min_access_size ? ops->impl.min_access_size : 1;
@@ -103,6 +118,7 @@ static void mmio_access_impl(MemoryRegion *mr, uint64_t offset, uint8_t *buf, un
     uint64_t first = size < imin ? offset & ~(uint64_t)(chunk - 1) : offset;
     unsigned lead = (unsigned)(offset - first);
     unsigned total = lead + size;
+    MemTxResult r = MEMTX_OK;
 
     for (unsigned pos = 0; pos < total; pos += chunk) {
         uint8_t word[8];
@@ -111,16 +127,17 @@ static void mmio_access_impl(MemoryRegion *mr, uint64_t offset, uint8_t *buf, un
         unsigned hi = pos + chunk < total ? pos + chunk : total;
 
         if (!is_write) {
-            mmio_call_read(mr, cs, word, chunk);
+            r = memtx_worst(r, mmio_call_read(mr, cs, word, chunk, attrs));
             memcpy(buf + (lo - lead), word + (lo - pos), hi - lo);
         } else if (lo == pos && hi == pos + chunk) {
-            mmio_call_write(mr, cs, buf + (pos - lead), chunk);
+            r = memtx_worst(r, mmio_call_write(mr, cs, buf + (pos - lead), chunk, attrs));
         } else {
-            mmio_call_read(mr, cs, word, chunk);
+            r = memtx_worst(r, mmio_call_read(mr, cs, word, chunk, attrs));
             memcpy(word + (lo - pos), buf + (lo - lead), hi - lo);
-            mmio_call_write(mr, cs, word, chunk);
+            r = memtx_worst(r, mmio_call_write(mr, cs, word, chunk, attrs));
         }
     }
+    return r;
 }
 
 /* One access the guest made, checked against ops->valid. */
@@ -147,8 +164,7 @@ static MemTxResult mmio_access_one(MemoryRegion *mr, uint64_t offset, uint8_t *b
         }
         return MEMTX_DECODE_ERROR;
     }
-    mmio_access_impl(mr, offset, buf, size, is_write);
-    return MEMTX_OK;
+    return mmio_access_impl(mr, offset, buf, size, is_write, attrs);
 }
 
 /* A single load/store: split into valid.max pieces when larger. */

@@ -452,3 +452,41 @@ UNITTEST(top_of_address_space)
     address_space_destroy(as);
     memory_region_destroy(&dev);
 }
+
+static MemTxResult picky_read(void *opaque, uint64_t addr, uint64_t *val, unsigned size,
+                              MemTxAttrs attrs)
+{
+    /* Only requester 7 may read; others get a bus error. */
+    *val = 0x1234;
+    return attrs.requester_id == 7 ? MEMTX_OK : MEMTX_ERROR;
+}
+
+static MemTxResult picky_write(void *opaque, uint64_t addr, uint64_t val, unsigned size,
+                               MemTxAttrs attrs)
+{
+    *(uint64_t *)opaque = val;
+    return addr == 0 ? MEMTX_OK : MEMTX_ERROR;
+}
+
+UNITTEST(device_reported_errors)
+{
+    static const MemoryRegionOps ops = { .read_with_attrs = picky_read,
+                                         .write_with_attrs = picky_write };
+    MemoryRegion dev;
+    AddressSpace *as;
+    uint64_t v, last = 0;
+
+    memory_region_init_io(&dev, NULL, &ops, &last, "picky", 0x100);
+    as = address_space_create(&dev, "picky");
+    CHECK_INT(address_space_load(as, 0, 4, (MemTxAttrs){ .requester_id = 7 }, &v), MEMTX_OK);
+    CHECK_U64(v, 0x1234);
+    CHECK_INT(address_space_load(as, 0, 4, MEMTXATTRS_UNSPECIFIED, &v), MEMTX_ERROR);
+    CHECK_INT(address_space_store(as, 0, 4, MEMTXATTRS_UNSPECIFIED, 0x55), MEMTX_OK);
+    CHECK_U64(last, 0x55);
+    /* An 8-byte store split in two: the second half fails, the result says so. */
+    CHECK_INT(address_space_store(as, 0, 8, MEMTXATTRS_UNSPECIFIED, 0x1111111122222222),
+              MEMTX_ERROR);
+    CHECK_U64(last, 0x11111111);
+    address_space_destroy(as);
+    memory_region_destroy(&dev);
+}

@@ -64,6 +64,12 @@ typedef enum {
 
 typedef uint64_t (*MmioReadFn)(void *opaque, uint64_t addr, unsigned size);
 typedef void (*MmioWriteFn)(void *opaque, uint64_t addr, uint64_t val, unsigned size);
+/* Variants that see the attributes and may fail the access (MEMTX_ERROR for
+ * a bus error); when set they are used instead of read/write. */
+typedef MemTxResult (*MmioReadAttrsFn)(void *opaque, uint64_t addr, uint64_t *val,
+                                       unsigned size, MemTxAttrs attrs);
+typedef MemTxResult (*MmioWriteAttrsFn)(void *opaque, uint64_t addr, uint64_t val,
+                                        unsigned size, MemTxAttrs attrs);
 typedef bool (*MmioAcceptsFn)(void *opaque, uint64_t addr, unsigned size, bool is_write,
                               MemTxAttrs attrs);
 
@@ -83,6 +89,8 @@ typedef bool (*MmioAcceptsFn)(void *opaque, uint64_t addr, unsigned size, bool i
 typedef struct MemoryRegionOps {
     MmioReadFn read;
     MmioWriteFn write;
+    MmioReadAttrsFn read_with_attrs;
+    MmioWriteAttrsFn write_with_attrs;
     DeviceEndian endianness;
     struct {
         unsigned min_access_size;
