@@ -291,18 +291,15 @@ MemTxResult flatview_rw(FlatView *fv, GuestPaddr addr, MemTxAttrs attrs, uint8_t
             if (l > len) {
                 l = len;
             }
-            if (fr->mr->kind == MEMORY_REGION_RAM) {
-                uint8_t *host = (uint8_t *)fr->mr->ram_block->host + off;
-                if (!is_write) {
-                    memcpy(buf, host, l);
-                } else if (fr->readonly) {
-                    log_mask_printf(LOG_GUEST_ERRORS, "memory: write of 0x%" PRIx64
-                                    " bytes to ROM '%s' at 0x%" PRIx64 " ignored\n",
-                                    l, fr->mr->name, addr);
-                } else {
-                    memcpy(host, buf, l);
-                    memory_notify_ram_write(addr, l);
-                }
+            if (!is_write && fr->ram_read) {
+                memcpy(buf, flat_range_host(fr, addr), l);
+            } else if (is_write && flat_range_ram_write(fr)) {
+                memcpy(flat_range_host(fr, addr), buf, l);
+                memory_notify_ram_write(addr, l);
+            } else if (is_write && !fr->mr->ops) {
+                log_mask_printf(LOG_GUEST_ERRORS, "memory: write of 0x%" PRIx64
+                                " bytes to ROM '%s' at 0x%" PRIx64 " ignored\n",
+                                l, fr->mr->name, addr);
             } else {
                 l = mmio_buffer_chunk(fr->mr, off, l);
                 r = memtx_worst(r, mmio_access_one(fr->mr, off, buf, (unsigned)l, is_write,
@@ -359,7 +356,8 @@ static MemTxResult address_space_access(AddressSpace *as, GuestPaddr addr, uint8
     assert(size == 1 || size == 2 || size == 4 || size == 8);
     if (fr && flat_range_remaining(fr, addr) >= size) {
         uint64_t off = fr->offset_in_region + (addr - fr->start);
-        if (fr->mr->kind == MEMORY_REGION_MMIO) {
+        bool by_ram = is_write ? flat_range_ram_write(fr) : fr->ram_read;
+        if (!by_ram && fr->mr->ops) {
             r = mmio_access(fr->mr, off, b, size, is_write, attrs);
         } else {
             /* RAM/ROM inside one range: the common case, handled by flatview_rw. */
@@ -432,8 +430,8 @@ HostPtr address_space_ram_ptr(AddressSpace *as, GuestPaddr addr, bool is_write,
     HostPtr host = NULL;
 
     *len_bytes = 0;
-    if (fr && fr->mr->kind == MEMORY_REGION_RAM && !(is_write && fr->readonly)) {
-        host = (uint8_t *)fr->mr->ram_block->host + fr->offset_in_region + (addr - fr->start);
+    if (fr && (is_write ? flat_range_ram_write(fr) : fr->ram_read)) {
+        host = flat_range_host(fr, addr);
         *len_bytes = flat_range_remaining(fr, addr);
     }
     grace_exit(idx);
@@ -484,7 +482,7 @@ bool address_space_write_rom(AddressSpace *as, GuestPaddr addr, const void *buf,
     /* Check everything first so that a refused load writes nothing. */
     for (uint64_t done = 0; done < len;) {
         const FlatRange *fr = flatview_lookup(fv, addr + done);
-        if (!fr || fr->mr->kind != MEMORY_REGION_RAM) {
+        if (!fr || !fr->mr->ram_block) {
             error_setg(errp, "cannot load to 0x%" PRIx64 ": not RAM or ROM in '%s'",
                        addr + done, as->name);
             goto out;
@@ -498,8 +496,7 @@ bool address_space_write_rom(AddressSpace *as, GuestPaddr addr, const void *buf,
         if (l > len - done) {
             l = len - done;
         }
-        memcpy((uint8_t *)fr->mr->ram_block->host + fr->offset_in_region +
-                   (addr + done - fr->start), src + done, l);
+        memcpy(flat_range_host(fr, addr + done), src + done, l);
         memory_notify_ram_write(addr + done, l);
         done += l;
     }

@@ -490,3 +490,59 @@ UNITTEST(device_reported_errors)
     address_space_destroy(as);
     memory_region_destroy(&dev);
 }
+
+static int sections_seen;
+static bool last_ram_backed;
+
+static void count_add(MemoryListener *l, MemoryRegionSection *s)
+{
+    sections_seen++;
+    last_ram_backed = s->ram_backed;
+}
+
+UNITTEST(rom_device)
+{
+    static const MemoryRegionOps ops = { .read = fake_read, .write = fake_write };
+    MemoryRegion root, flash;
+    FakeDev s = { .endian = DEVICE_LITTLE_ENDIAN };
+    MemoryListener l = { .region_add = count_add };
+    AddressSpace *as;
+    uint64_t v, len;
+    uint8_t *host;
+
+    memory_region_init(&root, NULL, "system", MEMORY_SIZE_ALL);
+    CHECK(memory_region_init_rom_device(&flash, NULL, &ops, &s, "flash", 0x1000,
+                                        &error_abort));
+    memory_region_add_subregion(&root, 0x20000000, &flash);
+    as = address_space_create(&root, "memory");
+    memory_listener_register(&l, as);
+    CHECK_INT(sections_seen, 1);
+    CHECK(last_ram_backed);
+    host = memory_region_get_ram_ptr(&flash);
+    CHECK(address_space_write_rom(as, 0x20000000, "abcd", 4, &error_abort));
+    CHECK(memcmp(host, "abcd", 4) == 0);
+
+    /* romd mode: reads from RAM, writes are commands to the device. */
+    CHECK(memory_region_is_romd(&flash));
+    CHECK_INT(address_space_load(as, 0x20000000, 4, MEMTXATTRS_UNSPECIFIED, &v), MEMTX_OK);
+    CHECK_U64(v, 0x64636261);
+    CHECK_INT(address_space_store(as, 0x20000000, 1, MEMTXATTRS_UNSPECIFIED, 0x98), MEMTX_OK);
+    CHECK_STR(s.log, "w0+1=98 ");
+    CHECK_INT(host[0], 'a');
+    CHECK(address_space_ram_ptr(as, 0x20000000, false, &len) == host);
+    CHECK(address_space_ram_ptr(as, 0x20000000, true, &len) == NULL);
+
+    /* Out of romd mode the device answers reads, and KVM must unmap it. */
+    s.log[0] = 0;
+    memory_region_rom_device_set_romd(&flash, false);
+    CHECK_INT(sections_seen, 2);
+    CHECK(!last_ram_backed);
+    CHECK_INT(address_space_load(as, 0x20000000, 4, MEMTXATTRS_UNSPECIFIED, &v), MEMTX_OK);
+    CHECK_STR(s.log, "r0+4 ");
+    CHECK(address_space_ram_ptr(as, 0x20000000, false, &len) == NULL);
+
+    memory_listener_unregister(&l);
+    address_space_destroy(as);
+    memory_region_destroy(&root);
+    memory_region_destroy(&flash);
+}

@@ -31,7 +31,7 @@ static bool dma_range_ok(FlatView *fv, GuestPaddr addr, uint64_t len, DmaDirecti
                             addr + done, len, addr);
             return false;
         }
-        if (dir == DMA_DIRECTION_FROM_DEVICE && fr->readonly) {
+        if (dir == DMA_DIRECTION_FROM_DEVICE && fr->readonly && !fr->mr->ops) {
             log_mask_printf(LOG_GUEST_ERRORS, "dma: write at 0x%" PRIx64 " hits read-only '%s'\n",
                             addr + done, fr->mr->name);
             return false;
@@ -90,13 +90,13 @@ HostPtr dma_memory_map(AddressSpace *as, GuestPaddr addr, uint64_t *len, DmaDire
     if (want == 0 || addr + (want - 1) < addr) {
         log_mask_printf(LOG_GUEST_ERRORS, "dma: cannot map 0x%" PRIx64 " bytes at 0x%" PRIx64
                         "\n", want, addr);
-    } else if (!fr || fr->mr->kind != MEMORY_REGION_RAM ||
-               (dir == DMA_DIRECTION_FROM_DEVICE && fr->readonly)) {
+    } else if (!fr || !(dir == DMA_DIRECTION_FROM_DEVICE ? flat_range_ram_write(fr)
+                                                          : fr->ram_read)) {
         log_mask_printf(LOG_GUEST_ERRORS, "dma: cannot map 0x%" PRIx64 ": not %s\n", addr,
                         dir == DMA_DIRECTION_FROM_DEVICE ? "writable RAM" : "RAM");
     } else {
         uint64_t l = flat_range_remaining(fr, addr);
-        host = (uint8_t *)fr->mr->ram_block->host + fr->offset_in_region + (addr - fr->start);
+        host = flat_range_host(fr, addr);
         *len = l < want ? l : want;
     }
     flatview_unref(fv);

@@ -88,7 +88,7 @@ static void flatview_insert_at(FlatView *fv, unsigned pos, const FlatRange *fr)
 
 /* Map [start, end) of mr (whose offset 0 sits at base) into every gap of fv. */
 static void flatview_fill(FlatView *fv, MemoryRegion *mr, Int128 base, Int128 start,
-                          Int128 end, bool readonly)
+                          Int128 end, bool readonly, bool ram_read)
 {
     unsigned i = 0;
 
@@ -114,6 +114,7 @@ static void flatview_fill(FlatView *fv, MemoryRegion *mr, Int128 base, Int128 st
             .mr = mr,
             .offset_in_region = (uint64_t)(start - base),
             .readonly = readonly,
+            .ram_read = ram_read,
         };
         flatview_insert_at(fv, i, &fr);
         i++;
@@ -154,8 +155,19 @@ static void render_region(FlatView *fv, MemoryRegion *mr, Int128 base, Int128 cl
     for (MemoryRegion *sub = mr->subregions; sub; sub = sub->next_sibling) {
         render_region(fv, sub, base, start, end, readonly);
     }
-    if (mr->kind != MEMORY_REGION_CONTAINER) {
-        flatview_fill(fv, mr, base, start, end, readonly);
+    switch (mr->kind) {
+    case MEMORY_REGION_RAM:
+        flatview_fill(fv, mr, base, start, end, readonly, true);
+        break;
+    case MEMORY_REGION_ROM_DEVICE:
+        /* Guest writes are commands to the device, never straight to RAM. */
+        flatview_fill(fv, mr, base, start, end, true, mr->romd_mode);
+        break;
+    case MEMORY_REGION_MMIO:
+        flatview_fill(fv, mr, base, start, end, readonly, false);
+        break;
+    default:
+        break;
     }
 }
 
@@ -169,6 +181,7 @@ static void flatview_simplify(FlatView *fv)
         FlatRange *cur = &fv->ranges[i];
 
         if (prev && prev->mr == cur->mr && prev->readonly == cur->readonly &&
+            prev->ram_read == cur->ram_read &&
             prev->last + 1 == cur->start &&
             prev->offset_in_region + (prev->last - prev->start) + 1 == cur->offset_in_region) {
             prev->last = cur->last;
@@ -293,13 +306,15 @@ static MemoryRegionSection section_of(AddressSpace *as, const FlatRange *fr)
         .offset_within_region = fr->offset_in_region,
         .size = size == UINT64_MAX ? UINT64_MAX : size + 1,
         .readonly = fr->readonly,
+        .ram_backed = fr->ram_read,
     };
 }
 
 static bool flat_range_equal(const FlatRange *a, const FlatRange *b)
 {
     return a->start == b->start && a->last == b->last && a->mr == b->mr &&
-           a->offset_in_region == b->offset_in_region && a->readonly == b->readonly;
+           a->offset_in_region == b->offset_in_region && a->readonly == b->readonly &&
+           a->ram_read == b->ram_read;
 }
 
 /*

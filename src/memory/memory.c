@@ -24,6 +24,8 @@ static unsigned transaction_depth;
 static bool update_pending;
 static RamOffset ram_offset_next;
 
+static void memory_region_changed(void);
+
 static void memory_region_init_common(MemoryRegion *mr, void *owner, const char *name,
                                       uint64_t size, MemoryRegionKind kind)
 {
@@ -107,6 +109,30 @@ bool memory_region_init_rom(MemoryRegion *mr, void *owner, const char *name,
     }
     mr->readonly = true;
     return true;
+}
+
+bool memory_region_init_rom_device(MemoryRegion *mr, void *owner, const MemoryRegionOps *ops,
+                                   void *opaque, const char *name, uint64_t size,
+                                   Error **errp)
+{
+    assert(ops);
+    if (!memory_region_init_ram(mr, owner, name, size, errp)) {
+        return false;
+    }
+    mr->kind = MEMORY_REGION_ROM_DEVICE;
+    mr->ops = ops;
+    mr->opaque = opaque;
+    mr->romd_mode = true;
+    return true;
+}
+
+void memory_region_rom_device_set_romd(MemoryRegion *mr, bool romd_mode)
+{
+    assert(mr->kind == MEMORY_REGION_ROM_DEVICE);
+    if (mr->romd_mode != romd_mode) {
+        mr->romd_mode = romd_mode;
+        memory_region_changed();
+    }
 }
 
 void memory_region_init_alias(MemoryRegion *mr, void *owner, const char *name,
@@ -277,6 +303,12 @@ bool memory_region_is_mmio(const MemoryRegion *mr)
     return memory_region_resolve(mr)->kind == MEMORY_REGION_MMIO;
 }
 
+bool memory_region_is_romd(const MemoryRegion *mr)
+{
+    const MemoryRegion *t = memory_region_resolve(mr);
+    return t->kind == MEMORY_REGION_ROM_DEVICE && t->romd_mode;
+}
+
 HostPtr memory_region_get_ram_ptr(MemoryRegion *mr)
 {
     uint64_t offset = 0;
@@ -285,7 +317,7 @@ HostPtr memory_region_get_ram_ptr(MemoryRegion *mr)
         offset += mr->alias_offset;
         mr = mr->alias;
     }
-    if (mr->kind != MEMORY_REGION_RAM || offset >= mr->ram_block->size_bytes) {
+    if (!mr->ram_block || offset >= mr->ram_block->size_bytes) {
         return NULL;
     }
     return (uint8_t *)mr->ram_block->host + offset;
@@ -304,7 +336,7 @@ const char *memory_region_type_name(const MemoryRegion *mr)
     if (t->kind == MEMORY_REGION_RAM) {
         return t->readonly ? "rom" : "ram";
     }
-    return "i/o";
+    return memory_region_is_romd(t) ? "romd" : "i/o";
 }
 
 bool memory_region_write_rom(MemoryRegion *mr, uint64_t offset, const void *buf,
@@ -313,7 +345,7 @@ bool memory_region_write_rom(MemoryRegion *mr, uint64_t offset, const void *buf,
     uint8_t *host = memory_region_get_ram_ptr(mr);
     uint64_t size = memory_region_size(mr);
 
-    if (!host || !memory_region_is_ram(mr)) {
+    if (!host) {
         error_setg(errp, "region '%s' is not RAM or ROM", mr->name);
         return false;
     }

@@ -111,6 +111,8 @@ typedef enum {
     MEMORY_REGION_RAM,          /* host memory; ROM is RAM with readonly set */
     MEMORY_REGION_MMIO,
     MEMORY_REGION_ALIAS,
+    MEMORY_REGION_ROM_DEVICE,   /* host memory for reads in romd mode; writes (and
+                                 * reads outside romd mode) go to ops: flash */
 } MemoryRegionKind;
 
 /* A contiguous block of guest RAM in host memory, at a RamOffset in the
@@ -135,6 +137,7 @@ struct MemoryRegion {
     uint64_t size;              /* MEMORY_SIZE_ALL means 2^64 */
     bool readonly;
     bool enabled;
+    bool romd_mode;             /* ROM device: reads served from RAM */
     const MemoryRegionOps *ops;
     void *opaque;
     RamBlock *ram_block;
@@ -163,6 +166,13 @@ void memory_region_init_ram_ptr(MemoryRegion *mr, void *owner, const char *name,
                                 uint64_t size, HostPtr host);
 bool memory_region_init_rom(MemoryRegion *mr, void *owner, const char *name,
                             uint64_t size, Error **errp);
+/* A ROM device (QEMU's memory_region_init_rom_device): flash and the like.
+ * Starts in romd mode; the device leaves it (e.g. on a flash command) so
+ * that its read callback answers status reads, and returns to it after. */
+bool memory_region_init_rom_device(MemoryRegion *mr, void *owner, const MemoryRegionOps *ops,
+                                   void *opaque, const char *name, uint64_t size,
+                                   Error **errp);
+void memory_region_rom_device_set_romd(MemoryRegion *mr, bool romd_mode);
 /* A window [offset, offset+size) of orig (which may itself be an alias). */
 void memory_region_init_alias(MemoryRegion *mr, void *owner, const char *name,
                               MemoryRegion *orig, uint64_t offset, uint64_t size);
@@ -186,11 +196,12 @@ uint64_t memory_region_size(const MemoryRegion *mr);
 bool memory_region_is_ram(const MemoryRegion *mr);     /* RAM or ROM */
 bool memory_region_is_rom(const MemoryRegion *mr);
 bool memory_region_is_mmio(const MemoryRegion *mr);
-/* Host address of a RAM/ROM region's first byte (follows aliases); NULL otherwise. */
+bool memory_region_is_romd(const MemoryRegion *mr);   /* ROM device in romd mode */
+/* Host address of a RAM/ROM/ROM-device region's first byte (follows aliases); NULL otherwise. */
 HostPtr memory_region_get_ram_ptr(MemoryRegion *mr);
 RamBlock *memory_region_get_ram_block(MemoryRegion *mr);
 
-/* Loaders: copy into a RAM/ROM region (ROM included), refusing out-of-range. */
+/* Loaders: copy into a RAM/ROM/ROM-device region (ROM included), refusing out-of-range. */
 bool memory_region_write_rom(MemoryRegion *mr, uint64_t offset, const void *buf,
                              uint64_t len, Error **errp);
 
@@ -221,7 +232,10 @@ typedef struct MemoryRegionSection {
     GuestPaddr offset_within_address_space;
     uint64_t offset_within_region;
     uint64_t size;                      /* UINT64_MAX if it spans all 2^64 */
-    bool readonly;
+    bool readonly;                      /* guest writes do not reach host memory */
+    bool ram_backed;                    /* guest reads come from host memory: RAM,
+                                         * ROM, a ROM device in romd mode (what KVM
+                                         * maps as a slot, read-only if readonly) */
 } MemoryRegionSection;
 
 /*

@@ -22,10 +22,22 @@
 typedef struct FlatRange {
     GuestPaddr start;
     GuestPaddr last;
-    MemoryRegion *mr;           /* terminal: RAM or MMIO */
+    MemoryRegion *mr;           /* terminal: RAM, ROM device or MMIO */
     uint64_t offset_in_region;
-    bool readonly;
+    bool readonly;              /* set for ROM, read-only aliases, ROM devices */
+    bool ram_read;              /* reads memcpy from mr's RAM block */
 } FlatRange;
+
+/* Writes memcpy into mr's RAM block (else: MMIO, or ignored for ROM). */
+static inline bool flat_range_ram_write(const FlatRange *fr)
+{
+    return fr->ram_read && !fr->readonly;
+}
+
+static inline HostPtr flat_range_host(const FlatRange *fr, GuestPaddr addr)
+{
+    return (uint8_t *)fr->mr->ram_block->host + fr->offset_in_region + (addr - fr->start);
+}
 
 typedef struct FlatView {
     atomic_uint ref;

@@ -119,7 +119,8 @@ static void mtree_print_flatview(FILE *out, AddressSpace *as, int counter)
     for (unsigned i = 0; i < fv->nr; i++) {
         const FlatRange *fr = &fv->ranges[i];
         fprintf(out, "  %016" PRIx64 "-%016" PRIx64 " (prio %d, %s): %s", fr->start, fr->last,
-                fr->mr->priority, fr->readonly ? "rom" : memory_region_type_name(fr->mr),
+                fr->mr->priority, fr->readonly && fr->mr->kind == MEMORY_REGION_RAM ? "rom"
+                                   : memory_region_type_name(fr->mr),
                 fr->mr->name);
         if (fr->offset_in_region) {
             fprintf(out, " @%016" PRIx64, fr->offset_in_region);
