@@ -3,8 +3,9 @@
  * QEMU's shape (include/exec/memory.h).  Boards and devices build a tree of
  * MemoryRegions: RAM (anonymous host memory, reserved lazily), ROM (RAM the
  * guest cannot write; loaders fill it through address_space_write_rom),
- * MMIO (a MemoryRegionOps table), containers and aliases (a window into
- * another region).  Subregions sit at an offset in their container with a
+ * MMIO (a MemoryRegionOps table), ROM devices (flash: RAM for reads, ops
+ * for writes), containers and aliases (a window into another region).
+ * Subregions sit at an offset in their container with a
  * priority; where they overlap the higher priority wins, and between equal
  * priorities the one added last wins.
  *
@@ -176,8 +177,9 @@ void memory_region_rom_device_set_romd(MemoryRegion *mr, bool romd_mode);
 /* A window [offset, offset+size) of orig (which may itself be an alias). */
 void memory_region_init_alias(MemoryRegion *mr, void *owner, const char *name,
                               MemoryRegion *orig, uint64_t offset, uint64_t size);
-/* Frees what init allocated.  The region must not be mapped in a container;
- * its subregions are removed (not destroyed). */
+/* Frees what init allocated.  The region must not be mapped in a container,
+ * be the root of a live address space, or be the target of an alias; its
+ * subregions are removed (not destroyed). */
 void memory_region_destroy(MemoryRegion *mr);
 
 /* Place sub in container at offset, priority 0, not expected to overlap. */
