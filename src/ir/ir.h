@@ -16,8 +16,9 @@
  *    (guest memory ops, calls that may raise).
  *  - a TB temp (ir_new_temp): lives for one translation block, keeps its
  *    value across labels and branches inside that block.
- *  - an EBB temp (ir_new_ebb_temp): dead at every label/branch; cheaper for
- *    the JIT's register allocator.  Use it for short-lived scratch.
+ *  - an EBB temp (ir_new_ebb_temp): lives in one extended basic block, i.e.
+ *    is dead at every label (a conditional branch's fall-through keeps it);
+ *    cheaper for the JIT's register allocator.  Use it for short scratch.
  *  - a constant (ir_const): read-only, the optimizer folds it.
  * Each value has a type: IR_I32 or IR_I64.  The verifier checks every op's
  * operand types against ir_ops.def.
@@ -413,8 +414,9 @@ bool ir_verify(const IrBuilder *b, Error **errp);
 void ir_optimize(IrBuilder *b);
 
 /* Liveness (backward): fills IrOp.life and deletes pure ops whose outputs
- * are all dead.  At block ends globals are live; TB temps are live at labels
- * and branches; EBB temps are dead there.  Run after ir_optimize. */
+ * are all dead.  Globals are live at every basic-block end; TB temps are
+ * live at labels and branches (conservatively); EBB temps are dead at
+ * labels; nothing but globals outlives the block.  Run after ir_optimize. */
 void ir_liveness(IrBuilder *b);
 
 #endif
