@@ -9,6 +9,12 @@ first, !function=fn applied to the result), argument sets (&name a b c,
 (name bits @format ...), inside ordered overlap groups { } (first pattern
 whose trans_ returns true wins) and non-overlap groups [ ].
 
+One extension to decodetree: a pattern named `reserved` (no format, no
+arguments) claims its encodings and makes the decoder return false for them
+at once, with no trans_ call.  Put it first in a { } group to carve reserved
+encodings (c.addi4spn with a zero immediate, c.lwsp with rd=x0...) out of
+the pattern that follows.
+
 Output (one file meant to be #included by exactly one .c file):
   typedef struct { int a, b; } arg_<set>;
   static bool <prefix><pattern>(<Ctx> *ctx, arg_<set> *a);    (declared, not defined)
@@ -347,6 +353,12 @@ class Spec:
         name = toks[0]
         self.check_name(line, name, 'pattern')
         mask, bits, argset, fmt, assigns = self.parse_body(line, toks[1:], True)
+        if name == 'reserved':
+            if fmt or argset or assigns:
+                error(self.file, line, 'a reserved pattern takes no format or arguments')
+            p = Pattern(name, mask, bits, None, {}, None, self.file, line)
+            self.patterns.append(p)
+            return p
         if fmt is not None:
             if mask & fmt.fixedmask & (bits ^ fmt.fixedbits):
                 error(self.file, line, f'fixed bits contradict format "@{fmt.name}"')
@@ -431,12 +443,30 @@ class Gen:
             self.emit('#endif')
         self.emit()
         done = set()
+        fwd = a.trans_forward
+        if fwd:
+            for name in s.argset_order:
+                if any(p.argset and p.argset.name == name for p in s.patterns):
+                    self.emit(f'static bool {fwd}{name}({self.ctx} *ctx, const char *name, '
+                              f'arg_{name} *a);')
+            self.emit()
         for p in s.patterns:
-            if p.name in done:
+            if p.name in done or p.argset is None:
                 continue
             done.add(p.name)
-            self.emit(f'static bool {a.trans_prefix}{p.name}({self.ctx} *ctx, '
-                      f'arg_{p.argset.name} *a);')
+            proto = (f'static bool {a.trans_prefix}{p.name}({self.ctx} *ctx, '
+                     f'arg_{p.argset.name} *a)')
+            if not fwd:
+                self.emit(proto + ';')
+                continue
+            guard = f'DECODEGEN_TRANS_{a.trans_prefix}{p.name}'
+            self.emit(f'#ifndef {guard}')
+            self.emit(f'#define {guard}')
+            self.emit(proto)
+            self.emit('{')
+            self.emit(f'    return {fwd}{p.argset.name}(ctx, "{p.name}", a);')
+            self.emit('}')
+            self.emit('#endif')
         self.emit()
         funcs = sorted({f.func for f in s.fields.values() if f.func})
         h = self.helpers
@@ -461,7 +491,7 @@ class Gen:
         self.emit('{')
         self.emit('    union {')
         for name in s.argset_order:
-            if any(p.argset.name == name for p in s.patterns):
+            if any(p.argset and p.argset.name == name for p in s.patterns):
                 self.emit(f'        arg_{name} f_{name};')
         self.emit('    } u;')
         self.emit('    (void)u;')
@@ -513,12 +543,15 @@ class Gen:
         sp2 = ' ' * (4 * ind)
         if isinstance(it, Pattern):
             self.emit(f'{sp2}/* {os.path.basename(it.file)}:{it.line} */')
-            self.gen_call(it, ind)
-            if in_overlap:
+            if it.argset is None:
+                self.emit(f'{sp2}return false;    /* reserved */')
+            elif in_overlap:
+                self.gen_call(it, ind)
                 self.emit(f'{sp2}if ({self.args.trans_prefix}{it.name}(ctx, &u.f_{it.argset.name})) {{')
                 self.emit(f'{sp2}    return true;')
                 self.emit(f'{sp2}}}')
             else:
+                self.gen_call(it, ind)
                 self.emit(f'{sp2}return {self.args.trans_prefix}{it.name}(ctx, &u.f_{it.argset.name});')
         elif it.overlap:
             for sub in it.items:
@@ -587,6 +620,10 @@ def main(argv):
     ap.add_argument('--static-decode', dest='decode_static')
     ap.add_argument('--trans-prefix', default='trans_')
     ap.add_argument('--ctx-type', default='DisasContext')
+    ap.add_argument('--trans-forward', metavar='PREFIX',
+                    help='define each trans function as a call to '
+                    'PREFIX<argset>(ctx, "<pattern>", a) instead of declaring it '
+                    '(for a disassembler: one formatter per argument set)')
     args = ap.parse_args(argv)
     args.static_decode = False
     if args.decode_static:
