@@ -62,6 +62,41 @@ def main():
                 failures += 1
                 continue
         print(f'ok   {path}')
+    # Split output: types and extern trans_ prototypes in a header, trans_
+    # functions in one .c file, the decoder in another; both must compile.
+    path = os.path.join(testdir, 'ok_small.decode')
+    with tempfile.TemporaryDirectory() as tmp:
+        hdr = os.path.join(tmp, 'small.h')
+        r = subprocess.run([sys.executable, gen, '--extern-trans', '--output-header', hdr,
+                            '-o', os.path.join(tmp, 'dec.c'), path],
+                           capture_output=True, text=True)
+        ok = r.returncode == 0
+        if ok:
+            with open(hdr) as f:
+                header = f.read()
+            with open(os.path.join(tmp, 'trans.c'), 'w') as f:
+                f.write('#include "small.h"\nstruct DisasContext { int unused; };\n')
+                for fn, arg in dict.fromkeys(re.findall(
+                        r'^bool (\w+)\(DisasContext \*ctx, (arg_\w+) \*a\);', header, re.M)):
+                    f.write(f'bool {fn}(DisasContext *ctx, {arg} *a) {{ return true; }}\n')
+            with open(os.path.join(tmp, 'dec.c')) as f:
+                dec = f.read()
+            with open(os.path.join(tmp, 'dec.c'), 'w') as f:
+                f.write('#include "small.h"\n' + dec + 'static int ex_shift_1(DisasContext *ctx, '
+                        'int x) { return x * 2; }\n')
+            for c in ('trans.c', 'dec.c'):
+                cr = subprocess.run([*cc, '-std=gnu11', '-Wall', '-Wextra', '-Werror',
+                                     '-Wno-unused-parameter', '-c', os.path.join(tmp, c), '-o',
+                                     os.path.join(tmp, c + '.o')], capture_output=True, text=True)
+                if cr.returncode != 0:
+                    r, ok = cr, False
+                    break
+        if not ok:
+            print(f'FAIL {path} (--output-header --extern-trans):\n{r.stderr}')
+            failures += 1
+        else:
+            print(f'ok   {path} (--output-header --extern-trans)')
+
     for path in sorted(glob.glob(os.path.join(testdir, 'bad_*.decode'))):
         with open(path) as f:
             first = f.readline()
