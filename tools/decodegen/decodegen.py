@@ -537,7 +537,8 @@ class Gen:
                 self.emit(f'{sp}{u}.{m} = {self.value(p.assigns[m])};')
 
     def gen_item(self, it, checked_mask, ind, in_overlap):
-        """Emit code that tries one item; `checked_mask` bits are already tested."""
+        """Emit code that tries one item; `checked_mask` bits are already tested.
+        Returns whether control can fall out of the emitted code."""
         sp = ' ' * (4 * ind)
         rest = it.fixedmask & ~checked_mask
         opened = False
@@ -546,10 +547,12 @@ class Gen:
             ind += 1
             opened = True
         sp2 = ' ' * (4 * ind)
+        falls = True
         if isinstance(it, Pattern):
             self.emit(f'{sp2}/* {os.path.basename(it.file)}:{it.line} */')
             if it.argset is None:
                 self.emit(f'{sp2}return false;    /* reserved */')
+                falls = False
             elif in_overlap:
                 self.gen_call(it, ind)
                 self.emit(f'{sp2}if ({self.args.trans_prefix}{it.name}(ctx, &u.f_{it.argset.name})) {{')
@@ -558,14 +561,16 @@ class Gen:
             else:
                 self.gen_call(it, ind)
                 self.emit(f'{sp2}return {self.args.trans_prefix}{it.name}(ctx, &u.f_{it.argset.name});')
+                falls = False
         elif it.overlap:
             for sub in it.items:
                 self.gen_item(sub, checked_mask | it.fixedmask, ind, True)
         else:
-            self.gen_tree(it.items, self.spec.width_mask & ~(checked_mask | it.fixedmask),
-                          checked_mask | it.fixedmask, ind, in_overlap)
+            falls = self.gen_tree(it.items, self.spec.width_mask & ~(checked_mask | it.fixedmask),
+                                  checked_mask | it.fixedmask, ind, in_overlap)
         if opened:
             self.emit(f'{sp}}}')
+        return falls or opened
 
     def gen_tree(self, items, avail, checked, ind, in_overlap=False):
         """A decision tree over non-overlapping items: switch on the bits that
@@ -573,8 +578,7 @@ class Gen:
         (items that leave it free go down both branches)."""
         sp = ' ' * (4 * ind)
         if len(items) == 1:
-            self.gen_item(items[0], checked, ind, in_overlap)
-            return
+            return self.gen_item(items[0], checked, ind, in_overlap)
         common = avail
         for it in items:
             common &= it.fixedmask
@@ -611,9 +615,10 @@ class Gen:
         self.emit(f'{sp}switch (insn & {self.hx(common)}) {{')
         for k in sorted(buckets):
             self.emit(f'{sp}case {self.hx(k)}:')
-            self.gen_tree(buckets[k], avail & ~common, checked | common, ind + 1, in_overlap)
-            self.emit(f'{sp}    break;')
+            if self.gen_tree(buckets[k], avail & ~common, checked | common, ind + 1, in_overlap):
+                self.emit(f'{sp}    break;')
         self.emit(f'{sp}}}')
+        return True
 
 
 def main(argv):
