@@ -1,0 +1,139 @@
+/*
+ * The disassembler against GNU objdump: a few thousand pseudo-random 32-bit
+ * words (valid major opcodes, common funct7 values, so that most decode) are
+ * assembled as `.insn` lines with riscv64-linux-gnu-as (-march with the
+ * extensions we decode) and disassembled by `objdump -d -M no-aliases`;
+ * wherever both sides decode, the text must be identical once objdump's
+ * decorations are removed (its " # 0x..." value comments and the "<sym>"
+ * after a target, whose hex it prints without 0x).  Skips when the cross
+ * binutils are not installed.
+ *
+ * Known differences, not compared: objdump prints reserved rounding modes
+ * as "unknown" (we print rm5/rm6); it decodes extensions we do not implement
+ * (we print .insn); it does not know Zicond (binutils < 2.41); and it
+ * refuses FENCE/FENCE.I whose reserved fields are non-zero, which the spec
+ * says to ignore (we decode them); and it names every CSR, where we name the
+ * common ones and print the rest in hex.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "guest/riscv/disas.h"
+#include "util/unittest.h"
+
+enum { WORDS = 4000 };
+
+static const char objdump[] = "riscv64-linux-gnu-objdump";
+
+static uint32_t prng(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return (uint32_t)(*s >> 21);
+}
+
+UNITTEST(against_objdump)
+{
+    static const uint8_t opcodes[] = {
+        0x03, 0x07, 0x0f, 0x13, 0x17, 0x1b, 0x23, 0x27, 0x2f, 0x33, 0x37, 0x3b,
+        0x43, 0x47, 0x4b, 0x4f, 0x53, 0x63, 0x67, 0x6f, 0x73,
+    };
+    static const uint8_t funct7s[] = {
+        0x00, 0x01, 0x04, 0x05, 0x07, 0x10, 0x14, 0x20, 0x24, 0x30, 0x34, 0x35,
+        0x2c, 0x2d, 0x60, 0x61, 0x68, 0x69, 0x70, 0x71, 0x78, 0x79, 0x50, 0x51,
+    };
+    static uint32_t words[WORDS];
+    char dir[] = "/tmp/morpho-disas-XXXXXX";
+    char path[64], cmd[512], line[256];
+    uint64_t seed = 0x2545f4914f6cdd1dull;
+    int compared = 0, mismatches = 0;
+    FILE *f, *p;
+
+    if (system("riscv64-linux-gnu-objdump --version >/dev/null 2>&1") != 0) {
+        UNITTEST_SKIP("riscv64-linux-gnu-objdump not installed");
+    }
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(path, sizeof(path), "%s/words.s", dir);
+    f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f) {
+        return;
+    }
+    for (int i = 0; i < WORDS; i++) {
+        uint32_t w = (prng(&seed) & ~0x7fu) | opcodes[prng(&seed) % sizeof(opcodes)];
+
+        if (prng(&seed) & 1) {
+            w = (w & 0x01ffffff) | (uint32_t)funct7s[prng(&seed) % sizeof(funct7s)] << 25;
+        }
+        words[i] = w;
+        fprintf(f, "%s.insn 0x%08x\n", i ? "" : ".option norvc\n", w);
+    }
+    fclose(f);
+
+    snprintf(cmd, sizeof(cmd),
+             "cd %s && riscv64-linux-gnu-as -march=%s words.s -o words.o && %s -d -M no-aliases "
+             "words.o", dir, "rv64gc_zba_zbb_zbc_zbs_zifencei_zihintpause", objdump);
+    p = popen(cmd, "r");
+    CHECK(p != NULL);
+    while (p && fgets(line, sizeof(line), p)) {
+        unsigned long addr;
+        char *text, *nl;
+        char ours[128];
+
+        /* "     1c:\tfeb508e3          \tbeq\ta0,a1,0x..." */
+        if (sscanf(line, " %lx:", &addr) != 1 || !strchr(line, '\t')) {
+            continue;
+        }
+        text = strchr(strchr(line, '\t') + 1, '\t');
+        if (!text || addr / 4 >= WORDS) {
+            continue;
+        }
+        text++;
+        if ((nl = strchr(text, '\n'))) {
+            *nl = '\0';
+        }
+        if ((nl = strstr(text, " # "))) {
+            *nl = '\0';
+        }
+        if ((nl = strstr(text, " <"))) {
+            /* "beq\ta0,a1,1c <.text+0x1c>" -> "beq\ta0,a1,0x1c" */
+            char *target = strrchr(text, ',') + 1;
+
+            *nl = '\0';
+            memmove(target + 2, target, strlen(target) + 1);
+            memcpy(target, "0x", 2);
+        }
+        riscv_disas(addr, (const uint8_t *)&words[addr / 4], 4, ours, sizeof(ours));
+        if (strncmp(text, ".4byte", 6) == 0 || strncmp(ours, ".insn", 5) == 0
+            || strstr(text, "unknown")) {
+            if (strncmp(ours, ".insn", 5) != 0 && strncmp(text, ".4byte", 6) == 0
+                && strncmp(ours, "czero", 5) != 0 && strncmp(ours, "fence", 5) != 0) {
+                /* We decode something objdump does not: worth a look. */
+                unittest_fail(__FILE__, __LINE__, "0x%08x: objdump cannot decode \"%s\"",
+                              words[addr / 4], ours);
+                mismatches++;
+            }
+            continue;
+        }
+        if (strncmp(ours, "csr", 3) == 0 && strstr(ours, ",0x") && !strstr(text, ",0x")) {
+            continue;       /* a CSR we print by number */
+        }
+        compared++;
+        if (strcmp(text, ours) != 0 && mismatches++ < 20) {
+            unittest_fail(__FILE__, __LINE__, "0x%08x: objdump \"%s\", we \"%s\"",
+                          words[addr / 4], text, ours);
+        }
+    }
+    if (p) {
+        pclose(p);
+    }
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/words.o", dir);
+    unlink(path);
+    rmdir(dir);
+    printf("compared %d instructions with objdump, %d mismatches\n", compared, mismatches);
+    CHECK(compared >= 300);
+}
