@@ -142,8 +142,9 @@ struct Property {
 };
 
 /* Compile error unless the field has exactly type T. */
-#define PROP_FIELD_CHECK(T, State, field) \
-    (0 * sizeof((T *)0 - &((State *)0)->field))
+#define PROP_FIELD_CHECK(T, State, field)                                  \
+    (0 * sizeof(char[__builtin_types_compatible_p(                         \
+                         T, __typeof__(((State *)0)->field)) ? 1 : -1]))
 #define PROP_FIELD(State, field, T)                                        \
     .offset = offsetof(State, field) + PROP_FIELD_CHECK(T, State, field),  \
     .size = sizeof(T)
