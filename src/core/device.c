@@ -158,6 +158,21 @@ void device_reset(DeviceState *dev)
     }
 }
 
+static int device_reset_child(Object *child, void *opaque)
+{
+    device_reset_tree(child);
+    return 0;
+}
+
+void device_reset_tree(Object *root)
+{
+    DeviceState *dev = (DeviceState *)object_dynamic_cast(root, TYPE_DEVICE);
+    if (dev && dev->realized) {
+        device_reset(dev);
+    }
+    object_child_foreach(root, device_reset_child, NULL);
+}
+
 static void device_unparent(Object *obj)
 {
     device_unrealize(DEVICE(obj));

@@ -82,6 +82,9 @@ void device_class_set_category(DeviceClass *dc, DeviceCategory category);
 bool device_realize(DeviceState *dev, Error **errp);
 void device_unrealize(DeviceState *dev);
 void device_reset(DeviceState *dev);
+/* System reset: resets every realized device at or below root, each device
+ * before its children (a controller before what hangs off it). */
+void device_reset_tree(Object *root);
 
 /* Creates a device of type `driver` for -device or a board: sets each
  * "key=value" in props (an error names the key), places it at

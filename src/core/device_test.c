@@ -340,3 +340,26 @@ UNITTEST(gpio_wiring)
     object_unref(nic);
     object_unref(intc);
 }
+
+UNITTEST(reset_tree_resets_realized_devices)
+{
+    Object *box = object_get_container("/reset-test");
+    TestNic *a = (TestNic *)object_new(TYPE_TEST_NIC);
+    TestNic *b = (TestNic *)object_new(TYPE_TEST_NIC);
+    TestNic *c = (TestNic *)object_new(TYPE_TEST_NIC);
+
+    CHECK(object_property_add_child(box, "a", OBJECT(a), NULL));
+    CHECK(object_property_add_child(OBJECT(a), "b", OBJECT(b), NULL));
+    CHECK(object_property_add_child(box, "c", OBJECT(c), NULL));
+    CHECK(device_realize(DEVICE(a), NULL));
+    CHECK(device_realize(DEVICE(b), NULL));
+    /* c stays unrealized: reset must not touch it. */
+    device_reset_tree(box);
+    CHECK_INT(a->reset_calls, 1);
+    CHECK_INT(b->reset_calls, 1);
+    CHECK_INT(c->reset_calls, 0);
+    object_unref(a);
+    object_unref(b);
+    object_unref(c);
+    object_unparent(box);
+}

@@ -733,6 +733,79 @@ ObjectProperty *object_property_add_link(Object *obj, const char *name, const ch
     return prop;
 }
 
+/* Class properties through plain accessors */
+
+typedef struct AccessorPair {
+    void (*get)(void);
+    void (*set)(void);
+} AccessorPair;
+
+static bool accessor_bool_get(Object *obj, ObjectProperty *prop, PropValue *out, Error **errp)
+{
+    const AccessorPair *a = prop->opaque;
+    out->b = ((PropBoolGetFn)a->get)(obj);
+    return true;
+}
+
+static bool accessor_bool_set(Object *obj, ObjectProperty *prop, const PropValue *in,
+                              Error **errp)
+{
+    const AccessorPair *a = prop->opaque;
+    return ((PropBoolSetFn)a->set)(obj, in->b, errp);
+}
+
+static bool accessor_str_get(Object *obj, ObjectProperty *prop, PropValue *out, Error **errp)
+{
+    const AccessorPair *a = prop->opaque;
+    out->s = ((PropStrGetFn)a->get)(obj);
+    return true;
+}
+
+static bool accessor_str_set(Object *obj, ObjectProperty *prop, const PropValue *in,
+                             Error **errp)
+{
+    const AccessorPair *a = prop->opaque;
+    return ((PropStrSetFn)a->set)(obj, in->s, errp);
+}
+
+static ObjectProperty *class_property_add_accessors(ObjectClass *oc, const char *name,
+                                                    PropKind kind, const char *type,
+                                                    ObjectPropertyGetFn get,
+                                                    ObjectPropertySetFn set,
+                                                    void (*user_get)(void),
+                                                    void (*user_set)(void),
+                                                    const char *description)
+{
+    /* Lives as long as the class, i.e. forever. */
+    AccessorPair *a = malloc(sizeof(*a));
+    assert(a);
+    a->get = user_get;
+    a->set = user_set;
+    ObjectProperty *prop = object_class_property_add(oc, name, kind, type,
+                                                     user_get ? get : NULL,
+                                                     user_set ? set : NULL, NULL, a);
+    prop->description = xstrdup(description);
+    return prop;
+}
+
+ObjectProperty *object_class_property_add_bool(ObjectClass *oc, const char *name,
+                                               PropBoolGetFn get, PropBoolSetFn set,
+                                               const char *description)
+{
+    return class_property_add_accessors(oc, name, PROP_KIND_BOOL, "bool", accessor_bool_get,
+                                        accessor_bool_set, (void (*)(void))get,
+                                        (void (*)(void))set, description);
+}
+
+ObjectProperty *object_class_property_add_str(ObjectClass *oc, const char *name,
+                                              PropStrGetFn get, PropStrSetFn set,
+                                              const char *description)
+{
+    return class_property_add_accessors(oc, name, PROP_KIND_STR, "str", accessor_str_get,
+                                        accessor_str_set, (void (*)(void))get,
+                                        (void (*)(void))set, description);
+}
+
 /* Field-backed properties from Property tables */
 
 static void *field_ptr(Object *obj, ObjectProperty *prop)

@@ -84,6 +84,19 @@ void object_property_set_defval(ObjectProperty *prop, const char *defval);
 /* A link<type> backed by *targetp; holds a reference on the target. */
 ObjectProperty *object_property_add_link(Object *obj, const char *name, const char *type,
                                          Object **targetp, Error **errp);
+/* Class properties through plain accessors (QEMU's object_class_property_
+ * add_bool/_str): a setter reports refusal through errp and returns false;
+ * get_str returns a malloc'd string.  set may be NULL (read-only). */
+typedef bool (*PropBoolGetFn)(Object *obj);
+typedef bool (*PropBoolSetFn)(Object *obj, bool value, Error **errp);
+typedef char *(*PropStrGetFn)(Object *obj);
+typedef bool (*PropStrSetFn)(Object *obj, const char *value, Error **errp);
+ObjectProperty *object_class_property_add_bool(ObjectClass *oc, const char *name,
+                                               PropBoolGetFn get, PropBoolSetFn set,
+                                               const char *description);
+ObjectProperty *object_class_property_add_str(ObjectClass *oc, const char *name,
+                                              PropStrGetFn get, PropStrSetFn set,
+                                              const char *description);
 /* Field-backed class properties from a table ending with DEFINE_PROP_END_OF_LIST(). */
 void object_class_add_props(ObjectClass *oc, const Property *props);
 

@@ -67,9 +67,38 @@ static void gadget_init(Object *obj)
     object_property_add_link(obj, "inst-link", TYPE_WIDGET, &g->inst_link, &error_abort);
 }
 
+static bool gadget_get_flag(Object *obj)
+{
+    return ((Gadget *)obj)->runtime > 0;
+}
+
+static bool gadget_set_flag(Object *obj, bool value, Error **errp)
+{
+    ((Gadget *)obj)->runtime = value ? 1 : 0;
+    return true;
+}
+
+static char *gadget_get_mode(Object *obj)
+{
+    return strdup(((Gadget *)obj)->runtime ? "fast" : "slow");
+}
+
+static bool gadget_set_mode(Object *obj, const char *value, Error **errp)
+{
+    if (strcmp(value, "fast") != 0 && strcmp(value, "slow") != 0) {
+        error_setg(errp, "Invalid mode '%s': expected fast or slow", value);
+        return false;
+    }
+    ((Gadget *)obj)->runtime = value[0] == 'f';
+    return true;
+}
+
 static void gadget_class_init(ObjectClass *oc, const void *data)
 {
     object_class_add_props(oc, gadget_props);
+    object_class_property_add_bool(oc, "flag", gadget_get_flag, gadget_set_flag, "A flag");
+    object_class_property_add_str(oc, "mode", gadget_get_mode, gadget_set_mode, NULL);
+    object_class_property_add_str(oc, "ro", gadget_get_mode, NULL, NULL);
 }
 
 static const TypeInfo prop_test_types[] = {
@@ -334,4 +363,32 @@ UNITTEST(help_lists_properties)
     CHECK(strstr(buf, "size=") < strstr(buf, "small="));
     free(buf);
     object_unref(obj);
+}
+
+UNITTEST(accessor_class_properties)
+{
+    Gadget *g = gadget_new();
+    Object *obj = OBJECT(g);
+    Error *err = NULL;
+    char *s;
+
+    CHECK(object_property_parse(obj, "flag", "on", NULL));
+    CHECK_INT(g->runtime, 1);
+    CHECK(object_property_get_bool(obj, "flag", NULL));
+    CHECK(object_property_parse(obj, "mode", "slow", NULL));
+    CHECK_INT(g->runtime, 0);
+    s = object_property_get_str(obj, "mode", NULL);
+    CHECK_STR(s, "slow");
+    free(s);
+    CHECK(!object_property_parse(obj, "mode", "warp", &err));
+    CHECK_STR(error_get_pretty(err), "Invalid mode 'warp': expected fast or slow");
+    error_free(err);
+    err = NULL;
+    CHECK(!object_property_set_str(obj, "ro", "fast", &err));
+    CHECK_STR(error_get_pretty(err), "Property 'test-gadget.ro' is not writable");
+    error_free(err);
+    s = object_property_format(obj, "ro", NULL);
+    CHECK_STR(s, "slow");
+    free(s);
+    object_unref(g);
 }
