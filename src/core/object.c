@@ -208,24 +208,29 @@ bool object_class_is_abstract(ObjectClass *oc)
     return oc->type->abstract;
 }
 
+static bool type_has_ancestor_named(const TypeImpl *type, const char *typename)
+{
+    for (; type; type = type->parent) {
+        /* Pointer compare first: type names are usually the same literal. */
+        if (type->name == typename || strcmp(type->name, typename) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 ObjectClass *object_class_dynamic_cast(ObjectClass *oc, const char *typename)
 {
     if (!oc) {
         return NULL;
     }
-    /* Fast path: string literals are usually shared. */
-    if (oc->type->name == typename) {
-        return oc;
-    }
-    TypeImpl *target = type_lookup(typename);
-    if (!target) {
-        return NULL;
-    }
-    if (type_is_ancestor(oc->type, target)) {
+    /* Walks the ancestry (a few levels), never the whole registry: casts sit
+     * on device fast paths. */
+    if (type_has_ancestor_named(oc->type, typename)) {
         return oc;
     }
     for (int i = 0; i < oc->n_interfaces; i++) {
-        if (type_is_ancestor(oc->interfaces[i]->type, target)) {
+        if (type_has_ancestor_named(oc->interfaces[i]->type, typename)) {
             return oc->interfaces[i];
         }
     }

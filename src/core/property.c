@@ -418,7 +418,7 @@ Object *object_property_get_link(Object *obj, const char *name, Error **errp)
 
 /* Text */
 
-bool parse_bool_text(const char *text, bool *out)
+bool property_parse_bool(const char *text, bool *out)
 {
     static const char *const yes[] = { "on", "yes", "true", "y" };
     static const char *const no[] = { "off", "no", "false", "n" };
@@ -435,7 +435,7 @@ bool parse_bool_text(const char *text, bool *out)
     return false;
 }
 
-bool parse_uint_text(const char *text, uint64_t *out)
+bool property_parse_uint(const char *text, uint64_t *out)
 {
     int base = 10;
     const char *digits = text;
@@ -461,12 +461,12 @@ bool parse_uint_text(const char *text, uint64_t *out)
     return true;
 }
 
-bool parse_int_text(const char *text, int64_t *out)
+bool property_parse_int(const char *text, int64_t *out)
 {
     uint64_t mag;
     bool neg = text[0] == '-';
 
-    if (!parse_uint_text(neg ? text + 1 : text, &mag)) {
+    if (!property_parse_uint(neg ? text + 1 : text, &mag)) {
         return false;
     }
     if (neg) {
@@ -483,7 +483,7 @@ bool parse_int_text(const char *text, int64_t *out)
     return true;
 }
 
-bool parse_size_text(const char *text, uint64_t *out)
+bool property_parse_size(const char *text, uint64_t *out)
 {
     static const char suffixes[] = "bkmgtpe";
     char *end;
@@ -492,7 +492,7 @@ bool parse_size_text(const char *text, uint64_t *out)
         return false;
     }
     if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-        return parse_uint_text(text, out);    /* hex takes no suffix */
+        return property_parse_uint(text, out);    /* hex takes no suffix */
     }
     errno = 0;
     unsigned long long whole = strtoull(text, &end, 10);
@@ -556,21 +556,21 @@ bool object_property_parse(Object *obj, const char *name, const char *text, Erro
     switch (prop->kind) {
     case PROP_KIND_BOOL: {
         bool b;
-        if (!parse_bool_text(text, &b)) {
+        if (!property_parse_bool(text, &b)) {
             return error_bad_value(obj, prop, text, errp);
         }
         return object_property_set_bool(obj, name, b, errp);
     }
     case PROP_KIND_INT: {
         int64_t i;
-        if (!parse_int_text(text, &i)) {
+        if (!property_parse_int(text, &i)) {
             return error_bad_value(obj, prop, text, errp);
         }
         return object_property_set_int(obj, name, i, errp);
     }
     case PROP_KIND_UINT: {
         uint64_t u;
-        if (!(prop->is_size ? parse_size_text(text, &u) : parse_uint_text(text, &u))) {
+        if (!(prop->is_size ? property_parse_size(text, &u) : property_parse_uint(text, &u))) {
             return error_bad_value(obj, prop, text, errp);
         }
         return object_property_set_uint(obj, name, u, errp);

@@ -132,10 +132,10 @@ char *object_property_format(Object *obj, const char *name, Error **errp);
 void object_property_print_help(FILE *out, Object *obj, const char *what);
 
 /* Parsers shared with the option layer. */
-bool parse_bool_text(const char *text, bool *out);
-bool parse_uint_text(const char *text, uint64_t *out);
-bool parse_int_text(const char *text, int64_t *out);
-bool parse_size_text(const char *text, uint64_t *out);
+bool property_parse_bool(const char *text, bool *out);
+bool property_parse_uint(const char *text, uint64_t *out);
+bool property_parse_int(const char *text, int64_t *out);
+bool property_parse_size(const char *text, uint64_t *out);
 
 /* A field of the instance at `offset`, as a class property. */
 struct Property {

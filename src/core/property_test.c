@@ -306,6 +306,7 @@ UNITTEST(links)
     char *text = object_property_format(OBJECT(g), "peer", NULL);
     CHECK_STR(text, "/links-test/w0");
     free(text);
+    check_parse_error(box, "w0", "x", "Property 'container.w0' is not writable");   /* child */
     CHECK(object_property_parse(OBJECT(g), "inst-link", "", NULL));     /* clears */
     CHECK(g->inst_link == NULL);
     CHECK_INT(w->ref, 3);
