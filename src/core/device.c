@@ -26,6 +26,7 @@ typedef struct GlobalProp {
     char *driver;
     char *prop;
     char *value;
+    bool used;
 } GlobalProp;
 
 static GlobalProp *globals;
@@ -48,6 +49,7 @@ bool device_add_global(const char *driver, const char *prop, const char *value,
     globals[n_globals].driver = strdup(driver);
     globals[n_globals].prop = strdup(prop);
     globals[n_globals].value = strdup(value);
+    globals[n_globals].used = false;
     n_globals++;
     return true;
 }
@@ -94,6 +96,7 @@ bool device_apply_globals(Object *obj, Error **errp)
             continue;
         }
         Error *err = NULL;
+        g->used = true;
         if (!object_property_parse(obj, g->prop, g->value, &err)) {
             error_prepend(&err, "can't apply global %s.%s=%s: ", g->driver, g->prop,
                           g->value);
@@ -102,6 +105,28 @@ bool device_apply_globals(Object *obj, Error **errp)
         }
     }
     return true;
+}
+
+int device_check_globals(void)
+{
+    int unused = 0;
+    for (int i = 0; i < n_globals; i++) {
+        GlobalProp *g = &globals[i];
+        if (g->used) {
+            continue;
+        }
+        unused++;
+        ObjectClass *oc = object_class_by_name(g->driver);
+        if (!oc) {
+            warn_report("global %s.%s has invalid class name", g->driver, g->prop);
+        } else if (!object_class_dynamic_cast(oc, TYPE_DEVICE)) {
+            warn_report("global %s.%s=%s not used: %s is not a device", g->driver, g->prop,
+                        g->value, g->driver);
+        } else {
+            warn_report("global %s.%s=%s not used", g->driver, g->prop, g->value);
+        }
+    }
+    return unused;
 }
 
 /* Life cycle */

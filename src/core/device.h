@@ -100,6 +100,9 @@ bool device_add_global(const char *driver, const char *prop, const char *value,
 /* Parses "DRIVER.PROP=VALUE". */
 bool device_add_global_text(const char *text, Error **errp);
 void device_clear_globals(void);
+/* After board init: warns about each global no device used (a typo in
+ * DRIVER, or no such device); returns how many. */
+int device_check_globals(void);
 /* Applies matching globals to a new object; called at device creation. */
 bool device_apply_globals(Object *obj, Error **errp);
 

@@ -158,7 +158,10 @@ UNITTEST(globals_are_defaults_applied_at_creation)
     CHECK_INT(s->realize_calls, 0);
     CHECK(OBJECT(s)->parent == NULL);
     object_unref(s);
+    CHECK(device_add_global("no-such-driver", "x", "1", NULL));
+    CHECK_INT(device_check_globals(), 1);    /* only the misspelt one */
     device_clear_globals();
+    CHECK_INT(device_check_globals(), 0);
 
     err = NULL;
     CHECK(!device_add_global_text("noprop=1", &err));
