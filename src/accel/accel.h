@@ -1,0 +1,45 @@
+/*
+ * Accelerators: TYPE_ACCEL is the abstract base of the engines that run
+ * guest code (tcg, kvm).  Each registers "NAME-accel" with an AccelClass
+ * naming itself, saying whether the host can use it (available(), e.g.
+ * /dev/kvm opens) and how to attach to a machine (init_machine: create the
+ * VM, set up memory slots; TCG: allocate the code buffer).  `-accel help`
+ * lists them as QEMU does.
+ *
+ * Thread context: main thread at start-up.  Errors: Error **errp.
+ */
+#ifndef ACCEL_ACCEL_H
+#define ACCEL_ACCEL_H
+
+#include "core/object.h"
+
+#define TYPE_ACCEL "accel"
+#define ACCEL_CLASS_SUFFIX "-" TYPE_ACCEL
+#define ACCEL_CLASS_NAME(name) name ACCEL_CLASS_SUFFIX
+
+typedef struct MachineState MachineState;
+typedef struct AccelState AccelState;
+
+typedef struct AccelClass {
+    ObjectClass parent_class;
+    const char *name;                 /* "tcg", "kvm": what -accel takes */
+    bool (*init_machine)(AccelState *accel, MachineState *ms, Error **errp);
+    bool (*available)(void);          /* NULL: always */
+} AccelClass;
+
+struct AccelState {
+    Object parent_obj;
+    MachineState *machine;            /* set by a successful accel_init_machine */
+};
+
+DECLARE_OBJ_CHECKERS(AccelState, AccelClass, ACCEL, TYPE_ACCEL)
+
+/* By -accel name ("kvm"); NULL if no such accelerator is built in. */
+AccelClass *accel_find(const char *name);
+/* "Accelerators supported in QEMU binary:" and one name per line. */
+void accel_print_help(FILE *out);
+/* Creates the accelerator named; fails if unknown or unavailable here. */
+AccelState *accel_new(const char *name, Error **errp);
+bool accel_init_machine(AccelState *accel, MachineState *ms, Error **errp);
+
+#endif
