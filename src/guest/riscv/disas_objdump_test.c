@@ -8,12 +8,14 @@
  * after a target, whose hex it prints without 0x).  Skips when the cross
  * binutils are not installed.
  *
- * Known differences, not compared: objdump prints reserved rounding modes
- * as "unknown" (we print rm5/rm6); it decodes extensions we do not implement
- * (we print .insn); it does not know Zicond (binutils < 2.41); and it
- * refuses FENCE/FENCE.I whose reserved fields are non-zero, which the spec
- * says to ignore (we decode them); and it names every CSR, where we name the
- * common ones and print the rest in hex.
+ * Both must also agree on what decodes (objdump knows only the extensions
+ * -march names, through the ELF attributes), with these known differences:
+ * objdump prints reserved rounding modes as "unknown" (we print rm5/rm6);
+ * it does not know Zicond (binutils < 2.41); it refuses FENCE/FENCE.I whose
+ * reserved fields are non-zero, which the spec says to ignore, and the exact
+ * conversions fcvt.d.w/wu/s with an rm other than rne (2.40; later versions
+ * accept them), all of which we decode; and it names every CSR, where we
+ * name the common ones and print the rest in hex.
  *
  * Compressed instructions print as the 32-bit instruction they expand to, so
  * objdump cannot be asked directly; instead every 16-bit word we decode is
@@ -32,7 +34,7 @@
 #include "guest/riscv/disas.h"
 #include "util/unittest.h"
 
-enum { WORDS = 4000 };
+enum { WORDS = 20000 };
 
 static const char objdump[] = "riscv64-linux-gnu-objdump";
 static const char march[] = "rv64gc_zba_zbb_zbc_zbs_zifencei_zihintpause";
@@ -133,14 +135,19 @@ UNITTEST(against_objdump)
             memcpy(target, "0x", 2);
         }
         riscv_disas(addr, (const uint8_t *)&words[addr / 4], 4, ours, sizeof(ours));
-        if (strncmp(text, ".4byte", 6) == 0 || strncmp(ours, ".insn", 5) == 0
-            || strstr(text, "unknown")) {
-            if (strncmp(ours, ".insn", 5) != 0 && strncmp(text, ".4byte", 6) == 0
-                && strncmp(ours, "czero", 5) != 0 && strncmp(ours, "fence", 5) != 0) {
-                /* We decode something objdump does not: worth a look. */
-                unittest_fail(__FILE__, __LINE__, "0x%08x: objdump cannot decode \"%s\"",
-                              words[addr / 4], ours);
-                mismatches++;
+        if (strstr(text, "unknown")) {
+            continue;
+        }
+        if (strncmp(text, ".4byte", 6) == 0 || strncmp(ours, ".insn", 5) == 0) {
+            bool we = strncmp(ours, ".insn", 5) != 0, they = strncmp(text, ".4byte", 6) != 0;
+
+            if (we && !they && (strncmp(ours, "czero", 5) == 0 || strncmp(ours, "fence", 5) == 0
+                                || strncmp(ours, "fcvt.d.", 7) == 0)) {
+                continue;   /* known: see above */
+            }
+            if (we != they && mismatches++ < 20) {
+                unittest_fail(__FILE__, __LINE__, "0x%08x: objdump \"%s\", we \"%s\"",
+                              words[addr / 4], text, ours);
             }
             continue;
         }
