@@ -198,7 +198,6 @@ class Spec:
                 self.parse_format(line, toks)
             else:
                 stack[-1].items.append(self.parse_pattern(line, toks))
-            # A closing bracket may end the line of a pattern.
         if len(stack) != 1:
             g = stack[-1]
             error(self.file, g.line, 'group not closed')

@@ -160,9 +160,13 @@ static bool disas_fmt_r2_rm(DisasContext *ctx, const char *name, arg_r2_rm *a)
     char m[32];
     const char *const *d = disas_fp_dest(name) ? disas_fpr : disas_gpr;
     const char *const *s = disas_fp_src(name) ? disas_fpr : disas_gpr;
+    /* Widening conversions are exact: like objdump, say nothing of rne. */
+    bool exact = !strcmp(name, "fcvt_d_w") || !strcmp(name, "fcvt_d_wu")
+                 || !strcmp(name, "fcvt_d_s");
+    bool show_rm = a->rm != 7 && !(exact && a->rm == 0);
 
     disas_printf(ctx, "%s\t%s,%s%s%s", disas_mnemonic(name, m, sizeof(m)), d[a->rd],
-                 s[a->rs1], a->rm == 7 ? "" : ",", a->rm == 7 ? "" : disas_rm[a->rm]);
+                 s[a->rs1], show_rm ? "," : "", show_rm ? disas_rm[a->rm] : "");
     return true;
 }
 

@@ -76,6 +76,11 @@ UNITTEST(golden_32bit)
         { 0xac, 0x0349a933, "mulhsu\ts2,s3,s4" },
         { 0xb0, 0xffffffff, ".insn\t0xffffffff" },
         { 0xb4, 0x0000707f, ".insn\t0x0000707f" },
+        { 0xb8, 0xd20002d3, "fcvt.d.w\tft5,zero" },        /* exact: rne not shown */
+        { 0xbc, 0xd200f2d3, "fcvt.d.w\tft5,ra" },          /* dyn */
+        { 0xc0, 0xd200b2d3, "fcvt.d.w\tft5,ra,rup" },
+        { 0xc4, 0xd20002d3 ^ 0x1000, "fcvt.d.w\tft5,zero,rtz" },
+        { 0xc8, 0xc20002d3, "fcvt.w.d\tt0,ft0,rne" },      /* inexact: rne shown */
     };
 
     check_rows(0x80000000, rows, sizeof(rows) / sizeof(rows[0]), 4);
