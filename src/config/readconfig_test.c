@@ -1,0 +1,2 @@
+#include "util/unittest.h"
+UNITTEST(placeholder) { CHECK(1); }
