@@ -33,6 +33,6 @@ status=0
 if [ "$status" -ne 0 ]; then
     tail -40 "$out/fuzz-config.log"
 else
-    grep -E '^#[0-9]+ *DONE' "$out/fuzz-config.log" || tail -2 "$out/fuzz-config.log"
+    grep -E '^Done [0-9]+ runs' "$out/fuzz-config.log" || tail -2 "$out/fuzz-config.log"
 fi
 exit "$status"

@@ -296,6 +296,21 @@ UNITTEST(help_and_version_stop_parsing)
     config_free(&cfg);
 }
 
+UNITTEST(log_help_stops_parsing)
+{
+    Config cfg;
+
+    /* -d help prints the items (to stdout) and asks the caller to exit. */
+    CHECK(parse(&cfg, &error_abort, "-d", "in_asm", "-d", "help", "-foo", NULL));
+    CHECK(cfg.exit_early && !cfg.show_help && !cfg.show_version);
+    CHECK_INT(cfg.log_mask, LOG_IN_ASM);
+    config_free(&cfg);
+    /* A later -d replaces an earlier one, as in QEMU. */
+    CHECK(parse(&cfg, &error_abort, "-d", "in_asm", "-d", "int,mmu", NULL));
+    CHECK_INT(cfg.log_mask, LOG_INT | LOG_MMU);
+    config_free(&cfg);
+}
+
 UNITTEST(help_text_comes_from_the_table)
 {
     char *text = NULL;
