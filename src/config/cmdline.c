@@ -226,9 +226,27 @@ static bool config_finish_memory(Config *cfg, Error **errp)
     return true;
 }
 
+/* QEMU's "sockets (2) * cores (2) * threads (1)", dies and clusters when given. */
+static void config_smp_hierarchy(char *buf, size_t size, const Opts *o, uint64_t sockets,
+                                 uint64_t dies, uint64_t clusters, uint64_t cores,
+                                 uint64_t threads)
+{
+    int n = snprintf(buf, size, "sockets (%llu)", (unsigned long long)sockets);
+
+    if (opts_get(o, "dies")) {
+        n += snprintf(buf + n, size - n, " * dies (%llu)", (unsigned long long)dies);
+    }
+    if (opts_get(o, "clusters")) {
+        n += snprintf(buf + n, size - n, " * clusters (%llu)", (unsigned long long)clusters);
+    }
+    snprintf(buf + n, size - n, " * cores (%llu) * threads (%llu)",
+             (unsigned long long)cores, (unsigned long long)threads);
+}
+
 /*
- * QEMU 7.2's machine_parse_smp_config() for current machine types, which
- * prefer cores over sockets when filling in what is missing.
+ * QEMU's machine_parse_smp_config() for current machine types (6.2 on),
+ * which fill in omitted cores before sockets, and threads last.  Board
+ * limits (min/max CPUs, whether dies or clusters exist) are the board's.
  */
 static bool config_finish_smp(Config *cfg, Error **errp)
 {
@@ -236,9 +254,11 @@ static bool config_finish_smp(Config *cfg, Error **errp)
         "cpus", "maxcpus", "sockets", "dies", "clusters", "cores", "threads",
     };
     enum { CPUS, MAXCPUS, SOCKETS, DIES, CLUSTERS, CORES, THREADS, NKEYS };
+    enum { SMP_FIELD_MAX = 1u << 16 };  /* keeps every product below 2^80 */
     uint64_t v[NKEYS];
     Opts *o = opts_find(cfg->groups[CONFIG_GROUP_SMP], NULL);
     unsigned __int128 total;
+    char hierarchy[200];
 
     cfg->smp = (ConfigSmp){ 1, 1, 1, 1, 1, 1, 1 };
     if (!o) {
@@ -249,12 +269,12 @@ static bool config_finish_smp(Config *cfg, Error **errp)
             return false;
         }
         if (opts_get(o, keys[i]) && v[i] == 0) {
-            error_setg(errp, "-smp: CPU topology parameter '%s' must be greater than zero",
-                       keys[i]);
+            error_setg(errp, "-smp: invalid CPU topology: CPU topology parameters must be "
+                       "greater than zero");
             return false;
         }
-        if (v[i] > UINT32_MAX) {
-            error_setg(errp, "-smp: '%s' is too large", keys[i]);
+        if (v[i] > SMP_FIELD_MAX) {
+            error_setg(errp, "-smp: %s=%llu is too large", keys[i], (unsigned long long)v[i]);
             return false;
         }
     }
@@ -265,34 +285,36 @@ static bool config_finish_smp(Config *cfg, Error **errp)
         v[CORES] = v[CORES] ? v[CORES] : 1;
         v[THREADS] = v[THREADS] ? v[THREADS] : 1;
     } else {
-        uint64_t max = v[MAXCPUS] ? v[MAXCPUS] : v[CPUS];
-
-        v[SOCKETS] = v[SOCKETS] ? v[SOCKETS] : 1;
-        v[THREADS] = v[THREADS] ? v[THREADS] : 1;
-        if (!v[CORES]) {
-            v[CORES] = max / (v[SOCKETS] * v[DIES] * v[CLUSTERS] * v[THREADS]);
-            v[CORES] = v[CORES] ? v[CORES] : 1;
+        v[MAXCPUS] = v[MAXCPUS] ? v[MAXCPUS] : v[CPUS];
+        if (v[CORES] == 0) {
+            v[SOCKETS] = v[SOCKETS] ? v[SOCKETS] : 1;
+            v[THREADS] = v[THREADS] ? v[THREADS] : 1;
+            v[CORES] = v[MAXCPUS] / (v[SOCKETS] * v[DIES] * v[CLUSTERS] * v[THREADS]);
+        } else if (v[SOCKETS] == 0) {
+            v[THREADS] = v[THREADS] ? v[THREADS] : 1;
+            v[SOCKETS] = v[MAXCPUS] / (v[DIES] * v[CLUSTERS] * v[CORES] * v[THREADS]);
+        }
+        if (v[THREADS] == 0) {
+            v[THREADS] = v[MAXCPUS] / (v[SOCKETS] * v[DIES] * v[CLUSTERS] * v[CORES]);
         }
     }
     total = (unsigned __int128)v[SOCKETS] * v[DIES] * v[CLUSTERS] * v[CORES] * v[THREADS];
-    if (total > UINT32_MAX) {
+    if (total > SMP_FIELD_MAX) {
         error_setg(errp, "-smp: CPU topology is too large");
         return false;
     }
     v[MAXCPUS] = v[MAXCPUS] ? v[MAXCPUS] : (uint64_t)total;
     v[CPUS] = v[CPUS] ? v[CPUS] : v[MAXCPUS];
+    config_smp_hierarchy(hierarchy, sizeof(hierarchy), o, v[SOCKETS], v[DIES], v[CLUSTERS],
+                         v[CORES], v[THREADS]);
     if (total != v[MAXCPUS]) {
         error_setg(errp, "-smp: invalid CPU topology: product of the hierarchy must match "
-                   "maxcpus: sockets (%llu) * dies (%llu) * clusters (%llu) * cores (%llu) "
-                   "* threads (%llu) != maxcpus (%llu)",
-                   (unsigned long long)v[SOCKETS], (unsigned long long)v[DIES],
-                   (unsigned long long)v[CLUSTERS], (unsigned long long)v[CORES],
-                   (unsigned long long)v[THREADS], (unsigned long long)v[MAXCPUS]);
+                   "maxcpus: %s != maxcpus (%llu)", hierarchy, (unsigned long long)v[MAXCPUS]);
         return false;
     }
     if (v[MAXCPUS] < v[CPUS]) {
         error_setg(errp, "-smp: invalid CPU topology: maxcpus must be equal to or greater "
-                   "than smp: maxcpus (%llu) < cpus (%llu)",
+                   "than smp: %s == maxcpus (%llu) < smp_cpus (%llu)", hierarchy,
                    (unsigned long long)v[MAXCPUS], (unsigned long long)v[CPUS]);
         return false;
     }

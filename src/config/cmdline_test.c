@@ -176,30 +176,48 @@ UNITTEST(smp_topology)
     check_smp("4,sockets=2", 4, 4, 2, 2, 1, __LINE__);
     check_smp("2,sockets=2,cores=2,maxcpus=4", 2, 4, 2, 2, 1, __LINE__);
     check_smp("maxcpus=6,threads=2", 6, 6, 1, 3, 2, __LINE__);
+    /* Given cores, the sockets are computed; given both, the threads. */
+    check_smp("8,cores=4", 8, 8, 2, 4, 1, __LINE__);
+    check_smp("8,cores=2,sockets=2", 8, 8, 2, 2, 2, __LINE__);
+    check_smp("threads=2,sockets=3", 6, 6, 3, 1, 2, __LINE__);
 
     CHECK_PARSE_ERROR("-smp: invalid CPU topology: product of the hierarchy must match "
-                      "maxcpus: sockets (2) * dies (1) * clusters (1) * cores (3) * "
-                      "threads (1) != maxcpus (8)", "-smp", "8,sockets=2,cores=3,maxcpus=8");
+                      "maxcpus: sockets (2) * cores (3) * threads (1) != maxcpus (8)",
+                      "-smp", "8,sockets=2,cores=3,threads=1");
+    CHECK_PARSE_ERROR("-smp: invalid CPU topology: product of the hierarchy must match "
+                      "maxcpus: sockets (1) * dies (2) * clusters (1) * cores (2) * "
+                      "threads (1) != maxcpus (8)", "-smp", "8,dies=2,clusters=1,cores=2,sockets=1,threads=1");
     CHECK_PARSE_ERROR("-smp: invalid CPU topology: maxcpus must be equal to or greater than "
-                      "smp: maxcpus (2) < cpus (4)", "-smp", "4,maxcpus=2,cores=2");
+                      "smp: sockets (1) * cores (2) * threads (1) == maxcpus (2) < smp_cpus (4)",
+                      "-smp", "4,maxcpus=2,cores=2");
     /* Without maxcpus the product is maxcpus, so cpus beyond it fail that check. */
     CHECK_PARSE_ERROR("-smp: invalid CPU topology: maxcpus must be equal to or greater than "
-                      "smp: maxcpus (6) < cpus (8)", "-smp", "8,sockets=2,cores=3");
-    CHECK_PARSE_ERROR("-smp: CPU topology parameter 'cpus' must be greater than zero",
-                      "-smp", "0");
+                      "smp: sockets (2) * cores (3) * threads (1) == maxcpus (6) < smp_cpus (8)",
+                      "-smp", "8,sockets=2,cores=3,threads=1,maxcpus=6");
+    CHECK_PARSE_ERROR("-smp: invalid CPU topology: CPU topology parameters must be greater "
+                      "than zero", "-smp", "0");
+    CHECK_PARSE_ERROR("-smp: invalid CPU topology: CPU topology parameters must be greater "
+                      "than zero", "-smp", "2,threads=0");
+    CHECK_PARSE_ERROR("-smp: cpus=70000 is too large", "-smp", "70000");
     CHECK_PARSE_ERROR("-smp two: parameter 'cpus' expects a number, not 'two'", "-smp", "two");
     CHECK_PARSE_ERROR("-smp 2,books=1: invalid parameter 'books'", "-smp", "2,books=1");
     CHECK_PARSE_ERROR("-smp: CPU topology is too large", "-smp",
-                      "sockets=65536,cores=65536,threads=2");
+                      "sockets=256,cores=256,threads=2");
 }
 
 UNITTEST(smp_merge)
 {
     Config cfg;
 
-    CHECK(parse(&cfg, &error_abort, "-smp", "2", "-smp", "cores=2,sockets=2", NULL));
+    CHECK(parse(&cfg, &error_abort, "-smp", "4", "-smp", "cores=2,sockets=2", NULL));
+    CHECK_INT(cfg.smp.cpus, 4);
+    CHECK_INT(cfg.smp.sockets, 2);
+    CHECK_INT(cfg.smp.threads, 1);
+    config_free(&cfg);
+    CHECK(parse(&cfg, &error_abort, "-smp", "2", "-smp", "maxcpus=4", NULL));
     CHECK_INT(cfg.smp.cpus, 2);
     CHECK_INT(cfg.smp.maxcpus, 4);
+    CHECK_INT(cfg.smp.cores, 4);
     config_free(&cfg);
 }
 
