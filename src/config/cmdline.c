@@ -9,6 +9,7 @@
 
 #include <assert.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,7 +160,11 @@ OptsGroup *config_group(Config *cfg, const char *name)
 
 /* --- derived fields --------------------------------------------------------- */
 
-/* QEMU's parse_memory_options(): a size without a suffix is in MiB. */
+/*
+ * QEMU's parse_memory_options() and machine "memory" property: a size
+ * without a suffix is in MiB, size 0 means the board's default, sizes are
+ * rounded up to 8 KiB.
+ */
 static bool config_finish_memory(Config *cfg, Error **errp)
 {
     Opts *o = opts_find(cfg->groups[CONFIG_GROUP_MEMORY], NULL);
@@ -183,10 +188,6 @@ static bool config_finish_memory(Config *cfg, Error **errp)
                 return false;
             }
             sz <<= 20;
-        }
-        if (sz == 0) {
-            error_setg(errp, "-m: memory size must be greater than zero");
-            return false;
         }
         if (sz > UINT64_MAX - 8191) {
             error_setg(errp, "-m: too large 'size' option value '%s'", size);
@@ -602,6 +603,16 @@ bool config_equal(const Config *a, const Config *b)
     free(da);
     free(db);
     return same;
+}
+
+bool config_apply_log(const Config *cfg, Error **errp)
+{
+    if (!log_set_file(cfg->log_file)) {
+        error_setg_errno(errp, errno, "-D %s: cannot open log file", cfg->log_file);
+        return false;
+    }
+    log_mask = cfg->log_mask;
+    return true;
 }
 
 void config_print_help(FILE *out, const char *progname)

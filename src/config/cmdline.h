@@ -104,6 +104,10 @@ OptsGroup *config_group(Config *cfg, const char *name);   /* NULL if unknown */
 void config_dump(const Config *cfg, FILE *out);
 bool config_equal(const Config *a, const Config *b);
 
+/* Make -d and -D take effect: sets util/log.h's mask and opens the log
+ * file ("-D x: cannot open log file: ..." on failure). */
+bool config_apply_log(const Config *cfg, Error **errp);
+
 void config_print_help(FILE *out, const char *progname);
 void config_print_version(FILE *out);
 

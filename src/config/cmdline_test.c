@@ -127,6 +127,11 @@ UNITTEST(memory_merge_and_maxmem)
     CHECK_INT(cfg.ram_slots, 2);
     config_free(&cfg);
 
+    /* As in QEMU, size 0 is the board's default. */
+    CHECK(parse(&cfg, &error_abort, "-m", "0", NULL));
+    CHECK_U64(cfg.ram_size_bytes, 0);
+    config_free(&cfg);
+
     CHECK(parse(&cfg, &error_abort, "-m", "2G", "-m", "3G", NULL));
     CHECK_U64(cfg.ram_size_bytes, 3ull << 30);
     config_free(&cfg);
@@ -134,7 +139,6 @@ UNITTEST(memory_merge_and_maxmem)
     CHECK_PARSE_ERROR("-m 4X: parameter 'size' expects a non-negative size below 2^64 "
                       "(optional suffix k, M, G, T, P or E), not '4X'", "-m", "4X");
     CHECK_PARSE_ERROR("-m 1G,foo=2: invalid parameter 'foo'", "-m", "1G,foo=2");
-    CHECK_PARSE_ERROR("-m: memory size must be greater than zero", "-m", "0");
     CHECK_PARSE_ERROR("-m: too large 'size' option value '17592186044416'",
                       "-m", "17592186044416");
     CHECK_PARSE_ERROR("-m: invalid option value: missing 'maxmem' option",
@@ -297,6 +301,25 @@ UNITTEST(flags_and_strings)
     CHECK(parse(&cfg, &error_abort, "-s", "-gdb", "tcp::9999", NULL));
     CHECK_STR(cfg.gdb, "tcp::9999");
     config_free(&cfg);
+}
+
+UNITTEST(apply_log)
+{
+    Config cfg;
+    Error *err = NULL;
+
+    CHECK(parse(&cfg, &error_abort, "-d", "int", NULL));
+    CHECK(config_apply_log(&cfg, &error_abort));
+    CHECK_INT(log_mask, LOG_INT);
+    CHECK(log_file() == stderr);
+    config_free(&cfg);
+    CHECK(parse(&cfg, &error_abort, "-D", "/nonexistent/dir/log", NULL));
+    CHECK(!config_apply_log(&cfg, &err));
+    CHECK_STR(error_get_pretty(err),
+              "-D /nonexistent/dir/log: cannot open log file: No such file or directory");
+    error_free(err);
+    config_free(&cfg);
+    log_mask = 0;
 }
 
 UNITTEST(help_and_version_stop_parsing)

@@ -158,8 +158,9 @@ UNITTEST(errors_carry_file_and_line)
     check_read_error("[memory]\n\n  sise = \"1G\"\n", "virt.cfg:3: invalid parameter 'sise'",
                      __LINE__);
     /* Semantic errors of the whole config come without a line. */
-    check_read_error("[memory]\n  size = \"0\"\n", "-m: memory size must be greater than zero",
-                     __LINE__);
+    check_read_error("[memory]\n  size = \"1G\"\n  maxmem = \"1M\"\n",
+                     "-m: invalid value of maxmem: maximum memory size (0x100000) must be at "
+                     "least the initial memory size (0x40000000)", __LINE__);
 }
 
 UNITTEST(missing_file)
