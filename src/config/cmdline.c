@@ -412,6 +412,8 @@ static bool config_handle(Config *cfg, const ConfigOption *opt, const char *arg,
         cfg->show_version = true;
         cfg->exit_early = true;
         return true;
+    case CONFIG_OPT_ENABLE_KVM:
+        return opts_parse(cfg->groups[CONFIG_GROUP_ACCEL], "kvm", errp) != NULL;
     case CONFIG_OPT_CPU:
         config_set_str(&cfg->cpu_model, arg);
         return true;

@@ -298,6 +298,10 @@ UNITTEST(flags_and_strings)
     CHECK_INT(log_mask, 0);     /* parsing does not touch the global log state */
     config_free(&cfg);
 
+    CHECK(parse(&cfg, &error_abort, "-enable-kvm", NULL));
+    CHECK_STR(opts_get(cfg.groups[CONFIG_GROUP_ACCEL]->head, "accel"), "kvm");
+    config_free(&cfg);
+
     CHECK(parse(&cfg, &error_abort, "-s", "-gdb", "tcp::9999", NULL));
     CHECK_STR(cfg.gdb, "tcp::9999");
     config_free(&cfg);
