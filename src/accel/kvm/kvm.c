@@ -690,5 +690,18 @@ bool kvm_vcpu_set_entry(KvmVcpu *vcpu, const KvmEntry *e, Error **errp)
         sregs.efer |= (1u << 8) | (1u << 10);            /* LME, LMA */
         break;
     }
-    return kvm_vcpu_set_sregs(vcpu, &sregs, errp) && kvm_vcpu_set_regs(vcpu, &regs, errp);
+    if (!kvm_vcpu_set_sregs(vcpu, &sregs, errp) || !kvm_vcpu_set_regs(vcpu, &regs, errp)) {
+        return false;
+    }
+    if (vcpu->vm->irqchip) {
+        /* With the in-kernel LAPIC, APs start in wait-for-SIPI (api.rst,
+         * KVM_GET_MP_STATE); a vCPU given an explicit entry runs it. */
+        struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+
+        if (ioctl(vcpu->fd, KVM_SET_MP_STATE, &mp) < 0) {
+            error_setg_errno(errp, errno, "kvm: KVM_SET_MP_STATE on vCPU %u", vcpu->index);
+            return false;
+        }
+    }
+    return true;
 }

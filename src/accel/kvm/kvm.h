@@ -152,7 +152,9 @@ typedef struct KvmEntry {
     uint16_t data_sel;   /* e.g. 0x18 */
 } KvmEntry;
 
-/* Sets regs/sregs for e (other registers cleared, RFLAGS = 0x2). */
+/* Sets regs/sregs for e (other registers cleared, RFLAGS = 0x2).  With the
+ * in-kernel irqchip it also makes the vCPU runnable: an AP otherwise waits
+ * for INIT/SIPI, which is what a board wants for APs Linux starts itself. */
 bool kvm_vcpu_set_entry(KvmVcpu *vcpu, const KvmEntry *e, Error **errp);
 
 #endif
