@@ -156,7 +156,9 @@ static bool x86_load_elf(const GuestMemWriter *m, const X86LinuxBootConfig *c,
             error_prepend(errp, "%s: ELF segment %u: ", name, i);
             return false;
         }
-        if (!entry_found && entry >= vaddr && entry - vaddr < memsz) {
+        if (!entry_found && entry >= paddr && entry - paddr < memsz) {
+            entry_found = true;
+        } else if (!entry_found && entry >= vaddr && entry - vaddr < memsz) {
             entry = entry - vaddr + paddr;
             entry_found = true;
         }
