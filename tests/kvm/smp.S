@@ -42,7 +42,10 @@ _start:
 
     leaq s_lapic(%rip), %rsi
     call puts
-    movl 0xfee00020, %eax
+    /* Through a register: a bare disp32 would be sign-extended to
+     * 0xfffffffffee00020 (clang encodes it so), outside the identity map. */
+    movl $0xfee00020, %ecx
+    movl (%rcx), %eax
     shrl $24, %eax
     call putdigit
 
