@@ -1,6 +1,6 @@
 /*
  * Runs our own tiny x86 guests on /dev/kvm through accel/kvm and hw/x86:
- *   kvm_guest_test longmode IMAGE   real-mode start, guest enters long mode itself
+ *   kvm_guest_test longmode IMAGE   from the reset vector, guest enters long mode itself
  *   kvm_guest_test smp IMAGE        two vCPUs (one host thread each) report their ids
  *   kvm_guest_test bzimage IMAGE    a minimal bzImage loaded by x86_linux_load()
  * A fake board: RAM is one anonymous mapping in slot 0; port 0x3f8 collects
@@ -196,14 +196,19 @@ static int test_longmode(const char *image)
 
     board_init(&b, 1, false);
     memcpy(b.ram + 0x1000, bin, size);
-    kvm_vcpu_set_entry(b.cpus[0].vcpu,
-                       &(KvmEntry){ .mode = KVM_ENTRY_REAL, .real_cs = 0, .rip = 0x1000 },
-                       &error_fatal);
+    /* A read-only "BIOS" page at the top of 4 GiB: the vCPU starts from
+     * KVM's reset state (CS base 0xffff0000, IP 0xfff0) and the reset
+     * vector far-jumps to the guest at 0000:1000. */
+    uint8_t *rom = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    static const uint8_t reset_vector[] = { 0xea, 0x00, 0x10, 0x00, 0x00 };  /* ljmp 0:1000 */
+    memcpy(rom + 0xff0, reset_vector, sizeof(reset_vector));
+    kvm_set_ram_slot(b.vm, 1, 0xfffff000, 4096, rom, KVM_MEM_READONLY, &error_fatal);
     fails += expect(board_run(&b), "guest ran to isa-debug-exit");
     printf("output: %s", b.cpus[0].out);
     fails += expect(strcmp(b.cpus[0].out, "hello from long mode\n") == 0, "output matches");
     fails += expect(b.cpus[0].exit_code == 0x21, "exit code (0x10 << 1) | 1");
     board_close(&b);
+    munmap(rom, 4096);
     free(bin);
     return fails;
 }

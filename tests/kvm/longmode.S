@@ -1,6 +1,6 @@
 /*
- * Guest 1: starts in real mode at 0000:1000 (the reset-like state the
- * runner sets), switches itself to long mode the direct way (PAE, LME,
+ * Guest 1: starts in real mode at 0000:1000 (reached from the reset
+ * vector through the runner's one-instruction ROM), switches itself to long mode the direct way (PAE, LME,
  * then PE|PG in one write, AMD64 APM vol. 2, 14.6), prints
  * "hello from long mode\n" on port 0x3f8 and exits through isa-debug-exit
  * (port 0xf4) with value 0x10.  Page tables and GDT are in the image.
