@@ -49,7 +49,7 @@ header:
     .quad 0                         /* hardware_subarch_data */
     .long 0, 0                      /* payload_offset, payload_length */
     .quad 0                         /* setup_data */
-    .quad 0x1000000                 /* pref_address */
+    .quad 0x200000                  /* pref_address (LOAD_PHYSICAL_ADDR): fits 16 MiB */
     .long 0x100000                  /* init_size */
     .long 0                         /* handover_offset */
     .long 0                         /* kernel_info_offset */
@@ -118,7 +118,7 @@ startup_64:
     movl 0x218(%rsi), %edi              /* ramdisk_image: page aligned, inside RAM */
     testl $0xfff, %edi
     jnz fail
-    cmpl $0x200000, %edi                /* above the kernel's init_size */
+    cmpl $0x300000, %edi                /* above 2 MiB + init_size, where it decompresses */
     jb fail
     leal 8192(%rdi), %ecx
     cmpl $RAM_BYTES, %ecx

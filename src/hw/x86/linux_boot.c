@@ -175,17 +175,36 @@ static bool x86_load_elf(const GuestMemWriter *m, const X86LinuxBootConfig *c,
     return true;
 }
 
+/* Where a bzImage loaded at 1 MiB runs: arch/x86/boot/compressed/head_64.S
+ * decompresses a relocatable kernel to the load address rounded up to
+ * kernel_alignment but never below LOAD_PHYSICAL_ADDR (= pref_address), and
+ * a fixed one to pref_address; it needs init_size bytes from there. */
+static uint64_t x86_bzimage_run_addr(const BzImageHeader *h)
+{
+    uint64_t align = h->kernel_alignment ? h->kernel_alignment : 1;
+    uint64_t addr = (X86_BOOT_KERNEL_ADDR + align - 1) / align * align;
+
+    if (!h->relocatable_kernel || addr < h->pref_address) {
+        addr = h->pref_address > X86_BOOT_KERNEL_ADDR ? h->pref_address : X86_BOOT_KERNEL_ADDR;
+    }
+    return addr;
+}
+
 static bool x86_load_bzimage(const GuestMemWriter *m, const X86LinuxBootConfig *c,
                              const BzImageHeader *h, X86BootInfo *info, Error **errp)
 {
     uint64_t ram_end = x86_ram_below_4g_end(&c->ram);
+    uint64_t run_addr = x86_bzimage_run_addr(h);
+    uint64_t end = run_addr + h->init_size;
 
-    /* Loaded at 1 MiB (code32_start's default), as QEMU and Firecracker do;
-     * a relocatable kernel moves itself to kernel_alignment when it
-     * decompresses, within init_size from here. */
-    if (X86_BOOT_KERNEL_ADDR + h->init_size > ram_end) {
-        error_setg(errp, "%s needs 0x%x bytes from 1 MiB (init_size) but RAM below 4 GiB "
-                   "ends at 0x%" PRIx64, c->kernel_name, h->init_size, ram_end);
+    /* Loaded at 1 MiB (code32_start's default), as QEMU and Firecracker do. */
+    if (end < X86_BOOT_KERNEL_ADDR + h->kernel_bytes) {
+        end = X86_BOOT_KERNEL_ADDR + h->kernel_bytes;
+    }
+    if (end > ram_end) {
+        error_setg(errp, "%s needs RAM up to 0x%" PRIx64 " (init_size 0x%x from 0x%" PRIx64
+                   ") but RAM below 4 GiB ends at 0x%" PRIx64, c->kernel_name, end,
+                   h->init_size, run_addr, ram_end);
         return false;
     }
     if (!guest_mem_write(m, X86_BOOT_KERNEL_ADDR, c->kernel + h->setup_bytes, h->kernel_bytes,
@@ -194,7 +213,7 @@ static bool x86_load_bzimage(const GuestMemWriter *m, const X86LinuxBootConfig *
         return false;
     }
     info->entry = X86_BOOT_KERNEL_ADDR + 0x200;    /* startup_64 */
-    info->kernel_end = X86_BOOT_KERNEL_ADDR + h->init_size;
+    info->kernel_end = end;
     return true;
 }
 

@@ -139,8 +139,8 @@ UNITTEST(bzimage_load_refusals)
     CHECK(!x86_linux_load(&m, &(X86LinuxBootConfig){
               .kernel = img, .kernel_size = size, .kernel_name = "bz",
               .ram = { .ram_size = 2u << 20, .gap_start = 0xc0000000 } }, &info, &err));
-    CHECK_STR(error_get_pretty(err), "bz needs 0x200000 bytes from 1 MiB (init_size) but RAM "
-              "below 4 GiB ends at 0x200000");
+    CHECK_STR(error_get_pretty(err), "bz needs RAM up to 0x300000 (init_size 0x200000 from "
+              "0x100000) but RAM below 4 GiB ends at 0x200000");
     error_free(err);
     err = NULL;
 
@@ -150,6 +150,39 @@ UNITTEST(bzimage_load_refusals)
               .initrd = big_initrd, .initrd_size = sizeof(big_initrd),
               .ram = { .ram_size = RAM_BYTES, .gap_start = 0xc0000000 } }, &info, &err));
     CHECK(err && strncmp(error_get_pretty(err), "initrd: initrd of", 17) == 0);
+    error_free(err);
+    free(img);
+    free(ram);
+}
+
+UNITTEST(bzimage_decompression_area)
+{
+    GuestMemBuffer b;
+    GuestMemWriter m;
+    uint8_t *ram = ram_new(&b, &m);
+    size_t size;
+    uint8_t *img = make_bzimage(&size);
+    X86BootInfo info;
+    Error *err = NULL;
+    X86LinuxBootConfig c = { .kernel = img, .kernel_size = size, .kernel_name = "bz",
+                             .ram = { .ram_size = RAM_BYTES, .gap_start = 0xc0000000 } };
+
+    /* Relocatable, 2 MiB aligned, LOAD_PHYSICAL_ADDR 16 MiB: runs at 16 MiB. */
+    x86_put_le32(img + 0x230, 0x200000);
+    img[0x234] = 1;
+    x86_put_le64(img + 0x258, 0x1000000);
+    CHECK(x86_linux_load(&m, &c, &info, &error_abort));
+    CHECK_U64(info.kernel_end, 0x1200000);
+    /* Relocatable with a low pref_address: 1 MiB rounded up to 2 MiB. */
+    x86_put_le64(img + 0x258, 0x100000);
+    CHECK(x86_linux_load(&m, &c, &info, &error_abort));
+    CHECK_U64(info.kernel_end, 0x400000);
+    /* Not relocatable: pref_address, whatever the alignment. */
+    img[0x234] = 0;
+    x86_put_le64(img + 0x258, 0x1f00000);
+    CHECK(!x86_linux_load(&m, &c, &info, &err));
+    CHECK_STR(error_get_pretty(err), "bz needs RAM up to 0x2100000 (init_size 0x200000 from "
+              "0x1f00000) but RAM below 4 GiB ends at 0x2000000");
     error_free(err);
     free(img);
     free(ram);
