@@ -360,8 +360,15 @@ static void kvm_cpuid_fixup(struct kvm_cpuid2 *c, unsigned apic_id, unsigned nr)
             e->ecx |= 1u << 31;                /* hypervisor present */
             break;
         case 4:
-            /* EAX[31:26]: addressable core ids in the package, minus one. */
-            e->eax = (e->eax & 0x03ffffffu) | (((1u << core_bits) - 1) << 26);
+            /* EAX[31:26]: addressable core ids in the package, minus one;
+             * EAX[25:14]: ids sharing this cache, minus one: L1/L2 are per
+             * core (one thread each), L3 is shared by the whole package.
+             * The host's values describe the host, not this guest. */
+            e->eax &= 0x00003fffu;
+            e->eax |= ((1u << core_bits) - 1) << 26;
+            if (((e->eax >> 5) & 7) == 3) {
+                e->eax |= ((1u << core_bits) - 1) << 14;
+            }
             break;
         case 0xb:
         case 0x1f:
