@@ -136,7 +136,7 @@ void kvm_vcpu_dump_regs(KvmVcpu *vcpu, char *buf, size_t size);
 /* How a vCPU starts: the reset state, or the 64-bit entry of a loader
  * (Linux's boot protocol: paging on, flat CS/DS from the GDT). */
 typedef enum KvmEntryMode {
-    KVM_ENTRY_REAL,      /* real mode, cs = rip >> 4 & 0xf000 style: cs:ip given */
+    KVM_ENTRY_REAL,      /* real mode: the reset state with CS:IP = real_cs:rip */
     KVM_ENTRY_LONG64,    /* long mode, CR0.PE|PG, CR4.PAE, EFER.LME|LMA */
 } KvmEntryMode;
 
