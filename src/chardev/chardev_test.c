@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -92,6 +93,13 @@ static const char *tmp_path(const char *name)
     }
     snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
     return path;
+}
+
+__attribute__((destructor)) static void tmpdir_remove(void)
+{
+    if (tmpdir[0]) {
+        rmdir(tmpdir);
+    }
 }
 
 static char *slurp(const char *path)
@@ -407,5 +415,60 @@ UNITTEST(unix_client_without_server_fails)
     CHECK(strstr(new_error(&opts), "could not connect to") != NULL);
     opts.telnet = true;
     CHECK_STR(new_error(&opts), "chardev 'u1': telnet=on is not supported yet");
-    rmdir(tmpdir);
+}
+
+static char wait_path[128];
+static int wait_client_fd = -1;
+
+static void *connect_when_listening(void *opaque)
+{
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+    strcpy(sun.sun_path, wait_path);
+    for (int i = 0; i < 200; i++) {
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+        if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+            if (write(fd, "early", 5) != 5) {
+                close(fd);
+                return NULL;
+            }
+            wait_client_fd = fd;
+            return NULL;
+        }
+        close(fd);
+        poll(NULL, 0, 10);
+    }
+    return NULL;
+}
+
+UNITTEST(server_wait_blocks_until_a_client_connects)
+{
+    ChardevOptions opts;
+    pthread_t thread;
+    Chardev *chr;
+    Sink s;
+
+    snprintf(wait_path, sizeof(wait_path), "%s", tmp_path("wait.sock"));
+    chardev_options_init(&opts);
+    opts.id = "w0";
+    opts.backend = "socket";
+    opts.path = wait_path;
+    opts.server = true;         /* wait=on is the default */
+    CHECK(pthread_create(&thread, NULL, connect_when_listening, NULL) == 0);
+    chr = chardev_new(&opts, &error_abort);
+    pthread_join(thread, NULL);
+    CHECK(wait_client_fd >= 0);
+    CHECK(chr->opened);
+    /* A frontend attached later still hears OPENED and gets the bytes the
+     * client sent before it was there. */
+    sink_attach(&s, chr);
+    CHECK_INT(s.opened, 1);
+    LOOP_UNTIL(s.in_len == 5);
+    CHECK_STR(s.in, "early");
+    close(wait_client_fd);
+    LOOP_UNTIL(s.closed == 1);
+    CHECK_INT(s.closed, 1);
+    chardev_fe_deinit(&s.fe);
+    chardev_delete(chr);
 }
