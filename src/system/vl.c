@@ -166,7 +166,7 @@ static bool vl_create_serials(Config *cfg, Error **errp)
         count = 1;
     }
     for (size_t i = 0; i < count; i++) {
-        char label[16];
+        char label[32];
         Chardev *chr = NULL;
         bool monitor = false;
 
