@@ -41,7 +41,14 @@ void rv_bench_write64(RvTestBench *tb, uint64_t addr, uint64_t val);
 /* Run blocks until pc == stop_pc (true) or max_blocks ran (false). */
 bool rv_bench_run(RvTestBench *tb, uint64_t stop_pc, unsigned max_blocks);
 
-/* Encoders (Unprivileged ISA 2.2 formats). */
+/* Encoders (Unprivileged ISA 2.2 formats); the macros are constant
+ * expressions for tables. */
+#define RV_R(opc, rd, f3, rs1, rs2, f7)                                       \
+    ((uint32_t)(opc) | (uint32_t)(rd) << 7 | (uint32_t)(f3) << 12 |           \
+     (uint32_t)(rs1) << 15 | (uint32_t)(rs2) << 20 | (uint32_t)(f7) << 25)
+#define RV_I(opc, rd, f3, rs1, imm)                                           \
+    ((uint32_t)(opc) | (uint32_t)(rd) << 7 | (uint32_t)(f3) << 12 |           \
+     (uint32_t)(rs1) << 15 | ((uint32_t)(imm) & 0xfff) << 20)
 uint32_t rv_enc_r(unsigned opc, unsigned rd, unsigned f3, unsigned rs1, unsigned rs2,
                   unsigned f7);
 uint32_t rv_enc_i(unsigned opc, unsigned rd, unsigned f3, unsigned rs1, int32_t imm);
