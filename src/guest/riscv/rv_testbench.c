@@ -26,7 +26,7 @@ static uint32_t bench_insn_index;
 
 /* ---- weak stand-ins for exec/ (NOTE: see rv_testbench.h) ---- */
 
-__attribute__((weak)) bool translator_is_same_page(const DisasContextBase *db, GuestVaddr addr)
+static bool bench_is_same_page(const DisasContextBase *db, GuestVaddr addr)
 {
     return ((addr ^ db->pc_first) & GUEST_PAGE_MASK) == 0;
 }
@@ -39,16 +39,14 @@ static uint8_t *bench_ram(uint64_t addr, unsigned size)
     return &bench->ram[addr - RV_TB_RAM_BASE];
 }
 
-__attribute__((weak)) uint16_t translator_lduw(CpuState *cpu, DisasContextBase *db,
-                                               GuestVaddr pc)
+static uint16_t bench_lduw(CpuState *cpu, DisasContextBase *db, GuestVaddr pc)
 {
     uint8_t *p = bench_ram(pc, 2);
     return p ? (uint16_t)(p[0] | p[1] << 8) : 0;
 }
 
-__attribute__((weak)) void translator_loop(CpuState *cpu, TranslationBlock *tb, IrBuilder *b,
-                                           int max_insns, const TranslatorOps *ops,
-                                           DisasContextBase *db)
+static void bench_translator_loop(CpuState *cpu, TranslationBlock *tb, IrBuilder *b,
+                                  int max_insns, const TranslatorOps *ops, DisasContextBase *db)
 {
     db->tb = tb;
     db->cpu = cpu;
@@ -67,7 +65,7 @@ __attribute__((weak)) void translator_loop(CpuState *cpu, TranslationBlock *tb, 
         if (db->is_jmp != DISAS_NEXT) {
             break;
         }
-        if (db->num_insns >= db->max_insns || !translator_is_same_page(db, db->pc_next)) {
+        if (db->num_insns >= db->max_insns || !bench_is_same_page(db, db->pc_next)) {
             db->is_jmp = DISAS_TOO_MANY;
             break;
         }
@@ -77,15 +75,35 @@ __attribute__((weak)) void translator_loop(CpuState *cpu, TranslationBlock *tb, 
     tb->icount = (uint32_t)db->num_insns;
 }
 
-__attribute__((weak)) noreturn void cpu_loop_exit(CpuState *cpu)
+static noreturn void bench_loop_exit(CpuState *cpu)
 {
     siglongjmp(bench_jmp, 1);
 }
 
-__attribute__((weak)) noreturn void cpu_loop_exit_restore(CpuState *cpu, uintptr_t ra)
+static noreturn void bench_loop_exit_restore(CpuState *cpu, uintptr_t ra)
 {
     riscv_cpu(cpu)->pc = bench_insn_pc[bench_insn_index];
     siglongjmp(bench_jmp, 1);
+}
+
+/* The stand-ins take the exec functions' names only while exec/ is absent. */
+bool translator_is_same_page(const DisasContextBase *db, GuestVaddr addr)
+    __attribute__((weak, alias("bench_is_same_page")));
+uint16_t translator_lduw(CpuState *cpu, DisasContextBase *db, GuestVaddr pc)
+    __attribute__((weak, alias("bench_lduw")));
+void translator_loop(CpuState *cpu, TranslationBlock *tb, IrBuilder *b, int max_insns,
+                     const TranslatorOps *ops, DisasContextBase *db)
+    __attribute__((weak, alias("bench_translator_loop")));
+noreturn void cpu_loop_exit(CpuState *cpu) __attribute__((weak, alias("bench_loop_exit")));
+noreturn void cpu_loop_exit_restore(CpuState *cpu, uintptr_t ra)
+    __attribute__((weak, alias("bench_loop_exit_restore")));
+
+bool rv_bench_usable(void)
+{
+    /* TODO: when exec/ lands, build the bench on a real AddressSpace and
+     * cpu_exec instead of these stand-ins. */
+    return translator_loop == bench_translator_loop && translator_lduw == bench_lduw &&
+           cpu_loop_exit_restore == bench_loop_exit_restore;
 }
 
 /* ---- guest memory for the interpreter ---- */

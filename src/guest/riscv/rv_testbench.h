@@ -42,6 +42,9 @@ typedef struct RvTestBench {
     bool echo;              /* also copy UART output to stdout */
 } RvTestBench;
 
+/* False when the real exec/ functions are linked in place of the bench's
+ * stand-ins (the bench must then be ported: callers skip). */
+bool rv_bench_usable(void);
 /* A fresh bench: the rv64 model's misa/config, reset, pc at RAM base. */
 RvTestBench *rv_bench_new(void);
 void rv_bench_free(RvTestBench *tb);
