@@ -373,6 +373,12 @@ static uint64_t cpu_ld_access(CpuState *cpu, GuestVaddr addr, MemOp mop, unsigne
 uint64_t cpu_ld_mmu(CpuState *cpu, GuestVaddr addr, MemOp mop, unsigned mmu_idx,
                     uintptr_t ra)
 {
+    if (cpu->mem_mode == CPU_MEM_USER) {
+        uint64_t v = 0;
+        check_alignment(cpu, addr, mop, MMU_DATA_LOAD, mmu_idx, ra);
+        memcpy(&v, (void *)(cpu->guest_base + addr), memop_size(mop));
+        return finish_load(v, mop);
+    }
     return cpu_ld_access(cpu, addr, mop, mmu_idx, MMU_DATA_LOAD, ra);
 }
 
@@ -383,6 +389,10 @@ void cpu_st_mmu(CpuState *cpu, GuestVaddr addr, uint64_t val, MemOp mop, unsigne
     check_alignment(cpu, addr, mop, MMU_DATA_STORE, mmu_idx, ra);
     if (mop & MO_BE) {
         val = finish_load(val, mop & (MO_SIZE | MO_BE));
+    }
+    if (cpu->mem_mode == CPU_MEM_USER) {
+        memcpy((void *)(cpu->guest_base + addr), &val, size);
+        return;
     }
     if (!crosses_page(addr, size)) {
         st_page(cpu, addr, size, val, mmu_idx, ra);
@@ -480,6 +490,10 @@ uint64_t cpu_atomic_mmu(CpuState *cpu, IrOpcode opc, GuestVaddr addr, uint64_t v
         val = finish_load(val, swap);
         newv = finish_load(newv, swap);
     }
+    if (cpu->mem_mode == CPU_MEM_USER) {
+        uint64_t old = atomic_host((void *)(cpu->guest_base + addr), size, opc, val, newv);
+        return finish_load(old, mop);
+    }
     CpuTlbEntry *e = tlb_lookup_fill(cpu, addr, size, MMU_DATA_STORE, mmu_idx, false, ra);
     if (!tlb_tag_is_page(e->addr_read, addr & GUEST_PAGE_MASK)) {
         e = tlb_lookup_fill(cpu, addr, size, MMU_DATA_LOAD, mmu_idx, false, ra);
@@ -561,19 +575,13 @@ static uint64_t exec_guest_ld(void *env, uint64_t addr, MemOp mop, unsigned mmu_
 {
     CpuState *cpu = env;
     unsigned size = memop_size(mop);
-    uint64_t v = 0;
-    if (cpu->mem_mode == CPU_MEM_USER) {
-        unsigned align = memop_alignment(mop);
-        if (addr & (align - 1)) {
-            cpu->ops->do_unaligned_access(cpu, addr, MMU_DATA_LOAD, mmu_idx, 0);
+    if (cpu->mem_mode == CPU_MEM_SOFTMMU && !(mop & MO_BE)) {
+        void *host = tlb_fast_host(cpu, mmu_idx, addr, size, MMU_DATA_LOAD);
+        if (host) {
+            uint64_t v = 0;
+            memcpy(&v, host, size);
+            return finish_load(v, mop);
         }
-        memcpy(&v, (void *)(cpu->guest_base + addr), size);
-        return finish_load(v, mop);
-    }
-    void *host = tlb_fast_host(cpu, mmu_idx, addr, size, MMU_DATA_LOAD);
-    if (host && !(mop & MO_BE)) {
-        memcpy(&v, host, size);
-        return finish_load(v, mop);
     }
     return cpu_ld_mmu(cpu, addr, mop, mmu_idx, 0);
 }
@@ -582,21 +590,12 @@ static void exec_guest_st(void *env, uint64_t addr, uint64_t val, MemOp mop, uns
 {
     CpuState *cpu = env;
     unsigned size = memop_size(mop);
-    if (cpu->mem_mode == CPU_MEM_USER) {
-        unsigned align = memop_alignment(mop);
-        if (addr & (align - 1)) {
-            cpu->ops->do_unaligned_access(cpu, addr, MMU_DATA_STORE, mmu_idx, 0);
+    if (cpu->mem_mode == CPU_MEM_SOFTMMU && !(mop & MO_BE)) {
+        void *host = tlb_fast_host(cpu, mmu_idx, addr, size, MMU_DATA_STORE);
+        if (host) {
+            memcpy(host, &val, size);
+            return;
         }
-        if (mop & MO_BE) {
-            val = finish_load(val, (MemOp)(mop & (MO_SIZE | MO_BE)));
-        }
-        memcpy((void *)(cpu->guest_base + addr), &val, size);
-        return;
-    }
-    void *host = tlb_fast_host(cpu, mmu_idx, addr, size, MMU_DATA_STORE);
-    if (host && !(mop & MO_BE)) {
-        memcpy(host, &val, size);
-        return;
     }
     cpu_st_mmu(cpu, addr, val, mop, mmu_idx, 0);
 }
@@ -604,21 +603,7 @@ static void exec_guest_st(void *env, uint64_t addr, uint64_t val, MemOp mop, uns
 static uint64_t exec_guest_atomic(void *env, IrOpcode opc, uint64_t addr, uint64_t val,
                                   uint64_t newv, MemOp mop, unsigned mmu_idx)
 {
-    CpuState *cpu = env;
-    if (cpu->mem_mode == CPU_MEM_USER) {
-        unsigned size = memop_size(mop);
-        if (addr & (size - 1)) {
-            cpu->ops->do_unaligned_access(cpu, addr, MMU_DATA_STORE, mmu_idx, 0);
-        }
-        if (mop & MO_BE) {
-            MemOp swap = (MemOp)(mop & (MO_SIZE | MO_BE));
-            val = finish_load(val, swap);
-            newv = finish_load(newv, swap);
-        }
-        uint64_t old = atomic_host((void *)(cpu->guest_base + addr), size, opc, val, newv);
-        return finish_load(old, mop);
-    }
-    return cpu_atomic_mmu(cpu, opc, addr, val, newv, mop, mmu_idx, 0);
+    return cpu_atomic_mmu(env, opc, addr, val, newv, mop, mmu_idx, 0);
 }
 
 const IrRuntime exec_ir_runtime = {
