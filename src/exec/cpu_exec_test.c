@@ -6,6 +6,7 @@
  * 64 KiB of RAM at 0 and a small MMIO counter device at 0x10000.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -636,5 +637,62 @@ UNITTEST(exec_interrupt_and_exit_from_other_threads)
     cpu_interrupt(&m->cpu.parent, CPU_INTERRUPT_HARD);
     CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);      /* irq masked: runs on */
     CHECK_U64(m->cpu.r[3], 33);
+    toy_machine_free(m);
+}
+
+/* ---- two vCPUs on two threads while a third invalidates and flushes ---- */
+
+typedef struct VcpuThread {
+    ToyCpu *cpu;
+    int interrupts;     /* EXCP_INTERRUPT returns seen */
+} VcpuThread;
+
+static void *toy_vcpu_thread(void *opaque)
+{
+    VcpuThread *v = opaque;
+    for (;;) {
+        int r = cpu_exec(&v->cpu->parent);
+        if (r == EXCP_HLT) {
+            return NULL;
+        }
+        v->interrupts += r == EXCP_INTERRUPT;
+    }
+}
+
+UNITTEST(exec_two_vcpus_with_concurrent_invalidation)
+{
+    ToyMachine *m = toy_machine_new();
+    ToyCpu *second = calloc(1, sizeof(*second));
+    CHECK(cpu_exec_realize(&second->parent, &toy_cpu_ops, m->as, &error_abort));
+    second->parent.cpu_index = 1;
+    /* each CPU: r1 = 1 << 16; do { r2 += 3; r1 -= 1 } while (r1); halt */
+    for (GuestPaddr base = 0x1000; base <= 0x2000; base += 0x1000) {
+        TOY_LOAD(m, base, toy_insn(TOY_LI, 1, 0, 1), toy_insn(TOY_SLLI, 1, 1, 16),
+                 toy_insn(TOY_LI, 2, 0, 0), toy_insn(TOY_ADDI, 2, 2, 3),
+                 toy_insn(TOY_ADDI, 1, 1, -1), toy_insn(TOY_BNEZ, 0, 1, -2),
+                 toy_insn(TOY_HLT, 0, 0, 0));
+    }
+    m->cpu.pc = 0x1000;
+    second->pc = 0x2000;
+    VcpuThread v[2] = { { &m->cpu, 0 }, { second, 0 } };
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++) {
+        pthread_create(&th[i], NULL, toy_vcpu_thread, &v[i]);
+    }
+    /* meanwhile: invalidate both loops' code now and then, flush twice */
+    for (int i = 0; i < 200; i++) {
+        tb_invalidate_phys_range(i & 1 ? 0x100c : 0x200c, 4);
+        if (i % 100 == 50) {
+            tb_flush(NULL);
+        }
+        sched_yield();
+    }
+    for (int i = 0; i < 2; i++) {
+        pthread_join(th[i], NULL);
+    }
+    CHECK_U64(m->cpu.r[2], 3u << 16);
+    CHECK_U64(second->r[2], 3u << 16);
+    cpu_exec_unrealize(&second->parent);
+    free(second);
     toy_machine_free(m);
 }
