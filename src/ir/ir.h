@@ -410,13 +410,15 @@ bool ir_verify(const IrBuilder *b, Error **errp);
 
 /* The optimizer: constant folding of every pure op, copy propagation,
  * algebraic identities (x+0, x&-1, x*1, x^x...), branch folding, then
- * dead-code elimination.  In place; deleted ops become nop. */
+ * dead-code elimination by running ir_liveness.  In place; deleted ops
+ * become nop.  The result is ready for a backend. */
 void ir_optimize(IrBuilder *b);
 
 /* Liveness (backward): fills IrOp.life and deletes pure ops whose outputs
  * are all dead.  Globals are live at every basic-block end; TB temps are
  * live at labels and branches (conservatively); EBB temps are dead at
- * labels; nothing but globals outlives the block.  Run after ir_optimize. */
+ * labels; nothing but globals outlives the block.  ir_optimize runs it;
+ * call it directly only on unoptimized IR. */
 void ir_liveness(IrBuilder *b);
 
 #endif
