@@ -402,6 +402,13 @@ char *ir_print_to_string(const IrBuilder *b);
 void ir_print_op(const IrBuilder *b, const IrOp *op, FILE *out);
 void ir_print_val(const IrBuilder *b, IrVal v, FILE *out);
 
+/* The parser: reads the printer's format back, appending to b.  Globals
+ * by name from b's context, tN/eN temps created on first use, $0x..
+ * constants, Ln labels, helpers by name from helpers[].  Blank lines and
+ * '#' comments are skipped.  For golden tests and replaying -d op. */
+bool ir_parse(IrBuilder *b, const char *text, const IrHelperInfo *const *helpers,
+              size_t nhelpers, Error **errp);
+
 /* The verifier: operand counts and types, defined-before-use of EBB temps
  * within their block and of TB temps on the straight-line path, labels set
  * exactly once and referenced ones defined, block ends with an exit.
