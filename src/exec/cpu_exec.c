@@ -472,6 +472,9 @@ void cpu_exec_step_atomic(CpuState *cpu)
      * while no other vCPU is inside cpu_exec: for guests whose atomics the
      * IR cannot express with host atomics (they raise EXCP_ATOMIC). */
     exec_start_exclusive();
+    if (atomic_load(&tb_flush_requested)) {
+        tb_flush_exclusive();
+    }
     __atomic_store_n(&cpu->in_exec, true, __ATOMIC_SEQ_CST);
     exec_current_cpu = cpu;
     if (sigsetjmp(cpu->jmp_env, 0) == 0) {

@@ -385,15 +385,23 @@ static void tb_request_exit(CpuState *cpu, void *opaque)
     }
 }
 
+static void tb_count_in_exec(CpuState *cpu, void *opaque)
+{
+    *(unsigned *)opaque += __atomic_load_n(&cpu->in_exec, __ATOMIC_SEQ_CST);
+}
+
 void tb_flush(CpuState *cpu)
 {
     if (!cpu) {
         cpu = exec_current_cpu;
     }
-    if (cpu && __atomic_load_n(&cpu->in_exec, __ATOMIC_SEQ_CST)) {
-        /* inside a block (a helper): the blocks must outlive this one, so
-         * the flush waits for this vCPU's next block boundary, where it
-         * runs with every other vCPU out of cpu_exec */
+    unsigned running = 0;
+    exec_cpu_foreach(tb_count_in_exec, &running);
+    if (running) {
+        /* Blocks may be running (maybe the caller's own): the flush waits
+         * for a vCPU's next block boundary, where that vCPU runs it with
+         * every other vCPU out of cpu_exec.  Never blocking here means a
+         * caller holding a lock a vCPU waits for cannot deadlock. */
         atomic_store(&tb_flush_requested, true);
         exec_cpu_foreach(tb_request_exit, cpu);
         return;
