@@ -314,7 +314,7 @@ static void riscv_disas_log(const DisasContextBase *db, CpuState *cs, FILE *out)
     GuestVaddr pc = db->pc_first;
     GuestVaddr end = db->pc_first + db->tb->size;
 
-    fprintf(out, "IN: \n");
+    /* The translator loop prints the "IN:" header; one line per insn here. */
     while (pc < end) {
         uint8_t bytes[4];
         char text[128];
@@ -338,7 +338,6 @@ static void riscv_disas_log(const DisasContextBase *db, CpuState *cs, FILE *out)
         }
         pc += len;
     }
-    fprintf(out, "\n");
 }
 
 static const TranslatorOps riscv_translator_ops = {

@@ -5,6 +5,12 @@
  */
 #include "guest/riscv/rv_testbench.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/log.h"
 #include "util/unittest.h"
 
 #define OP_IMM 0x13
@@ -291,4 +297,40 @@ UNITTEST(fence_i_and_pause_end_the_block)
      * finisher stub) is one more. */
     CHECK_U64(rv_bench_translations(tb), 3);
     rv_bench_free(tb);
+}
+
+UNITTEST(in_asm_log_disassembles_the_block)
+{
+    char path[] = "/tmp/morpho-in-asm-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK(log_set_file(path));
+    uint32_t saved = log_mask;
+    log_mask |= LOG_IN_ASM;
+
+    RvTestBench *tb = rv_bench_new();
+    const uint32_t p[] = { rv_enc_i(OP_IMM, 10, 0, 0, -5) };
+    const uint16_t c = 0x0505;                  /* c.addi a0, 1 */
+    rv_bench_load32(tb, BASE, p, 1);
+    rv_bench_load16(tb, BASE + 4, &c, 1);
+    rv_bench_load16(tb, BASE + 6, &c, 1);
+    CHECK(rv_bench_run(tb, BASE + 8, RUN_MS));
+    CHECK_U64(tb->cpu.gpr[10], (uint64_t)-3);
+    rv_bench_free(tb);
+
+    log_mask = saved;
+    log_set_file(NULL);
+    char text[8192] = { 0 };
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    if (f) {
+        size_t n = fread(text, 1, sizeof(text) - 1, f);
+        text[n] = 0;
+        fclose(f);
+    }
+    unlink(path);
+    CHECK(strstr(text, "0x0000000080000000:  ffb00513          addi\ta0,zero,-5") != NULL);
+    CHECK(strstr(text, "0x0000000080000004:  0505              addi\ta0,a0,1") != NULL);
+    CHECK(strstr(text, "0x0000000080000006:  0505              addi\ta0,a0,1") != NULL);
 }
