@@ -242,7 +242,14 @@ void riscv_hart_set_address_space(RiscvHart *hart, AddressSpace *as)
 
 static void riscv_hart_reset(DeviceState *dev)
 {
-    riscv_cpu_reset(&RISCV_HART(dev)->cpu);
+    RiscvHart *hart = RISCV_HART(dev);
+
+    riscv_cpu_reset(&hart->cpu);
+    /* Translations of the old privilege and satp must not survive; the
+     * vCPU is stopped during a reset, it applies this when it runs again. */
+    if (dev->realized) {
+        tlb_flush_async(&hart->cpu.parent, (1u << RISCV_MMU_IDX_COUNT) - 1);
+    }
 }
 
 static const Property riscv_hart_props[] = {

@@ -111,6 +111,9 @@ void rv_gen_lookup(DisasContext *d);
 IrVal rv_gen_addr(DisasContext *d, int rs1, int64_t imm);
 
 /* ---- extensions present ---- */
+/* NOTE: read at translation time, so misa must not change under existing
+ * translations: only C is in the TB flags.  A misa that becomes writable
+ * for other letters needs them in the flags too, or a tb_flush. */
 static inline bool rv_has(DisasContext *d, uint64_t misa_bit)
 {
     return (d->cpu->misa & misa_bit) != 0;
