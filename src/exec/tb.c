@@ -518,6 +518,9 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     ir_verify(b, &error_abort);     /* a frontend bug otherwise */
 #endif
     ir_optimize(b);
+#ifndef NDEBUG
+    ir_verify(b, &error_abort);     /* an optimizer bug otherwise */
+#endif
     if (log_enabled(LOG_OP_OPT)) {
         tb_log_ir("OP after optimization and liveness", tb, b);
     }
