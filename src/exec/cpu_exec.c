@@ -435,7 +435,9 @@ int cpu_exec(CpuState *cpu)
     int ret = EXCP_INTERRUPT;
     for (;;) {
         if (sigsetjmp(cpu->jmp_env, 0) != 0) {
-            /* back from cpu_loop_exit*: the block was abandoned */
+            /* back from cpu_loop_exit*: the block (or its translation)
+             * was abandoned */
+            tb_gen_code_abandon();
             TranslationBlock *abandoned = cpu->current_tb;
             cpu->current_tb = NULL;
             if (abandoned && (abandoned->cflags & CF_NOCACHE)) {
@@ -489,6 +491,7 @@ void cpu_exec_step_atomic(CpuState *cpu)
         tb_free_nocache(tb);
     } else {
         /* raised: exception_index stays for the next cpu_exec to deliver */
+        tb_gen_code_abandon();
         TranslationBlock *abandoned = cpu->current_tb;
         cpu->current_tb = NULL;
         if (abandoned) {
