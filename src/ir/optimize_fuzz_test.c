@@ -216,7 +216,7 @@ UNITTEST(optimizer_agrees_with_unoptimized_ir)
         fz_g32[i] = ir_global(fz_ctx, IR_I32, (int32_t)offsetof(FuzzEnv, g32[i]), name);
     }
     int failures = 0;
-    for (int iter = 0; iter < 3000 && failures < 3; iter++) {
+    for (int iter = 0; iter < 10000 && failures < 3; iter++) {
         IrBuilder *b = ir_builder_new(fz_ctx);
         fz_build(b);
         Error *err = NULL;
