@@ -48,7 +48,13 @@ static inline unsigned tb_jmp_cache_hash(GuestVaddr pc)
  * TLB_NOTDIRTY (the page now holds code). */
 void tlb_protect_code_page(GuestPaddr page);
 
-/* How the interpreter reaches guest memory: dispatches on cpu->mem_mode. */
+/* How the interpreter reaches guest memory: soft-MMU (with the inline TLB
+ * fast path) or user mode (guest base); the hooks dispatch on mem_mode. */
 extern const IrRuntime exec_ir_runtime;
+extern const IrRuntime exec_ir_runtime_user;
+static inline const IrRuntime *exec_runtime(const CpuState *cpu)
+{
+    return cpu->mem_mode == CPU_MEM_USER ? &exec_ir_runtime_user : &exec_ir_runtime;
+}
 
 #endif
