@@ -135,7 +135,8 @@ struct CpuState {
     int exception_index;                /* EXCP_NONE or pending exception */
     uint32_t cflags_next_tb;            /* UINT32_MAX: none; else forced cflags */
     bool singlestep;                    /* one instruction per block */
-    bool in_exec;                       /* inside cpu_exec (jmp_env valid) */
+    bool in_exec;                       /* inside cpu_exec (jmp_env valid);
+                                         * read by other threads with __atomic */
     TranslationBlock *current_tb;       /* block being run, for restores */
     TbJumpCache *tb_jmp_cache;
     sigjmp_buf jmp_env;
