@@ -12,7 +12,9 @@
  *   - track known-zero bits (a mask of the bits each value may have set,
  *     TCG's z_mask) and drop masking and zero-extensions that change
  *     nothing (and with a mask covering the value, ext8u/16u/32u, extract
- *     from bit 0 of an already narrow value),
+ *     from bit 0 of an already narrow value), and likewise the width a
+ *     value is already sign-extended from (sign-extensions of values that
+ *     are already extended become moves: RV64's sext.w after addw),
  *   - fold branches with known conditions and delete unreachable code after
  *     unconditional branches and exits (up to the next label).
  * Knowledge is per extended basic block: forgotten at every label, and for
@@ -37,6 +39,7 @@ typedef struct IrOptInfo {
     uint32_t copy_of;       /* UINT32_MAX: none */
     uint32_t copy_version;  /* version of copy_of when the copy was made */
     uint64_t z_mask;        /* bits that may be set (valid with epoch) */
+    uint8_t s_width;        /* value == sext(value, s_width bits) */
 } IrOptInfo;
 
 typedef struct IrOpt {
@@ -93,6 +96,66 @@ static void ir_opt_forget(IrOpt *o, uint32_t id)
     in->is_const = false;
     in->copy_of = UINT32_MAX;
     in->z_mask = ir_opt_ones(o, id);
+    in->s_width = o->b->temps[id].type == IR_I64 ? 64 : 32;
+}
+
+/* The smallest w such that v is the sign-extension of its low w bits. */
+static unsigned ir_opt_sext_width(uint64_t v, unsigned width)
+{
+    for (unsigned w = 1; w < width; w++) {
+        uint64_t ext = (uint64_t)((int64_t)(v << (64 - w)) >> (64 - w));
+        if (ir_trunc(width == 64, ext) == v) {
+            return w;
+        }
+    }
+    return width;
+}
+
+/* The width id is known to be sign-extended from. */
+static unsigned ir_opt_swidth(IrOpt *o, uint32_t id)
+{
+    const IrTemp *t = &o->b->temps[id];
+    unsigned width = t->type == IR_I64 ? 64 : 32;
+    if (t->kind == IR_TEMP_CONST) {
+        return ir_opt_sext_width(t->value, width);
+    }
+    IrOptInfo *in = &o->info[id];
+    if (in->epoch != o->epoch) {
+        return width;
+    }
+    if (in->is_const) {
+        return ir_opt_sext_width(in->value, width);
+    }
+    /* a value with bits only below b is also sign-extended from b + 1 */
+    unsigned zw = in->z_mask ? 64 - (unsigned)__builtin_clzll(in->z_mask) + 1 : 1;
+    return zw < in->s_width ? zw : in->s_width;
+}
+
+/* What width op's output is sign-extended from (inputs read first). */
+static unsigned ir_opt_swidth_out(IrOpt *o, const IrOp *op)
+{
+    const uint32_t *in = &op->vals[op->nout];
+    unsigned width = op->type == IR_I64 ? 64 : 32;
+    unsigned a, c;
+    switch (op->opc) {
+    case IR_OP_ext8s: case IR_OP_ld8s: return 8;
+    case IR_OP_ext16s: case IR_OP_ld16s: return 16;
+    case IR_OP_ext32s: case IR_OP_exts_i32_i64: return 32;
+    case IR_OP_ld32s: return 32;
+    case IR_OP_sextract: return (unsigned)op->consts[1];
+    case IR_OP_guest_ld:
+        return (op->consts[0] & MO_SIGN) ? 8u << (op->consts[0] & MO_SIZE) : width;
+    case IR_OP_and: case IR_OP_or: case IR_OP_xor:
+        a = ir_opt_swidth(o, in[0]);
+        c = ir_opt_swidth(o, in[1]);
+        return a > c ? a : c;
+    case IR_OP_movcond:
+        a = ir_opt_swidth(o, in[2]);
+        c = ir_opt_swidth(o, in[3]);
+        return a > c ? a : c;
+    default:
+        return width;
+    }
 }
 
 /* Bits of id that may be set. */
@@ -176,10 +239,12 @@ static void ir_opt_set_copy(IrOpt *o, uint32_t d, uint32_t s)
         return;
     }
     uint64_t z = ir_opt_zmask(o, s);
+    unsigned sw = ir_opt_swidth(o, s);
     ir_opt_forget(o, d);
     o->info[d].copy_of = s;
     o->info[d].copy_version = o->info[s].version;
     o->info[d].z_mask = z;
+    o->info[d].s_width = (uint8_t)sw;
 }
 
 static void ir_opt_make_movi(IrOpt *o, IrOp *op, uint64_t v)
@@ -337,6 +402,26 @@ static int ir_opt_cond(IrOpt *o, IrCond cond, bool is64, uint32_t a, uint32_t c)
 static bool ir_opt_zmask_rewrite(IrOpt *o, IrOp *op)
 {
     uint64_t keep;
+    unsigned sext_to = 0;
+    switch (op->opc) {
+    case IR_OP_ext8s: sext_to = 8; break;
+    case IR_OP_ext16s: sext_to = 16; break;
+    case IR_OP_ext32s: sext_to = 32; break;
+    case IR_OP_sextract:
+        if (op->consts[0] == 0) {
+            sext_to = (unsigned)op->consts[1];
+        }
+        break;
+    default:
+        break;
+    }
+    if (sext_to) {
+        if (ir_opt_swidth(o, op->vals[1]) > sext_to) {
+            return false;
+        }
+        ir_opt_make_mov(o, op, op->vals[1]);
+        return true;
+    }
     switch (op->opc) {
     case IR_OP_and: {
         uint64_t c;
@@ -500,11 +585,16 @@ void ir_optimize(IrBuilder *b)
         }
         /* any other op: outputs are unknown values, but maybe narrow */
         uint64_t z = op->nout == 1 ? ir_opt_zmask_out(&o, op) : 0;
+        unsigned sw = op->nout == 1 ? ir_opt_swidth_out(&o, op) : 64;
         for (unsigned k = 0; k < op->nout; k++) {
             ir_opt_forget(&o, op->vals[k]);
         }
         if (op->nout == 1) {
-            o.info[op->vals[0]].z_mask &= z;
+            IrOptInfo *info = &o.info[op->vals[0]];
+            info->z_mask &= z;
+            if (sw < info->s_width) {
+                info->s_width = (uint8_t)sw;
+            }
         }
     }
     free(o.info);

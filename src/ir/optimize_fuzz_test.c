@@ -106,6 +106,9 @@ static void fz_emit_op(IrBuilder *b, FuzzBlock *f, bool in_branch)
         ir_emit(b, opc, t, &d, 1, ins, 2, NULL, 0);
     } else if (kind < 7) {
         IrOpcode opc = unops[fz_rand() % (sizeof(unops) / sizeof(unops[0]))];
+        if (t == IR_I64 && fz_rand() % 3 == 0) {
+            opc = fz_rand() % 2 ? IR_OP_ext32s : IR_OP_ext32u;
+        }
         IrVal a = fz_src(b, f, t);
         ir_emit(b, opc, t, &d, 1, &a, 1, NULL, 0);
     } else if (kind == 7) {

@@ -421,3 +421,24 @@ UNITTEST(parse_print_roundtrip_keeps_temp_numbers)
     ir_builder_free(b);
     ir_builder_free(c);
 }
+
+UNITTEST(golden_known_sign_extension)
+{
+    /* RV64: addw = add + ext32s; sext.w of the result is a move */
+    GOLDEN(" add_i64 t0, x1, x2\n"
+           " ext32s_i64 t0, t0\n"
+           " ext32s_i64 x0, t0\n"
+           " guest_ld_i64 t1, x1, mo=sw, mmu=0\n"
+           " ext32s_i64 x2, t1\n"
+           " ext16s_i64 x3, t1\n"
+           " ext8s_i64 x1, t1\n"                   /* narrower: stays */
+           " exit_tb $0x0\n",
+           " add_i64 t0, x1, x2\n"
+           " ext32s_i64 t0, t0\n"
+           " mov_i64 x0, t0\n"
+           " guest_ld_i64 t1, x1, mo=sw, mmu=0\n"
+           " mov_i64 x2, t1\n"
+           " mov_i64 x3, t1\n"
+           " ext8s_i64 x1, t1\n"
+           " exit_tb $0x0\n");
+}
