@@ -343,7 +343,7 @@ static TranslationBlock *cpu_loop_exec_tb(CpuState *cpu, TranslationBlock *tb, i
         log_mask_printf(LOG_EXEC, "Trace %d: pc 0x%" PRIx64 " flags 0x%x\n", cpu->cpu_index,
                         (uint64_t)tb->pc, tb->flags);
         cpu->current_tb = tb;
-        IrExit exit = ir_interp_run(tb->code, cpu, &exec_ir_runtime, &cpu->insn_index);
+        IrExit exit = ir_interp_run(tb->code, cpu, exec_runtime(cpu), &cpu->insn_index);
         cpu->current_tb = NULL;
         cpu->stat_tb_exec++;
         if (tb->cflags & CF_NOCACHE) {
@@ -435,7 +435,9 @@ int cpu_exec(CpuState *cpu)
     int ret = EXCP_INTERRUPT;
     for (;;) {
         if (sigsetjmp(cpu->jmp_env, 0) != 0) {
-            /* back from cpu_loop_exit*: the block was abandoned */
+            /* back from cpu_loop_exit*: the block (or its translation)
+             * was abandoned */
+            tb_gen_code_abandon();
             TranslationBlock *abandoned = cpu->current_tb;
             cpu->current_tb = NULL;
             if (abandoned && (abandoned->cflags & CF_NOCACHE)) {
@@ -484,11 +486,12 @@ void cpu_exec_step_atomic(CpuState *cpu)
         cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
         TranslationBlock *tb = tb_gen_code(cpu, pc, cs_base, flags, CF_NOCACHE | 1);
         cpu->current_tb = tb;
-        ir_interp_run(tb->code, cpu, &exec_ir_runtime, &cpu->insn_index);
+        ir_interp_run(tb->code, cpu, exec_runtime(cpu), &cpu->insn_index);
         cpu->current_tb = NULL;
         tb_free_nocache(tb);
     } else {
         /* raised: exception_index stays for the next cpu_exec to deliver */
+        tb_gen_code_abandon();
         TranslationBlock *abandoned = cpu->current_tb;
         cpu->current_tb = NULL;
         if (abandoned) {

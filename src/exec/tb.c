@@ -482,6 +482,16 @@ static TranslationBlock *tb_insert(TranslationBlock *tb)
     return tb;
 }
 
+static __thread TranslationBlock *tb_translating;
+
+void tb_gen_code_abandon(void)
+{
+    if (tb_translating) {
+        free(tb_translating);
+        tb_translating = NULL;
+    }
+}
+
 TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
                               uint32_t cflags)
 {
@@ -510,7 +520,11 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     }
     IrBuilder *b = cpu->ir_builder;
     ir_builder_reset(b);
+    /* a fetch fault in the middle leaves by siglongjmp: remember tb so
+     * the exec loop can free it (tb_gen_code_abandon) */
+    tb_translating = tb;
     cpu->ops->translate_code(cpu, tb, b, max_insns);
+    tb_translating = NULL;
     if (log_enabled(LOG_OP)) {
         tb_log_ir("OP", tb, b);
     }
@@ -518,6 +532,9 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     ir_verify(b, &error_abort);     /* a frontend bug otherwise */
 #endif
     ir_optimize(b);
+#ifndef NDEBUG
+    ir_verify(b, &error_abort);     /* an optimizer bug otherwise */
+#endif
     if (log_enabled(LOG_OP_OPT)) {
         tb_log_ir("OP after optimization and liveness", tb, b);
     }
