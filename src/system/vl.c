@@ -306,7 +306,9 @@ static AccelState *vl_create_accel(const SystemTarget *target, Config *cfg, Mach
             return NULL;
         }
     }
+    accel->guest_arch = target->name;
     if (!accel_init_machine(accel, ms, errp)) {
+        error_prepend(errp, "-accel %s: ", name);
         object_unref(OBJECT(accel));
         return NULL;
     }
