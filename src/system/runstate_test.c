@@ -9,6 +9,9 @@
 #include "util/unittest.h"
 
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 typedef struct Seen {
     int starts, stops;
@@ -208,4 +211,69 @@ UNITTEST(sigterm_becomes_a_shutdown_request)
     CHECK_INT(runstate_shutdown_cause(), SHUTDOWN_CAUSE_HOST_SIGNAL);
     signal(SIGTERM, SIG_DFL);
     runstate_reset_for_test();
+}
+
+static int hook_pipe = -1;
+
+static void hook_says_h(void)
+{
+    if (write(hook_pipe, "H", 1) != 1) {
+        _exit(99);
+    }
+}
+
+/* Fork a child that registers the hook and leaves by `how`; return what
+ * the hook wrote and the child's wait status. */
+static char exit_path(void (*how)(void), int *status)
+{
+    int fds[2];
+    char byte = 0;
+    pid_t pid;
+
+    CHECK(pipe(fds) == 0);
+    pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        hook_pipe = fds[1];
+        runstate_install_signal_handlers(&error_abort);
+        runstate_add_exit_hook(hook_says_h);
+        how();
+        _exit(98);
+    }
+    close(fds[1]);
+    if (read(fds[0], &byte, 1) != 1) {
+        byte = 0;
+    }
+    close(fds[0]);
+    waitpid(pid, status, 0);
+    return byte;
+}
+
+static void leave_by_exit(void)
+{
+    exit(1);
+}
+
+static void leave_by_abort(void)
+{
+    abort();
+}
+
+static void leave_by_sigterm(void)
+{
+    vm_start(&error_abort);
+    raise(SIGTERM);
+    exit(main_loop_run());
+}
+
+UNITTEST(exit_hooks_run_on_every_way_out)
+{
+    int status;
+
+    CHECK_INT(exit_path(leave_by_exit, &status), 'H');
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    CHECK_INT(exit_path(leave_by_abort, &status), 'H');
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+    CHECK_INT(exit_path(leave_by_sigterm, &status), 'H');
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }

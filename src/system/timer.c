@@ -221,6 +221,8 @@ bool timers_run_expired(void)
         now = clock_get_ns(c);
         for (;;) {
             Timer *t;
+            TimerFn cb;
+            void *opaque;
 
             pthread_mutex_lock(&timer_lock);
             t = timer_lists[c];
@@ -231,9 +233,11 @@ bool timers_run_expired(void)
             timer_lists[c] = t->next;
             t->expire_ns = -1;
             t->next = NULL;
+            cb = t->cb;
+            opaque = t->opaque;
             pthread_mutex_unlock(&timer_lock);
             /* The callback may re-arm or free t: do not touch it after. */
-            t->cb(t->opaque);
+            cb(opaque);
             ran = true;
             /* A stop from inside a callback freezes the rest. */
             if (!clock_runs(c)) {
