@@ -9,15 +9,28 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "system/vl.h"
 
 typedef int (*ModeMainFn)(int argc, char **argv);
+
+static const SystemTarget riscv64_system = {
+    .name = "riscv64",
+    .cpu_type_suffix = "-riscv-cpu",
+    .cpu_parent_type = "riscv-cpu",
+    .default_accel = "tcg",
+};
+
+static int riscv64_system_main(int argc, char **argv)
+{
+    return system_main(&riscv64_system, argc, argv);
+}
 
 static const struct {
     const char *name;
     ModeMainFn main;
     const char *what;
 } morpho_modes[] = {
-    { "morpho-system-riscv64", NULL, "RISC-V 64 full-system emulation (virt board)" },
+    { "morpho-system-riscv64", riscv64_system_main, "RISC-V 64 full-system emulation (virt board)" },
     { "morpho-riscv64", NULL, "RISC-V 64 Linux user-mode emulation" },
     { "morpho-system-x86_64", NULL, "x86-64 virtual machines on KVM (microvm board)" },
 };

@@ -5,6 +5,8 @@
  */
 #include "accel/accel.h"
 
+#include <assert.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +61,14 @@ bool accel_init_machine(AccelState *accel, MachineState *ms, Error **errp)
     }
     accel->machine = ms;
     return true;
+}
+
+bool accel_start_vcpus(AccelState *accel, Error **errp)
+{
+    AccelClass *ac = ACCEL_GET_CLASS(accel);
+
+    assert(accel->machine);
+    return !ac->start_vcpus || ac->start_vcpus(accel, accel->machine, errp);
 }
 
 static const TypeInfo accel_type = {

@@ -25,6 +25,9 @@ typedef struct AccelClass {
     const char *name;                 /* "tcg", "kvm": what -accel takes */
     bool (*init_machine)(AccelState *accel, MachineState *ms, Error **errp);
     bool (*available)(void);          /* NULL: always */
+    /* After the board and -device are built: create the vCPU threads
+     * (they wait until vm_start).  NULL: nothing to start. */
+    bool (*start_vcpus)(AccelState *accel, MachineState *ms, Error **errp);
 } AccelClass;
 
 struct AccelState {
@@ -41,5 +44,7 @@ void accel_print_help(FILE *out);
 /* Creates the accelerator named; fails if unknown or unavailable here. */
 AccelState *accel_new(const char *name, Error **errp);
 bool accel_init_machine(AccelState *accel, MachineState *ms, Error **errp);
+/* Calls the class's start_vcpus (after board init). */
+bool accel_start_vcpus(AccelState *accel, Error **errp);
 
 #endif
