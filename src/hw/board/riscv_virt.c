@@ -16,7 +16,9 @@
 #include "hw/char/uart16550.h"
 #include "hw/loader/loader.h"
 #include "hw/misc/sifive_test.h"
+#include "guest/riscv/cpu.h"
 #include "system/runstate.h"
+#include "system/serial_hds.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -102,6 +104,12 @@ static bool riscv_virt_create_harts(RiscvVirtState *s, MachineState *ms, Error *
         if (!ok) {
             return false;
         }
+        if (object_dynamic_cast(obj, TYPE_RISCV_CPU)) {
+            /* The hart sees the board's memory through the soft-MMU. */
+            CpuState *cs = &RISCV_HART(obj)->cpu.parent;
+            cs->as = s->as;
+            cs->mem_mode = CPU_MEM_SOFTMMU;
+        }
         if ((object_property_find(obj, "hartid") &&
              !object_property_set_uint(obj, "hartid", i, errp)) ||
             (object_property_find(obj, "resetvec") &&
@@ -158,22 +166,6 @@ static MemoryRegion *riscv_virt_uart_mmio(DeviceState *dev)
     return &UART16550(dev)->iomem;
 }
 
-/* Until a chardev is attached, the console goes to standard output. */
-static void riscv_virt_uart_to_stdout(void *opaque, const uint8_t *buf, size_t len)
-{
-    while (len) {
-        ssize_t n = write(STDOUT_FILENO, buf, len);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            return;
-        }
-        buf += n;
-        len -= (size_t)n;
-    }
-}
-
 static bool riscv_virt_create_devices(RiscvVirtState *s, Error **errp)
 {
     s->test = riscv_virt_add_device(s, TYPE_SIFIVE_TEST, "test", riscv_virt_test_mmio,
@@ -186,7 +178,10 @@ static bool riscv_virt_create_devices(RiscvVirtState *s, Error **errp)
     if (!s->uart0) {
         return false;
     }
-    uart16550_set_backend(UART16550(s->uart0), riscv_virt_uart_to_stdout, NULL, NULL);
+    if (serial_hd(0) && !uart16550_attach_chardev(UART16550(s->uart0), serial_hd(0), errp)) {
+        error_prepend(errp, "serial0: ");
+        return false;
+    }
     return true;
 }
 

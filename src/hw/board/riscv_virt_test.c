@@ -5,6 +5,7 @@
  * properties (parsed back with libfdt), its placement, -dtb and dumpdtb.
  */
 #include "hw/board/riscv_virt.h"
+#include "guest/riscv/cpu.h"
 #include "hw/loader/loader.h"
 #include "system/runstate.h"
 #include "util/unittest.h"
@@ -305,5 +306,23 @@ UNITTEST(refusals)
     CHECK(!machine_run_board_init(ms, &err));
     CHECK(err != NULL);
     error_free(err);
+    board_free(ms);
+}
+
+UNITTEST(real_harts_are_wired)
+{
+    MachineState *ms = board_new(2, 128 << 20, NULL);
+    free(ms->cpu_type);
+    ms->cpu_type = strdup(RISCV_CPU_DEFAULT_TYPE);
+    CHECK(machine_run_board_init(ms, &error_abort));
+    RiscvVirtState *s = RISCV_VIRT_MACHINE(ms);
+    CHECK_INT(s->n_harts, 2);
+    for (unsigned i = 0; i < 2; i++) {
+        RiscvCpu *cpu = &RISCV_HART(s->harts[i])->cpu;
+        CHECK_U64(cpu->mhartid, i);
+        CHECK_U64(cpu->resetvec, 0x1000);
+        CHECK_U64(cpu->pc, 0x1000);
+        CHECK(cpu->parent.as == s->as);
+    }
     board_free(ms);
 }

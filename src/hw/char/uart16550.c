@@ -360,6 +360,62 @@ void uart16550_receive(Uart16550State *s, const uint8_t *buf, size_t len)
     uart16550_update_irq(s);
 }
 
+void uart16550_receive_break(Uart16550State *s)
+{
+    if (s->mcr & UART_MCR_LOOP) {
+        return;
+    }
+    /* A break reads as a zero character with BI set. */
+    uart16550_rx_byte(s, 0);
+    s->lsr |= UART_LSR_BI;
+    uart16550_update_irq(s);
+}
+
+/* ---- chardev glue ---- */
+
+static void uart16550_chr_write(void *opaque, const uint8_t *buf, size_t len)
+{
+    Uart16550State *s = opaque;
+
+    /* The backend writes everything or drops it: no flow control back. */
+    chardev_fe_write(&s->chr, buf, (int)len);
+}
+
+static void uart16550_chr_accept_input(void *opaque)
+{
+    Uart16550State *s = opaque;
+
+    chardev_fe_accept_input(&s->chr);
+}
+
+static int uart16550_chr_can_read(void *opaque)
+{
+    return (int)uart16550_can_receive(opaque);
+}
+
+static void uart16550_chr_read(void *opaque, const uint8_t *buf, int size)
+{
+    uart16550_receive(opaque, buf, (size_t)size);
+}
+
+static void uart16550_chr_event(void *opaque, ChardevEvent event)
+{
+    if (event == CHARDEV_EVENT_BREAK) {
+        uart16550_receive_break(opaque);
+    }
+}
+
+bool uart16550_attach_chardev(Uart16550State *s, Chardev *chr, Error **errp)
+{
+    if (!chardev_fe_init(&s->chr, chr, errp)) {
+        return false;
+    }
+    chardev_fe_set_handlers(&s->chr, uart16550_chr_can_read, uart16550_chr_read,
+                            uart16550_chr_event, s);
+    uart16550_set_backend(s, uart16550_chr_write, uart16550_chr_accept_input, s);
+    return true;
+}
+
 static void uart16550_reset(DeviceState *dev)
 {
     Uart16550State *s = UART16550(dev);
@@ -395,7 +451,12 @@ static void uart16550_init(Object *obj)
 
 static void uart16550_finalize(Object *obj)
 {
-    memory_region_destroy(&UART16550(obj)->iomem);
+    Uart16550State *s = UART16550(obj);
+
+    if (chardev_fe_connected(&s->chr)) {
+        chardev_fe_deinit(&s->chr);
+    }
+    memory_region_destroy(&s->iomem);
 }
 
 static uint32_t uart16550_write_node(Object *obj, DevTree *dt, const FdtNodeInfo *info)

@@ -11,8 +11,9 @@
  * the guest transmitted (synchronously: a byte leaves as soon as it is
  * written, so THR is empty again at once), and `accept_input` when room
  * appears in the receive FIFO; the backend feeds received bytes with
- * uart16550_receive() after asking uart16550_can_receive().  The board or
- * the chardev glue sets it; with none, output is dropped.
+ * uart16550_receive() after asking uart16550_can_receive().  A board
+ * either sets that interface itself or attaches a chardev (-serial), which
+ * also delivers breaks (LSR.BI); with neither, output is dropped.
  *
  * Outputs: one unnamed GPIO line, the interrupt (level).  The board maps
  * `iomem`.  Thread context: MMIO from vCPUs and receive from the main loop,
@@ -24,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chardev/chardev.h"
 #include "core/device.h"
 #include "memory/memory.h"
 
@@ -48,6 +50,7 @@ typedef struct Uart16550State {
     IrqLine *irq;
 
     /* Host side. */
+    CharFrontend chr;
     Uart16550WriteFn write;
     Uart16550AcceptInputFn accept_input;
     void *backend_opaque;
@@ -73,6 +76,12 @@ DECLARE_INSTANCE_CHECKER(Uart16550State, UART16550, TYPE_UART16550)
 /* Host side: set the backend (NULLs detach it). */
 void uart16550_set_backend(Uart16550State *s, Uart16550WriteFn write,
                            Uart16550AcceptInputFn accept_input, void *opaque);
+/* Connects the UART to a chardev (serial_hd(i)): the chardev gets what the
+ * guest transmits and feeds what it receives.  Fails if the chardev
+ * already has a frontend. */
+bool uart16550_attach_chardev(Uart16550State *s, Chardev *chr, Error **errp);
+/* A break condition on the line: LSR.BI, a line-status interrupt. */
+void uart16550_receive_break(Uart16550State *s);
 /* How many bytes the receiver takes now (0 in loopback or when full). */
 size_t uart16550_can_receive(Uart16550State *s);
 /* Bytes from the line; those beyond what can_receive allowed set LSR.OE. */

@@ -8,7 +8,9 @@
 #include "hw/char/uart16550.h"
 #include "util/unittest.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct Bench {
     Uart16550State *s;
@@ -216,4 +218,46 @@ UNITTEST(loopback)
     wr(RBR, 'k');
     CHECK_INT(bench.out_len, 1);
     bench_free();
+}
+
+UNITTEST(chardev_glue)
+{
+    char path[] = "/tmp/morpho-uart-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+
+    ChardevOptions opts;
+    chardev_options_init(&opts);
+    opts.id = "uart-test";
+    opts.backend = "file";
+    opts.path = path;
+    Chardev *chr = chardev_new(&opts, &error_abort);
+
+    Uart16550State *s = bench_new();
+    uart16550_set_backend(s, NULL, NULL, NULL);
+    CHECK(uart16550_attach_chardev(s, chr, &error_abort));
+    wr(RBR, 'o');
+    wr(RBR, 'k');
+    wr(IER, 0x05);
+    /* Input from the chardev, as far as the receiver has room. */
+    CHECK_INT(chardev_be_can_read(chr), 1);
+    chardev_be_read(chr, (const uint8_t *)"x", 1);
+    CHECK_U64(rd(RBR), 'x');
+    chardev_be_event(chr, CHARDEV_EVENT_BREAK);
+    CHECK_U64(rd(IIR), 0x06);               /* line status: BI */
+    CHECK_U64(rd(LSR) & 0x11, 0x11);
+    CHECK_U64(rd(RBR), 0);
+    bench_free();                           /* detaches the frontend */
+    chardev_delete(chr);
+
+    char buf[8] = { 0 };
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    if (f) {
+        CHECK_INT(fread(buf, 1, sizeof(buf) - 1, f), 2);
+        fclose(f);
+    }
+    CHECK_STR(buf, "ok");
+    unlink(path);
 }
