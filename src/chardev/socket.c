@@ -275,6 +275,8 @@ static int socket_write(Chardev *chr, const uint8_t *buf, int len)
         return len;     /* nobody listening: dropped, like a UART's line */
     }
     if (chardev_write_fd_all(s->fd, buf, len) < 0) {
+        /* NOTE: the frontend hears CLOSED from inside its own write; defer
+         * through a bottom half if a frontend ever minds. */
         socket_disconnect(s);
     }
     return len;

@@ -486,6 +486,8 @@ bool runstate_install_signal_handlers(Error **errp)
     for (size_t i = 0; i < sizeof(terminate) / sizeof(terminate[0]); i++) {
         sigaction(terminate[i], &sa, NULL);
     }
+    /* NOTE: in a sanitizer build these replace ASan's own SIGSEGV report;
+     * the re-raise still kills the process with the right signal. */
     sa.sa_flags = SA_RESETHAND | SA_NODEFER;
     sa.sa_handler = signal_fatal;
     for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++) {
