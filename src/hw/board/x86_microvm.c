@@ -21,9 +21,11 @@
 #include "accel/kvm/kvm_accel.h"
 #include "core/property.h"
 #include "hw/board/machine.h"
+#include "hw/char/uart16550.h"
 #include "hw/x86/isa_bus.h"
 #include "hw/x86/linux_boot.h"
 #include "system/runstate.h"
+#include "system/serial_hds.h"
 #include "util/log.h"
 
 typedef struct MicrovmMachineState {
@@ -33,6 +35,8 @@ typedef struct MicrovmMachineState {
     MemoryRegion ram;
     MemoryRegion ram_below_4g;
     MemoryRegion ram_above_4g;
+    DeviceState *uart;
+    MemoryRegion uart_ports;           /* the UART's 8 registers in the I/O space */
     IrqLine *gsi[MICROVM_IOAPIC_PINS];
     MicrovmMmioSlot virtio[MICROVM_VIRTIO_NUM];
     uint8_t *kernel;
@@ -214,6 +218,32 @@ static void microvm_init_irqs(MicrovmMachineState *s)
     isa_bus_set(kvm_accel_io(s->kvm), s->gsi);
 }
 
+/* The COM1 16550: registers at ports 0x3f8-0x3ff (regshift 0: the first
+ * 8 bytes of its register window), interrupt on ISA IRQ 4. */
+static bool microvm_init_serial(MicrovmMachineState *s, Error **errp)
+{
+    Object *obj = object_new_with_errp(TYPE_UART16550, errp);
+    bool ok;
+
+    if (!obj) {
+        return false;
+    }
+    ok = object_property_add_child(OBJECT(s), "serial0", obj, errp);
+    object_unref(obj);
+    if (!ok || !device_realize(DEVICE(obj), errp)) {
+        return false;
+    }
+    s->uart = DEVICE(obj);
+    memory_region_init_alias(&s->uart_ports, s, "serial", &UART16550(obj)->iomem, 0, 8);
+    memory_region_add_subregion(kvm_accel_io(s->kvm), MICROVM_SERIAL_IOBASE, &s->uart_ports);
+    device_connect_gpio_out(s->uart, 0, s->gsi[MICROVM_SERIAL_GSI]);
+    if (serial_hd(0) && !uart16550_attach_chardev(UART16550(obj), serial_hd(0), errp)) {
+        error_prepend(errp, "serial0: ");
+        return false;
+    }
+    return true;
+}
+
 static bool microvm_init(MachineState *ms, Error **errp)
 {
     MicrovmMachineState *s = MICROVM_MACHINE(ms);
@@ -236,6 +266,9 @@ static bool microvm_init(MachineState *ms, Error **errp)
         return false;
     }
     microvm_init_irqs(s);
+    if (!microvm_init_serial(s, errp)) {
+        return false;
+    }
     microvm_virtio_slots_init(s->virtio);
 
     if (!microvm_read_file("kernel", ms->kernel_filename, &s->kernel, &s->kernel_size, errp) ||
