@@ -4,7 +4,7 @@
 #     -device isa-debug-exit,iobase=0xf4,iosize=0x04
 # and checks the serial output and the exit status.
 #   microvm_boot_test.sh MORPHO_X86_64 GUEST_DIR CASE [MORPHO_RISCV64]
-# CASE: bzimage | smp | truncated | reset | no-reboot | riscv-on-kvm
+# CASE: bzimage | smp | truncated | reset | no-reboot | internal-error | riscv-on-kvm
 # Exit 77 (skipped, with the reason) when /dev/kvm is unusable here, and
 # for the triple-fault cases when KVM is not hardware-backed: kvm_pvm, the
 # software KVM of some hosts, cannot deliver an exception through the
@@ -83,6 +83,24 @@ no-reboot)
     need_hardware_kvm
     run 0 -no-reboot -kernel "$dir/reset.bin"
     expect_out 'boot 1\n'
+    ;;
+internal-error)
+    # The other side of the triple-fault guest: where KVM cannot deliver
+    # the fault (kvm_pvm) it reports an emulation failure, which must come
+    # out as QEMU's register dump with the VM stopped in internal-error,
+    # the process still alive (QEMU waits for the monitor the same way).
+    need_kvm
+    if [ -d /sys/module/kvm_intel ] || [ -d /sys/module/kvm_amd ]; then
+        echo "SKIP: hardware KVM triple-faults this guest cleanly (see the reset case)"; exit $SKIP
+    fi
+    timeout 5 "$morpho" -M microvm -accel kvm -nographic -m 16M -kernel "$dir/reset.bin" \
+        </dev/null >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    [ "$rc" = 124 ] || fail "exit status $rc: the stopped VM should wait, not exit"
+    expect_out 'boot 1\n'
+    grep -q "^morpho-system-x86_64: kvm: vCPU 0: KVM_EXIT_INTERNAL_ERROR" "$tmp/err" ||
+        fail "no internal error report"
+    grep -q "RIP=0000000000100" "$tmp/err" || fail "no register dump"
     ;;
 riscv-on-kvm)
     need_kvm
