@@ -4,7 +4,7 @@
 #     -device isa-debug-exit,iobase=0xf4,iosize=0x04
 # and checks the serial output and the exit status.
 #   microvm_boot_test.sh MORPHO_X86_64 GUEST_DIR CASE [MORPHO_RISCV64]
-# CASE: bzimage | smp | truncated | reset | no-reboot | internal-error | riscv-on-kvm
+# CASE: bzimage | smp | irq | truncated | reset | no-reboot | internal-error | riscv-on-kvm
 # Exit 77 (skipped, with the reason) when /dev/kvm is unusable here, and
 # for the triple-fault cases when KVM is not hardware-backed: kvm_pvm, the
 # software KVM of some hosts, cannot deliver an exception through the
@@ -62,6 +62,11 @@ smp)
     need_kvm
     run 1 -smp 2 -kernel "$dir/smp_boot.bin"
     expect_out 'bsp up\nap up apic=1\nsmp ok\n'
+    ;;
+irq)
+    need_kvm
+    run 1 -kernel "$dir/irq.bin"
+    expect_out 'irq vector=0x24 iir=2\n'
     ;;
 truncated)
     head -c 1500 "$dir/bzimage.bin" >"$tmp/trunc.bin"
