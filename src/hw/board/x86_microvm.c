@@ -12,7 +12,6 @@
  */
 #include "hw/board/x86_microvm.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include "core/property.h"
 #include "hw/board/machine.h"
 #include "hw/char/uart16550.h"
+#include "hw/loader/loader.h"
 #include "hw/x86/isa_bus.h"
 #include "hw/x86/linux_boot.h"
 #include "system/runstate.h"
@@ -104,48 +104,6 @@ static bool microvm_mem_write(void *opaque, GuestPaddr addr, const void *buf, si
     MicrovmMachineState *s = opaque;
 
     return address_space_write_rom(kvm_accel_memory_as(s->kvm), addr, buf, len, errp);
-}
-
-static bool microvm_read_file(const char *what, const char *path, uint8_t **data, size_t *size,
-                              Error **errp)
-{
-    FILE *f = fopen(path, "rb");
-    uint8_t *buf = NULL;
-    size_t cap = 0, n = 0;
-
-    if (!f) {
-        error_setg_errno(errp, errno, "could not load %s '%s'", what, path);
-        return false;
-    }
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1 << 20;
-            uint8_t *bigger = realloc(buf, cap);
-            if (!bigger) {
-                error_setg(errp, "could not load %s '%s': out of memory", what, path);
-                goto fail;
-            }
-            buf = bigger;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            break;
-        }
-    }
-    if (ferror(f)) {
-        error_setg_errno(errp, errno, "could not load %s '%s'", what, path);
-        goto fail;
-    }
-    fclose(f);
-    *data = buf;
-    *size = n;
-    return true;
-
-fail:
-    free(buf);
-    fclose(f);
-    return false;
 }
 
 static bool microvm_load_linux(MicrovmMachineState *s, X86BootInfo *info, Error **errp)
@@ -271,10 +229,13 @@ static bool microvm_init(MachineState *ms, Error **errp)
     }
     microvm_virtio_slots_init(s->virtio);
 
-    if (!microvm_read_file("kernel", ms->kernel_filename, &s->kernel, &s->kernel_size, errp) ||
-        (ms->initrd_filename &&
-         !microvm_read_file("initrd", ms->initrd_filename, &s->initrd, &s->initrd_size,
-                            errp))) {
+    if (!loader_read_file(ms->kernel_filename, &s->kernel, &s->kernel_size, errp)) {
+        error_prepend(errp, "-kernel: ");
+        return false;
+    }
+    if (ms->initrd_filename &&
+        !loader_read_file(ms->initrd_filename, &s->initrd, &s->initrd_size, errp)) {
+        error_prepend(errp, "-initrd: ");
         return false;
     }
     s->cmdline = s->auto_kernel_cmdline

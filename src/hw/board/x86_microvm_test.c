@@ -162,4 +162,6 @@ UNITTEST(boots_on_kvm_and_reset_reloads_the_kernel)
     runstate_reset_all(SHUTDOWN_CAUSE_GUEST_RESET);
     CHECK_INT(kvm_vcpu_run(test_vcpu, NULL), KVM_STOP_REQUEST);
     CHECK_U64(port80, 2);
+    memory_region_del_subregion(kvm_accel_io(kvm), &port);
+    memory_region_destroy(&port);
 }
