@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "hw/x86/x86_cpu.h"
 #include "system/vl.h"
 
 typedef int (*ModeMainFn)(int argc, char **argv);
@@ -27,8 +28,8 @@ static int riscv64_system_main(int argc, char **argv)
 
 static const SystemTarget x86_64_system = {
     .name = "x86_64",
-    .cpu_type_suffix = "-x86_64-cpu",
-    .cpu_parent_type = "x86_64-cpu",
+    .cpu_type_suffix = X86_CPU_TYPE_SUFFIX,
+    .cpu_parent_type = TYPE_X86_CPU,
     .default_accel = "kvm",
     .default_machine = "microvm",
 };

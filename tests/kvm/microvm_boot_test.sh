@@ -60,7 +60,7 @@ bzimage)
     ;;
 smp)
     need_kvm
-    run 1 -smp 2 -kernel "$dir/smp_boot.bin"
+    run 1 -smp 2 -cpu host -kernel "$dir/smp_boot.bin"   # -cpu host, as KVM users write it
     expect_out 'bsp up\nap up apic=1\nsmp ok\n'
     ;;
 irq)

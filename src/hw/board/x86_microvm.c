@@ -24,6 +24,7 @@
 #include "hw/loader/loader.h"
 #include "hw/x86/isa_bus.h"
 #include "hw/x86/linux_boot.h"
+#include "hw/x86/x86_cpu.h"
 #include "system/runstate.h"
 #include "system/serial_hds.h"
 #include "util/log.h"
@@ -268,6 +269,8 @@ static void microvm_instance_init(Object *obj)
     MICROVM_MACHINE(obj)->auto_kernel_cmdline = true;
 }
 
+static const char *const microvm_valid_cpu_types[] = { TYPE_X86_CPU, NULL };
+
 static void microvm_class_init(ObjectClass *oc, const void *data)
 {
     MachineClass *mc = MACHINE_CLASS(oc);
@@ -275,6 +278,8 @@ static void microvm_class_init(ObjectClass *oc, const void *data)
     mc->desc = "microvm (i386)";
     mc->init = microvm_init;
     mc->max_cpus = 255;
+    mc->default_cpu_type = X86_CPU_TYPE_NAME("host");
+    mc->valid_cpu_types = microvm_valid_cpu_types;
     mc->default_ram_size = 128ull << 20;
     object_class_property_add_bool(oc, "auto-kernel-cmdline", microvm_get_auto_kernel_cmdline,
                                    microvm_set_auto_kernel_cmdline,
