@@ -1,0 +1,53 @@
+/*
+ * A bench for the RISC-V translator in unit tests: a hart over a flat RAM
+ * (RV_TB_RAM_BASE, RV_TB_RAM_SIZE bytes), run block by block through the
+ * real decoder, translator, optimizer, liveness and IR interpreter, without
+ * a board or the exec loop.  Exceptions are delivered by the hart's
+ * do_interrupt; the run stops when pc reaches a given address or after a
+ * step budget.  Instruction encoders (rv_enc_*) build test programs.
+ *
+ * NOTE: it supplies weak stand-ins for the exec/ functions the translator
+ * calls (translator loop, code fetch, cpu_loop_exit*), for as long as exec/
+ * is not merged; see exec_pending.h.
+ *
+ * Single-threaded; one bench at a time.
+ */
+#ifndef GUEST_RISCV_RV_TESTBENCH_H
+#define GUEST_RISCV_RV_TESTBENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "guest/riscv/cpu.h"
+
+#define RV_TB_RAM_BASE 0x80000000ull
+#define RV_TB_RAM_SIZE (64 * 1024)
+
+typedef struct RvTestBench {
+    RiscvCpu cpu;
+    uint8_t ram[RV_TB_RAM_SIZE];
+    uint64_t blocks;        /* blocks executed */
+    uint64_t exceptions;    /* exceptions delivered */
+} RvTestBench;
+
+/* A fresh bench: the rv64 model's misa/config, reset, pc at RAM base. */
+RvTestBench *rv_bench_new(void);
+void rv_bench_free(RvTestBench *tb);
+/* Copy n 32-bit instruction words to RAM at addr. */
+void rv_bench_load32(RvTestBench *tb, uint64_t addr, const uint32_t *insns, unsigned n);
+void rv_bench_load16(RvTestBench *tb, uint64_t addr, const uint16_t *parcels, unsigned n);
+uint64_t rv_bench_read64(RvTestBench *tb, uint64_t addr);
+void rv_bench_write64(RvTestBench *tb, uint64_t addr, uint64_t val);
+/* Run blocks until pc == stop_pc (true) or max_blocks ran (false). */
+bool rv_bench_run(RvTestBench *tb, uint64_t stop_pc, unsigned max_blocks);
+
+/* Encoders (Unprivileged ISA 2.2 formats). */
+uint32_t rv_enc_r(unsigned opc, unsigned rd, unsigned f3, unsigned rs1, unsigned rs2,
+                  unsigned f7);
+uint32_t rv_enc_i(unsigned opc, unsigned rd, unsigned f3, unsigned rs1, int32_t imm);
+uint32_t rv_enc_s(unsigned opc, unsigned f3, unsigned rs1, unsigned rs2, int32_t imm);
+uint32_t rv_enc_b(unsigned f3, unsigned rs1, unsigned rs2, int32_t imm);
+uint32_t rv_enc_u(unsigned opc, unsigned rd, int32_t imm);
+uint32_t rv_enc_j(unsigned rd, int32_t imm);
+
+#endif
