@@ -107,6 +107,41 @@ unsigned riscv_cpu_mmu_index(const RiscvCpu *cpu, bool ifetch)
     }
 }
 
+size_t riscv_cpu_isa_string(const RiscvCpu *cpu, char *buf, size_t size)
+{
+    /* Single letters in canonical order, then multi-letter extensions by
+     * category (Zi*, then Zb*, in the single letters' order) and
+     * alphabetically within one, then S extensions. */
+    static const char letters[] = "iemafdqcbvh";
+    const struct {
+        const char *name;
+        size_t offset;
+    } multi[] = {
+#define RV_CFG(field, name) { name, offsetof(RiscvCpuConfig, field) }
+        RV_CFG(ext_zicntr, "zicntr"), RV_CFG(ext_zicond, "zicond"),
+        RV_CFG(ext_zicsr, "zicsr"), RV_CFG(ext_zifencei, "zifencei"),
+        RV_CFG(ext_zihintpause, "zihintpause"), RV_CFG(ext_zba, "zba"),
+        RV_CFG(ext_zbb, "zbb"), RV_CFG(ext_zbc, "zbc"), RV_CFG(ext_zbs, "zbs"),
+        RV_CFG(ext_sstc, "sstc"),
+#undef RV_CFG
+    };
+    char tmp[256];
+    size_t n = (size_t)snprintf(tmp, sizeof(tmp), "rv64");
+
+    for (const char *l = letters; *l; l++) {
+        if (cpu->misa & RV_EXT(*l - 'a' + 'A')) {
+            tmp[n++] = *l;
+        }
+    }
+    for (size_t i = 0; i < sizeof(multi) / sizeof(multi[0]); i++) {
+        if (*(const bool *)((const char *)&cpu->cfg + multi[i].offset)) {
+            n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, "_%s", multi[i].name);
+        }
+    }
+    tmp[n] = 0;
+    return (size_t)snprintf(buf, size, "%s", tmp);
+}
+
 void riscv_cpu_dump_state(CpuState *cs, FILE *out)
 {
     RiscvCpu *cpu = riscv_cpu(cs);

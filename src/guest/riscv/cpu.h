@@ -155,6 +155,10 @@ void riscv_cpu_reset(RiscvCpu *cpu);
 /* The MMU index of data accesses (ifetch false: honours mstatus.MPRV) or of
  * instruction fetch (ifetch true). */
 unsigned riscv_cpu_mmu_index(const RiscvCpu *cpu, bool ifetch);
+/* The ISA string of the device tree's riscv,isa and -cpu help, in the
+ * canonical order (Unprivileged ISA 27.11): "rv64imafdc_zicntr_zicond_...".
+ * Always NUL-terminated; returns the length it needed (as snprintf). */
+size_t riscv_cpu_isa_string(const RiscvCpu *cpu, char *buf, size_t size);
 /* ABI names: "zero", "ra", ...; "ft0", ...  Index 0..31. */
 extern const char *const riscv_gpr_names[32];
 extern const char *const riscv_fpr_names[32];
