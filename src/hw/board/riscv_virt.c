@@ -106,9 +106,7 @@ static bool riscv_virt_create_harts(RiscvVirtState *s, MachineState *ms, Error *
         }
         if (object_dynamic_cast(obj, TYPE_RISCV_CPU)) {
             /* The hart sees the board's memory through the soft-MMU. */
-            CpuState *cs = &RISCV_HART(obj)->cpu.parent;
-            cs->as = s->as;
-            cs->mem_mode = CPU_MEM_SOFTMMU;
+            riscv_hart_set_address_space(RISCV_HART(obj), s->as);
         }
         if ((object_property_find(obj, "hartid") &&
              !object_property_set_uint(obj, "hartid", i, errp)) ||
