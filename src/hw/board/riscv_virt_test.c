@@ -22,7 +22,18 @@ typedef struct TestHart {
     DeviceState parent_obj;
     uint64_t hartid;
     uint64_t resetvec;
+    int mip[16];            /* input levels, by mip bit (the CPU contract) */
 } TestHart;
+
+static void test_hart_irq(void *opaque, int bit, int level)
+{
+    ((TestHart *)opaque)->mip[bit] = level;
+}
+
+static void test_hart_init(Object *obj)
+{
+    device_init_gpio_in(DEVICE(obj), test_hart_irq, 16);
+}
 
 static const Property test_hart_props[] = {
     DEFINE_PROP_UINT64("hartid", TestHart, hartid, 0, ""),
@@ -37,7 +48,7 @@ static void test_hart_class_init(ObjectClass *oc, const void *data)
 
 static const TypeInfo test_hart_type = {
     .name = TYPE_TEST_HART, .parent = TYPE_DEVICE, .instance_size = sizeof(TestHart),
-    .class_init = test_hart_class_init,
+    .instance_init = test_hart_init, .class_init = test_hart_class_init,
 };
 
 static void test_register(void)
@@ -323,6 +334,111 @@ UNITTEST(real_harts_are_wired)
         CHECK_U64(cpu->resetvec, 0x1000);
         CHECK_U64(cpu->pc, 0x1000);
         CHECK(cpu->parent.as == s->as);
+        CHECK(cpu->rdtime != NULL);
     }
+    /* Until the hart declares GPIO inputs, the board sets mip itself. */
+    RiscvCpu *cpu1 = &RISCV_HART(s->harts[1])->cpu;
+    address_space_store(s->as, 0x2000004, 4, MEMTXATTRS_UNSPECIFIED, 1);
+    CHECK_U64(atomic_load(&cpu1->mip), 1u << 3);
+    address_space_store(s->as, 0x2000004, 4, MEMTXATTRS_UNSPECIFIED, 0);
+    CHECK_U64(atomic_load(&cpu1->mip), 0);
+    CHECK_U64(cpu1->rdtime(cpu1->rdtime_opaque), peek(s, 0x200bff8, 8));
+    board_free(ms);
+}
+
+static const uint32_t *cells_of(const void *fdt, const char *path, const char *name, int *n)
+{
+    int len = 0;
+    const uint32_t *p = getprop(fdt, path, name, &len);
+    *n = len / 4;
+    return p;
+}
+
+UNITTEST(interrupt_controllers_in_the_tree)
+{
+    MachineState *ms = board_new(2, 1ULL << 30, NULL);
+    CHECK(machine_run_board_init(ms, &error_abort));
+    const void *fdt = devtree_blob(RISCV_VIRT_MACHINE(ms)->fdt, NULL);
+    int n, len;
+
+    /* As QEMU 7.2's smp2 tree: intc phandles 4 (hart 0) and 2 (hart 1). */
+    const uint32_t *c = cells_of(fdt, "/soc/clint@2000000", "interrupts-extended", &n);
+    static const uint32_t clint_want[8] = { 4, 3, 4, 7, 2, 3, 2, 7 };
+    CHECK_INT(n, 8);
+    for (int i = 0; c && i < 8 && i < n; i++) {
+        CHECK_INT(fdt32_to_cpu(c[i]), clint_want[i]);
+    }
+    c = cells_of(fdt, "/soc/plic@c000000", "interrupts-extended", &n);
+    static const uint32_t plic_want[8] = { 4, 11, 4, 9, 2, 11, 2, 9 };
+    CHECK_INT(n, 8);
+    for (int i = 0; c && i < 8 && i < n; i++) {
+        CHECK_INT(fdt32_to_cpu(c[i]), plic_want[i]);
+    }
+    CHECK_INT(cell(fdt, "/soc/plic@c000000", "phandle", 0), 5);
+    CHECK_INT(cell(fdt, "/soc/plic@c000000", "riscv,ndev", 0), 0x5f);
+    CHECK_INT(cell(fdt, "/soc/plic@c000000", "reg", 3), 0x600000);
+    CHECK_INT(cell(fdt, "/soc/test@100000", "phandle", 0), 6);
+    CHECK_INT(cell(fdt, "/soc/serial@10000000", "interrupt-parent", 0), 5);
+    CHECK_INT(cell(fdt, "/soc/serial@10000000", "interrupts", 0), 10);
+    CHECK_STR(getprop(fdt, "/soc/rtc@101000", "compatible", &len), "google,goldfish-rtc");
+    CHECK_INT(cell(fdt, "/soc/rtc@101000", "interrupts", 0), 11);
+    for (int i = 0; i < 8; i++) {
+        char path[64];
+        snprintf(path, sizeof(path), "/soc/virtio_mmio@%x", 0x10001000 + i * 0x1000);
+        CHECK_STR(getprop(fdt, path, "compatible", &len), "virtio,mmio");
+        CHECK_INT(cell(fdt, path, "interrupts", 0), i + 1);
+    }
+    /* QEMU's node order under /soc: rtc, serial, test, virtio 8..1, plic, clint. */
+    int soc = fdt_path_offset(fdt, "/soc");
+    int child = fdt_first_subnode(fdt, soc);
+    CHECK_STR(fdt_get_name(fdt, child, NULL), "rtc@101000");
+    const char *last = NULL;
+    fdt_for_each_subnode(child, fdt, soc) {
+        last = fdt_get_name(fdt, child, NULL);
+    }
+    CHECK_STR(last, "clint@2000000");
+    board_free(ms);
+}
+
+static uint64_t peek32(RiscvVirtState *s, uint64_t addr)
+{
+    return peek(s, addr, 4);
+}
+
+UNITTEST(interrupts_reach_the_harts)
+{
+    MachineState *ms = board_new(2, 128 << 20, NULL);
+    CHECK(machine_run_board_init(ms, &error_abort));
+    RiscvVirtState *s = RISCV_VIRT_MACHINE(ms);
+    TestHart *h0 = (TestHart *)s->harts[0], *h1 = (TestHart *)s->harts[1];
+    MemTxAttrs a = MEMTXATTRS_UNSPECIFIED;
+
+    /* ACLINT: msip of hart 1, mtimecmp of hart 0 in the past. */
+    address_space_store(s->as, 0x2000004, 4, a, 1);
+    CHECK_INT(h1->mip[3], 1);
+    CHECK_INT(h0->mip[3], 0);
+    address_space_store(s->as, 0x2004000, 8, a, 0);
+    CHECK_INT(h0->mip[7], 1);
+    CHECK_INT(h1->mip[7], 0);
+
+    /* UART THRE interrupt (source 10) to hart 1's S context (3). */
+    address_space_store(s->as, 0xc000000 + 4 * 10, 4, a, 1);
+    address_space_store(s->as, 0xc002000 + 0x80 * 3, 4, a, 1u << 10);
+    address_space_store(s->as, 0x10000001, 1, a, 0x02);     /* IER.THRI */
+    CHECK_INT(h1->mip[9], 1);
+    CHECK_INT(h1->mip[11], 0);
+    CHECK_INT(h0->mip[9], 0);
+    CHECK_U64(peek32(s, 0xc201004 + 0x2000), 10);            /* claim, context 3 */
+    CHECK_INT(h1->mip[9], 0);
+    address_space_store(s->as, 0xc201004 + 0x2000, 4, a, 10); /* complete: still high */
+    CHECK_INT(h1->mip[9], 1);
+
+    /* Empty virtio slots introduce themselves as QEMU's do. */
+    CHECK_U64(peek32(s, 0x10001000), 0x74726976);
+    CHECK_U64(peek32(s, 0x10008004), 2);
+    CHECK_U64(peek32(s, 0x10008008), 0);
+    /* The RTC reads a date after 2020. */
+    uint64_t lo = peek32(s, 0x101000), hi = peek32(s, 0x101004);
+    CHECK((hi << 32 | lo) > 1577836800ULL * 1000000000ULL);
     board_free(ms);
 }
