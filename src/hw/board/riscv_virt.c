@@ -478,39 +478,51 @@ static void riscv_virt_fdt_chosen(RiscvVirtState *s, MachineState *ms)
 /* ---- images ---------------------------------------------------------------------- */
 
 static const char *const riscv_virt_fw_name = "fw_dynamic.bin";
+#define RISCV_VIRT_OPENSBI_DIR "usr/lib/riscv64-linux-gnu/opensbi/generic"
 
-/* -bios default: OpenSBI's generic fw_dynamic from the first place that has it. */
-static char *riscv_virt_find_firmware(void)
+/* A malloc'd path if dir/name is readable, else NULL. */
+static char *riscv_virt_try_firmware(const char *dir, const char *sub)
 {
-    const char *env = getenv("MORPHO_FIRMWARE_DIR");
-    const char *home = getenv("HOME");
     char *path = NULL;
 
-    if (env && asprintf(&path, "%s/%s", env, riscv_virt_fw_name) > 0) {
-        if (access(path, R_OK) == 0) {
-            return path;
-        }
-        free(path);
+    if (!dir || asprintf(&path, "%s%s/%s", dir, sub, riscv_virt_fw_name) < 0) {
+        return NULL;
     }
-    if (home && asprintf(&path, "%s/.cache/morpho/firmware/%s", home, riscv_virt_fw_name) > 0) {
-        if (access(path, R_OK) == 0) {
-            return path;
-        }
-        free(path);
-    }
-    if (home && asprintf(&path, "%s/.cache/morpho/debian/usr/lib/riscv64-linux-gnu/opensbi/"
-                         "generic/%s", home, riscv_virt_fw_name) > 0) {
-        if (access(path, R_OK) == 0) {
-            return path;
-        }
-        free(path);
-    }
-    path = strdup("/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin");
-    if (path && access(path, R_OK) == 0) {
+    if (access(path, R_OK) == 0) {
         return path;
     }
     free(path);
     return NULL;
+}
+
+/*
+ * -bios default: OpenSBI's generic fw_dynamic, from the first of
+ * $MORPHO_FIRMWARE_DIR, ~/.cache/morpho/firmware, the opensbi package that
+ * scripts/debian-fetch.sh unpacks under the cache ($MORPHO_CACHE or
+ * ~/.cache/morpho), and Debian's own install.
+ */
+static char *riscv_virt_find_firmware(void)
+{
+    const char *home = getenv("HOME");
+    const char *cache_env = getenv("MORPHO_CACHE");
+    char *cache = NULL, *path;
+
+    if ((path = riscv_virt_try_firmware(getenv("MORPHO_FIRMWARE_DIR"), ""))) {
+        return path;
+    }
+    if (cache_env) {
+        cache = strdup(cache_env);
+    } else if (home && asprintf(&cache, "%s/.cache/morpho", home) < 0) {
+        cache = NULL;
+    }
+    if ((path = riscv_virt_try_firmware(cache, "/firmware")) ||
+        (path = riscv_virt_try_firmware(cache, "/debian/riscv64/opensbi/"
+                                               RISCV_VIRT_OPENSBI_DIR))) {
+        free(cache);
+        return path;
+    }
+    free(cache);
+    return riscv_virt_try_firmware("/" RISCV_VIRT_OPENSBI_DIR, "");
 }
 
 static bool riscv_virt_load_images(RiscvVirtState *s, MachineState *ms, Error **errp)
@@ -527,9 +539,11 @@ static bool riscv_virt_load_images(RiscvVirtState *s, MachineState *ms, Error **
             path = riscv_virt_find_firmware();
             if (!path) {
                 error_setg(errp, "Unable to find the RISC-V BIOS \"%s\" (looked in "
-                           "$MORPHO_FIRMWARE_DIR, ~/.cache/morpho/firmware and "
-                           "/usr/lib/riscv64-linux-gnu/opensbi/generic; -bios none runs "
-                           "without one)", riscv_virt_fw_name);
+                           "$MORPHO_FIRMWARE_DIR, ~/.cache/morpho/firmware, the cache's "
+                           "Debian opensbi package and /" RISCV_VIRT_OPENSBI_DIR "; "
+                           "scripts/debian-fetch.sh riscv64 trixie ~/.cache/morpho/debian/"
+                           "riscv64 opensbi fetches it, -bios none runs without one)",
+                           riscv_virt_fw_name);
                 return false;
             }
         } else {

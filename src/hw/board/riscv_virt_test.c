@@ -58,6 +58,27 @@ static void test_register(void)
 type_init(test_register)
 
 static char tmpdir[] = "/tmp/morpho-virt-XXXXXX";
+static bool tmpdir_made;
+
+static const char *tmp_dir(void)
+{
+    if (!tmpdir_made) {
+        CHECK(mkdtemp(tmpdir) != NULL);
+        tmpdir_made = true;
+    }
+    return tmpdir;
+}
+
+__attribute__((destructor)) static void tmp_dir_remove(void)
+{
+    char path[64];
+
+    if (tmpdir_made) {
+        snprintf(path, sizeof(path), "%s/prog.elf", tmpdir);
+        unlink(path);
+        rmdir(tmpdir);
+    }
+}
 
 static MachineState *board_new(unsigned cpus, uint64_t ram, const char *kernel)
 {
@@ -116,17 +137,15 @@ static char *write_elf(void)
     memcpy(ph + 40, &sz, 8);
     memcpy(elf + 0x100, "\x37\x05\x10\x00\x6f\x00\x00\x00", 8);
 
-    if (!strchr(tmpdir, 'X') || mkdtemp(tmpdir)) {
-        char *path;
-        CHECK(asprintf(&path, "%s/prog.elf", tmpdir) > 0);
-        FILE *f = fopen(path, "wb");
-        CHECK(f != NULL);
+    char *path;
+    CHECK(asprintf(&path, "%s/prog.elf", tmp_dir()) > 0);
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (f) {
         fwrite(elf, 1, sizeof(elf), f);
         fclose(f);
-        return path;
     }
-    CHECK(false);
-    return NULL;
+    return path;
 }
 
 UNITTEST(bare_metal_elf_boot_layout)
@@ -258,7 +277,7 @@ UNITTEST(fdt_addr_rule)
 UNITTEST(dumpdtb_and_dtb)
 {
     char *dump;
-    CHECK(asprintf(&dump, "%s/virt.dtb", strchr(tmpdir, 'X') ? "/tmp" : tmpdir) > 0);
+    CHECK(asprintf(&dump, "%s/virt.dtb", tmp_dir()) > 0);
     unlink(dump);
     fflush(NULL);
     pid_t pid = fork();
@@ -441,4 +460,138 @@ UNITTEST(interrupts_reach_the_harts)
     uint64_t lo = peek32(s, 0x101000), hi = peek32(s, 0x101004);
     CHECK((hi << 32 | lo) > 1577836800ULL * 1000000000ULL);
     board_free(ms);
+}
+
+static char *write_tmp(const char *name, const void *data, size_t len)
+{
+    char *path;
+    CHECK(asprintf(&path, "%s/%s", tmp_dir(), name) > 0);
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (f) {
+        fwrite(data, 1, len, f);
+        fclose(f);
+    }
+    return path;
+}
+
+UNITTEST(firmware_kernel_initrd_handoff)
+{
+    static uint8_t fw[0x3000], image[0x2000], initrd[0x1000];
+    memset(fw, 0x13, sizeof(fw));
+    memset(image, 0, sizeof(image));
+    image[0] = 'M';
+    image[1] = 'Z';
+    image[8 + 2] = 0x20;                  /* text_offset 0x200000 */
+    image[16 + 1] = 0x40;                 /* image_size 0x4000 */
+    memcpy(image + 48, "RISCV\0\0\0", 8);
+    memcpy(image + 56, "RSC\x05", 4);
+    memset(initrd, 0xa5, sizeof(initrd));
+    char *fw_path = write_tmp("fw_dynamic.bin", fw, sizeof(fw));
+    char *img_path = write_tmp("Image", image, sizeof(image));
+    char *rd_path = write_tmp("initrd", initrd, sizeof(initrd));
+
+    /* -bios default finds fw_dynamic.bin through $MORPHO_FIRMWARE_DIR. */
+    setenv("MORPHO_FIRMWARE_DIR", tmpdir, 1);
+    MachineState *ms = board_new(1, 128 << 20, img_path);
+    object_property_set_str(OBJECT(ms), "firmware", "default", NULL);
+    object_property_set_str(OBJECT(ms), "initrd", rd_path, NULL);
+    CHECK(machine_run_board_init(ms, &error_abort));
+    unsetenv("MORPHO_FIRMWARE_DIR");
+    RiscvVirtState *s = RISCV_VIRT_MACHINE(ms);
+
+    CHECK_U64(peek(s, 0x80000000, 4), 0x13131313);        /* the firmware */
+    CHECK_U64(peek(s, 0x80200000, 2), 0x5a4d);            /* the kernel, 2 MiB up */
+    CHECK_U64(peek(s, 0x1018, 8), 0x80000000);            /* reset ROM jumps to firmware */
+    CHECK_U64(peek(s, 0x1038, 8), 0x80200000);            /* fw_dynamic next_addr */
+    CHECK_U64(peek(s, 0x1040, 8), 1);                     /* next_mode S */
+    /* The initrd: kernel + min(RAM / 2, 128 MiB), as QEMU. */
+    CHECK_U64(s->initrd_start, 0x80200000 + (64 << 20));
+    CHECK_U64(s->initrd_end, s->initrd_start + sizeof(initrd));
+    CHECK_U64(peek(s, s->initrd_start, 4), 0xa5a5a5a5);
+    const void *fdt = devtree_blob(s->fdt, NULL);
+    int len;
+    const fdt64_t *p = getprop(fdt, "/chosen", "linux,initrd-start", &len);
+    CHECK_INT(len, 8);
+    CHECK_U64(p ? fdt64_to_cpu(*p) : 0, s->initrd_start);
+    p = getprop(fdt, "/chosen", "linux,initrd-end", &len);
+    CHECK_U64(p ? fdt64_to_cpu(*p) : 0, s->initrd_end);
+    board_free(ms);
+
+    /* -initrd without -kernel is refused. */
+    ms = board_new(1, 128 << 20, NULL);
+    object_property_set_str(OBJECT(ms), "initrd", rd_path, NULL);
+    Error *err = NULL;
+    CHECK(!machine_run_board_init(ms, &err));
+    CHECK(err && strstr(error_get_pretty(err), "-initrd"));
+    error_free(err);
+    board_free(ms);
+
+    /* No firmware anywhere: a clear error naming the file. */
+    ms = board_new(1, 128 << 20, NULL);
+    object_property_set_str(OBJECT(ms), "firmware", "default", NULL);
+    char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    setenv("HOME", "/nonexistent", 1);
+    setenv("MORPHO_CACHE", "/nonexistent", 1);
+    err = NULL;
+    bool ok = machine_run_board_init(ms, &err);
+    unsetenv("MORPHO_CACHE");
+    if (home) {
+        setenv("HOME", home, 1);
+        free(home);
+    }
+    if (access("/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin", R_OK) != 0) {
+        CHECK(!ok);
+        CHECK(err && strstr(error_get_pretty(err), "Unable to find the RISC-V BIOS"));
+    }
+    error_free(err);
+    board_free(ms);
+    unlink(fw_path);
+    unlink(img_path);
+    unlink(rd_path);
+    free(fw_path);
+    free(img_path);
+    free(rd_path);
+}
+
+/* Debian's own OpenSBI and EFI-stub kernel, when scripts/guest-image.sh has
+ * fetched them. */
+UNITTEST(debian_opensbi_and_kernel_layout)
+{
+    const char *home = getenv("HOME");
+    char *fw = NULL, *kernel = NULL;
+    if (!home || asprintf(&fw, "%s/.cache/morpho/debian/riscv64/opensbi/usr/lib/"
+                          "riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin", home) < 0 ||
+        access(fw, R_OK) != 0) {
+        free(fw);
+        UNITTEST_SKIP("Debian's opensbi is not in ~/.cache/morpho/debian/riscv64");
+    }
+    FILE *ls = popen("ls ~/.cache/morpho/debian/riscv64/linux-image-*/boot/vmlinux-* "
+                     "2>/dev/null | head -1", "r");
+    char line[512] = "";
+    if (ls) {
+        if (!fgets(line, sizeof(line), ls)) {
+            line[0] = 0;
+        }
+        pclose(ls);
+    }
+    line[strcspn(line, "\n")] = 0;
+    if (!line[0]) {
+        free(fw);
+        UNITTEST_SKIP("Debian's riscv64 kernel is not in ~/.cache/morpho/debian/riscv64");
+    }
+    kernel = strdup(line);
+    MachineState *ms = board_new(1, 1ULL << 30, kernel);
+    object_property_set_str(OBJECT(ms), "firmware", fw, NULL);
+    CHECK(machine_run_board_init(ms, &error_abort));
+    RiscvVirtState *s = RISCV_VIRT_MACHINE(ms);
+    /* OpenSBI's first instruction is not zero; the kernel is an EFI-stub
+     * Image ("MZ", and the RISC-V magic at 56) at 0x80200000. */
+    CHECK(peek(s, 0x80000000, 4) != 0);
+    CHECK_U64(peek(s, 0x80200000, 2), 0x5a4d);
+    CHECK_U64(peek(s, 0x80200000 + 56, 4), 0x05435352);
+    CHECK_U64(peek(s, 0x1038, 8), 0x80200000);
+    board_free(ms);
+    free(fw);
+    free(kernel);
 }
