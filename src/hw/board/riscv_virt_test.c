@@ -59,12 +59,14 @@ type_init(test_register)
 
 static char tmpdir[] = "/tmp/morpho-virt-XXXXXX";
 static bool tmpdir_made;
+static pid_t tmpdir_owner;
 
 static const char *tmp_dir(void)
 {
     if (!tmpdir_made) {
         CHECK(mkdtemp(tmpdir) != NULL);
         tmpdir_made = true;
+        tmpdir_owner = getpid();
     }
     return tmpdir;
 }
@@ -73,7 +75,7 @@ __attribute__((destructor)) static void tmp_dir_remove(void)
 {
     char path[64];
 
-    if (tmpdir_made) {
+    if (tmpdir_made && getpid() == tmpdir_owner) {    /* not in a forked child */
         snprintf(path, sizeof(path), "%s/prog.elf", tmpdir);
         unlink(path);
         rmdir(tmpdir);
