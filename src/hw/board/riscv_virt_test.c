@@ -597,3 +597,71 @@ UNITTEST(debian_opensbi_and_kernel_layout)
     free(fw);
     free(kernel);
 }
+
+/*
+ * The dumped tree for -smp 1 and 2 with 1 GiB, decompiled with dtc, against
+ * golden .dts files beside this test (golden/riscv-virt-smpN-1G.dts; compare
+ * them with QEMU's in /work/shared/reference).  MORPHO_UPDATE_GOLDEN=1
+ * rewrites them from the current board.
+ */
+static void check_golden(unsigned cpus)
+{
+    char src_dir[512], golden[600], dtb[600], cmd[1400];
+    /* A relative __FILE__ is relative to the build directory, where meson
+     * puts this test's executable. */
+    if (__FILE__[0] == '/') {
+        snprintf(src_dir, sizeof(src_dir), "%s", __FILE__);
+    } else {
+        char exe[256];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+        exe[n > 0 ? n : 0] = 0;
+        char *end = strrchr(exe, '/');
+        if (end) {
+            *end = 0;
+        }
+        snprintf(src_dir, sizeof(src_dir), "%s/%s", exe, __FILE__);
+    }
+    char *slash = strrchr(src_dir, '/');
+    if (slash) {
+        *slash = 0;
+    } else {
+        snprintf(src_dir, sizeof(src_dir), ".");
+    }
+    snprintf(golden, sizeof(golden), "%s/golden/riscv-virt-smp%u-1G.dts", src_dir, cpus);
+    snprintf(dtb, sizeof(dtb), "%s/smp%u.dtb", tmp_dir(), cpus);
+
+    MachineState *ms = board_new(cpus, 1ULL << 30, NULL);
+    free(ms->cpu_type);
+    ms->cpu_type = strdup(RISCV_CPU_DEFAULT_TYPE);
+    CHECK(machine_run_board_init(ms, &error_abort));
+    size_t size;
+    const void *blob = devtree_blob(RISCV_VIRT_MACHINE(ms)->fdt, &size);
+    FILE *f = fopen(dtb, "wb");
+    CHECK(f && fwrite(blob, 1, size, f) == size);
+    if (f) {
+        fclose(f);
+    }
+    board_free(ms);
+
+    if (getenv("MORPHO_UPDATE_GOLDEN")) {
+        snprintf(cmd, sizeof(cmd), "dtc -q -I dtb -O dts -o '%s' '%s'", golden, dtb);
+    } else {
+        snprintf(cmd, sizeof(cmd), "dtc -q -I dtb -O dts '%s' | diff -u '%s' - >&2", dtb,
+                 golden);
+    }
+    int rc = system(cmd);
+    if (rc != 0) {
+        unittest_fail(__FILE__, __LINE__, "-smp %u: the tree differs from %s (rc %d)", cpus,
+                      golden, rc);
+    }
+    unlink(dtb);
+}
+
+UNITTEST(golden_device_trees)
+{
+    if (system("dtc --version >/dev/null 2>&1") != 0) {
+        UNITTEST_SKIP("dtc is not installed");
+    }
+    check_golden(1);
+    check_golden(2);
+}
