@@ -1,11 +1,15 @@
 /*
  * The translator test bench (see rv_testbench.h): a RiscvCpu over a flat
  * RAM array, translated and run one block at a time through the IR
- * interpreter.  Memory outside RAM reads 0 and ignores writes.
+ * interpreter.  Memory outside RAM and the two fake devices reads 0 and
+ * ignores writes.
  */
 #include "guest/riscv/rv_testbench.h"
 
+#include <elf.h>
+#include <errno.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,8 +120,21 @@ static uint64_t bench_ld(void *env, uint64_t addr, MemOp mop, unsigned mmu_idx)
     p = bench_ram(addr, size);
     if (p) {
         memcpy(&v, p, size);
+    } else if (addr == RV_TB_UART + 5) {
+        v = 0x60;       /* LSR: THR empty, transmitter idle */
     }
     return bench_extend(v, mop);
+}
+
+static void bench_console_putc(RvTestBench *tb, char c)
+{
+    if (tb->console_len + 1 < sizeof(tb->console)) {
+        tb->console[tb->console_len++] = c;
+        tb->console[tb->console_len] = 0;
+    }
+    if (tb->echo && c != '\r') {
+        fputc(c, stdout);
+    }
 }
 
 static void bench_st(void *env, uint64_t addr, uint64_t val, MemOp mop, unsigned mmu_idx)
@@ -129,6 +146,13 @@ static void bench_st(void *env, uint64_t addr, uint64_t val, MemOp mop, unsigned
     p = bench_ram(addr, size);
     if (p) {
         memcpy(p, &val, size);
+    } else if (addr == RV_TB_UART) {
+        bench_console_putc(bench, (char)val);
+    } else if (addr == RV_TB_FINISHER) {
+        uint32_t v = (uint32_t)val;
+        bench->finished = true;
+        bench->exit_code = (v & 0xffff) == 0x5555 ? 0 : (int)(v >> 16) ? (int)(v >> 16) : 1;
+        siglongjmp(bench_jmp, 2);
     }
 }
 
@@ -237,14 +261,16 @@ void rv_bench_write64(RvTestBench *tb, uint64_t addr, uint64_t val)
     memcpy(&tb->ram[addr - RV_TB_RAM_BASE], &val, 8);
 }
 
-/* Run one block; false when it left through an exception. */
-static bool bench_exec(const IrCode *code, CpuState *cs)
+/* Run one block: 0 when it ended normally, 1 when it left through an
+ * exception, 2 when the guest wrote the finisher. */
+static int bench_exec(const IrCode *code, CpuState *cs)
 {
-    if (sigsetjmp(bench_jmp, 0) == 0) {
+    int how = sigsetjmp(bench_jmp, 0);
+
+    if (how == 0) {
         ir_interp_run(code, cs, &bench_runtime, &bench_insn_index);
-        return true;
     }
-    return false;
+    return how;
 }
 
 bool rv_bench_run(RvTestBench *tb, uint64_t stop_pc, unsigned max_blocks)
@@ -273,13 +299,62 @@ bool rv_bench_run(RvTestBench *tb, uint64_t stop_pc, unsigned max_blocks)
         }
         IrCode *code = ir_interp_compile(b, &error_abort);
         tb->blocks++;
-        if (!bench_exec(code, cs)) {
+        int how = bench_exec(code, cs);
+        ir_interp_free(code);
+        if (how == 1) {
             tb->exceptions++;
             riscv_cpu_ops.do_interrupt(cs);
+        } else if (how == 2) {
+            return true;
         }
-        ir_interp_free(code);
     }
     return tb->cpu.pc == stop_pc;
+}
+
+bool rv_bench_load_elf(RvTestBench *tb, const char *path, Error **errp)
+{
+    FILE *f = fopen(path, "rb");
+    Elf64_Ehdr eh;
+    bool ok = false;
+
+    if (!f) {
+        error_setg_errno(errp, errno, "cannot open %s", path);
+        return false;
+    }
+    if (fread(&eh, sizeof(eh), 1, f) != 1 || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+        eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_RISCV) {
+        error_setg(errp, "%s: not an ELF64 RISC-V file", path);
+        goto out;
+    }
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        Elf64_Phdr ph;
+        if (fseek(f, (long)(eh.e_phoff + (uint64_t)i * eh.e_phentsize), SEEK_SET) != 0 ||
+            fread(&ph, sizeof(ph), 1, f) != 1) {
+            error_setg(errp, "%s: truncated program headers", path);
+            goto out;
+        }
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0) {
+            continue;
+        }
+        if (ph.p_paddr < RV_TB_RAM_BASE || ph.p_filesz > ph.p_memsz ||
+            ph.p_memsz > RV_TB_RAM_SIZE || ph.p_paddr - RV_TB_RAM_BASE > RV_TB_RAM_SIZE - ph.p_memsz) {
+            error_setg(errp, "%s: segment at 0x%llx (+0x%llx) is outside the bench's RAM", path,
+                       (unsigned long long)ph.p_paddr, (unsigned long long)ph.p_memsz);
+            goto out;
+        }
+        uint8_t *dst = &tb->ram[ph.p_paddr - RV_TB_RAM_BASE];
+        memset(dst, 0, ph.p_memsz);
+        if (fseek(f, (long)ph.p_offset, SEEK_SET) != 0 ||
+            fread(dst, 1, ph.p_filesz, f) != ph.p_filesz) {
+            error_setg(errp, "%s: truncated segment", path);
+            goto out;
+        }
+    }
+    tb->cpu.pc = eh.e_entry;
+    ok = true;
+out:
+    fclose(f);
+    return ok;
 }
 
 /* ---- encoders ---- */
