@@ -13,6 +13,7 @@
  */
 #include "hw/board/riscv_virt.h"
 
+#include "exec/exec.h"
 #include "guest/riscv/cpu.h"
 #include "hw/char/uart16550.h"
 #include "hw/intc/aclint.h"
@@ -122,6 +123,15 @@ static bool riscv_virt_create_harts(RiscvVirtState *s, MachineState *ms, Error *
             return false;
         }
         s->harts[i] = DEVICE(obj);
+        /* NOTE: until the hart's realize wires itself for TCG (and joins the
+         * vCPU list), the board does it, so that the accelerator finds it. */
+        if (object_dynamic_cast(obj, TYPE_RISCV_CPU) && !RISCV_HART(obj)->cpu.parent.ops) {
+            if (!cpu_exec_realize(&RISCV_HART(obj)->cpu.parent, &riscv_cpu_ops, s->as, errp)) {
+                return false;
+            }
+            s->hart_exec_wired[i] = true;
+            object_ref(obj);    /* so that teardown can unwire it first */
+        }
     }
     s->n_harts = ms->smp.cpus;
     return true;
@@ -806,6 +816,10 @@ static void riscv_virt_finalize(Object *obj)
         }
     }
     for (unsigned h = 0; h < RISCV_VIRT_MAX_HARTS; h++) {
+        if (s->hart_exec_wired[h]) {
+            cpu_exec_unrealize(&RISCV_HART(s->harts[h])->cpu.parent);
+            object_unref(s->harts[h]);
+        }
         if (s->hart_irqs[h]) {
             irq_free_array(s->hart_irqs[h], IRQ_LOCAL_COUNT);
         }
