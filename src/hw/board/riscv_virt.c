@@ -717,11 +717,15 @@ static bool riscv_virt_write_reset_rom(RiscvVirtState *s, Error **errp)
                            sizeof(rom), errp);
 }
 
+/* System reset (QEMU's qemu_devices_reset + rom_reset): the images the
+ * loaders wrote come back, then every device under /machine resets (harts
+ * back to the reset ROM). */
 static void riscv_virt_reset(void *opaque)
 {
     RiscvVirtState *s = opaque;
 
     loader_roms_reset(s->as);
+    device_reset_tree(OBJECT(s));
 }
 
 /* ---- machine init -------------------------------------------------------------- */

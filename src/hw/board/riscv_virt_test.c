@@ -190,10 +190,14 @@ UNITTEST(bare_metal_elf_boot_layout)
     MemoryRegion *mr = address_space_translate(s->as, 0x100000, &xlat, &span, &ro);
     CHECK(mr && strcmp(memory_region_name(mr), "riscv.sifive.test") == 0);
 
-    /* A guest that scribbled over the kernel gets it back at reset. */
+    /* A guest that scribbled over the kernel gets it back at reset, and
+     * the devices reset too (the UART's scratch register). */
     address_space_store(s->as, 0x80000000, 4, MEMTXATTRS_UNSPECIFIED, 0);
+    address_space_store(s->as, 0x10000007, 1, MEMTXATTRS_UNSPECIFIED, 0x5a);
+    CHECK_U64(peek(s, 0x10000007, 1), 0x5a);
     runstate_reset_all(SHUTDOWN_CAUSE_GUEST_RESET);
     CHECK_U64(peek(s, 0x80000000, 4), 0x00100537);
+    CHECK_U64(peek(s, 0x10000007, 1), 0);
     board_free(ms);
     free(kernel);
 }
@@ -364,6 +368,10 @@ UNITTEST(real_harts_are_wired)
     address_space_store(s->as, 0x2000004, 4, MEMTXATTRS_UNSPECIFIED, 0);
     CHECK_U64(atomic_load(&cpu1->mip), 0);
     CHECK_U64(cpu1->rdtime(cpu1->rdtime_opaque), peek(s, 0x200bff8, 8));
+    /* A system reset sends the harts back to the reset ROM. */
+    cpu1->pc = 0x80001234;
+    runstate_reset_all(SHUTDOWN_CAUSE_GUEST_RESET);
+    CHECK_U64(cpu1->pc, 0x1000);
     board_free(ms);
 }
 
