@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "util/log.h"
 
 #include "exec/exec.h"
 #include "exec/softmmu.h"
@@ -694,5 +697,64 @@ UNITTEST(exec_two_vcpus_with_concurrent_invalidation)
     CHECK_U64(second->r[2], 3u << 16);
     cpu_exec_unrealize(&second->parent);
     free(second);
+    toy_machine_free(m);
+}
+
+UNITTEST(exec_debug_logs)
+{
+    char path[] = "/tmp/morpho-exec-log-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK(log_set_file(path));
+    uint32_t saved = log_mask;
+    log_mask = LOG_OP | LOG_OP_OPT | LOG_EXEC | LOG_INT;
+
+    ToyMachine *m = toy_machine_new();
+    toy_load_trap_handler(m);
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 5), toy_insn(TOY_ADDI, 1, 1, 0),
+             toy_insn(TOY_ECALL, 0, 0, 0));
+    m->cpu.pc = 0x1000;
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    toy_machine_free(m);
+
+    log_mask = saved;
+    CHECK(log_set_file(NULL));
+    FILE *f = fopen(path, "r");
+    char text[8192] = { 0 };
+    size_t n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
+    text[n] = 0;
+    if (f) {
+        fclose(f);
+    }
+    unlink(path);
+    CHECK(strstr(text, "OP: pc 0x1000") != NULL);
+    CHECK(strstr(text, " ---- 0x1004 0x0 0x0\n") != NULL);         /* insn_start */
+    CHECK(strstr(text, " add_i64 r1, r1, $0x0\n") != NULL);         /* before opt */
+    CHECK(strstr(text, "OP after optimization") != NULL);
+    CHECK(strstr(text, "Trace 0: pc 0x1000") != NULL);
+    CHECK(strstr(text, "exception 8") != NULL);
+}
+
+UNITTEST(exec_step_atomic_runs_one_insn)
+{
+    ToyMachine *m = toy_machine_new();
+    toy_load_trap_handler(m);
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 5), toy_insn(TOY_LI, 2, 0, 6),
+             toy_insn(TOY_ECALL, 0, 0, 0));
+    m->cpu.pc = 0x1000;
+    cpu_exec_step_atomic(&m->cpu.parent);
+    CHECK_U64(m->cpu.r[1], 5);
+    CHECK_U64(m->cpu.r[2], 0);
+    CHECK_U64(m->cpu.pc, 0x1004);
+    TbStats st;
+    tb_get_stats(&st);
+    CHECK_U64(st.tbs, 0);                       /* not cached */
+    m->cpu.pc = 0x1008;
+    cpu_exec_step_atomic(&m->cpu.parent);       /* raises: delivered later */
+    CHECK_INT(m->cpu.parent.exception_index, TOY_EXC_ECALL);
+    CHECK_U64(m->cpu.pc, 0x1008);
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    CHECK_U64(m->cpu.epc, 0x1008);
     toy_machine_free(m);
 }

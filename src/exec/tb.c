@@ -30,6 +30,9 @@
 #define TB_PAGE_HASH_BITS 14
 #define TB_PAGE_HASH_SIZE (1u << TB_PAGE_HASH_BITS)
 #define TB_NO_PAGE ((GuestPaddr)-1)
+/* TBs (valid or invalidated) kept before the cache flushes itself: the
+ * bound on translated-code memory, QEMU's "code buffer full". */
+#define TB_MAX_ALLOCATED (512u * 1024)
 
 /* The TBs whose code is on one physical page. */
 typedef struct TbPage {
@@ -43,6 +46,7 @@ static _Atomic(TranslationBlock *) tb_hash[TB_HASH_SIZE];
 static TbPage *tb_pages[TB_PAGE_HASH_SIZE];
 static TranslationBlock *tb_all;
 static TbStats tb_stats;
+static size_t tb_allocated;             /* length of tb_all */
 static pthread_once_t tb_once = PTHREAD_ONCE_INIT;
 
 /* ---- hashing ------------------------------------------------------------ */
@@ -360,6 +364,7 @@ void tb_flush_exclusive(void)
     }
     TranslationBlock *tb = tb_all;
     tb_all = NULL;
+    tb_allocated = 0;
     tb_stats.flushes++;
     tb_stats.tbs = 0;
     atomic_store(&tb_flush_requested, false);
@@ -380,15 +385,23 @@ static void tb_request_exit(CpuState *cpu, void *opaque)
     }
 }
 
+static void tb_count_in_exec(CpuState *cpu, void *opaque)
+{
+    *(unsigned *)opaque += __atomic_load_n(&cpu->in_exec, __ATOMIC_SEQ_CST);
+}
+
 void tb_flush(CpuState *cpu)
 {
     if (!cpu) {
         cpu = exec_current_cpu;
     }
-    if (cpu && __atomic_load_n(&cpu->in_exec, __ATOMIC_SEQ_CST)) {
-        /* inside a block (a helper): the blocks must outlive this one, so
-         * the flush waits for this vCPU's next block boundary, where it
-         * runs with every other vCPU out of cpu_exec */
+    unsigned running = 0;
+    exec_cpu_foreach(tb_count_in_exec, &running);
+    if (running) {
+        /* Blocks may be running (maybe the caller's own): the flush waits
+         * for a vCPU's next block boundary, where that vCPU runs it with
+         * every other vCPU out of cpu_exec.  Never blocking here means a
+         * caller holding a lock a vCPU waits for cannot deadlock. */
         atomic_store(&tb_flush_requested, true);
         exec_cpu_foreach(tb_request_exit, cpu);
         return;
@@ -449,6 +462,7 @@ static TranslationBlock *tb_insert(TranslationBlock *tb)
     }
     tb->all_next = tb_all;
     tb_all = tb;
+    bool full = ++tb_allocated >= TB_MAX_ALLOCATED;
     atomic_store_explicit(&tb->hash_next, atomic_load(head), memory_order_relaxed);
     atomic_store_explicit(head, tb, memory_order_release);
     tb_stats.tbs++;
@@ -459,6 +473,11 @@ static TranslationBlock *tb_insert(TranslationBlock *tb)
         if (new_code_page[i]) {
             tlb_protect_code_page(tb->page_addr[i]);
         }
+    }
+    if (full && exec_current_cpu) {
+        /* deferred to the block boundary (we are inside cpu_exec), so the
+         * TB we return stays valid until it has run */
+        tb_flush(exec_current_cpu);
     }
     return tb;
 }

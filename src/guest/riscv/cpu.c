@@ -17,7 +17,6 @@
 
 #include "core/property.h"
 #include "exec/exec.h"
-#include "guest/riscv/exec_pending.h"
 #include "util/log.h"
 
 const char *const riscv_gpr_names[32] = {
