@@ -232,12 +232,9 @@ static void riscv_virt_hart_mip(void *opaque, int bit, int level)
 
     if (level) {
         atomic_fetch_or(&cpu->mip, mask);
-        atomic_fetch_or(&cs->interrupt_request, CPU_INTERRUPT_HARD);
-        if (cs->kick_fn) {
-            cs->kick_fn(cs);
-        }
-    } else {
-        atomic_fetch_and(&cpu->mip, ~mask);
+        cpu_interrupt(cs, CPU_INTERRUPT_HARD);
+    } else if ((atomic_fetch_and(&cpu->mip, ~mask) & ~mask) == 0) {
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
     }
 }
 
