@@ -101,11 +101,18 @@ typedef struct CpuOps {
 
     /* Optional: -d cpu register dump. */
     void (*dump_state)(CpuState *cpu, FILE *out);
+
+    /* The MMU index of the current mode, for instruction fetch (ifetch) or
+     * data; guest_ld/st ops carry their own.  Optional: 0 when absent. */
+    unsigned (*mmu_index)(CpuState *cpu, bool ifetch);
 } CpuOps;
 
 struct CpuState {
     /* ---- hot fields, at fixed offsets for the backends ---- */
-    _Atomic uint32_t exit_request;      /* any thread: leave at next block entry */
+    /* any thread: "look at me" — the exec loop leaves the current chain of
+     * blocks at the next block entry and examines interrupt_request,
+     * stop_request and pending TLB flushes.  Set with every one of those. */
+    _Atomic uint32_t exit_request;
     uint32_t insn_index;                /* interpreter: insn of current_tb running */
     CpuTlb tlb;
 
@@ -124,6 +131,7 @@ struct CpuState {
     /* ---- exec loop state ---- */
     _Atomic uint32_t interrupt_request; /* any thread: CPU_INTERRUPT_* */
     _Atomic uint32_t halted;            /* guest waits for an interrupt (WFI) */
+    _Atomic uint32_t stop_request;      /* any thread: cpu_exec returns EXCP_INTERRUPT */
     int exception_index;                /* EXCP_NONE or pending exception */
     uint32_t cflags_next_tb;            /* UINT32_MAX: none; else forced cflags */
     bool singlestep;                    /* one instruction per block */

@@ -102,9 +102,11 @@ void tb_add_jump(TranslationBlock *from, unsigned slot, TranslationBlock *to);
 void tb_invalidate_phys_range(GuestPaddr start, uint64_t len);
 /* Any thread: does any valid TB have code on this physical page? */
 bool tb_page_has_code(GuestPaddr addr);
-/* Drop every TB.  Must run when no vCPU is inside cpu_exec, or from the only
- * vCPU inside it (it then leaves the current block at once via
- * cpu_loop_exit_noexc when called from a helper: pass that cpu, else NULL). */
+/* Drop every TB.  From outside cpu_exec (any thread): waits until every
+ * vCPU is out of cpu_exec (they are kicked) and flushes.  From a helper on
+ * a vCPU thread (cpu = that vCPU, or NULL): returns at once, the current
+ * block finishes, and the flush happens at that vCPU's next block
+ * boundary; other vCPUs leave cpu_exec with EXCP_INTERRUPT meanwhile. */
 void tb_flush(CpuState *cpu);
 
 /* The vCPU's jump cache (cpu_exec_realize makes it). */

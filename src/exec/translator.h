@@ -72,6 +72,12 @@ void translator_loop(CpuState *cpu, TranslationBlock *tb, IrBuilder *b, int max_
 
 /* Does addr lie on the same guest page as the block's first instruction? */
 bool translator_is_same_page(const DisasContextBase *db, GuestVaddr addr);
+/* May the block end with goto_tb to dest?  Only for destinations on the
+ * block's first page (a chained jump skips the lookup, so it must not
+ * outlive a remapping of the page) and when chaining is allowed (cflags,
+ * -d nochain, single-step).  Otherwise end with exit_tb(IR_EXIT_NORMAL) or
+ * lookup_and_goto_ptr. */
+bool translator_use_goto_tb(const DisasContextBase *db, GuestVaddr dest);
 
 /* Instruction fetch for the decoder (little-endian; may raise the fetch
  * fault when a later page is unmapped).  Records the block's second page. */
