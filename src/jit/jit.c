@@ -92,6 +92,12 @@ void jit_set_flush_hook(Jit *jit, CodeBufFlushFn fn, void *opaque)
 void jit_flush(Jit *jit)
 {
     codebuf_flush(jit->cb);
+    jit->full = false;
+}
+
+bool jit_buffer_full(const Jit *jit)
+{
+    return jit->full;
 }
 
 static void jit_log_block(const JitBlockRec *r)
@@ -119,6 +125,12 @@ const void *jit_compile(Jit *jit, const IrBuilder *b, void *tag, Error **errp)
         uint8_t *rw = codebuf_begin(jit->cb, &room);
         JitEmitOut out;
         if (!jit_host_emit_block(jit, b, tag, rw, room, &out, errp)) {
+            if (out.overflow && jit->cfg.manual_flush) {
+                jit->full = true;
+                error_setg(errp, "JIT code buffer full");
+                jit->stats.failed++;
+                return NULL;
+            }
             if (out.overflow && attempt == 0) {
                 codebuf_flush(jit->cb);
                 continue;
@@ -133,12 +145,15 @@ const void *jit_compile(Jit *jit, const IrBuilder *b, void *tag, Error **errp)
         JitBlockRec rec = {
             .code = codebuf_to_rx(jit->cb, rw),
             .size = (uint32_t)out.size,
+            .inv_field = out.inv_field,
+            .inv_target = out.inv_target,
             .tag = tag,
             .marks = out.marks,
             .nmarks = out.nmarks,
         };
         memcpy(rec.jmp_field, out.jmp_field, sizeof(rec.jmp_field));
         memcpy(rec.jmp_reset, out.jmp_reset, sizeof(rec.jmp_reset));
+        rec.entry = rec.code + out.entry;
         pthread_mutex_lock(&jit->lock);
         if (jit->nrecs == jit->cap) {
             jit->cap = jit->cap ? 2 * jit->cap : 256;
@@ -152,7 +167,7 @@ const void *jit_compile(Jit *jit, const IrBuilder *b, void *tag, Error **errp)
         if (log_enabled(LOG_OUT_ASM)) {
             jit_log_block(&rec);
         }
-        return rec.code;
+        return rec.entry;
     }
     return NULL;
 }
@@ -187,10 +202,21 @@ static void jit_patch(Jit *jit, const void *from, unsigned slot, const void *to,
     assert(slot < 2);
     pthread_mutex_lock(&jit->lock);
     JitBlockRec *r = jit_find_rec_locked(jit, (uintptr_t)from);
-    if (r && r->code == from && r->jmp_field[slot] != JIT_NO_JUMP) {
+    if (r && r->entry == from && r->jmp_field[slot] != JIT_NO_JUMP) {
         const uint8_t *field = r->code + r->jmp_field[slot];
         const void *target = reset ? r->code + r->jmp_reset[slot] : to;
         jit_host_patch_jump(codebuf_to_rw(jit->cb, field), field, target);
+    }
+    pthread_mutex_unlock(&jit->lock);
+}
+
+void jit_invalidate(Jit *jit, const void *code)
+{
+    pthread_mutex_lock(&jit->lock);
+    JitBlockRec *r = jit_find_rec_locked(jit, (uintptr_t)code);
+    if (r && r->entry == code) {
+        const uint8_t *field = r->code + r->inv_field;
+        jit_host_patch_jump(codebuf_to_rw(jit->cb, field), field, r->code + r->inv_target);
     }
     pthread_mutex_unlock(&jit->lock);
 }

@@ -95,6 +95,11 @@ typedef struct JitConfig {
     int32_t exit_request_offset;    /* env offset of a uint32_t; < 0: no check */
     JitLookupFn lookup;             /* NULL: lookup_and_goto_ptr always exits */
     bool no_host_extensions;        /* tests: ignore lzcnt/tzcnt/popcnt */
+    /* Never flush from jit_compile: when the buffer is full it fails and
+     * jit_buffer_full() says so; the owner flushes (jit_flush) when no
+     * thread runs generated code.  Without it, jit_compile flushes itself
+     * (after the hook), which is only safe with one thread. */
+    bool manual_flush;
 } JitConfig;
 
 Jit *jit_new(const JitConfig *cfg, Error **errp);
@@ -103,8 +108,11 @@ void jit_free(Jit *jit);
 /* The code buffer's flush hook: called when it is full, before every
  * block's code is dropped (the TB cache must forget all host code). */
 void jit_set_flush_hook(Jit *jit, CodeBufFlushFn fn, void *opaque);
-/* Drop all code now (tb_flush); runs the hook. */
+/* Drop all code now (tb_flush); runs the hook.  No thread may be running
+ * generated code. */
 void jit_flush(Jit *jit);
+/* manual_flush: did the last jit_compile fail because the buffer is full? */
+bool jit_buffer_full(const Jit *jit);
 
 /* Compile b (verified, optimized, liveness done) into host code; tag names
  * the block in exit values and unwinding.  Returns the executable entry,
@@ -130,6 +138,11 @@ static inline IrExit jit_exit_value(uintptr_t ret)
  * jit_compile), or back to its exit.  Atomic for concurrent runners. */
 void jit_chain(Jit *jit, const void *from, unsigned slot, const void *to);
 void jit_unchain(Jit *jit, const void *from, unsigned slot);
+
+/* Invalidation: make the block at `code` leave at its entry with
+ * IR_EXIT_REQUESTED (and its own tag) instead of running, so that jumps
+ * already chained into it stop reaching stale code.  Atomic. */
+void jit_invalidate(Jit *jit, const void *code);
 
 /* Unwinding: the block and guest instruction (ordinal of its insn_start)
  * that host_pc (a return address inside generated code) belongs to. */

@@ -713,7 +713,7 @@ UNITTEST(jit_random_blocks_direct)
 {
     setup();
     unsigned bad = 0;
-    for (uint64_t seed = 1; seed <= 1500 && bad < 3; seed++) {
+    for (uint64_t seed = 1; seed <= 4000 && bad < 3; seed++) {
         bad += !run_diff(jit_direct, seed, seed & 1, true);
     }
 }
@@ -723,7 +723,7 @@ UNITTEST(jit_random_blocks_tlb)
     setup();
     unsigned bad = 0;
     slow_calls = 0;
-    for (uint64_t seed = 5000; seed <= 6000 && bad < 3; seed++) {
+    for (uint64_t seed = 5000; seed <= 7000 && bad < 3; seed++) {
         bad += !run_diff(jit_tlb, seed, seed & 1, seed % 3 != 0);
     }
     CHECK(slow_calls > 0);      /* both paths were taken */
@@ -733,7 +733,7 @@ UNITTEST(jit_random_blocks_no_host_extensions)
 {
     setup();
     unsigned bad = 0;
-    for (uint64_t seed = 9000; seed <= 9500 && bad < 3; seed++) {
+    for (uint64_t seed = 9000; seed <= 10000 && bad < 3; seed++) {
         bad += !run_diff(jit_plain, seed, seed & 1, true);
     }
 }

@@ -20,8 +20,11 @@ typedef struct JitInsnMark {
 #define JIT_NO_JUMP UINT32_MAX
 
 typedef struct JitBlockRec {
-    const uint8_t *code;            /* rx */
+    const uint8_t *code;            /* rx: start of the block's bytes */
+    const uint8_t *entry;           /* rx: where it is entered (after padding) */
     uint32_t size;
+    uint32_t inv_field;             /* offset of the entry jump's rel32 */
+    uint32_t inv_target;            /* offset of the "did not run" exit */
     void *tag;
     uint32_t jmp_field[2];          /* offset of goto_tb's rel32, or JIT_NO_JUMP */
     uint32_t jmp_reset[2];          /* offset the unchained jump goes to */
@@ -32,6 +35,8 @@ typedef struct JitBlockRec {
 /* The emitter's result for one block. */
 typedef struct JitEmitOut {
     size_t size;
+    uint32_t entry;                 /* offset of the entry point */
+    uint32_t inv_field, inv_target;
     bool overflow;                  /* did not fit: flush and retry */
     uint32_t jmp_field[2];
     uint32_t jmp_reset[2];
@@ -56,6 +61,7 @@ struct Jit {
     JitBlockRec *recs;              /* in code order (bump allocation) */
     size_t nrecs, cap;
     JitStats stats;
+    bool full;                      /* manual_flush: the last compile found no room */
 };
 
 /* The head of the code buffer: prologue and epilogue.  Returns bytes used

@@ -196,7 +196,7 @@ static bool reusable(Emit *e, const IrOp *op, unsigned k)
     if (op->nout >= 1 && v == op->vals[0] && t->kind != IR_TEMP_CONST) {
         return true;
     }
-    if (!(op->life & (1u << k)) || t->reg < 0) {
+    if (!(op->life & (1u << k))) {
         return false;
     }
     if (t->kind != IR_TEMP_TB && t->kind != IR_TEMP_EBB) {
@@ -798,7 +798,14 @@ static void emit_mov(Emit *e, const IrOp *op)
         return;
     }
     if (reusable(e, op, 1)) {
-        def(e, d, tv(e, s)->reg);       /* hand the register over */
+        def(e, d, use(e, s, ALL_REGS));     /* hand the register over */
+        return;
+    }
+    if (tv(e, s)->reg < 0) {
+        /* straight from s's home into d's register */
+        int out = new_reg(e, ALL_REGS);
+        get_raw(e, s, out);
+        def(e, d, out);
         return;
     }
     int rs = use(e, s, ALL_REGS);
@@ -1194,7 +1201,15 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
         e.jmp_field[i] = e.jmp_reset[i] = JIT_NO_JUMP;
     }
 
-    /* the exit request check: leave before running anything */
+    /* The entry: a jump to the next instruction whose 4-byte aligned rel32
+     * jit_invalidate retargets to the "did not run" exit; then the exit
+     * request check, which leaves the same way. */
+    while (!e.a.overflow && ((uintptr_t)(e.a.p + 1) & 3)) {
+        x86_bytes(&e.a, (const uint8_t[]){ 0xcc }, 1);  /* padding, never run */
+    }
+    uint32_t entry = (uint32_t)x86_asm_size(&e.a);
+    uint8_t *inv_field = x86_jmp32_fwd(&e.a);
+    x86_patch_rel32(inv_field, e.a.p);
     uint8_t *req_field = NULL;
     if (jit->cfg.exit_request_offset >= 0) {
         x86_alu_mi(&e.a, X86_CMP, false, x86_mem(ENV, jit->cfg.exit_request_offset), 0);
@@ -1218,7 +1233,8 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     for (size_t i = 0; i < e.nstubs && !e.a.overflow; i++) {
         emit_stub(&e, &e.stubs[i]);
     }
-    if (req_field && !e.a.overflow) {
+    uint32_t inv_target = (uint32_t)x86_asm_size(&e.a);
+    if (!e.a.overflow) {
         x86_patch_rel32(req_field, e.a.p);
         exit_with(&e, IR_EXIT_REQUESTED);
     }
@@ -1226,6 +1242,9 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     bool ok = !e.a.overflow && !e.ra.out_of_slots;
     if (ok) {
         out->size = x86_asm_size(&e.a);
+        out->entry = entry;
+        out->inv_field = (uint32_t)(inv_field - e.a.start);
+        out->inv_target = inv_target;
         memcpy(out->jmp_field, e.jmp_field, sizeof(e.jmp_field));
         memcpy(out->jmp_reset, e.jmp_reset, sizeof(e.jmp_reset));
         out->marks = e.marks;
