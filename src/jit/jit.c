@@ -257,6 +257,11 @@ bool jit_find_insn(Jit *jit, uintptr_t host_pc, void **tag, uint32_t *insn_index
     return found;
 }
 
+JitMemMode jit_mem_mode(const Jit *jit)
+{
+    return jit->cfg.mem.mode;
+}
+
 bool jit_contains(const Jit *jit, uintptr_t host_pc)
 {
     return codebuf_contains(jit->cb, host_pc);

@@ -148,6 +148,8 @@ void jit_invalidate(Jit *jit, const void *code);
  * that host_pc (a return address inside generated code) belongs to. */
 bool jit_find_insn(Jit *jit, uintptr_t host_pc, void **tag, uint32_t *insn_index);
 
+JitMemMode jit_mem_mode(const Jit *jit);
+
 /* Is host_pc inside generated code (a signal handler's question)? */
 bool jit_contains(const Jit *jit, uintptr_t host_pc);
 
