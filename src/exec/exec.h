@@ -35,6 +35,16 @@
  * record of the current instruction; the JIT maps the host return address). */
 #define GETPC() ((uintptr_t)__builtin_return_address(0))
 
+/* The backend that runs translated blocks (-accel tcg,backend=...).  Set at
+ * start-up before any vCPU runs; the JIT needs an x86-64 host, and blocks it
+ * cannot compile run on the interpreter. */
+typedef enum ExecBackend {
+    EXEC_BACKEND_INTERP,
+    EXEC_BACKEND_JIT,
+} ExecBackend;
+bool exec_set_backend(ExecBackend backend, Error **errp);
+ExecBackend exec_get_backend(void);
+
 /* Wire a vCPU for TCG: TLB, jump cache, IR builder, IrContext from
  * ops->translate_init, the TB cache.  Before the vCPU thread starts. */
 bool cpu_exec_realize(CpuState *cpu, const CpuOps *ops, AddressSpace *as, Error **errp);
