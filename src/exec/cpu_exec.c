@@ -460,7 +460,9 @@ int cpu_exec(CpuState *cpu)
     int ret = EXCP_INTERRUPT;
     for (;;) {
         if (sigsetjmp(cpu->jmp_env, 0) != 0) {
-            /* back from cpu_loop_exit*: the block was abandoned */
+            /* back from cpu_loop_exit*: the block (or its translation)
+             * was abandoned */
+            tb_gen_code_abandon();
             TranslationBlock *abandoned = cpu->current_tb;
             cpu->current_tb = NULL;
             if (abandoned && (abandoned->cflags & CF_NOCACHE)) {
@@ -493,8 +495,35 @@ int cpu_exec(CpuState *cpu)
 
 void cpu_exec_step_atomic(CpuState *cpu)
 {
-    /* Our atomics use host atomics, so nothing raises EXCP_ATOMIC yet.
-     * TODO: run one instruction (CF_NOCACHE | 1, no CF_PARALLEL) inside
-     * exec_start_exclusive when a guest needs it. */
-    log_mask_printf(LOG_UNIMP, "cpu_exec_step_atomic: not needed by any guest yet\n");
+    /* One instruction, translated without CF_PARALLEL and not cached, run
+     * while no other vCPU is inside cpu_exec: for guests whose atomics the
+     * IR cannot express with host atomics (they raise EXCP_ATOMIC). */
+    exec_start_exclusive();
+    if (atomic_load(&tb_flush_requested)) {
+        tb_flush_exclusive();
+    }
+    __atomic_store_n(&cpu->in_exec, true, __ATOMIC_SEQ_CST);
+    exec_current_cpu = cpu;
+    if (sigsetjmp(cpu->jmp_env, 0) == 0) {
+        GuestVaddr pc;
+        uint64_t cs_base;
+        uint32_t flags;
+        cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
+        TranslationBlock *tb = tb_gen_code(cpu, pc, cs_base, flags, CF_NOCACHE | 1);
+        cpu->current_tb = tb;
+        ir_interp_run(tb->code, cpu, &exec_ir_runtime, &cpu->insn_index);
+        cpu->current_tb = NULL;
+        tb_free_nocache(tb);
+    } else {
+        /* raised: exception_index stays for the next cpu_exec to deliver */
+        tb_gen_code_abandon();
+        TranslationBlock *abandoned = cpu->current_tb;
+        cpu->current_tb = NULL;
+        if (abandoned) {
+            tb_free_nocache(abandoned);
+        }
+    }
+    exec_current_cpu = NULL;
+    __atomic_store_n(&cpu->in_exec, false, __ATOMIC_SEQ_CST);
+    exec_end_exclusive();
 }

@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "util/log.h"
 
 #include "exec/exec.h"
 #include "exec/softmmu.h"
@@ -37,6 +40,7 @@ enum {
     TOY_ECALL,      /* raise exception 8 */
     TOY_FENCEI,     /* end the block, re-fetch */
     TOY_AMOADD,     /* rd = fetch_add(mem64[rs], rd) */
+    TOY_LIW,        /* rd = sext(next 32-bit word): an 8-byte instruction */
 };
 
 #define TOY_EXC_MISALIGNED 4
@@ -197,6 +201,10 @@ static void toy_tr_translate_insn(DisasContextBase *db, CpuState *cpu)
     case TOY_ECALL:
         toy_raise(db, TOY_EXC_ECALL);
         break;
+    case TOY_LIW:
+        ir_movi(b, toy_r[rd], (uint64_t)(int64_t)(int32_t)translator_ldl(cpu, db, pc + 4));
+        db->pc_next += 4;
+        break;
     case TOY_FENCEI:
         ir_call0(b, HELPER(toy_fence_i), IR_VAL_NONE);
         ir_movi(b, toy_pc, db->pc_next);
@@ -206,6 +214,15 @@ static void toy_tr_translate_insn(DisasContextBase *db, CpuState *cpu)
     default:
         toy_raise(db, TOY_EXC_ILLEGAL);
         break;
+    }
+    /* an 8-byte instruction that would straddle into the next page starts
+     * its own block, so its fetch fault is taken with pc at it */
+    if (db->is_jmp == DISAS_NEXT && translator_is_same_page(db, db->pc_next)) {
+        GuestVaddr next = db->pc_next;
+        if ((next & ~GUEST_PAGE_MASK) == GUEST_PAGE_SIZE - 4 &&
+            (translator_ldl(cpu, db, next) & 0xff) == TOY_LIW) {
+            db->is_jmp = DISAS_TOO_MANY;
+        }
     }
 }
 
@@ -699,5 +716,90 @@ UNITTEST(exec_two_vcpus_with_concurrent_invalidation)
     CHECK_U64(second->r[2], 3u << 16);
     cpu_exec_unrealize(&second->parent);
     free(second);
+    toy_machine_free(m);
+}
+
+UNITTEST(exec_debug_logs)
+{
+    char path[] = "/tmp/morpho-exec-log-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK(log_set_file(path));
+    uint32_t saved = log_mask;
+    log_mask = LOG_OP | LOG_OP_OPT | LOG_EXEC | LOG_INT;
+
+    ToyMachine *m = toy_machine_new();
+    toy_load_trap_handler(m);
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 5), toy_insn(TOY_ADDI, 1, 1, 0),
+             toy_insn(TOY_ECALL, 0, 0, 0));
+    m->cpu.pc = 0x1000;
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    toy_machine_free(m);
+
+    log_mask = saved;
+    CHECK(log_set_file(NULL));
+    FILE *f = fopen(path, "r");
+    char text[8192] = { 0 };
+    size_t n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
+    text[n] = 0;
+    if (f) {
+        fclose(f);
+    }
+    unlink(path);
+    CHECK(strstr(text, "OP: pc 0x1000") != NULL);
+    CHECK(strstr(text, " ---- 0x1004 0x0 0x0\n") != NULL);         /* insn_start */
+    CHECK(strstr(text, " add_i64 r1, r1, $0x0\n") != NULL);         /* before opt */
+    CHECK(strstr(text, "OP after optimization") != NULL);
+    CHECK(strstr(text, "Trace 0: pc 0x1000") != NULL);
+    CHECK(strstr(text, "exception 8") != NULL);
+}
+
+UNITTEST(exec_step_atomic_runs_one_insn)
+{
+    ToyMachine *m = toy_machine_new();
+    toy_load_trap_handler(m);
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 5), toy_insn(TOY_LI, 2, 0, 6),
+             toy_insn(TOY_ECALL, 0, 0, 0));
+    m->cpu.pc = 0x1000;
+    cpu_exec_step_atomic(&m->cpu.parent);
+    CHECK_U64(m->cpu.r[1], 5);
+    CHECK_U64(m->cpu.r[2], 0);
+    CHECK_U64(m->cpu.pc, 0x1004);
+    TbStats st;
+    tb_get_stats(&st);
+    CHECK_U64(st.tbs, 0);                       /* not cached */
+    m->cpu.pc = 0x1008;
+    cpu_exec_step_atomic(&m->cpu.parent);       /* raises: delivered later */
+    CHECK_INT(m->cpu.parent.exception_index, TOY_EXC_ECALL);
+    CHECK_U64(m->cpu.pc, 0x1008);
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    CHECK_U64(m->cpu.epc, 0x1008);
+    toy_machine_free(m);
+}
+
+UNITTEST(exec_block_spanning_two_pages)
+{
+    ToyMachine *m = toy_machine_new();
+    toy_load_trap_handler(m);
+    /* LIW at 0x1ffc: its immediate is on the next page */
+    TOY_LOAD(m, 0x1ff8, toy_insn(TOY_LI, 2, 0, 1), toy_insn(TOY_LIW, 1, 0, 0), 0x12345678,
+             toy_insn(TOY_HLT, 0, 0, 0));
+    toy_run_from(m, 0x1ff8);
+    CHECK_U64(m->cpu.r[1], 0x12345678);
+    CHECK(tb_page_has_code(0x2000));
+    /* a write to the second page invalidates the straddling block */
+    TOY_LOAD(m, 0x2000, 0x7654321);
+    toy_run_from(m, 0x1ff8);
+    CHECK_U64(m->cpu.r[1], 0x7654321);
+    /* its second page unmapped: the fault is taken at the instruction,
+     * after the instruction before it ran */
+    TOY_LOAD(m, 0x7ff8, toy_insn(TOY_LI, 2, 0, 9), toy_insn(TOY_LIW, 1, 0, 0));
+    m->cpu.r[2] = 0;
+    toy_run_from(m, 0x7ff8);
+    CHECK_U64(m->cpu.cause, TOY_EXC_FETCH_FAULT);
+    CHECK_U64(m->cpu.epc, 0x7ffc);
+    CHECK_U64(m->cpu.tval, 0x8000);
+    CHECK_U64(m->cpu.r[2], 9);
     toy_machine_free(m);
 }

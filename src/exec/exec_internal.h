@@ -26,6 +26,9 @@ extern _Atomic bool tb_flush_requested;
 extern __thread CpuState *exec_current_cpu;
 /* Flush now; caller holds the exclusive section or is the only user. */
 void tb_flush_exclusive(void);
+/* Free the block whose translation a guest fault interrupted (the exec
+ * loop's landing pad calls it). */
+void tb_gen_code_abandon(void);
 /* Free a CF_NOCACHE block after its one run. */
 void tb_free_nocache(TranslationBlock *tb);
 

@@ -387,15 +387,23 @@ static void tb_request_exit(CpuState *cpu, void *opaque)
     }
 }
 
+static void tb_count_in_exec(CpuState *cpu, void *opaque)
+{
+    *(unsigned *)opaque += __atomic_load_n(&cpu->in_exec, __ATOMIC_SEQ_CST);
+}
+
 void tb_flush(CpuState *cpu)
 {
     if (!cpu) {
         cpu = exec_current_cpu;
     }
-    if (cpu && __atomic_load_n(&cpu->in_exec, __ATOMIC_SEQ_CST)) {
-        /* inside a block (a helper): the blocks must outlive this one, so
-         * the flush waits for this vCPU's next block boundary, where it
-         * runs with every other vCPU out of cpu_exec */
+    unsigned running = 0;
+    exec_cpu_foreach(tb_count_in_exec, &running);
+    if (running) {
+        /* Blocks may be running (maybe the caller's own): the flush waits
+         * for a vCPU's next block boundary, where that vCPU runs it with
+         * every other vCPU out of cpu_exec.  Never blocking here means a
+         * caller holding a lock a vCPU waits for cannot deadlock. */
         atomic_store(&tb_flush_requested, true);
         exec_cpu_foreach(tb_request_exit, cpu);
         return;
@@ -477,6 +485,16 @@ static TranslationBlock *tb_insert(TranslationBlock *tb)
     return tb;
 }
 
+static __thread TranslationBlock *tb_translating;
+
+void tb_gen_code_abandon(void)
+{
+    if (tb_translating) {
+        free(tb_translating);
+        tb_translating = NULL;
+    }
+}
+
 TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
                               uint32_t cflags)
 {
@@ -505,7 +523,11 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     }
     IrBuilder *b = cpu->ir_builder;
     ir_builder_reset(b);
+    /* a fetch fault in the middle leaves by siglongjmp: remember tb so
+     * the exec loop can free it (tb_gen_code_abandon) */
+    tb_translating = tb;
     cpu->ops->translate_code(cpu, tb, b, max_insns);
+    tb_translating = NULL;
     if (log_enabled(LOG_OP)) {
         tb_log_ir("OP", tb, b);
     }
@@ -513,6 +535,9 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     ir_verify(b, &error_abort);     /* a frontend bug otherwise */
 #endif
     ir_optimize(b);
+#ifndef NDEBUG
+    ir_verify(b, &error_abort);     /* an optimizer bug otherwise */
+#endif
     if (log_enabled(LOG_OP_OPT)) {
         tb_log_ir("OP after optimization and liveness", tb, b);
     }
