@@ -358,7 +358,7 @@ UNITTEST(jit_ops_edge_cases)
             }
             uint64_t cs[3] = { 0, 0, 0 };
             if (opc == IR_OP_setcond || opc == IR_OP_movcond) {
-                for (unsigned c = IR_COND_EQ; c < IR_COND_COUNT; c++) {
+                for (unsigned c = 0; c < IR_COND_COUNT; c++) {
                     cs[0] = c;
                     for (unsigned i = 0; i < NEDGE; i += 3) {
                         for (unsigned j = 0; j < NEDGE; j += 2) {
@@ -441,7 +441,7 @@ static IrVal pick_src(Gen *g, IrType t)
 
 static IrCond pick_cond(Gen *g)
 {
-    return (IrCond)(IR_COND_EQ + rn(g, IR_COND_COUNT - IR_COND_EQ));
+    return (IrCond)rn(g, IR_COND_COUNT);    /* NEVER and ALWAYS too */
 }
 
 static const IrOpcode bin_ops[] = {
@@ -632,11 +632,21 @@ static void gen_block(IrBuilder *b, uint64_t seed, unsigned nops)
             }
         }
     }
-    if (rn(&g, 4) == 0) {
+    switch (rn(&g, 6)) {
+    case 0:
         ir_goto_tb(b, 0);
         ir_exit_tb(b, IR_EXIT_SLOT0);
-    } else {
+        break;
+    case 1:
+        ir_goto_tb(b, 1);
+        ir_exit_tb(b, IR_EXIT_SLOT1);
+        break;
+    case 2:
+        ir_lookup_and_goto_ptr(b);      /* no lookup function: IR_EXIT_LOOKUP */
+        break;
+    default:
         ir_exit_tb(b, IR_EXIT_NORMAL);
+        break;
     }
 }
 
