@@ -68,6 +68,7 @@ Jit *jit_new(const JitConfig *cfg, Error **errp)
         jit->feat.popcnt = f->popcnt;
     }
     pthread_mutex_init(&jit->lock, NULL);
+    pthread_mutex_init(&jit->compile_lock, NULL);
     return jit;
 }
 
@@ -80,6 +81,7 @@ void jit_free(Jit *jit)
     free(jit->recs);
     codebuf_free(jit->cb);
     pthread_mutex_destroy(&jit->lock);
+    pthread_mutex_destroy(&jit->compile_lock);
     free(jit);
 }
 
@@ -118,7 +120,7 @@ static void jit_log_block(const JitBlockRec *r)
     fprintf(f, "\n");
 }
 
-const void *jit_compile(Jit *jit, const IrBuilder *b, void *tag, Error **errp)
+static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, Error **errp)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
         size_t room;
@@ -170,6 +172,14 @@ const void *jit_compile(Jit *jit, const IrBuilder *b, void *tag, Error **errp)
         return rec.entry;
     }
     return NULL;
+}
+
+const void *jit_compile(Jit *jit, const IrBuilder *b, void *tag, Error **errp)
+{
+    pthread_mutex_lock(&jit->compile_lock);
+    const void *code = jit_compile_locked(jit, b, tag, errp);
+    pthread_mutex_unlock(&jit->compile_lock);
+    return code;
 }
 
 uintptr_t jit_exec(Jit *jit, void *env, const void *code)

@@ -26,10 +26,10 @@
  * instruction with jit_find_insn, so cpu_restore_state is exact.  Globals
  * are in memory before every op that may raise.
  *
- * Threads: jit_compile, jit_chain/unchain and the flush hook run with the
- * exec layer's translation lock held (one translating thread at a time);
- * jit_exec runs on any vCPU thread; jit_find_insn may run on any thread
- * (it takes the JIT's own lock).
+ * Threads: jit_compile may be called from several translating threads (it
+ * serializes them itself); jit_chain/unchain/invalidate and jit_find_insn
+ * from any thread (the JIT's record lock); jit_exec on any vCPU thread;
+ * jit_flush only when no thread runs generated code or compiles.
  */
 #ifndef JIT_JIT_H
 #define JIT_JIT_H

@@ -57,6 +57,7 @@ struct Jit {
     const uint8_t *epilogue;        /* rx: return to jit_exec's caller, rax = exit */
     CodeBufFlushFn hook;
     void *hook_opaque;
+    pthread_mutex_t compile_lock;   /* one compilation at a time (the buffer) */
     pthread_mutex_t lock;           /* records, for jit_find_insn from any thread */
     JitBlockRec *recs;              /* in code order (bump allocation) */
     size_t nrecs, cap;
