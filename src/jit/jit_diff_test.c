@@ -25,6 +25,7 @@
 
 #define MEM_SIZE 4096
 #define NG 6            /* globals per width used as operands */
+#define NTB 8           /* TB temps per width in random blocks */
 
 typedef struct FakeTlbEntry {
     uint64_t addr_read, addr_write, addr_code;
@@ -402,7 +403,7 @@ UNITTEST(jit_ops_edge_cases)
 typedef struct Gen {
     IrBuilder *b;
     uint64_t rng;
-    IrVal tb[2][4];             /* TB temps [is64][i] */
+    IrVal tb[2][NTB];           /* TB temps [is64][i] */
     IrLabel pending[8];
     unsigned npending;
 } Gen;
@@ -423,7 +424,7 @@ static unsigned rn(Gen *g, unsigned n)
 static IrVal pick_dst(Gen *g, IrType t)
 {
     bool is64 = t == IR_I64;
-    unsigned k = rn(g, NG + 4);
+    unsigned k = rn(g, NG + NTB);
     if (k < NG) {
         return is64 ? g64[k] : g32[k];
     }
@@ -517,10 +518,8 @@ static void gen_op(Gen *g)
     } else if (k < 44) {
         IrVal lo = pick_dst(g, t), hi = pick_dst(g, t);
         if (lo.id == hi.id) {
-            hi = g->tb[t == IR_I64][rn(g, 2) + (lo.id == g->tb[t == IR_I64][0].id ? 1 : 0) % 4];
-            if (lo.id == hi.id) {
-                return;
-            }
+            IrVal *tb = g->tb[t == IR_I64];
+            hi = tb[0].id == lo.id ? tb[1] : tb[0];
         }
         IrVal ins[2] = { pick_src(g, t), pick_src(g, t) };
         IrVal outs[2] = { lo, hi };
@@ -611,7 +610,7 @@ static void gen_block(IrBuilder *b, uint64_t seed, unsigned nops)
 {
     Gen g = { .b = b, .rng = seed * 0x2545f4914f6cdd1dull + 7 };
     for (int w = 0; w < 2; w++) {
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < NTB; i++) {
             g.tb[w][i] = ir_new_temp(b, w ? IR_I64 : IR_I32);
             ir_movi(b, g.tb[w][i], rnd(&g));
         }
@@ -623,8 +622,8 @@ static void gen_block(IrBuilder *b, uint64_t seed, unsigned nops)
         ir_set_label(b, g.pending[--g.npending]);
     }
     for (int w = 0; w < 2; w++) {
-        for (int i = 0; i < 4; i++) {
-            int32_t off = (int32_t)offsetof(FakeEnv, dump[w * 4 + i]);
+        for (int i = 0; i < NTB; i++) {
+            int32_t off = (int32_t)offsetof(FakeEnv, dump[w * NTB + i]);
             if (w) {
                 ir_st64(b, g.tb[w][i], off);
             } else {
@@ -700,7 +699,7 @@ static bool run_diff(Jit *jit, uint64_t seed, bool optimize, bool tlb_valid)
                     fprintf(stderr, "  w%d: interp %#x jit %#x\n", i, e1.w[i], e2.w[i]);
                 }
             }
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < 2 * NTB; i++) {
                 if (e1.dump[i] != e2.dump[i]) {
                     fprintf(stderr, "  tb temp %d: interp %#llx jit %#llx\n", i,
                             (unsigned long long)e1.dump[i], (unsigned long long)e2.dump[i]);
@@ -719,11 +718,19 @@ static bool run_diff(Jit *jit, uint64_t seed, bool optimize, bool tlb_valid)
     return ok;
 }
 
+/* JIT_DIFF_SCALE=n runs n times as many random blocks (soak testing). */
+static uint64_t scale(void)
+{
+    const char *s = getenv("JIT_DIFF_SCALE");
+    uint64_t n = s ? strtoull(s, NULL, 0) : 1;
+    return n ? n : 1;
+}
+
 UNITTEST(jit_random_blocks_direct)
 {
     setup();
     unsigned bad = 0;
-    for (uint64_t seed = 1; seed <= 4000 && bad < 3; seed++) {
+    for (uint64_t seed = 1; seed <= 4000 * scale() && bad < 3; seed++) {
         bad += !run_diff(jit_direct, seed, seed & 1, true);
     }
 }
@@ -733,7 +740,7 @@ UNITTEST(jit_random_blocks_tlb)
     setup();
     unsigned bad = 0;
     slow_calls = 0;
-    for (uint64_t seed = 5000; seed <= 7000 && bad < 3; seed++) {
+    for (uint64_t seed = 1u << 30; seed <= (1u << 30) + 2000 * scale() && bad < 3; seed++) {
         bad += !run_diff(jit_tlb, seed, seed & 1, seed % 3 != 0);
     }
     CHECK(slow_calls > 0);      /* both paths were taken */
@@ -743,7 +750,7 @@ UNITTEST(jit_random_blocks_no_host_extensions)
 {
     setup();
     unsigned bad = 0;
-    for (uint64_t seed = 9000; seed <= 10000 && bad < 3; seed++) {
+    for (uint64_t seed = 1u << 31; seed <= (1u << 31) + 1000 * scale() && bad < 3; seed++) {
         bad += !run_diff(jit_plain, seed, seed & 1, true);
     }
 }
