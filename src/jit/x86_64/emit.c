@@ -356,6 +356,22 @@ static void emit_alu(Emit *e, const IrOp *op, X86Alu alu, bool invert_result)
     if (!imm_ok(e, b, is64)) {
         rb = use(e, b, ALL_REGS);
     }
+    if ((alu == X86_ADD || (alu == X86_SUB && rb < 0)) && !invert_result &&
+        !reusable(e, op, ka) && !is_const(e, op->vals[ka])) {
+        /* three-operand add: lea spares the copy of a */
+        int64_t imm = rb < 0 ? (int64_t)(int32_t)cval(e, b, is64) : 0;
+        if (alu == X86_SUB) {
+            imm = -imm;
+        }
+        if (imm == (int32_t)imm) {
+            int ra = use(e, op->vals[ka], ALL_REGS);
+            int out = new_reg(e, ALL_REGS);
+            X86Mem m = rb < 0 ? x86_mem(ra, (int32_t)imm) : x86_mem_idx(ra, rb, 0, 0);
+            x86_lea(&e->a, is64, out, m);
+            def(e, op->vals[0], out);
+            return;
+        }
+    }
     int out = dest_from(e, op, ka, is64, ALL_REGS);
     if (rb < 0) {
         x86_alu_ri(&e->a, alu, is64, out, (int32_t)cval(e, b, is64));
