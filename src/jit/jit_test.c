@@ -288,6 +288,35 @@ UNITTEST(jit_backward_loop)
     ir_builder_free(b);
 }
 
+/* 600 EBB temps, each live across a helper call (which empties the
+ * caller-saved registers), one after the other: more spills than the
+ * frame's slots in total, few at a time, so slots must be recycled. */
+UNITTEST(jit_spill_slots_are_recycled)
+{
+    setup();
+    IrBuilder *b = ir_builder_new(ctx);
+    ir_insn_start(b, 0xa00, 0, 0);
+    for (int i = 0; i < 600; i++) {
+        IrVal t = ir_new_ebb_temp(b, IR_I64);
+        ir_add_imm(b, t, r[0], i);
+        ir_call0(b, HELPER(jt_where), IR_VAL_NONE);
+        ir_add(b, r[2], r[2], t);
+    }
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    ir_optimize(b);
+    Error *err = NULL;
+    const void *code = jit_compile(jit, b, (void *)0xa000, &err);
+    CHECK(code != NULL);
+    if (code) {
+        Env env = { .r = { 1, 0, 0, 0 } };
+        jit_exec(jit, &env, code);
+        CHECK_U64(env.r[2], 600 + 599 * 600 / 2);
+    } else {
+        error_free(err);
+    }
+    ir_builder_free(b);
+}
+
 static int hook_calls;
 
 static void on_flush(void *opaque)

@@ -17,7 +17,8 @@ void ra_init(RegAlloc *ra, const IrBuilder *b, const RaHostOps *ops, void *opaqu
     ra->ntemps = ir_temp_count(b);
     ra->nglobals = ir_context_global_count(ir_builder_context(b));
     ra->temps = calloc(ra->ntemps + 1, sizeof(RaTemp));
-    assert(ra->temps);
+    ra->free_slots = calloc(max_slots + 1, sizeof(int32_t));
+    assert(ra->temps && ra->free_slots);
     for (size_t i = 0; i < ra->ntemps; i++) {
         const IrTemp *t = ir_temp(b, (IrVal){ (uint32_t)i });
         RaTemp *r = &ra->temps[i];
@@ -42,14 +43,18 @@ void ra_init(RegAlloc *ra, const IrBuilder *b, const RaHostOps *ops, void *opaqu
 void ra_fini(RegAlloc *ra)
 {
     free(ra->temps);
+    free(ra->free_slots);
     ra->temps = NULL;
+    ra->free_slots = NULL;
 }
 
 int32_t ra_slot(RegAlloc *ra, uint32_t v)
 {
     RaTemp *t = &ra->temps[v];
     assert(t->kind == IR_TEMP_TB || t->kind == IR_TEMP_EBB);
-    if (t->slot < 0) {
+    if (t->slot < 0 && ra->nfree) {
+        t->slot = ra->free_slots[--ra->nfree];
+    } else if (t->slot < 0) {
         if (ra->nslots >= ra->max_slots) {
             ra->out_of_slots = true;
             return -1;
@@ -194,6 +199,13 @@ void ra_dead(RegAlloc *ra, uint32_t v)
         t->reg = -1;
     }
     t->in_mem = false;
+    /* Only EBB temps give their slot back: a dead TB temp may be written
+     * again and reach a label from paths that stored it at its old slot. */
+    if (t->slot >= 0 && t->kind == IR_TEMP_EBB) {
+        assert(ra->nfree < ra->max_slots);
+        ra->free_slots[ra->nfree++] = t->slot;
+        t->slot = -1;
+    }
 }
 
 void ra_sync(RegAlloc *ra, bool temps)

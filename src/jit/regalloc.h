@@ -58,6 +58,8 @@ typedef struct RegAlloc {
     uint32_t locked;
     unsigned nslots, max_slots;
     bool out_of_slots;              /* a spill needed more than max_slots */
+    int32_t *free_slots;            /* slots of dead temps, reused first */
+    unsigned nfree;
     unsigned cursor;                /* round-robin start for victim search */
     const RaHostOps *ops;
     void *opaque;
@@ -84,7 +86,9 @@ void ra_evict_mask(RegAlloc *ra, uint32_t mask);
 int ra_use(RegAlloc *ra, uint32_t v, uint32_t allowed);
 /* v's new value is in reg (v takes reg over from whatever held it). */
 void ra_def(RegAlloc *ra, uint32_t v, int reg);
-/* v is dead: drop its register without storing. */
+/* v is dead: drop its register without storing.  An EBB temp's spill slot
+ * is recycled (it gets a fresh one if written and spilled again); a TB
+ * temp keeps its slot, which every path into a label must agree on. */
 void ra_dead(RegAlloc *ra, uint32_t v);
 /* Write v's register copy home if dirty (keeps the register). */
 void ra_sync_one(RegAlloc *ra, uint32_t v);

@@ -162,3 +162,17 @@ UNITTEST(regalloc_dead_values_are_dropped_without_stores)
     CHECK_INT(ra_temp(&f.ra, f.g1.id)->reg, -1);
     fixture_free(&f);
 }
+
+UNITTEST(regalloc_recycles_slots_of_dead_temps)
+{
+    Fixture f;
+    fixture_init(&f, 1);
+    CHECK_INT(ra_slot(&f.ra, f.t1.id), 0);      /* the EBB temp */
+    ra_dead(&f.ra, f.t1.id);
+    CHECK_INT(ra_temp(&f.ra, f.t1.id)->slot, -1);
+    CHECK_INT(ra_slot(&f.ra, f.t0.id), 0);      /* the same slot, again */
+    CHECK(!f.ra.out_of_slots);
+    ra_dead(&f.ra, f.t0.id);                    /* a TB temp keeps its slot */
+    CHECK_INT(ra_temp(&f.ra, f.t0.id)->slot, 0);
+    fixture_free(&f);
+}
