@@ -153,6 +153,9 @@ bool cpu_exec_realize(CpuState *cpu, const CpuOps *ops, AddressSpace *as, Error 
 
 void cpu_exec_unrealize(CpuState *cpu)
 {
+    free(cpu->breakpoints);
+    cpu->breakpoints = NULL;
+    cpu->nb_breakpoints = cpu->breakpoints_cap = 0;
     exec_cpu_unregister(cpu);
     tlb_destroy(cpu);
     tb_jmp_cache_free(cpu->tb_jmp_cache);
@@ -369,7 +372,7 @@ static TranslationBlock *cpu_loop_exec_tb(CpuState *cpu, TranslationBlock *tb, i
             tb = next;
             continue;
         }
-        if (exit == IR_EXIT_LOOKUP &&
+        if (exit == IR_EXIT_LOOKUP && !cpu->singlestep &&
             !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed) &&
             !atomic_load_explicit(&cpu->interrupt_request, memory_order_relaxed) &&
             cpu->cflags_next_tb == UINT32_MAX) {
@@ -444,7 +447,12 @@ int cpu_exec(CpuState *cpu)
                 tb_free_nocache(abandoned);
             }
         }
+        bool delivering = cpu->exception_index >= 0 && cpu->exception_index < EXCP_INTERRUPT;
         if (cpu_handle_exception(cpu, &ret)) {
+            break;
+        }
+        if (delivering && cpu->singlestep) {
+            ret = EXCP_DEBUG;       /* stepped into the handler */
             break;
         }
         TranslationBlock *last_tb = NULL;
@@ -460,6 +468,10 @@ int cpu_exec(CpuState *cpu)
                 tb_add_jump(last_tb, (unsigned)slot, tb);
             }
             last_tb = cpu_loop_exec_tb(cpu, tb, &slot);
+            if (cpu->singlestep) {
+                cpu->exception_index = EXCP_DEBUG;
+                break;
+            }
         }
     }
     exec_current_cpu = NULL;
