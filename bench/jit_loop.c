@@ -38,7 +38,7 @@ static void rt_st(void *env, uint64_t addr, uint64_t val, MemOp mop, unsigned mm
     memcpy(mem + addr, &val, memop_size(mop));
 }
 
-static const IrRuntime rt = { rt_ld, rt_st, NULL };
+static const IrRuntime rt = { .guest_ld = rt_ld, .guest_st = rt_st };
 
 static uint64_t slow_ld(void *env, uint64_t addr, uint32_t oi)
 {

@@ -154,6 +154,9 @@ bool cpu_exec_realize(CpuState *cpu, const CpuOps *ops, AddressSpace *as, Error 
 
 void cpu_exec_unrealize(CpuState *cpu)
 {
+    free(cpu->breakpoints);
+    cpu->breakpoints = NULL;
+    cpu->nb_breakpoints = cpu->breakpoints_cap = 0;
     exec_cpu_unregister(cpu);
     tlb_destroy(cpu);
     tb_jmp_cache_free(cpu->tb_jmp_cache);
@@ -358,7 +361,7 @@ static TranslationBlock *cpu_loop_exec_tb(CpuState *cpu, TranslationBlock *tb, i
             tb = jit_exit_tag(ret);
             exit = jit_exit_value(ret);
         } else {
-            exit = ir_interp_run(tb->code, cpu, &exec_ir_runtime, &cpu->insn_index);
+            exit = ir_interp_run(tb->code, cpu, exec_runtime(cpu), &cpu->insn_index);
         }
         cpu->current_tb = NULL;
         cpu->stat_tb_exec++;
@@ -394,7 +397,7 @@ static TranslationBlock *cpu_loop_exec_tb(CpuState *cpu, TranslationBlock *tb, i
             tb = next;
             continue;
         }
-        if (exit == IR_EXIT_LOOKUP &&
+        if (exit == IR_EXIT_LOOKUP && !cpu->singlestep &&
             !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed) &&
             !atomic_load_explicit(&cpu->interrupt_request, memory_order_relaxed) &&
             cpu->cflags_next_tb == UINT32_MAX) {
@@ -469,7 +472,12 @@ int cpu_exec(CpuState *cpu)
                 tb_free_nocache(abandoned);
             }
         }
+        bool delivering = cpu->exception_index >= 0 && cpu->exception_index < EXCP_INTERRUPT;
         if (cpu_handle_exception(cpu, &ret)) {
+            break;
+        }
+        if (delivering && cpu->singlestep) {
+            ret = EXCP_DEBUG;       /* stepped into the handler */
             break;
         }
         TranslationBlock *last_tb = NULL;
@@ -485,6 +493,10 @@ int cpu_exec(CpuState *cpu)
                 tb_add_jump(last_tb, (unsigned)slot, tb);
             }
             last_tb = cpu_loop_exec_tb(cpu, tb, &slot);
+            if (cpu->singlestep) {
+                cpu->exception_index = EXCP_DEBUG;
+                break;
+            }
         }
     }
     exec_current_cpu = NULL;
@@ -511,7 +523,7 @@ void cpu_exec_step_atomic(CpuState *cpu)
         cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
         TranslationBlock *tb = tb_gen_code(cpu, pc, cs_base, flags, CF_NOCACHE | 1);
         cpu->current_tb = tb;
-        ir_interp_run(tb->code, cpu, &exec_ir_runtime, &cpu->insn_index);
+        ir_interp_run(tb->code, cpu, exec_runtime(cpu), &cpu->insn_index);
         cpu->current_tb = NULL;
         tb_free_nocache(tb);
     } else {

@@ -73,4 +73,15 @@ void cpu_exit(CpuState *cpu);
 /* Does the CPU have something to do (interrupt pending or has_work)? */
 bool cpu_has_work(CpuState *cpu);
 
+/* Debugging, for the gdbstub (while the vCPU is stopped, outside cpu_exec).
+ * A breakpoint makes cpu_exec return EXCP_DEBUG with the guest state at the
+ * instruction (not yet executed); single-step makes it return EXCP_DEBUG
+ * after each instruction (or after entering an exception handler).
+ * Changing breakpoints flushes translated code. */
+bool cpu_breakpoint_insert(CpuState *cpu, GuestVaddr pc);
+bool cpu_breakpoint_remove(CpuState *cpu, GuestVaddr pc);
+void cpu_breakpoint_remove_all(CpuState *cpu);
+bool cpu_breakpoint_test(const CpuState *cpu, GuestVaddr pc);
+void cpu_single_step(CpuState *cpu, bool enabled);
+
 #endif

@@ -61,7 +61,13 @@ void exec_jit_flush(void);
 /* The TB and insn of a return address inside JIT code. */
 bool exec_jit_find(uintptr_t ra, TranslationBlock **tb, uint32_t *insn_index);
 
-/* How the interpreter reaches guest memory: dispatches on cpu->mem_mode. */
+/* How the interpreter reaches guest memory: soft-MMU (with the inline TLB
+ * fast path) or user mode (guest base); the hooks dispatch on mem_mode. */
 extern const IrRuntime exec_ir_runtime;
+extern const IrRuntime exec_ir_runtime_user;
+static inline const IrRuntime *exec_runtime(const CpuState *cpu)
+{
+    return cpu->mem_mode == CPU_MEM_USER ? &exec_ir_runtime_user : &exec_ir_runtime;
+}
 
 #endif

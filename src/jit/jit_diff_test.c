@@ -152,7 +152,7 @@ static uint64_t rt_atomic(void *env, IrOpcode opc, uint64_t addr, uint64_t val, 
     return mem_atomic(opc, addr, val, newv, mop);
 }
 
-static const IrRuntime interp_rt = { rt_ld, rt_st, rt_atomic };
+static const IrRuntime interp_rt = { .guest_ld = rt_ld, .guest_st = rt_st, .guest_atomic = rt_atomic };
 
 static unsigned slow_calls;
 
