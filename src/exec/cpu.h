@@ -134,12 +134,16 @@ struct CpuState {
     _Atomic uint32_t stop_request;      /* any thread: cpu_exec returns EXCP_INTERRUPT */
     int exception_index;                /* EXCP_NONE or pending exception */
     uint32_t cflags_next_tb;            /* UINT32_MAX: none; else forced cflags */
-    bool singlestep;                    /* one instruction per block */
+    bool singlestep;                    /* one instruction, then EXCP_DEBUG */
     bool in_exec;                       /* inside cpu_exec (jmp_env valid);
                                          * read by other threads with __atomic */
     TranslationBlock *current_tb;       /* block being run, for restores */
     TbJumpCache *tb_jmp_cache;
     sigjmp_buf jmp_env;
+
+    /* ---- debugging (gdbstub): changed only while the vCPU is stopped ---- */
+    GuestVaddr *breakpoints;
+    unsigned nb_breakpoints, breakpoints_cap;
 
     /* ---- statistics ---- */
     uint64_t stat_tb_exec;

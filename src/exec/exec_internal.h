@@ -47,6 +47,19 @@ static inline unsigned tb_jmp_cache_hash(GuestVaddr pc)
  * TLB_NOTDIRTY (the page now holds code). */
 void tlb_protect_code_page(GuestPaddr page);
 
+/* The cflags the loop gives the next block when nothing forces others. */
+uint32_t exec_default_cflags(CpuState *cpu);
+
+/* The JIT glue (backend.c).  exec_jit_compile sets tb->host_code and
+ * returns true when the JIT compiled tb (else the interpreter must). */
+bool exec_jit_compile(CpuState *cpu, TranslationBlock *tb, IrBuilder *b);
+uintptr_t exec_jit_run(CpuState *cpu, TranslationBlock *tb);
+void exec_jit_chain(TranslationBlock *from, unsigned slot, TranslationBlock *to);
+void exec_jit_invalidate(TranslationBlock *tb);
+void exec_jit_flush(void);
+/* The TB and insn of a return address inside JIT code. */
+bool exec_jit_find(uintptr_t ra, TranslationBlock **tb, uint32_t *insn_index);
+
 /* How the interpreter reaches guest memory: soft-MMU (with the inline TLB
  * fast path) or user mode (guest base); the hooks dispatch on mem_mode. */
 extern const IrRuntime exec_ir_runtime;
