@@ -263,6 +263,9 @@ static bool cpu_handle_exception(CpuState *cpu, int *ret)
  * cpu->exception_index saying why); clears *last_tb when the path changed. */
 static bool cpu_handle_interrupt(CpuState *cpu, TranslationBlock **last_tb)
 {
+    if (cpu->cflags_next_tb != UINT32_MAX && (cpu->cflags_next_tb & CF_NOIRQ)) {
+        return false;       /* the next block must run before any interrupt */
+    }
     uint32_t pending = atomic_load_explicit(&cpu->interrupt_request, memory_order_relaxed);
     if (!pending && !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed)) {
         return false;
@@ -346,9 +349,9 @@ static TranslationBlock *cpu_loop_exec_tb(CpuState *cpu, TranslationBlock *tb, i
         log_mask_printf(LOG_EXEC, "Trace %d: pc 0x%" PRIx64 " flags 0x%x\n", cpu->cpu_index,
                         (uint64_t)tb->pc, tb->flags);
         cpu->current_tb = tb;
+        cpu->stat_tb_exec++;
         IrExit exit = ir_interp_run(tb->code, cpu, exec_runtime(cpu), &cpu->insn_index);
         cpu->current_tb = NULL;
-        cpu->stat_tb_exec++;
         if (tb->cflags & CF_NOCACHE) {
             tb_free_nocache(tb);
             *slot = -1;

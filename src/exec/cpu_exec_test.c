@@ -837,3 +837,19 @@ UNITTEST(exec_breakpoints_and_single_step)
     CHECK_INT(cpu_exec(cpu), EXCP_HLT);
     toy_machine_free(m);
 }
+
+UNITTEST(exec_stats_dump)
+{
+    ToyMachine *m = toy_machine_new();
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 1), toy_insn(TOY_HLT, 0, 0, 0));
+    toy_run_from(m, 0x1000);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    tb_dump_stats(f);
+    fclose(f);
+    CHECK(strstr(text, "TB cache: 1 blocks (2 guest insns)") != NULL);
+    CHECK(strstr(text, "cpu 0: 1 blocks run") != NULL);
+    free(text);
+    toy_machine_free(m);
+}
