@@ -19,6 +19,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,30 @@ void exec_end_exclusive(void)
     pthread_rwlock_unlock(&exec_rwlock);
 }
 
+/* ---- memory map changes -------------------------------------------------- */
+
+/* The TLB caches host pointers and MMIO/RAM decisions of the map, and TBs
+ * are keyed by physical address: when the map changes, every entry must
+ * be re-filled, and if RAM went away, code that was there is gone too.
+ * Runs on whatever thread commits the change (big lock held). */
+static void cpu_tcg_region_del(MemoryListener *l, MemoryRegionSection *section)
+{
+    CpuState *cpu = (CpuState *)((char *)l - offsetof(CpuState, tcg_listener));
+    if (section->ram_backed) {
+        cpu->tcg_map_removed = true;
+    }
+}
+
+static void cpu_tcg_commit(MemoryListener *l)
+{
+    CpuState *cpu = (CpuState *)((char *)l - offsetof(CpuState, tcg_listener));
+    tlb_flush_async(cpu, (1u << CPU_TLB_MMU_MODES) - 1);
+    if (cpu->tcg_map_removed) {
+        cpu->tcg_map_removed = false;
+        tb_flush(NULL);
+    }
+}
+
 /* ---- set-up -------------------------------------------------------------- */
 
 bool cpu_exec_realize(CpuState *cpu, const CpuOps *ops, AddressSpace *as, Error **errp)
@@ -148,11 +173,19 @@ bool cpu_exec_realize(CpuState *cpu, const CpuOps *ops, AddressSpace *as, Error 
     cpu->current_tb = NULL;
     tlb_init(cpu);
     exec_cpu_register(cpu);
+    if (as) {
+        cpu->tcg_listener = (MemoryListener){ .region_del = cpu_tcg_region_del,
+                                              .commit = cpu_tcg_commit };
+        memory_listener_register(&cpu->tcg_listener, as);
+    }
     return true;
 }
 
 void cpu_exec_unrealize(CpuState *cpu)
 {
+    if (cpu->tcg_listener.as) {
+        memory_listener_unregister(&cpu->tcg_listener);
+    }
     free(cpu->breakpoints);
     cpu->breakpoints = NULL;
     cpu->nb_breakpoints = cpu->breakpoints_cap = 0;
