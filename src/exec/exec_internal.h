@@ -48,6 +48,10 @@ static inline unsigned tb_jmp_cache_hash(GuestVaddr pc)
  * TLB_NOTDIRTY (the page now holds code). */
 void tlb_protect_code_page(GuestPaddr page);
 
+/* exec's own helpers (debug.c), registered by tb_cache_init. */
+extern const IrHelperInfo *const exec_helper_table[];
+extern const size_t exec_helper_table_count;
+
 /* How the interpreter reaches guest memory: soft-MMU (with the inline TLB
  * fast path) or user mode (guest base); the hooks dispatch on mem_mode. */
 extern const IrRuntime exec_ir_runtime;

@@ -21,6 +21,7 @@
 #include "exec/exec.h"
 #include "exec/exec_internal.h"
 #include "exec/softmmu.h"
+#include "ir/helper.h"
 #include "ir/interp.h"
 #include "memory/memory.h"
 #include "util/log.h"
@@ -77,6 +78,7 @@ static void tb_notify_ram_write(GuestPaddr addr, uint64_t len)
 static void tb_cache_init_once(void)
 {
     memory_set_ram_write_notifier(tb_notify_ram_write);
+    ir_helpers_register(exec_helper_table, exec_helper_table_count);
 }
 
 void tb_cache_init(void)
