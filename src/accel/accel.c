@@ -5,6 +5,8 @@
  */
 #include "accel/accel.h"
 
+#include <assert.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,9 +44,17 @@ AccelState *accel_new(const char *name, Error **errp)
         error_setg(errp, "invalid accelerator %s", name);
         return NULL;
     }
-    if (ac->available && !ac->available()) {
-        error_setg(errp, "accelerator %s is not available on this host", name);
-        return NULL;
+    if (ac->available) {
+        Error *why = NULL;
+
+        if (!ac->available(&why)) {
+            if (why) {
+                error_propagate(errp, why);
+            } else {
+                error_setg(errp, "accelerator %s is not available on this host", name);
+            }
+            return NULL;
+        }
     }
     Object *obj = object_new_with_errp(object_class_get_name(OBJECT_CLASS(ac)), errp);
     return obj ? ACCEL(obj) : NULL;
@@ -59,6 +69,14 @@ bool accel_init_machine(AccelState *accel, MachineState *ms, Error **errp)
     }
     accel->machine = ms;
     return true;
+}
+
+bool accel_start_vcpus(AccelState *accel, Error **errp)
+{
+    AccelClass *ac = ACCEL_GET_CLASS(accel);
+
+    assert(accel->machine);
+    return !ac->start_vcpus || ac->start_vcpus(accel, accel->machine, errp);
 }
 
 static const TypeInfo accel_type = {

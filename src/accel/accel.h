@@ -24,12 +24,20 @@ typedef struct AccelClass {
     ObjectClass parent_class;
     const char *name;                 /* "tcg", "kvm": what -accel takes */
     bool (*init_machine)(AccelState *accel, MachineState *ms, Error **errp);
-    bool (*available)(void);          /* NULL: always */
+    /* NULL: always.  On false, errp may say why ("Could not access KVM
+     * kernel module: ..."); left unset, a generic message is used. */
+    bool (*available)(Error **errp);
+    /* After the board and -device are built: create the vCPU threads
+     * (they wait until vm_start).  NULL: nothing to start. */
+    bool (*start_vcpus)(AccelState *accel, MachineState *ms, Error **errp);
 } AccelClass;
 
 struct AccelState {
     Object parent_obj;
     MachineState *machine;            /* set by a successful accel_init_machine */
+    /* The guest architecture ("riscv64", "x86_64"), set by start-up before
+     * init_machine so an accelerator can refuse guests the host cannot run. */
+    const char *guest_arch;
 };
 
 DECLARE_OBJ_CHECKERS(AccelState, AccelClass, ACCEL, TYPE_ACCEL)
@@ -41,5 +49,7 @@ void accel_print_help(FILE *out);
 /* Creates the accelerator named; fails if unknown or unavailable here. */
 AccelState *accel_new(const char *name, Error **errp);
 bool accel_init_machine(AccelState *accel, MachineState *ms, Error **errp);
+/* Calls the class's start_vcpus (after board init). */
+bool accel_start_vcpus(AccelState *accel, Error **errp);
 
 #endif

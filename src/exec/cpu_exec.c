@@ -29,6 +29,7 @@
 #include "exec/softmmu.h"
 #include "exec/tb.h"
 #include "ir/interp.h"
+#include "jit/jit.h"
 #include "util/log.h"
 
 _Atomic bool tb_flush_requested;
@@ -202,12 +203,13 @@ void cpu_exec_unrealize(CpuState *cpu)
 bool cpu_restore_state(CpuState *cpu, uintptr_t ra)
 {
     TranslationBlock *tb = cpu->current_tb;
-    if (!tb) {
+    /* the interpreter records the running instruction itself; ra is for
+     * the JIT (host return address -> block and instruction: chained
+     * blocks run without the loop, so current_tb may be an earlier one) */
+    uint32_t idx = cpu->insn_index;
+    if (!exec_jit_find(ra, &tb, &idx) && !tb) {
         return false;
     }
-    /* the interpreter records the running instruction itself; ra is for
-     * the JIT (host return address -> instruction) */
-    uint32_t idx = cpu->insn_index;
     if (idx >= tb->icount) {
         return false;
     }
@@ -348,7 +350,12 @@ static uint32_t cpu_next_cflags(CpuState *cpu)
         cpu->cflags_next_tb = UINT32_MAX;
         return cflags;
     }
-    cflags = CF_PARALLEL;
+    return exec_default_cflags(cpu);
+}
+
+uint32_t exec_default_cflags(CpuState *cpu)
+{
+    uint32_t cflags = CF_PARALLEL;
     if (cpu->singlestep) {
         cflags |= CF_SINGLE_STEP | 1;
     }
@@ -383,8 +390,26 @@ static TranslationBlock *cpu_loop_exec_tb(CpuState *cpu, TranslationBlock *tb, i
                         (uint64_t)tb->pc, tb->flags);
         cpu->current_tb = tb;
         cpu->stat_tb_exec++;
-        IrExit exit = ir_interp_run(tb->code, cpu, exec_runtime(cpu), &cpu->insn_index);
+        IrExit exit;
+        if (tb->host_code) {
+            /* the JIT follows chained jumps itself: tb becomes the block
+             * that left */
+            uintptr_t ret = exec_jit_run(cpu, tb);
+            tb = jit_exit_tag(ret);
+            exit = jit_exit_value(ret);
+        } else {
+            exit = ir_interp_run(tb->code, cpu, exec_runtime(cpu), &cpu->insn_index);
+        }
         cpu->current_tb = NULL;
+        if (exit == IR_EXIT_REQUESTED) {
+            /* tb did not run (exit request, or invalidated under a chained
+             * jump): a chained predecessor jumped before storing the pc */
+            if (cpu->ops->restore_state_to_opc && tb->icount) {
+                cpu->ops->restore_state_to_opc(cpu, tb, tb->insn_data[0]);
+            }
+            *slot = -1;
+            return NULL;
+        }
         if (tb->cflags & CF_NOCACHE) {
             tb_free_nocache(tb);
             *slot = -1;

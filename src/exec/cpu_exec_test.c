@@ -430,7 +430,12 @@ UNITTEST(exec_loop_chains_blocks)
     CHECK_U64(m->cpu.r[1], 0);
     /* blocks: [0x1000..bnez], [0x1008..bnez] (loop body), [hlt] */
     CHECK_INT(m->cpu.parent.stat_tb_translated, 3);
-    CHECK(m->cpu.parent.stat_chain_hits >= 95);
+    if (exec_get_backend() == EXEC_BACKEND_JIT) {
+        /* the JIT follows its patched jumps without the loop */
+        CHECK(m->cpu.parent.stat_tb_exec < 10);
+    } else {
+        CHECK(m->cpu.parent.stat_chain_hits >= 95);
+    }
     toy_machine_free(m);
 }
 

@@ -35,10 +35,24 @@
  * record of the current instruction; the JIT maps the host return address). */
 #define GETPC() ((uintptr_t)__builtin_return_address(0))
 
+/* The backend that runs translated blocks (-accel tcg,backend=...).  Set at
+ * start-up before any vCPU runs; the JIT needs an x86-64 host, and blocks it
+ * cannot compile run on the interpreter. */
+typedef enum ExecBackend {
+    EXEC_BACKEND_INTERP,
+    EXEC_BACKEND_JIT,
+} ExecBackend;
+bool exec_set_backend(ExecBackend backend, Error **errp);
+ExecBackend exec_get_backend(void);
+
 /* Wire a vCPU for TCG: TLB, jump cache, IR builder, IrContext from
  * ops->translate_init, the TB cache.  Before the vCPU thread starts. */
 bool cpu_exec_realize(CpuState *cpu, const CpuOps *ops, AddressSpace *as, Error **errp);
 void cpu_exec_unrealize(CpuState *cpu);
+
+/* Calls fn for every vCPU realized for TCG, in the list's order (any
+ * thread; holds the list's lock, so fn must not realize or unrealize). */
+void exec_cpu_foreach(void (*fn)(CpuState *cpu, void *opaque), void *opaque);
 
 /* Run until an EXCP_* code (vCPU thread). */
 int cpu_exec(CpuState *cpu);

@@ -16,7 +16,6 @@
  * list lock; the callback must not call back into the list. */
 void exec_cpu_register(CpuState *cpu);
 void exec_cpu_unregister(CpuState *cpu);
-void exec_cpu_foreach(void (*fn)(CpuState *cpu, void *opaque), void *opaque);
 
 /* Exclusive section: no vCPU is inside cpu_exec while it is held. */
 void exec_start_exclusive(void);
@@ -51,6 +50,19 @@ void tlb_protect_code_page(GuestPaddr page);
 /* exec's own helpers (debug.c), registered by tb_cache_init. */
 extern const IrHelperInfo *const exec_helper_table[];
 extern const size_t exec_helper_table_count;
+
+/* The cflags the loop gives the next block when nothing forces others. */
+uint32_t exec_default_cflags(CpuState *cpu);
+
+/* The JIT glue (backend.c).  exec_jit_compile sets tb->host_code and
+ * returns true when the JIT compiled tb (else the interpreter must). */
+bool exec_jit_compile(CpuState *cpu, TranslationBlock *tb, IrBuilder *b);
+uintptr_t exec_jit_run(CpuState *cpu, TranslationBlock *tb);
+void exec_jit_chain(TranslationBlock *from, unsigned slot, TranslationBlock *to);
+void exec_jit_invalidate(TranslationBlock *tb);
+void exec_jit_flush(void);
+/* The TB and insn of a return address inside JIT code. */
+bool exec_jit_find(uintptr_t ra, TranslationBlock **tb, uint32_t *insn_index);
 
 /* How the interpreter reaches guest memory: soft-MMU (with the inline TLB
  * fast path) or user mode (guest base); the hooks dispatch on mem_mode. */

@@ -298,8 +298,9 @@ static void tb_invalidate_locked(TranslationBlock *tb)
     }
     exec_cpu_foreach(tb_jmp_cache_remove_cpu, tb);
     /* Chained jumps into tb are not undone: the exec loop checks
-     * `invalid` before following a chain.  NOTE: the JIT will need real
-     * unlinking (patched jumps). */
+     * `invalid` before following a chain, and JIT code entering tb leaves
+     * at its patched entry. */
+    exec_jit_invalidate(tb);
     tb_stats.invalidated++;
 }
 
@@ -371,6 +372,7 @@ void tb_flush_exclusive(void)
     tb_stats.tbs = 0;
     tb_stats.insns = 0;
     atomic_store(&tb_flush_requested, false);
+    exec_jit_flush();
     pthread_mutex_unlock(&tb_lock);
     exec_cpu_foreach(tb_jmp_cache_clear_cpu, NULL);
     while (tb) {
@@ -448,6 +450,7 @@ void tb_add_jump(TranslationBlock *from, unsigned slot, TranslationBlock *to)
         return;
     }
     atomic_store_explicit(&from->jmp_dest[slot], to, memory_order_release);
+    exec_jit_chain(from, slot, to);
 }
 
 /* ---- translation ----------------------------------------------------------- */
@@ -576,7 +579,9 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     if (tb->icount == 0) {
         tb->icount = n;
     }
-    tb->code = ir_interp_compile(b, &error_abort);
+    if (!exec_jit_compile(cpu, tb, b)) {
+        tb->code = ir_interp_compile(b, &error_abort);
+    }
     cpu->stat_tb_translated++;
 
     if (cflags & CF_NOCACHE) {

@@ -1,0 +1,467 @@
+/*
+ * System-mode start-up, in QEMU's order (softmmu/vl.c): parse the command
+ * line and -readconfig files into a Config; answer help queries; apply -d/-D;
+ * create chardevs and the serial ports; create the machine and set its
+ * properties, memory and -smp; create and initialise the accelerator;
+ * register -global defaults; run the board's init; create -device devices;
+ * start the vCPU threads; reset; start the VM unless -S; run the main loop
+ * until a shutdown; return the exit status.
+ *
+ * Everything that fails here is a user or host error: reported once with
+ * the option it came from, exit status 1.  See vl.h.
+ */
+#include "system/vl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accel/accel.h"
+#include "chardev/chardev.h"
+#include "config/cmdline.h"
+#include "config/opts.h"
+#include "core/device.h"
+#include "core/error.h"
+#include "core/object.h"
+#include "hw/board/machine.h"
+#include "system/bql.h"
+#include "system/main_loop.h"
+#include "system/runstate.h"
+#include "system/serial_hds.h"
+
+static bool is_help_option(const char *s)
+{
+    return s && (strcmp(s, "help") == 0 || strcmp(s, "?") == 0);
+}
+
+/* "-device TYPE,help" and "-device help" style queries; true if one was
+ * answered (the caller exits 0), with *failed set on a bad type. */
+static bool vl_answer_device_help(const Config *cfg, bool *failed)
+{
+    OptsGroup *g = cfg->groups[CONFIG_GROUP_DEVICE];
+
+    for (Opts *o = g->head; o; o = o->next) {
+        const char *driver = opts_get(o, "driver");
+
+        if (is_help_option(driver)) {
+            device_print_help_list(stdout);
+            return true;
+        }
+        if (driver && opts_get(o, "help")) {
+            Error *err = NULL;
+
+            if (!device_print_props(stdout, driver, &err)) {
+                error_report_err(err);
+                *failed = true;
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Help queries QEMU answers before building anything: -M help, -cpu help,
+ * -device help, -accel help, -chardev help.  Returns true if one was
+ * answered. */
+static bool vl_answer_help(const SystemTarget *target, Config *cfg, bool *failed)
+{
+    const char *machine_type = cfg->machine ? opts_get(cfg->machine, "type") : NULL;
+    OptsGroup *accels = cfg->groups[CONFIG_GROUP_ACCEL];
+    OptsGroup *chardevs = cfg->groups[CONFIG_GROUP_CHARDEV];
+
+    if (is_help_option(machine_type)) {
+        machine_print_help(stdout);
+        return true;
+    }
+    if (cfg->machine && opts_get(cfg->machine, "help")) {
+        MachineClass *mc = machine_type ? machine_find_class(machine_type)
+                                        : machine_default_class();
+        if (!mc) {
+            error_report("-machine %s: unsupported machine type", machine_type);
+            *failed = true;
+        } else {
+            machine_print_props(stdout, mc);
+        }
+        return true;
+    }
+    if (is_help_option(cfg->cpu_model)) {
+        machine_print_cpu_types(stdout, target->cpu_parent_type, target->cpu_type_suffix);
+        return true;
+    }
+    for (Opts *o = accels->head; o; o = o->next) {
+        if (is_help_option(opts_get(o, "accel"))) {
+            accel_print_help(stdout);
+            return true;
+        }
+    }
+    for (Opts *o = chardevs->head; o; o = o->next) {
+        if (is_help_option(opts_get(o, "backend"))) {
+            chardev_print_help(stdout);
+            return true;
+        }
+    }
+    return vl_answer_device_help(cfg, failed);
+}
+
+static bool vl_opts_bool(const Opts *o, const char *key, bool dflt, bool *out, Error **errp)
+{
+    return opts_get_bool(o, key, dflt, out, errp);
+}
+
+/* -chardev BACKEND,id=ID,... → a chardev registered under ID. */
+static bool vl_create_chardev(const Opts *o, Error **errp)
+{
+    ChardevOptions co;
+
+    chardev_options_init(&co);
+    co.id = o->id;
+    co.backend = opts_get(o, "backend");
+    co.path = opts_get(o, "path");
+    co.host = opts_get(o, "host");
+    co.port = opts_get(o, "port");
+    co.logfile = opts_get(o, "logfile");
+    if (!co.id) {
+        error_setg(errp, "-chardev %s: chardev: \"id\" is required", co.backend ? co.backend : "");
+        return false;
+    }
+    if (!vl_opts_bool(o, "server", co.server, &co.server, errp) ||
+        !vl_opts_bool(o, "wait", co.wait, &co.wait, errp) ||
+        !vl_opts_bool(o, "telnet", co.telnet, &co.telnet, errp) ||
+        !vl_opts_bool(o, "nodelay", co.nodelay, &co.nodelay, errp) ||
+        !vl_opts_bool(o, "mux", co.mux, &co.mux, errp) ||
+        !vl_opts_bool(o, "signal", co.signal, &co.signal, errp) ||
+        !vl_opts_bool(o, "append", co.append, &co.append, errp) ||
+        !vl_opts_bool(o, "logappend", co.append, &co.append, errp)) {
+        error_prepend(errp, "-chardev id=%s: ", co.id);
+        return false;
+    }
+    if (!chardev_new(&co, errp)) {
+        error_prepend(errp, "-chardev id=%s: ", co.id);
+        return false;
+    }
+    return true;
+}
+
+static bool vl_create_chardevs(Config *cfg, Error **errp)
+{
+    for (Opts *o = cfg->groups[CONFIG_GROUP_CHARDEV]->head; o; o = o->next) {
+        if (!vl_create_chardev(o, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* -serial and -nographic's default: serial0 on "mon:stdio" when nothing
+ * else was asked for, as QEMU does with -nographic (Morpho has no
+ * graphical console, so that is the default without -nographic too). */
+static bool vl_create_serials(Config *cfg, Error **errp)
+{
+    static const char *const default_serial = "mon:stdio";
+    const char *const *serials = (const char *const *)cfg->serials.items;
+    size_t count = cfg->serials.count;
+
+    if (count == 0 && cfg->monitors.count == 0) {
+        serials = &default_serial;
+        count = 1;
+    }
+    for (size_t i = 0; i < count; i++) {
+        char label[32];
+        Chardev *chr = NULL;
+        bool monitor = false;
+
+        if (strcmp(serials[i], "none") == 0) {
+            continue;
+        }
+        snprintf(label, sizeof(label), "serial%zu", i);
+        if (!chardev_new_legacy(label, serials[i], &chr, &monitor, errp)) {
+            error_prepend(errp, "-serial %s: ", serials[i]);
+            return false;
+        }
+        serial_hd_set((int)i, chr);
+    }
+    return true;
+}
+
+/* Features of later issues: refuse them plainly instead of ignoring. */
+static bool vl_check_unbuilt(const Config *cfg, Error **errp)
+{
+    for (size_t i = 0; i < cfg->monitors.count; i++) {
+        if (strcmp(cfg->monitors.items[i], "none") != 0) {
+            error_setg(errp, "-monitor %s: the monitor is not built yet", cfg->monitors.items[i]);
+            return false;
+        }
+    }
+    if (cfg->qmps.count) {
+        error_setg(errp, "-qmp %s: QMP is not built yet", cfg->qmps.items[0]);
+        return false;
+    }
+    if (cfg->gdb && strcmp(cfg->gdb, "none") != 0) {
+        error_setg(errp, "-gdb %s: the gdbstub is not built yet", cfg->gdb);
+        return false;
+    }
+    if (cfg->groups[CONFIG_GROUP_DRIVE]->head) {
+        error_setg(errp, "-drive: block devices are not built yet");
+        return false;
+    }
+    if (cfg->groups[CONFIG_GROUP_NETDEV]->head) {
+        error_setg(errp, "-netdev: network backends are not built yet");
+        return false;
+    }
+    return true;
+}
+
+static bool vl_smp_number(const Opts *o, const char *key, bool *has, unsigned *out,
+                          Error **errp)
+{
+    uint64_t v;
+
+    *has = o && opts_get(o, key);
+    if (!*has) {
+        return true;
+    }
+    if (!opts_get_number(o, key, 0, &v, errp)) {
+        return false;
+    }
+    *out = v > 0xffffffffu ? 0xffffffffu : (unsigned)v;
+    return true;
+}
+
+static bool vl_configure_machine(const SystemTarget *target, Config *cfg, MachineState *ms,
+                                 Error **errp)
+{
+    MachineClass *mc = MACHINE_GET_CLASS(ms);
+    const Opts *smp = cfg->groups[CONFIG_GROUP_SMP]->head;
+    SmpConfig sc = { 0 };
+
+    for (size_t i = 0; cfg->machine && i < cfg->machine->count; i++) {
+        const OptsPair *p = &cfg->machine->pairs[i];
+
+        if (strcmp(p->key, "type") == 0 || strcmp(p->key, "accel") == 0) {
+            continue;
+        }
+        if (!object_property_parse(OBJECT(ms), p->key, p->value, errp)) {
+            error_prepend(errp, "-machine %s=%s: ", p->key, p->value);
+            return false;
+        }
+    }
+    ms->ram_size = cfg->ram_size_bytes ? cfg->ram_size_bytes : mc->default_ram_size;
+
+    if (!vl_smp_number(smp, "cpus", &sc.has_cpus, &sc.cpus, errp) ||
+        !vl_smp_number(smp, "sockets", &sc.has_sockets, &sc.sockets, errp) ||
+        !vl_smp_number(smp, "cores", &sc.has_cores, &sc.cores, errp) ||
+        !vl_smp_number(smp, "threads", &sc.has_threads, &sc.threads, errp) ||
+        !vl_smp_number(smp, "maxcpus", &sc.has_maxcpus, &sc.maxcpus, errp) ||
+        !machine_parse_smp(ms, &sc, errp)) {
+        error_prepend(errp, "-smp: ");
+        return false;
+    }
+    if (cfg->cpu_model) {
+        char *type = NULL;
+
+        if (asprintf(&type, "%s%s", cfg->cpu_model, target->cpu_type_suffix) < 0) {
+            abort();
+        }
+        if (!object_class_by_name(type)) {
+            error_setg(errp, "-cpu %s: unable to find CPU model '%s'", cfg->cpu_model,
+                       cfg->cpu_model);
+            free(type);
+            return false;
+        }
+        free(ms->cpu_type);
+        ms->cpu_type = type;
+    }
+    return true;
+}
+
+/* -accel NAME,prop=value (several: the first that initialises wins, as
+ * QEMU); -machine accel= is the legacy spelling. */
+static AccelState *vl_create_accel(const SystemTarget *target, Config *cfg, MachineState *ms,
+                                   Error **errp)
+{
+    const Opts *chosen = cfg->groups[CONFIG_GROUP_ACCEL]->head;
+    const char *name = chosen ? opts_get(chosen, "accel") : NULL;
+    AccelState *accel;
+
+    if (!name && cfg->machine) {
+        name = opts_get(cfg->machine, "accel");
+    }
+    if (!name) {
+        name = target->default_accel;
+    }
+    accel = accel_new(name, errp);
+    if (!accel) {
+        error_prepend(errp, "-accel %s: ", name);
+        return NULL;
+    }
+    for (size_t i = 0; chosen && i < chosen->count; i++) {
+        const OptsPair *p = &chosen->pairs[i];
+
+        if (strcmp(p->key, "accel") == 0) {
+            continue;
+        }
+        if (!object_property_parse(OBJECT(accel), p->key, p->value, errp)) {
+            error_prepend(errp, "-accel %s: ", name);
+            object_unref(OBJECT(accel));
+            return NULL;
+        }
+    }
+    accel->guest_arch = target->name;
+    if (!accel_init_machine(accel, ms, errp)) {
+        error_prepend(errp, "-accel %s: ", name);
+        object_unref(OBJECT(accel));
+        return NULL;
+    }
+    return accel;
+}
+
+static bool vl_add_globals(Config *cfg, Error **errp)
+{
+    for (Opts *o = cfg->groups[CONFIG_GROUP_GLOBAL]->head; o; o = o->next) {
+        const char *driver = opts_get(o, "driver");
+        const char *prop = opts_get(o, "property");
+        const char *value = opts_get(o, "value");
+
+        if (!driver || !prop || !value) {
+            error_setg(errp, "-global: expected DRIVER.PROPERTY=VALUE");
+            return false;
+        }
+        if (!device_add_global(driver, prop, value, errp)) {
+            error_prepend(errp, "-global %s.%s=%s: ", driver, prop, value);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool vl_create_devices(Config *cfg, Error **errp)
+{
+    for (Opts *o = cfg->groups[CONFIG_GROUP_DEVICE]->head; o; o = o->next) {
+        const char *driver = opts_get(o, "driver");
+        const char **props = calloc(o->count + 1, sizeof(*props));
+        char **owned = calloc(o->count + 1, sizeof(*owned));
+        int n = 0;
+        bool ok;
+
+        if (!props || !owned) {
+            abort();
+        }
+        for (size_t i = 0; i < o->count; i++) {
+            if (strcmp(o->pairs[i].key, "driver") == 0 || strcmp(o->pairs[i].key, "id") == 0) {
+                continue;
+            }
+            if (asprintf(&owned[n], "%s=%s", o->pairs[i].key, o->pairs[i].value) < 0) {
+                abort();
+            }
+            props[n] = owned[n];
+            n++;
+        }
+        ok = device_create(driver, o->id, props, n, errp) != NULL;
+        for (int i = 0; i < n; i++) {
+            free(owned[i]);
+        }
+        free(owned);
+        free(props);
+        if (!ok) {
+            error_prepend(errp, "-device %s: ", driver ? driver : "");
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool vl_build_machine(const SystemTarget *target, Config *cfg, Error **errp)
+{
+    const char *type = cfg->machine ? opts_get(cfg->machine, "type") : NULL;
+    MachineClass *mc = type ? machine_find_class(type)
+                       : target->default_machine ? machine_find_class(target->default_machine)
+                                                 : machine_default_class();
+    MachineState *ms;
+    AccelState *accel;
+
+    if (!mc) {
+        if (type) {
+            error_setg(errp, "-machine %s: unsupported machine type (use -machine help to "
+                             "list supported machines)", type);
+        } else {
+            error_setg(errp, "no machine specified, and there is no default (use -machine "
+                             "help to list supported machines)");
+        }
+        return false;
+    }
+    ms = machine_create(mc, errp);
+    if (!ms || !vl_configure_machine(target, cfg, ms, errp)) {
+        return false;
+    }
+    accel = vl_create_accel(target, cfg, ms, errp);
+    if (!accel || !vl_add_globals(cfg, errp) || !machine_run_board_init(ms, errp) ||
+        !vl_create_devices(cfg, errp)) {
+        return false;
+    }
+    device_check_globals();
+    return accel_start_vcpus(accel, errp);
+}
+
+static int vl_run(const SystemTarget *target, Config *cfg)
+{
+    Error *err = NULL;
+    bool help_failed = false;
+
+    if (cfg->show_help) {
+        {
+        char prog[64];
+        snprintf(prog, sizeof(prog), "morpho-system-%s", target->name);
+        config_print_help(stdout, prog);
+    }
+        return 0;
+    }
+    if (cfg->show_version) {
+        config_print_version(stdout);
+        return 0;
+    }
+    if (cfg->exit_early) {
+        return 0;
+    }
+    if (vl_answer_help(target, cfg, &help_failed)) {
+        return help_failed ? 1 : 0;
+    }
+    if (!config_apply_log(cfg, &err) || !vl_check_unbuilt(cfg, &err)) {
+        error_report_err(err);
+        return 1;
+    }
+    runstate_set_no_reboot(cfg->no_reboot);
+    runstate_set_no_shutdown(cfg->no_shutdown);
+    if (!runstate_install_signal_handlers(&err) || !vl_create_chardevs(cfg, &err) ||
+        !vl_create_serials(cfg, &err) || !vl_build_machine(target, cfg, &err)) {
+        error_report_err(err);
+        return 1;
+    }
+    runstate_reset_all(SHUTDOWN_CAUSE_NONE);
+    if (!cfg->start_stopped && !vm_start(&err)) {
+        error_report_err(err);
+        return 1;
+    }
+    main_loop_run();
+    if (runstate_is_running()) {
+        vm_stop(RUN_STATE_SHUTDOWN);
+    }
+    return runstate_exit_status();
+}
+
+int system_main(const SystemTarget *target, int argc, char **argv)
+{
+    Config cfg;
+    Error *err = NULL;
+    int status;
+
+    bql_lock();
+    if (!config_parse_cmdline(&cfg, argc, argv, &err)) {
+        error_report_err(err);
+        config_free(&cfg);
+        return 1;
+    }
+    status = vl_run(target, &cfg);
+    config_free(&cfg);
+    runstate_run_exit_hooks();
+    return status;
+}
