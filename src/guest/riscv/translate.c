@@ -299,8 +299,10 @@ static void riscv_tb_stop(DisasContextBase *db, CpuState *cs)
         rv_gen_goto_tb(d, 0, db->pc_next);
         break;
     case DISAS_RV_UPDATE_PC:
+        /* Not chained, not looked up: back through the exec loop, which
+         * re-reads the TB flags and checks pending interrupts. */
         rv_update_pc(d, db->pc_next);
-        rv_gen_lookup(d);
+        ir_exit_tb(d->b, IR_EXIT_NORMAL);
         break;
     case DISAS_RV_LOOKUP:
         rv_gen_lookup(d);
