@@ -15,8 +15,9 @@
  * destination may always alias a source.  The temps these helpers return
  * (rv_dest_gpr, rv_gpr_sext32/zext32, rv_gen_addr) are EBB temps, dead at
  * the next label: a value that must survive a label goes in ir_new_temp.
- * Instructions that leave the block set d->base.is_jmp.  The pc global is only up to date at block exits and
- * before raising: use rv_update_pc before a helper that reads cpu->pc.
+ * Instructions that leave the block set d->base.is_jmp.  The pc global is
+ * only up to date at block exits and before raising: use rv_update_pc
+ * before a helper that reads cpu->pc.
  *
  * Shared file: rv-fp and rv-priv append fields to DisasContext and
  * prototypes here only in their marked sections.
