@@ -268,7 +268,7 @@ static bool riscv_hart_realize(DeviceState *dev, Error **errp)
     hart->cpu.mimpid = RISCV_MIMPID;
     hart->cpu.parent.cpu_index = (int)hart->cpu.mhartid;
     riscv_cpu_reset(&hart->cpu);
-    return cpu_exec_realize(&hart->cpu.parent, &riscv_cpu_ops, hart->cpu.parent.as, errp);
+    return cpu_exec_realize(&hart->cpu.parent, &riscv_cpu_ops, hart->as, errp);
 }
 
 static void riscv_hart_unrealize(DeviceState *dev)
@@ -279,7 +279,7 @@ static void riscv_hart_unrealize(DeviceState *dev)
 void riscv_hart_set_address_space(RiscvHart *hart, AddressSpace *as)
 {
     assert(!DEVICE(hart)->realized);
-    hart->cpu.parent.as = as;
+    hart->as = as;
 }
 
 static void riscv_hart_reset(DeviceState *dev)
