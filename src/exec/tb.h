@@ -102,9 +102,12 @@ void tb_add_jump(TranslationBlock *from, unsigned slot, TranslationBlock *to);
 void tb_invalidate_phys_range(GuestPaddr start, uint64_t len);
 /* Any thread: does any valid TB have code on this physical page? */
 bool tb_page_has_code(GuestPaddr addr);
-/* Drop every TB.  Must run when no vCPU is inside cpu_exec, or from the only
- * vCPU inside it (it then leaves the current block at once via
- * cpu_loop_exit_noexc when called from a helper: pass that cpu, else NULL). */
+/* Drop every TB (any thread; cpu: the calling vCPU or NULL).  When no vCPU
+ * is inside cpu_exec it flushes at once.  Otherwise it never blocks: it
+ * returns at once (a calling helper's block finishes normally) and the
+ * flush runs at the next block boundary of some vCPU, with every other
+ * vCPU out of cpu_exec (they leave with EXCP_INTERRUPT), and in any case
+ * before any block runs again. */
 void tb_flush(CpuState *cpu);
 
 /* The vCPU's jump cache (cpu_exec_realize makes it). */

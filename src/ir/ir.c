@@ -68,6 +68,25 @@ IrCond ir_cond_swap(IrCond c)
     }
 }
 
+IrType ir_operand_type(const IrOp *op, unsigned i)
+{
+    unsigned nout = op->nout;
+    switch (op->opc) {
+    case IR_OP_extrl_i64_i32:
+    case IR_OP_extrh_i64_i32:
+        return i < nout ? IR_I32 : IR_I64;
+    case IR_OP_extu_i32_i64:
+    case IR_OP_exts_i32_i64:
+        return i < nout ? IR_I64 : IR_I32;
+    default:
+        /* guest memory: the address (operand 1) is always I64 */
+        if ((ir_op_defs[op->opc].flags & IR_OPF_GUEST_MEM) && i == 1) {
+            return IR_I64;
+        }
+        return (IrType)op->type;
+    }
+}
+
 /* ---- contexts ------------------------------------------------------------ */
 
 IrContext *ir_context_new(void)

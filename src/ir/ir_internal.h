@@ -39,4 +39,8 @@ static inline const IrOpDef *ir_def(unsigned opc)
     return &ir_op_defs[opc];
 }
 
+/* The type value operand i (outputs first) of op must have, for every op
+ * but call (whose types come from its helper). */
+IrType ir_operand_type(const IrOp *op, unsigned i);
+
 #endif
