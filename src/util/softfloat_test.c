@@ -335,6 +335,55 @@ UNITTEST(conversions_match_host)
     }
 }
 
+/*
+ * RMM against an oracle built from the host: f32 products and (most) sums
+ * are exact in double, and RMM differs from RNE only on an exact tie whose
+ * truncation is even, where it rounds away from zero instead.  (Quotients
+ * and square roots never tie.)
+ */
+UNITTEST(f32_rmm_matches_oracle)
+{
+    failures = 0;
+    for (unsigned n = 0; n < 200000; n++) {
+        uint32_t a = (uint32_t)rnd_value(23, 8, 0x3f800000);
+        uint32_t b = (uint32_t)rnd_value(23, 8, a);
+        bool mul = n & 1;
+        if (!mul && (n & 2)) {
+            /* b near half an ulp of a: many exact ties. */
+            b = (a & 0x80000000u) | ((((a >> 23) & 0xff) - 24) & 0xff) << 23 |
+                (uint32_t)(rng() & 3);
+        }
+        if (sf32_is_nan(a) || sf32_is_nan(b) || ((a | b) & 0x7fffffffu) >= 0x7f800000u) {
+            continue;
+        }
+        volatile double x = f32_of(a), y = f32_of(b), e;
+        feclearexcept(FE_ALL_EXCEPT);
+        e = mul ? x * y : x + y;
+        if (fetestexcept(FE_INEXACT)) {
+            continue;               /* not exact in double: no oracle */
+        }
+        fesetround(FE_TOWARDZERO);
+        volatile float t = (float)e;
+        fesetround(FE_TONEAREST);
+        volatile float rne = (float)e;
+        uint32_t tb = bits32(t);
+        uint32_t want = bits32(rne);
+        if ((double)t != e && !(tb & 1)) {
+            /* The neighbour away from zero (may be infinity). */
+            double away = f32_of(tb + 1);
+            if (e == ((double)t + away) / 2) {
+                want = tb + 1;
+            }
+        }
+        SfStatus s = { .rm = SF_RMM, .default_nan = true };
+        uint32_t r = mul ? sf32_mul(a, b, &s) : sf32_add(a, b, &s);
+        if (r != want && failures++ < 20) {
+            unittest_fail(__FILE__, __LINE__, "rmm %s(%08x, %08x) = %08x, want %08x",
+                          mul ? "mul" : "add", a, b, r, want);
+        }
+    }
+}
+
 /* ---- hand-computed cases ---- */
 
 UNITTEST(rmm_rounds_ties_away)
