@@ -20,8 +20,14 @@
 #include "util/softfloat.h"
 
 #include <assert.h>
+#include <math.h>
+#include <string.h>
 
 typedef unsigned __int128 u128;
+
+/* The generic workers are inlined into each format's entry points, so the
+ * format's constants fold (about twice as fast as calls). */
+#define SF_INLINE static inline __attribute__((always_inline))
 
 typedef struct SfFormat {
     unsigned frac_bits;
@@ -116,7 +122,7 @@ static u128 sf_shift_right_jam128(u128 x, unsigned n)
     return (x >> n) | ((x & (((u128)1 << n) - 1)) != 0);
 }
 
-static SfParts sf_unpack(const SfFormat *f, uint64_t a)
+SF_INLINE SfParts sf_unpack(const SfFormat *f, uint64_t a)
 {
     SfParts p = { 0 };
     uint64_t e = (a >> f->frac_bits) & sf_exp_max(f);
@@ -152,7 +158,7 @@ static bool sf_is_nan_parts(const SfParts *p)
 
 /* m >> shift rounded per rm for a number of the given sign; *inexact tells
  * whether non-zero bits were shifted out.  shift may exceed 63. */
-static uint64_t sf_round_shift(uint64_t m, unsigned shift, unsigned rm, bool sign,
+SF_INLINE uint64_t sf_round_shift(uint64_t m, unsigned shift, unsigned rm, bool sign,
                                bool *inexact)
 {
     uint64_t q, rem, half;
@@ -205,7 +211,7 @@ static uint64_t sf_round_shift(uint64_t m, unsigned shift, unsigned rm, bool sig
 }
 
 /* Round sig * 2^exp (see the invariant at the top) to the format. */
-static uint64_t sf_round_pack(const SfFormat *f, bool sign, int exp, u128 sig, SfStatus *s)
+SF_INLINE uint64_t sf_round_pack(const SfFormat *f, bool sign, int exp, u128 sig, SfStatus *s)
 {
     const unsigned p = f->frac_bits + 1;
     const unsigned shift = 64 - p;
@@ -311,7 +317,7 @@ static bool sf_zero_sum_sign(const SfStatus *s)
 /* ---- addition ---- */
 
 /* sa*ma*2^ea + sb*mb*2^eb, both non-zero and exact (at most 106 bits). */
-static uint64_t sf_add_finite(const SfFormat *f, bool sa, int ea, u128 ma, bool sb, int eb,
+SF_INLINE uint64_t sf_add_finite(const SfFormat *f, bool sa, int ea, u128 ma, bool sb, int eb,
                               u128 mb, SfStatus *s)
 {
     int la = sf_clz128(ma) - 2, lb = sf_clz128(mb) - 2;
@@ -349,7 +355,7 @@ static uint64_t sf_add_finite(const SfFormat *f, bool sa, int ea, u128 ma, bool 
     return sf_round_pack(f, sign, ea, m, s);
 }
 
-static uint64_t sf_addsub(const SfFormat *f, uint64_t a, uint64_t b, bool negate_b,
+SF_INLINE uint64_t sf_addsub(const SfFormat *f, uint64_t a, uint64_t b, bool negate_b,
                           SfStatus *s)
 {
     SfParts pa = sf_unpack(f, a), pb = sf_unpack(f, b);
@@ -386,7 +392,7 @@ static uint64_t sf_addsub(const SfFormat *f, uint64_t a, uint64_t b, bool negate
 
 /* ---- multiplication, division, square root ---- */
 
-static uint64_t sf_mul(const SfFormat *f, uint64_t a, uint64_t b, SfStatus *s)
+SF_INLINE uint64_t sf_mul(const SfFormat *f, uint64_t a, uint64_t b, SfStatus *s)
 {
     SfParts pa = sf_unpack(f, a), pb = sf_unpack(f, b);
     bool sign = pa.sign != pb.sign;
@@ -408,7 +414,7 @@ static uint64_t sf_mul(const SfFormat *f, uint64_t a, uint64_t b, SfStatus *s)
     return sf_round_pack(f, sign, pa.exp + pb.exp, (u128)pa.sig * pb.sig, s);
 }
 
-static uint64_t sf_div(const SfFormat *f, uint64_t a, uint64_t b, SfStatus *s)
+SF_INLINE uint64_t sf_div(const SfFormat *f, uint64_t a, uint64_t b, SfStatus *s)
 {
     SfParts pa = sf_unpack(f, a), pb = sf_unpack(f, b);
     bool sign = pa.sign != pb.sign;
@@ -464,7 +470,7 @@ static uint64_t sf_isqrt128(u128 x, bool *exact)
     return (uint64_t)res;
 }
 
-static uint64_t sf_sqrt(const SfFormat *f, uint64_t a, SfStatus *s)
+SF_INLINE uint64_t sf_sqrt(const SfFormat *f, uint64_t a, SfStatus *s)
 {
     SfParts pa = sf_unpack(f, a);
     u128 radicand;
@@ -498,7 +504,7 @@ static uint64_t sf_sqrt(const SfFormat *f, uint64_t a, SfStatus *s)
 
 /* ---- fused multiply-add ---- */
 
-static uint64_t sf_muladd(const SfFormat *f, uint64_t a, uint64_t b, uint64_t c, unsigned neg,
+SF_INLINE uint64_t sf_muladd(const SfFormat *f, uint64_t a, uint64_t b, uint64_t c, unsigned neg,
                           SfStatus *s)
 {
     SfParts pa = sf_unpack(f, a), pb = sf_unpack(f, b), pc = sf_unpack(f, c);
@@ -563,7 +569,7 @@ static bool sf_both_zero(const SfFormat *f, uint64_t a, uint64_t b)
     return ((a | b) & ~sf_sign_bit(f)) == 0;
 }
 
-static bool sf_compare(const SfFormat *f, uint64_t a, uint64_t b, bool signalling, bool or_equal,
+SF_INLINE bool sf_compare(const SfFormat *f, uint64_t a, uint64_t b, bool signalling, bool or_equal,
                        bool less, SfStatus *s)
 {
     SfParts pa = sf_unpack(f, a), pb = sf_unpack(f, b);
@@ -580,7 +586,7 @@ static bool sf_compare(const SfFormat *f, uint64_t a, uint64_t b, bool signallin
     return less && sf_lt_total(f, a, b);
 }
 
-static uint64_t sf_minmax(const SfFormat *f, uint64_t a, uint64_t b, bool max, SfStatus *s)
+SF_INLINE uint64_t sf_minmax(const SfFormat *f, uint64_t a, uint64_t b, bool max, SfStatus *s)
 {
     SfParts pa = sf_unpack(f, a), pb = sf_unpack(f, b);
 
@@ -600,7 +606,7 @@ static uint64_t sf_minmax(const SfFormat *f, uint64_t a, uint64_t b, bool max, S
 
 /* ---- conversions ---- */
 
-static uint64_t sf_convert(const SfFormat *to, const SfFormat *from, uint64_t a, SfStatus *s)
+SF_INLINE uint64_t sf_convert(const SfFormat *to, const SfFormat *from, uint64_t a, SfStatus *s)
 {
     SfParts p = sf_unpack(from, a);
 
@@ -628,7 +634,7 @@ static uint64_t sf_convert(const SfFormat *to, const SfFormat *from, uint64_t a,
     }
 }
 
-static uint64_t sf_from_int(const SfFormat *f, uint64_t v, unsigned width, bool is_signed,
+SF_INLINE uint64_t sf_from_int(const SfFormat *f, uint64_t v, unsigned width, bool is_signed,
                             SfStatus *s)
 {
     bool sign = false;
@@ -647,7 +653,7 @@ static uint64_t sf_from_int(const SfFormat *f, uint64_t v, unsigned width, bool 
     return sf_round_pack(f, sign, 0, v, s);
 }
 
-static uint64_t sf_to_int(const SfFormat *f, uint64_t a, unsigned width, bool is_signed,
+SF_INLINE uint64_t sf_to_int(const SfFormat *f, uint64_t a, unsigned width, bool is_signed,
                           SfStatus *s)
 {
     SfParts p = sf_unpack(f, a);
@@ -705,6 +711,198 @@ static uint64_t sf_to_int(const SfFormat *f, uint64_t a, unsigned width, bool is
     return mag;
 }
 
+/* ---- fast paths on the host's IEEE binary64 unit ----
+ *
+ * Round-to-nearest-even is also the host's mode (Morpho never changes the
+ * host's rounding mode, and the host's exceptions stay masked), so for RNE
+ * the host's double operations give the correctly rounded result.  Its
+ * flags are not read (too slow); instead a fast path is taken only where
+ * the flags follow from the result: operands and result finite, no
+ * overflow, no tininess question (results far from the subnormal range,
+ * or additions, whose tiny results are exact), and then NX alone, decided
+ * by an exactly computed residual (TwoSum for sums, fma for products,
+ * quotients and roots: exact when nothing underflows, which the exponent
+ * bounds guarantee).  Singles are computed in binary64, which is
+ * correctly rounded for + - * / sqrt after a second rounding to binary32
+ * (53 >= 2 * 24 + 2).  Everything else takes the exact integer path.
+ */
+
+static inline double sf_host64(uint64_t u)
+{
+    double d;
+    memcpy(&d, &u, 8);
+    return d;
+}
+
+static inline uint64_t sf_host64_bits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, 8);
+    return u;
+}
+
+static inline float sf_host32(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static inline uint32_t sf_host32_bits(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    return u;
+}
+
+static inline unsigned sf_exp64(uint64_t a)
+{
+    return (unsigned)(a >> 52) & 0x7ff;
+}
+
+static inline unsigned sf_exp32(uint32_t a)
+{
+    return (a >> 23) & 0xff;
+}
+
+static inline bool sf_fast_allowed(const SfStatus *s)
+{
+    return s->rm == SF_RNE && !s->integer_only;
+}
+
+/* Binary64 exponents (biased) from which residuals cannot underflow. */
+#define SF_SAFE_EXP64 0x070
+
+/* The rounding error of x + y = s, exactly (Knuth's TwoSum). */
+static inline double sf_two_sum_err(double x, double y, double sum)
+{
+    double yy = sum - x;
+    return (x - (sum - yy)) + (y - yy);
+}
+
+static inline bool sf_add64_fast(uint64_t a, uint64_t b, bool neg, SfStatus *s, uint64_t *out)
+{
+    double x = sf_host64(a), y = sf_host64(b) * (neg ? -1.0 : 1.0);
+    double r = x + y;
+    uint64_t rb = sf_host64_bits(r);
+
+    if (!sf_fast_allowed(s) || sf_exp64(rb) == 0x7ff) {
+        return false;
+    }
+    if (sf_two_sum_err(x, y, r) != 0) {
+        s->flags |= SF_FLAG_NX;
+    }
+    *out = rb;
+    return true;
+}
+
+static inline bool sf_mul64_fast(uint64_t a, uint64_t b, SfStatus *s, uint64_t *out)
+{
+    double x = sf_host64(a), y = sf_host64(b), r = x * y;
+    uint64_t rb = sf_host64_bits(r);
+
+    if (!sf_fast_allowed(s) || sf_exp64(rb) < SF_SAFE_EXP64 || sf_exp64(rb) == 0x7ff) {
+        return false;
+    }
+    if (fma(x, y, -r) != 0) {
+        s->flags |= SF_FLAG_NX;
+    }
+    *out = rb;
+    return true;
+}
+
+static inline bool sf_div64_fast(uint64_t a, uint64_t b, SfStatus *s, uint64_t *out)
+{
+    double x = sf_host64(a), y = sf_host64(b), r = x / y;
+    uint64_t rb = sf_host64_bits(r);
+
+    if (!sf_fast_allowed(s) || sf_exp64(rb) < SF_SAFE_EXP64 || sf_exp64(rb) == 0x7ff
+        || sf_exp64(a) < SF_SAFE_EXP64 || sf_exp64(a) == 0x7ff) {
+        return false;
+    }
+    if (fma(-r, y, x) != 0) {
+        s->flags |= SF_FLAG_NX;
+    }
+    *out = rb;
+    return true;
+}
+
+static inline bool sf_sqrt64_fast(uint64_t a, SfStatus *s, uint64_t *out)
+{
+    double x = sf_host64(a), r;
+
+    if (!sf_fast_allowed(s) || (a >> 63) || sf_exp64(a) < SF_SAFE_EXP64
+        || sf_exp64(a) == 0x7ff) {
+        return false;
+    }
+    r = sqrt(x);
+    if (fma(-r, r, x) != 0) {
+        s->flags |= SF_FLAG_NX;
+    }
+    *out = sf_host64_bits(r);
+    return true;
+}
+
+/* Singles: d is the binary64 result, exact_in_d whether it is the exact
+ * one; the binary32 result must be normal, not the smallest exponent
+ * (tininess), and finite. */
+static inline bool sf_narrow32_fast(double d, bool exact_in_d, bool allow_tiny, SfStatus *s,
+                                    uint32_t *out)
+{
+    float r = (float)d;
+    uint32_t rb = sf_host32_bits(r);
+    unsigned e = sf_exp32(rb);
+
+    if (e == 0xff || (!allow_tiny && e < 2)) {
+        return false;
+    }
+    if (!exact_in_d || (double)r != d) {
+        s->flags |= SF_FLAG_NX;
+    }
+    *out = rb;
+    return true;
+}
+
+static inline bool sf_add32_fast(uint32_t a, uint32_t b, bool neg, SfStatus *s, uint32_t *out)
+{
+    double x = sf_host32(a), y = (double)sf_host32(b) * (neg ? -1.0 : 1.0), d = x + y;
+
+    /* Non-finite operands give a non-finite d, hence r: refused below.
+     * Tiny sums of binary32 numbers are exact: no tininess question. */
+    if (!sf_fast_allowed(s)) {
+        return false;
+    }
+    return sf_narrow32_fast(d, sf_two_sum_err(x, y, d) == 0, true, s, out);
+}
+
+static inline bool sf_mul32_fast(uint32_t a, uint32_t b, SfStatus *s, uint32_t *out)
+{
+    double d = (double)sf_host32(a) * sf_host32(b);     /* exact: 48 bits */
+
+    return sf_fast_allowed(s) && sf_narrow32_fast(d, true, false, s, out);
+}
+
+static inline bool sf_div32_fast(uint32_t a, uint32_t b, SfStatus *s, uint32_t *out)
+{
+    double x = sf_host32(a), y = sf_host32(b), d = x / y;
+
+    if (!sf_fast_allowed(s) || sf_exp64(sf_host64_bits(d)) == 0x7ff || d == 0) {
+        return false;
+    }
+    return sf_narrow32_fast(d, fma(-d, y, x) == 0, false, s, out);
+}
+
+static inline bool sf_sqrt32_fast(uint32_t a, SfStatus *s, uint32_t *out)
+{
+    double x = sf_host32(a), d;
+
+    if (!sf_fast_allowed(s) || (a >> 31) || a == 0 || sf_exp32(a) == 0xff) {
+        return false;
+    }
+    d = sqrt(x);
+    return sf_narrow32_fast(d, fma(-d, d, x) == 0, false, s, out);
+}
+
 /* ---- the public entry points ---- */
 
 bool sf32_is_nan(uint32_t a)
@@ -729,51 +927,91 @@ bool sf64_is_snan(uint64_t a)
 
 uint32_t sf32_add(uint32_t a, uint32_t b, SfStatus *s)
 {
+    uint32_t r;
+    if (sf_add32_fast(a, b, false, s, &r)) {
+        return r;
+    }
     return (uint32_t)sf_addsub(&sf_fmt32, a, b, false, s);
 }
 
 uint32_t sf32_sub(uint32_t a, uint32_t b, SfStatus *s)
 {
+    uint32_t r;
+    if (sf_add32_fast(a, b, true, s, &r)) {
+        return r;
+    }
     return (uint32_t)sf_addsub(&sf_fmt32, a, b, true, s);
 }
 
 uint32_t sf32_mul(uint32_t a, uint32_t b, SfStatus *s)
 {
+    uint32_t r;
+    if (sf_mul32_fast(a, b, s, &r)) {
+        return r;
+    }
     return (uint32_t)sf_mul(&sf_fmt32, a, b, s);
 }
 
 uint32_t sf32_div(uint32_t a, uint32_t b, SfStatus *s)
 {
+    uint32_t r;
+    if (sf_div32_fast(a, b, s, &r)) {
+        return r;
+    }
     return (uint32_t)sf_div(&sf_fmt32, a, b, s);
 }
 
 uint32_t sf32_sqrt(uint32_t a, SfStatus *s)
 {
+    uint32_t r;
+    if (sf_sqrt32_fast(a, s, &r)) {
+        return r;
+    }
     return (uint32_t)sf_sqrt(&sf_fmt32, a, s);
 }
 
 uint64_t sf64_add(uint64_t a, uint64_t b, SfStatus *s)
 {
+    uint64_t r;
+    if (sf_add64_fast(a, b, false, s, &r)) {
+        return r;
+    }
     return sf_addsub(&sf_fmt64, a, b, false, s);
 }
 
 uint64_t sf64_sub(uint64_t a, uint64_t b, SfStatus *s)
 {
+    uint64_t r;
+    if (sf_add64_fast(a, b, true, s, &r)) {
+        return r;
+    }
     return sf_addsub(&sf_fmt64, a, b, true, s);
 }
 
 uint64_t sf64_mul(uint64_t a, uint64_t b, SfStatus *s)
 {
+    uint64_t r;
+    if (sf_mul64_fast(a, b, s, &r)) {
+        return r;
+    }
     return sf_mul(&sf_fmt64, a, b, s);
 }
 
 uint64_t sf64_div(uint64_t a, uint64_t b, SfStatus *s)
 {
+    uint64_t r;
+    if (sf_div64_fast(a, b, s, &r)) {
+        return r;
+    }
     return sf_div(&sf_fmt64, a, b, s);
 }
 
 uint64_t sf64_sqrt(uint64_t a, SfStatus *s)
 {
+    uint64_t r;
+    if (sf_sqrt64_fast(a, s, &r)) {
+        return r;
+    }
     return sf_sqrt(&sf_fmt64, a, s);
 }
 

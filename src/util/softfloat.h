@@ -15,6 +15,11 @@
  * bit 0), which other guests remap.  Underflow is signalled only for inexact
  * tiny results (IEEE 754-2019 7.5, default handling).
  *
+ * Speed: for round-to-nearest-even, the common operations take a fast path
+ * on the host's FPU where that provably yields the same bits and flags
+ * (softfloat.c); this requires the host FPU in its default state, which
+ * Morpho never changes.
+ *
  * Thread-safe: no global state.
  */
 #ifndef UTIL_SOFTFLOAT_H
@@ -51,6 +56,11 @@ typedef struct SfStatus {
     /* true: tiny means tiny before rounding (ARM); false: after rounding to
      * the destination's precision with an unbounded exponent (RISC-V). */
     bool tininess_before_rounding;
+    /* true: never use the host-FPU fast paths (see softfloat.c), only the
+     * integer implementation.  Results are the same either way; tests use
+     * it to check both, and it is the switch for a host whose FPU is not
+     * in its default state (round to nearest, exceptions masked). */
+    bool integer_only;
 } SfStatus;
 
 #define SF32_DEFAULT_NAN 0x7fc00000u

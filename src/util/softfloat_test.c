@@ -201,10 +201,13 @@ static void compare32(int op, uint32_t a, uint32_t b, uint32_t c)
         unsigned hf;
         uint32_t h = host32(op, a, b, c, host_modes[m], &hf);
         SfStatus s = { .rm = (uint8_t)m, .default_nan = true };
+        SfStatus si = { .rm = (uint8_t)m, .default_nan = true, .integer_only = true };
         uint32_t r = soft32(op, a, b, c, &s);
+        uint32_t ri = soft32(op, a, b, c, &si);
         bool ok = sf32_is_nan(h) ? r == SF32_DEFAULT_NAN : r == h;
-        /* x86 SSE detects tininess after rounding too: UF must match. */
-        ok = ok && s.flags == hf;
+        /* x86 SSE detects tininess after rounding too: UF must match.  The
+         * integer path must agree with the fast one. */
+        ok = ok && s.flags == hf && ri == r && si.flags == s.flags;
         if (!ok && failures++ < 20) {
             unittest_fail(__FILE__, __LINE__, "f32 %s(%08x, %08x, %08x) rm %u: %08x/%02x, "
                           "host %08x/%02x", op_names[op], a, b, c, m, r, s.flags, h, hf);
@@ -223,9 +226,11 @@ static void compare64(int op, uint64_t a, uint64_t b, uint64_t c)
         unsigned hf;
         uint64_t h = host64(op, a, b, c, host_modes[m], &hf);
         SfStatus s = { .rm = (uint8_t)m, .default_nan = true };
+        SfStatus si = { .rm = (uint8_t)m, .default_nan = true, .integer_only = true };
         uint64_t r = soft64(op, a, b, c, &s);
+        uint64_t ri = soft64(op, a, b, c, &si);
         bool ok = sf64_is_nan(h) ? r == SF64_DEFAULT_NAN : r == h;
-        ok = ok && s.flags == hf;
+        ok = ok && s.flags == hf && ri == r && si.flags == s.flags;
         if (!ok && failures++ < 20) {
             unittest_fail(__FILE__, __LINE__, "f64 %s(%016" PRIx64 ", %016" PRIx64 ", %016"
                           PRIx64 ") rm %u: %016" PRIx64 "/%02x, host %016" PRIx64 "/%02x",
