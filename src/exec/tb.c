@@ -296,8 +296,9 @@ static void tb_invalidate_locked(TranslationBlock *tb)
     }
     exec_cpu_foreach(tb_jmp_cache_remove_cpu, tb);
     /* Chained jumps into tb are not undone: the exec loop checks
-     * `invalid` before following a chain.  NOTE: the JIT will need real
-     * unlinking (patched jumps). */
+     * `invalid` before following a chain, and JIT code entering tb leaves
+     * at its patched entry. */
+    exec_jit_invalidate(tb);
     tb_stats.invalidated++;
 }
 
@@ -368,6 +369,7 @@ void tb_flush_exclusive(void)
     tb_stats.flushes++;
     tb_stats.tbs = 0;
     atomic_store(&tb_flush_requested, false);
+    exec_jit_flush();
     pthread_mutex_unlock(&tb_lock);
     exec_cpu_foreach(tb_jmp_cache_clear_cpu, NULL);
     while (tb) {
@@ -428,6 +430,7 @@ void tb_add_jump(TranslationBlock *from, unsigned slot, TranslationBlock *to)
         return;
     }
     atomic_store_explicit(&from->jmp_dest[slot], to, memory_order_release);
+    exec_jit_chain(from, slot, to);
 }
 
 /* ---- translation ----------------------------------------------------------- */
@@ -482,6 +485,16 @@ static TranslationBlock *tb_insert(TranslationBlock *tb)
     return tb;
 }
 
+static __thread TranslationBlock *tb_translating;
+
+void tb_gen_code_abandon(void)
+{
+    if (tb_translating) {
+        free(tb_translating);
+        tb_translating = NULL;
+    }
+}
+
 TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
                               uint32_t cflags)
 {
@@ -510,7 +523,11 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     }
     IrBuilder *b = cpu->ir_builder;
     ir_builder_reset(b);
+    /* a fetch fault in the middle leaves by siglongjmp: remember tb so
+     * the exec loop can free it (tb_gen_code_abandon) */
+    tb_translating = tb;
     cpu->ops->translate_code(cpu, tb, b, max_insns);
+    tb_translating = NULL;
     if (log_enabled(LOG_OP)) {
         tb_log_ir("OP", tb, b);
     }
@@ -518,6 +535,9 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     ir_verify(b, &error_abort);     /* a frontend bug otherwise */
 #endif
     ir_optimize(b);
+#ifndef NDEBUG
+    ir_verify(b, &error_abort);     /* an optimizer bug otherwise */
+#endif
     if (log_enabled(LOG_OP_OPT)) {
         tb_log_ir("OP after optimization and liveness", tb, b);
     }
@@ -539,7 +559,9 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     if (tb->icount == 0) {
         tb->icount = n;
     }
-    tb->code = ir_interp_compile(b, &error_abort);
+    if (!exec_jit_compile(cpu, tb, b)) {
+        tb->code = ir_interp_compile(b, &error_abort);
+    }
     cpu->stat_tb_translated++;
 
     if (cflags & CF_NOCACHE) {

@@ -85,6 +85,7 @@ typedef struct IrTemp {
     int32_t env_offset;     /* globals */
     uint64_t value;         /* constants (I32 constants are zero-extended) */
     const char *name;       /* globals; NULL otherwise */
+    uint32_t index;         /* TB/EBB temps: creation ordinal in the block (tN/eN) */
 } IrTemp;
 
 /* ---- the opcode table ---------------------------------------------------- */

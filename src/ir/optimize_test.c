@@ -378,3 +378,67 @@ UNITTEST(parse_rejects_bad_text)
         ir_builder_free(b);
     }
 }
+
+UNITTEST(golden_known_zero_bits)
+{
+    GOLDEN(" ext8u_i64 t0, x1\n"
+           " and_i64 x0, t0, $0xff\n"              /* already 8 bits */
+           " ext32u_i64 x2, t0\n"
+           " shr_i64 t1, x1, $0x38\n"              /* top byte: 8 bits */
+           " ext16u_i64 x3, t1\n"
+           " guest_ld_i64 t2, x1, mo=uw, mmu=0\n"
+           " extract_i64 x1, t2, 0, 16\n"
+           " and_i32 w0, w0, $0xff\n"              /* unknown: stays */
+           " exit_tb $0x0\n",
+           " ext8u_i64 t0, x1\n"
+           " mov_i64 x0, t0\n"
+           " mov_i64 x2, t0\n"
+           " shr_i64 t1, x1, $0x38\n"
+           " mov_i64 x3, t1\n"
+           " guest_ld_i64 t2, x1, mo=uw, mmu=0\n"
+           " mov_i64 x1, t2\n"
+           " and_i32 w0, w0, $0xff\n"
+           " exit_tb $0x0\n");
+}
+
+UNITTEST(parse_print_roundtrip_keeps_temp_numbers)
+{
+    IrBuilder *b = opt_builder();
+    IrVal t0 = ir_new_temp(b, IR_I64), e1 = ir_new_ebb_temp(b, IR_I32);
+    IrVal t2 = ir_new_temp(b, IR_I64);
+    ir_movi(b, t2, 7);                      /* first use: the last temp */
+    ir_extrl_i64_i32(b, e1, t2);
+    ir_exts_i32_i64(b, t0, e1);
+    ir_add(b, x0, t0, t2);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    char *text = ir_print_to_string(b);
+    IrBuilder *c = opt_builder();
+    CHECK(ir_parse(c, text, opt_helpers, 2, &error_abort));
+    char *again = ir_print_to_string(c);
+    CHECK_STR(again, text);
+    free(text);
+    free(again);
+    ir_builder_free(b);
+    ir_builder_free(c);
+}
+
+UNITTEST(golden_known_sign_extension)
+{
+    /* RV64: addw = add + ext32s; sext.w of the result is a move */
+    GOLDEN(" add_i64 t0, x1, x2\n"
+           " ext32s_i64 t0, t0\n"
+           " ext32s_i64 x0, t0\n"
+           " guest_ld_i64 t1, x1, mo=sw, mmu=0\n"
+           " ext32s_i64 x2, t1\n"
+           " ext16s_i64 x3, t1\n"
+           " ext8s_i64 x1, t1\n"                   /* narrower: stays */
+           " exit_tb $0x0\n",
+           " add_i64 t0, x1, x2\n"
+           " ext32s_i64 t0, t0\n"
+           " mov_i64 x0, t0\n"
+           " guest_ld_i64 t1, x1, mo=sw, mmu=0\n"
+           " mov_i64 x2, t1\n"
+           " mov_i64 x3, t1\n"
+           " ext8s_i64 x1, t1\n"
+           " exit_tb $0x0\n");
+}

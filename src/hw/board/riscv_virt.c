@@ -13,10 +13,14 @@
  */
 #include "hw/board/riscv_virt.h"
 
+#include "exec/exec.h"
+#include "guest/riscv/cpu.h"
 #include "hw/char/uart16550.h"
+#include "hw/intc/aclint.h"
+#include "hw/intc/plic.h"
 #include "hw/loader/loader.h"
 #include "hw/misc/sifive_test.h"
-#include "guest/riscv/cpu.h"
+#include "hw/rtc/goldfish_rtc.h"
 #include "system/runstate.h"
 #include "system/serial_hds.h"
 
@@ -106,9 +110,7 @@ static bool riscv_virt_create_harts(RiscvVirtState *s, MachineState *ms, Error *
         }
         if (object_dynamic_cast(obj, TYPE_RISCV_CPU)) {
             /* The hart sees the board's memory through the soft-MMU. */
-            CpuState *cs = &RISCV_HART(obj)->cpu.parent;
-            cs->as = s->as;
-            cs->mem_mode = CPU_MEM_SOFTMMU;
+            riscv_hart_set_address_space(RISCV_HART(obj), s->as);
         }
         if ((object_property_find(obj, "hartid") &&
              !object_property_set_uint(obj, "hartid", i, errp)) ||
@@ -135,27 +137,6 @@ static void riscv_virt_map(RiscvVirtState *s, DeviceState *dev, MemoryRegion *mr
     s->mapped_mr[s->n_mapped++] = mr;
 }
 
-/* Creates a device under /machine/soc, realizes it and maps its region at
- * the memory map's base. */
-static DeviceState *riscv_virt_add_device(RiscvVirtState *s, const char *type,
-                                          const char *name, MemoryRegion *(*mmio)(DeviceState *),
-                                          GuestPaddr base, Error **errp)
-{
-    Object *soc = object_get_container("/machine/soc");
-    Object *obj = object_new_with_errp(type, errp);
-
-    if (!obj) {
-        return NULL;
-    }
-    bool ok = object_property_add_child(soc, name, obj, errp);
-    object_unref(obj);
-    if (!ok || !device_realize(DEVICE(obj), errp)) {
-        return NULL;
-    }
-    riscv_virt_map(s, DEVICE(obj), mmio(DEVICE(obj)), base);
-    return DEVICE(obj);
-}
-
 static MemoryRegion *riscv_virt_test_mmio(DeviceState *dev)
 {
     return &SIFIVE_TEST(dev)->iomem;
@@ -166,18 +147,163 @@ static MemoryRegion *riscv_virt_uart_mmio(DeviceState *dev)
     return &UART16550(dev)->iomem;
 }
 
+static MemoryRegion *riscv_virt_aclint_mmio(DeviceState *dev)
+{
+    return &ACLINT(dev)->iomem;
+}
+
+static MemoryRegion *riscv_virt_plic_mmio(DeviceState *dev)
+{
+    return &PLIC(dev)->iomem;
+}
+
+static MemoryRegion *riscv_virt_rtc_mmio(DeviceState *dev)
+{
+    return &GOLDFISH_RTC(dev)->iomem;
+}
+
+/* The board's devices, in the order QEMU writes their device-tree nodes. */
+static const struct {
+    RiscvVirtRegion region;
+    const char *type;
+    const char *name;
+    MemoryRegion *(*mmio)(DeviceState *dev);
+} riscv_virt_devices[] = {
+    { VIRT_CLINT, TYPE_ACLINT,       "clint",   riscv_virt_aclint_mmio },
+    { VIRT_PLIC,  TYPE_PLIC,         "plic",    riscv_virt_plic_mmio },
+    { VIRT_TEST,  TYPE_SIFIVE_TEST,  "test",    riscv_virt_test_mmio },
+    { VIRT_UART0, TYPE_UART16550,    "serial0", riscv_virt_uart_mmio },
+    { VIRT_RTC,   TYPE_GOLDFISH_RTC, "rtc",     riscv_virt_rtc_mmio },
+};
+
+#define RISCV_VIRT_DEVICE_COUNT (sizeof(riscv_virt_devices) / sizeof(riscv_virt_devices[0]))
+
+/*
+ * An empty virtio-mmio slot, as QEMU shows one with no backend: the magic
+ * "virt", version 2, device id 0 (none), vendor "QEMU"; other registers
+ * read 0 and writes are ignored.  NOTE: the transport proper replaces this
+ * with the virtio work.
+ */
+static uint64_t riscv_virt_virtio_empty_read(void *opaque, uint64_t addr, unsigned size)
+{
+    switch (addr) {
+    case 0x000: return 0x74726976;     /* MagicValue */
+    case 0x004: return 2;              /* Version */
+    case 0x008: return 0;              /* DeviceID: no device */
+    case 0x00c: return 0x554d4551;     /* VendorID */
+    default: return 0;
+    }
+}
+
+static void riscv_virt_virtio_empty_write(void *opaque, uint64_t addr, uint64_t val,
+                                          unsigned size)
+{
+}
+
+static const MemoryRegionOps riscv_virt_virtio_empty_ops = {
+    .read = riscv_virt_virtio_empty_read,
+    .write = riscv_virt_virtio_empty_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 4, .max_access_size = 4 },
+};
+
+/*
+ * The harts' interrupt inputs, by mip bit number.  A hart type that offers
+ * GPIO inputs indexed by mip bit (the contract with the CPU) gets the lines
+ * wired straight to them.  NOTE: the RISC-V hart does not declare them yet,
+ * so for it the board sets mip itself, atomically, and flags the hart.
+ */
+static void riscv_virt_hart_mip(void *opaque, int bit, int level)
+{
+    CpuState *cs = opaque;
+    RiscvCpu *cpu = riscv_cpu(cs);
+    uint64_t mask = 1ULL << bit;
+
+    if (level) {
+        atomic_fetch_or(&cpu->mip, mask);
+        cpu_interrupt(cs, CPU_INTERRUPT_HARD);
+    } else if ((atomic_fetch_and(&cpu->mip, ~mask) & ~mask) == 0) {
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+    }
+}
+
+static IrqLine *riscv_virt_hart_irq(RiscvVirtState *s, unsigned hart, int bit)
+{
+    Object *obj = OBJECT(s->harts[hart]);
+
+    if (!object_dynamic_cast(obj, TYPE_RISCV_CPU)) {
+        return device_get_gpio_in(s->harts[hart], bit);
+    }
+    if (!s->hart_irqs[hart]) {
+        s->hart_irqs[hart] = irq_alloc_array(riscv_virt_hart_mip,
+                                             &RISCV_HART(obj)->cpu.parent, IRQ_LOCAL_COUNT);
+    }
+    return s->hart_irqs[hart][bit];
+}
+
 static bool riscv_virt_create_devices(RiscvVirtState *s, Error **errp)
 {
-    s->test = riscv_virt_add_device(s, TYPE_SIFIVE_TEST, "test", riscv_virt_test_mmio,
-                                    riscv_virt_memmap[VIRT_TEST].base, errp);
-    if (!s->test) {
-        return false;
+    Object *soc = object_get_container("/machine/soc");
+
+    for (size_t i = 0; i < RISCV_VIRT_DEVICE_COUNT; i++) {
+        const RiscvVirtMemmapEntry *m = &riscv_virt_memmap[riscv_virt_devices[i].region];
+        Object *obj = object_new_with_errp(riscv_virt_devices[i].type, errp);
+        if (!obj) {
+            return false;
+        }
+        bool ok = object_property_add_child(soc, riscv_virt_devices[i].name, obj, errp);
+        object_unref(obj);
+        if (!ok) {
+            return false;
+        }
+        if (object_property_find(obj, "num-harts") &&
+            !object_property_set_uint(obj, "num-harts", s->n_harts, errp)) {
+            return false;
+        }
+        if (!device_realize(DEVICE(obj), errp)) {
+            return false;
+        }
+        riscv_virt_map(s, DEVICE(obj), riscv_virt_devices[i].mmio(DEVICE(obj)), m->base);
+        s->devs[i] = DEVICE(obj);
     }
-    s->uart0 = riscv_virt_add_device(s, TYPE_UART16550, "serial0", riscv_virt_uart_mmio,
-                                     riscv_virt_memmap[VIRT_UART0].base, errp);
-    if (!s->uart0) {
-        return false;
+    s->aclint = s->devs[0];
+    s->plic = s->devs[1];
+    s->test = s->devs[2];
+    s->uart0 = s->devs[3];
+    s->rtc = s->devs[4];
+
+    /* Interrupts: devices into the PLIC; PLIC contexts and ACLINT lines into
+     * each hart (PLIC context 2h is hart h's M mode, 2h + 1 its S mode). */
+    for (size_t i = 0; i < RISCV_VIRT_DEVICE_COUNT; i++) {
+        int irq = riscv_virt_memmap[riscv_virt_devices[i].region].irq;
+        if (irq > 0) {
+            device_connect_gpio_out(s->devs[i], 0, device_get_gpio_in(s->plic, irq));
+        }
     }
+    for (unsigned h = 0; h < s->n_harts; h++) {
+        device_connect_gpio_out_named(s->aclint, "msip", (int)h,
+                                      riscv_virt_hart_irq(s, h, IRQ_M_SOFT));
+        device_connect_gpio_out_named(s->aclint, "mtip", (int)h,
+                                      riscv_virt_hart_irq(s, h, IRQ_M_TIMER));
+        device_connect_gpio_out(s->plic, (int)(2 * h), riscv_virt_hart_irq(s, h, IRQ_M_EXT));
+        device_connect_gpio_out(s->plic, (int)(2 * h + 1),
+                                riscv_virt_hart_irq(s, h, IRQ_S_EXT));
+        if (object_dynamic_cast(OBJECT(s->harts[h]), TYPE_RISCV_CPU)) {
+            RiscvCpu *cpu = &RISCV_HART(s->harts[h])->cpu;
+            cpu->rdtime = aclint_rdtime;
+            cpu->rdtime_opaque = ACLINT(s->aclint);
+        }
+    }
+
+    for (unsigned n = 0; n < RISCV_VIRT_VIRTIO_COUNT; n++) {
+        const RiscvVirtMemmapEntry *m = &riscv_virt_memmap[VIRT_VIRTIO];
+        char name[32];
+        snprintf(name, sizeof(name), "virtio-mmio-empty.%u", n);
+        memory_region_init_io(&s->virtio_empty[n], s, &riscv_virt_virtio_empty_ops, s, name,
+                              m->size);
+        memory_region_add_subregion(&s->sysmem, m->base + n * m->size, &s->virtio_empty[n]);
+    }
+
     if (serial_hd(0) && !uart16550_attach_chardev(UART16550(s->uart0), serial_hd(0), errp)) {
         error_prepend(errp, "serial0: ");
         return false;
@@ -187,14 +313,60 @@ static bool riscv_virt_create_devices(RiscvVirtState *s, Error **errp)
 
 /* ---- the device tree ----------------------------------------------------------- */
 
-static const char *riscv_virt_isa_string(RiscvVirtState *s)
+/*
+ * riscv,isa as QEMU writes it: "rv64", the single-letter extensions in
+ * canonical order (without S and U), then the multi-letter ones each after
+ * an underscore, Z extensions by category then name, then S extensions
+ * (ISA manual, "ISA Extension Naming Conventions").  From the hart's class;
+ * a hart type that is not a RISC-V CPU (tests) gets RV64GC.
+ */
+static void riscv_virt_isa_string(RiscvVirtState *s, char *buf, size_t size)
 {
-    /* TODO: from the hart's misa and extension flags once the CPU offers them. */
-    return "rv64imafdc_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc";
+    static const char canonical[] = "IEMAFDQCLBJTPVNH";
+    uint64_t misa = RVI | RVM | RVA | RVF | RVD | RVC;
+    RiscvCpuConfig cfg = { .ext_zicsr = true, .ext_zifencei = true };
+    ObjectClass *oc = object_get_class(OBJECT(s->harts[0]));
+    size_t n;
+
+    if (object_class_dynamic_cast(oc, TYPE_RISCV_CPU)) {
+        RiscvHartClass *hc = RISCV_HART_CLASS(oc);
+        misa = hc->misa;
+        cfg = hc->cfg;
+    }
+    n = (size_t)snprintf(buf, size, "rv64");
+    for (const char *c = canonical; *c && n + 1 < size; c++) {
+        if (misa & RV_EXT(*c)) {
+            buf[n++] = (char)(*c - 'A' + 'a');
+        }
+    }
+    buf[n] = 0;
+    const struct {
+        bool on;
+        const char *name;
+    } multi[] = {
+        { cfg.ext_zicond, "zicond" },
+        { cfg.ext_zicntr, "zicntr" },
+        { cfg.ext_zicsr, "zicsr" },
+        { cfg.ext_zifencei, "zifencei" },
+        { cfg.ext_zihintpause, "zihintpause" },
+        { cfg.ext_zba, "zba" },
+        { cfg.ext_zbb, "zbb" },
+        { cfg.ext_zbc, "zbc" },
+        { cfg.ext_zbs, "zbs" },
+        { cfg.ext_sstc, "sstc" },
+    };
+    for (size_t i = 0; i < sizeof(multi) / sizeof(multi[0]); i++) {
+        if (multi[i].on && n < size) {
+            n += (size_t)snprintf(buf + n, size - n, "_%s", multi[i].name);
+        }
+    }
 }
 
 static void riscv_virt_fdt_cpus(RiscvVirtState *s, DevTree *dt, uint32_t *intc_phandles)
 {
+    char isa[256];
+
+    riscv_virt_isa_string(s, isa, sizeof(isa));
     devtree_add_node(dt, "/cpus");
     devtree_set_prop_u32(dt, "/cpus", "timebase-frequency", RISCV_VIRT_TIMEBASE_HZ);
     devtree_set_prop_u32(dt, "/cpus", "#size-cells", 0);
@@ -208,8 +380,10 @@ static void riscv_virt_fdt_cpus(RiscvVirtState *s, DevTree *dt, uint32_t *intc_p
         snprintf(path, sizeof(path), "/cpus/cpu@%d", i);
         devtree_add_node(dt, path);
         uint32_t cpu_phandle = devtree_alloc_phandle(dt);
+        /* NOTE: QEMU's rv64 default; to follow the hart's widest satp mode
+         * once the CPU model says which it walks. */
         devtree_set_prop_string(dt, path, "mmu-type", "riscv,sv48");
-        devtree_set_prop_string(dt, path, "riscv,isa", riscv_virt_isa_string(s));
+        devtree_set_prop_string(dt, path, "riscv,isa", isa);
         devtree_set_prop_string(dt, path, "compatible", "riscv");
         devtree_set_prop_string(dt, path, "status", "okay");
         devtree_set_prop_u32(dt, path, "reg", (uint32_t)i);
@@ -272,11 +446,30 @@ static FdtNodeInfo riscv_virt_node_info(RiscvVirtRegion r, uint32_t intc_phandle
     };
 }
 
+/* The virtio-mmio slots' nodes, slot 0 first (so the tree lists it last,
+ * as QEMU's). */
+static void riscv_virt_fdt_virtio(DevTree *dt, uint32_t irqchip)
+{
+    const RiscvVirtMemmapEntry *m = &riscv_virt_memmap[VIRT_VIRTIO];
+
+    for (unsigned n = 0; n < RISCV_VIRT_VIRTIO_COUNT; n++) {
+        FdtNodeInfo info = riscv_virt_node_info(VIRT_VIRTIO, irqchip, 0, NULL);
+        info.base = m->base + n * m->size;
+        info.irq = m->irq + (int)n;
+        char *path = devtree_node_path("/soc", "virtio_mmio", info.base);
+        devtree_add_node(dt, path);
+        devtree_set_prop_string(dt, path, "compatible", "virtio,mmio");
+        devtree_set_reg_irq(dt, path, &info);
+        free(path);
+    }
+}
+
 static DevTree *riscv_virt_build_fdt(RiscvVirtState *s, MachineState *ms)
 {
     DevTree *dt = devtree_new();
     uint32_t intc[RISCV_VIRT_MAX_HARTS];
-    uint32_t irqchip = 0;    /* the PLIC's phandle, once there is one */
+    uint32_t irqchip = 0;    /* the PLIC's phandle, once written */
+    uint32_t test_phandle = 0;
 
     devtree_set_prop_string(dt, "/", "model", "riscv-virtio,qemu");
     devtree_set_prop_string(dt, "/", "compatible", "riscv-virtio");
@@ -292,12 +485,19 @@ static DevTree *riscv_virt_build_fdt(RiscvVirtState *s, MachineState *ms)
     riscv_virt_fdt_cpus(s, dt, intc);
     riscv_virt_fdt_memory(dt, ms->ram_size);
 
-    FdtNodeInfo info = riscv_virt_node_info(VIRT_TEST, irqchip, s->n_harts, intc);
-    uint32_t test_phandle = devtree_write_device(dt, OBJECT(s->test), &info);
-    riscv_virt_fdt_syscon(dt, test_phandle);
-
-    info = riscv_virt_node_info(VIRT_UART0, irqchip, s->n_harts, intc);
-    devtree_write_device(dt, OBJECT(s->uart0), &info);
+    /* Each device writes its own node, in the device list's order. */
+    for (size_t i = 0; i < RISCV_VIRT_DEVICE_COUNT; i++) {
+        RiscvVirtRegion r = riscv_virt_devices[i].region;
+        FdtNodeInfo info = riscv_virt_node_info(r, irqchip, s->n_harts, intc);
+        uint32_t ph = devtree_write_device(dt, OBJECT(s->devs[i]), &info);
+        if (r == VIRT_PLIC) {
+            irqchip = ph;
+            riscv_virt_fdt_virtio(dt, irqchip);
+        } else if (r == VIRT_TEST) {
+            test_phandle = ph;
+            riscv_virt_fdt_syscon(dt, test_phandle);
+        }
+    }
 
     devtree_add_node(dt, "/chosen");
     char *uart_path = devtree_node_path("/soc", "serial", riscv_virt_memmap[VIRT_UART0].base);
@@ -322,39 +522,51 @@ static void riscv_virt_fdt_chosen(RiscvVirtState *s, MachineState *ms)
 /* ---- images ---------------------------------------------------------------------- */
 
 static const char *const riscv_virt_fw_name = "fw_dynamic.bin";
+#define RISCV_VIRT_OPENSBI_DIR "usr/lib/riscv64-linux-gnu/opensbi/generic"
 
-/* -bios default: OpenSBI's generic fw_dynamic from the first place that has it. */
-static char *riscv_virt_find_firmware(void)
+/* A malloc'd path if dir/name is readable, else NULL. */
+static char *riscv_virt_try_firmware(const char *dir, const char *sub)
 {
-    const char *env = getenv("MORPHO_FIRMWARE_DIR");
-    const char *home = getenv("HOME");
     char *path = NULL;
 
-    if (env && asprintf(&path, "%s/%s", env, riscv_virt_fw_name) > 0) {
-        if (access(path, R_OK) == 0) {
-            return path;
-        }
-        free(path);
+    if (!dir || asprintf(&path, "%s%s/%s", dir, sub, riscv_virt_fw_name) < 0) {
+        return NULL;
     }
-    if (home && asprintf(&path, "%s/.cache/morpho/firmware/%s", home, riscv_virt_fw_name) > 0) {
-        if (access(path, R_OK) == 0) {
-            return path;
-        }
-        free(path);
-    }
-    if (home && asprintf(&path, "%s/.cache/morpho/debian/usr/lib/riscv64-linux-gnu/opensbi/"
-                         "generic/%s", home, riscv_virt_fw_name) > 0) {
-        if (access(path, R_OK) == 0) {
-            return path;
-        }
-        free(path);
-    }
-    path = strdup("/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin");
-    if (path && access(path, R_OK) == 0) {
+    if (access(path, R_OK) == 0) {
         return path;
     }
     free(path);
     return NULL;
+}
+
+/*
+ * -bios default: OpenSBI's generic fw_dynamic, from the first of
+ * $MORPHO_FIRMWARE_DIR, ~/.cache/morpho/firmware, the opensbi package that
+ * scripts/debian-fetch.sh unpacks under the cache ($MORPHO_CACHE or
+ * ~/.cache/morpho), and Debian's own install.
+ */
+static char *riscv_virt_find_firmware(void)
+{
+    const char *home = getenv("HOME");
+    const char *cache_env = getenv("MORPHO_CACHE");
+    char *cache = NULL, *path;
+
+    if ((path = riscv_virt_try_firmware(getenv("MORPHO_FIRMWARE_DIR"), ""))) {
+        return path;
+    }
+    if (cache_env) {
+        cache = strdup(cache_env);
+    } else if (home && asprintf(&cache, "%s/.cache/morpho", home) < 0) {
+        cache = NULL;
+    }
+    if ((path = riscv_virt_try_firmware(cache, "/firmware")) ||
+        (path = riscv_virt_try_firmware(cache, "/debian/riscv64/opensbi/"
+                                               RISCV_VIRT_OPENSBI_DIR))) {
+        free(cache);
+        return path;
+    }
+    free(cache);
+    return riscv_virt_try_firmware("/" RISCV_VIRT_OPENSBI_DIR, "");
 }
 
 static bool riscv_virt_load_images(RiscvVirtState *s, MachineState *ms, Error **errp)
@@ -371,9 +583,11 @@ static bool riscv_virt_load_images(RiscvVirtState *s, MachineState *ms, Error **
             path = riscv_virt_find_firmware();
             if (!path) {
                 error_setg(errp, "Unable to find the RISC-V BIOS \"%s\" (looked in "
-                           "$MORPHO_FIRMWARE_DIR, ~/.cache/morpho/firmware and "
-                           "/usr/lib/riscv64-linux-gnu/opensbi/generic; -bios none runs "
-                           "without one)", riscv_virt_fw_name);
+                           "$MORPHO_FIRMWARE_DIR, ~/.cache/morpho/firmware, the cache's "
+                           "Debian opensbi package and /" RISCV_VIRT_OPENSBI_DIR "; "
+                           "scripts/debian-fetch.sh riscv64 trixie ~/.cache/morpho/debian/"
+                           "riscv64 opensbi fetches it, -bios none runs without one)",
+                           riscv_virt_fw_name);
                 return false;
             }
         } else {
@@ -489,11 +703,15 @@ static bool riscv_virt_write_reset_rom(RiscvVirtState *s, Error **errp)
                            sizeof(rom), errp);
 }
 
+/* System reset (QEMU's qemu_devices_reset + rom_reset): the images the
+ * loaders wrote come back, then every device under /machine resets (harts
+ * back to the reset ROM). */
 static void riscv_virt_reset(void *opaque)
 {
     RiscvVirtState *s = opaque;
 
     loader_roms_reset(s->as);
+    device_reset_tree(OBJECT(s));
 }
 
 /* ---- machine init -------------------------------------------------------------- */
@@ -567,6 +785,11 @@ static void riscv_virt_finalize(Object *obj)
     for (unsigned i = 0; i < s->n_mapped; i++) {
         memory_region_del_subregion(&s->sysmem, s->mapped_mr[i]);
     }
+    for (unsigned n = 0; n < RISCV_VIRT_VIRTIO_COUNT; n++) {
+        if (s->virtio_empty[n].name) {
+            memory_region_del_subregion(&s->sysmem, &s->virtio_empty[n]);
+        }
+    }
     if (s->mrom.container) {
         memory_region_del_subregion(&s->sysmem, &s->mrom);
     }
@@ -576,6 +799,16 @@ static void riscv_virt_finalize(Object *obj)
     memory_region_transaction_commit();
     for (unsigned i = 0; i < s->n_mapped; i++) {
         object_unref(s->mapped_dev[i]);
+    }
+    for (unsigned n = 0; n < RISCV_VIRT_VIRTIO_COUNT; n++) {
+        if (s->virtio_empty[n].name) {
+            memory_region_destroy(&s->virtio_empty[n]);
+        }
+    }
+    for (unsigned h = 0; h < RISCV_VIRT_MAX_HARTS; h++) {
+        if (s->hart_irqs[h]) {
+            irq_free_array(s->hart_irqs[h], IRQ_LOCAL_COUNT);
+        }
     }
     address_space_destroy(s->as);
     if (s->mrom.name) {
@@ -594,7 +827,7 @@ static void riscv_virt_class_init(ObjectClass *oc, const void *data)
     mc->desc = "RISC-V VirtIO board";
     mc->init = riscv_virt_init;
     mc->max_cpus = RISCV_VIRT_MAX_HARTS;
-    mc->default_cpu_type = "rv64";
+    mc->default_cpu_type = TYPE_RISCV_CPU_RV64;
     mc->default_ram_size = 128 * MiB;
     mc->is_default = true;
 }

@@ -61,8 +61,14 @@ typedef struct RiscvVirtState {
     MemoryRegion mrom;
     DeviceState *harts[RISCV_VIRT_MAX_HARTS];
     unsigned n_harts;
+    DeviceState *devs[8];      /* in riscv_virt.c's device-list order */
+    DeviceState *aclint;
+    DeviceState *plic;
     DeviceState *test;
     DeviceState *uart0;
+    DeviceState *rtc;
+    MemoryRegion virtio_empty[RISCV_VIRT_VIRTIO_COUNT];
+    IrqLine **hart_irqs[RISCV_VIRT_MAX_HARTS];   /* see riscv_virt_hart_irq */
     /* Devices mapped into sysmem, each with a reference the board holds
      * so that teardown can unmap before they go. */
     DeviceState *mapped_dev[32];
