@@ -99,6 +99,11 @@ typedef struct CpuOps {
                                   unsigned size, MmuAccessType access, unsigned mmu_idx,
                                   MemTxAttrs attrs, MemTxResult response, uintptr_t ra);
 
+    /* Optional (debuggers): the physical address of vaddr's page in the
+     * current mode, without side effects; -1 when unmapped.  Absent: the
+     * identity. */
+    int64_t (*get_phys_page_debug)(CpuState *cpu, GuestVaddr vaddr);
+
     /* Optional: -d cpu register dump. */
     void (*dump_state)(CpuState *cpu, FILE *out);
 

@@ -283,7 +283,10 @@ static bool cpu_handle_interrupt(CpuState *cpu, TranslationBlock **last_tb)
             cpu->exception_index = EXCP_HLT;
             return true;
         }
-        if (cpu->ops->exec_interrupt && cpu->ops->exec_interrupt(cpu, pending)) {
+        /* Single-stepping masks interrupts (QEMU's SSTEP_NOIRQ): a debugger's
+         * step must not land in a handler because a timer fired. */
+        if (!cpu->singlestep && cpu->ops->exec_interrupt &&
+            cpu->ops->exec_interrupt(cpu, pending)) {
             log_mask_printf(LOG_INT, "cpu %d: took interrupt (request 0x%x)\n", cpu->cpu_index,
                             pending);
             cpu->exception_index = EXCP_NONE;
@@ -502,6 +505,9 @@ int cpu_exec(CpuState *cpu)
     exec_current_cpu = NULL;
     __atomic_store_n(&cpu->in_exec, false, __ATOMIC_SEQ_CST);
     pthread_rwlock_unlock(&exec_rwlock);
+    if (ret == EXCP_DEBUG) {
+        cpu_debug_note_stop(cpu);
+    }
     return ret;
 }
 

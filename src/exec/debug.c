@@ -8,9 +8,11 @@
  * them flushes the TB cache.  Single-step is cpu->singlestep: one-insn
  * blocks, and cpu_exec returns EXCP_DEBUG after each.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "exec/exec.h"
+#include "exec/exec_internal.h"
 #include "exec/tb.h"
 #include "ir/helper.h"
 
@@ -80,4 +82,60 @@ void cpu_breakpoint_remove_all(CpuState *cpu)
 void cpu_single_step(CpuState *cpu, bool enabled)
 {
     cpu->singlestep = enabled;
+}
+
+static CpuState *_Atomic debug_stopped_cpu;
+
+void cpu_debug_note_stop(CpuState *cpu)
+{
+    atomic_store(&debug_stopped_cpu, cpu);
+}
+
+CpuState *cpu_debug_stopped_cpu(void)
+{
+    return atomic_load(&debug_stopped_cpu);
+}
+
+void cpu_debug_clear_stopped(void)
+{
+    atomic_store(&debug_stopped_cpu, NULL);
+}
+
+bool cpu_memory_rw_debug(CpuState *cpu, GuestVaddr addr, void *buf, size_t len, bool is_write)
+{
+    uint8_t *p = buf;
+
+    while (len) {
+        GuestVaddr page = addr & GUEST_PAGE_MASK;
+        size_t n = GUEST_PAGE_SIZE - (addr - page);
+        int64_t phys = cpu->ops->get_phys_page_debug ? cpu->ops->get_phys_page_debug(cpu, page)
+                                                     : (int64_t)page;
+        MemTxResult r;
+
+        if (n > len) {
+            n = len;
+        }
+        if (phys < 0) {
+            return false;
+        }
+        phys += (int64_t)(addr - page);
+        if (is_write) {
+            /* The memory API's write invalidates translated code in RAM;
+             * the loaders' path reaches ROM too (a debugger patching
+             * firmware), and fails harmlessly on MMIO. */
+            r = address_space_write(cpu->as, (GuestPaddr)phys, MEMTXATTRS_UNSPECIFIED, p, n);
+            if (r == MEMTX_OK) {
+                address_space_write_rom(cpu->as, (GuestPaddr)phys, p, n, NULL);
+            }
+        } else {
+            r = address_space_read(cpu->as, (GuestPaddr)phys, MEMTXATTRS_UNSPECIFIED, p, n);
+        }
+        if (r != MEMTX_OK) {
+            return false;
+        }
+        addr += n;
+        p += n;
+        len -= n;
+    }
+    return true;
 }

@@ -49,6 +49,8 @@ void tlb_protect_code_page(GuestPaddr page);
 
 /* The cflags the loop gives the next block when nothing forces others. */
 uint32_t exec_default_cflags(CpuState *cpu);
+/* cpu_exec is returning EXCP_DEBUG for cpu (debug.c). */
+void cpu_debug_note_stop(CpuState *cpu);
 
 /* The JIT glue (backend.c).  exec_jit_compile sets tb->host_code and
  * returns true when the JIT compiled tb (else the interpreter must). */
