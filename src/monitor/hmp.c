@@ -204,7 +204,7 @@ void hmp_receive(Monitor *mon, const uint8_t *buf, int size)
             if (c == '\n' && i > 0 && buf[i - 1] == '\r') {
                 break;  /* CR LF is one Enter */
             }
-            monitor_printf(mon, "\r\n");
+            monitor_printf(mon, "\n");
             mon->line[mon->line_len] = 0;
             hmp_history_add(mon, mon->line);
             mon->line_len = 0;
@@ -320,7 +320,7 @@ static void hmp_print_stream(Monitor *mon, void (*fn)(FILE *out, void *opaque), 
     }
     fn(f, opaque);
     fclose(f);
-    monbuf_put(&mon->out, text, len);
+    monitor_printf(mon, "%.*s", (int)len, text);
     free(text);
 }
 

@@ -68,6 +68,19 @@ static void monitor_schedule_flush(void)
     bh_schedule(monitor_flush_bh);
 }
 
+/* HMP output is for terminals in raw mode: every \n becomes \r\n, as in
+ * QEMU (human-monitor-command returns the same text). */
+static void monitor_puts(Monitor *mon, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\n' && !mon->qmp) {
+            monbuf_put(&mon->out, "\r\n", 2);
+        } else {
+            monbuf_put(&mon->out, &s[i], 1);
+        }
+    }
+}
+
 void monitor_vprintf(Monitor *mon, const char *fmt, va_list ap)
 {
     char small[512];
@@ -81,14 +94,14 @@ void monitor_vprintf(Monitor *mon, const char *fmt, va_list ap)
         return;
     }
     if ((size_t)n < sizeof(small)) {
-        monbuf_put(&mon->out, small, (size_t)n);
+        monitor_puts(mon, small, (size_t)n);
     } else {
         char *big = malloc((size_t)n + 1);
         if (!big) {
             abort();
         }
         vsnprintf(big, (size_t)n + 1, fmt, ap2);
-        monbuf_put(&mon->out, big, (size_t)n);
+        monitor_puts(mon, big, (size_t)n);
         free(big);
     }
     va_end(ap2);

@@ -154,7 +154,7 @@ def main():
         check("command-line" in r.get("error", {}).get("desc", ""), "hmp without line: %r" % r)
 
         r = q.cmd("human-monitor-command", {"command-line": "info status"})
-        check(r == {"return": "VM status: paused\n"}, "hmp info status: %r" % r)
+        check(r == {"return": "VM status: paused\r\n"}, "hmp info status: %r" % r)
         r = q.cmd("human-monitor-command", {"command-line": "xp/2xw 0x1000"})
         check(r["return"].startswith("0000000000001000: 0x"), "hmp xp: %r" % r)
 
