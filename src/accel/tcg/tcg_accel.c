@@ -110,7 +110,15 @@ static bool tcg_exec_once(CpuState *cpu)
         cpu_exec_step_atomic(cpu);
         return false;
     case EXCP_DEBUG:
+        /* Stay put until the main loop has stopped the VM: running on
+         * would step past a single-step or a watchpoint before the
+         * debugger hears of it. */
         runstate_request_stop(RUN_STATE_DEBUG);
+        pthread_mutex_lock(&tcg_run.lock);
+        while (tcg_run.running) {
+            pthread_cond_wait(&tcg_run.cond, &tcg_run.lock);
+        }
+        pthread_mutex_unlock(&tcg_run.lock);
         return false;
     default:
         return false;
