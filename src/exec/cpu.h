@@ -29,6 +29,17 @@ typedef struct CpuState CpuState;
 typedef struct TranslationBlock TranslationBlock;
 typedef struct TbJumpCache TbJumpCache;
 
+/* A data watchpoint (gdbstub): len bytes from addr, BP_MEM_* flags. */
+#define BP_MEM_READ 0x01
+#define BP_MEM_WRITE 0x02
+#define BP_MEM_ACCESS (BP_MEM_READ | BP_MEM_WRITE)
+typedef struct CpuWatchpoint {
+    GuestVaddr addr;
+    GuestVaddr len;
+    int flags;
+} CpuWatchpoint;
+enum { CPU_WATCH_NONE, CPU_WATCH_REEXEC, CPU_WATCH_HIT };
+
 /* cpu->exception_index values that are not guest exceptions: cpu_exec's
  * return codes.  Guests number their exceptions from 0 up. */
 #define EXCP_NONE (-1)
@@ -149,6 +160,13 @@ struct CpuState {
     /* ---- debugging (gdbstub): changed only while the vCPU is stopped ---- */
     GuestVaddr *breakpoints;
     unsigned nb_breakpoints, breakpoints_cap;
+    CpuWatchpoint *watchpoints;
+    unsigned nb_watchpoints, watchpoints_cap;
+    /* A watchpoint fired: CPU_WATCH_REEXEC while the accessing instruction
+     * runs again alone, CPU_WATCH_HIT once it completed (the stop). */
+    int watchpoint_state;
+    GuestVaddr watchpoint_hit_addr;
+    int watchpoint_hit_flags;
 
     /* ---- statistics ---- */
     uint64_t stat_tb_exec;

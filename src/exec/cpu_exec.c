@@ -157,6 +157,9 @@ void cpu_exec_unrealize(CpuState *cpu)
     free(cpu->breakpoints);
     cpu->breakpoints = NULL;
     cpu->nb_breakpoints = cpu->breakpoints_cap = 0;
+    free(cpu->watchpoints);
+    cpu->watchpoints = NULL;
+    cpu->nb_watchpoints = cpu->watchpoints_cap = 0;
     exec_cpu_unregister(cpu);
     tlb_destroy(cpu);
     tb_jmp_cache_free(cpu->tb_jmp_cache);
@@ -284,9 +287,11 @@ static bool cpu_handle_interrupt(CpuState *cpu, TranslationBlock **last_tb)
             return true;
         }
         /* Single-stepping masks interrupts (QEMU's SSTEP_NOIRQ): a debugger's
-         * step must not land in a handler because a timer fired. */
-        if (!cpu->singlestep && cpu->ops->exec_interrupt &&
-            cpu->ops->exec_interrupt(cpu, pending)) {
+         * step must not land in a handler because a timer fired; so does a
+         * forced CF_NOIRQ block (a watchpoint's instruction run again). */
+        bool noirq = cpu->singlestep ||
+                     (cpu->cflags_next_tb != UINT32_MAX && (cpu->cflags_next_tb & CF_NOIRQ));
+        if (!noirq && cpu->ops->exec_interrupt && cpu->ops->exec_interrupt(cpu, pending)) {
             log_mask_printf(LOG_INT, "cpu %d: took interrupt (request 0x%x)\n", cpu->cpu_index,
                             pending);
             cpu->exception_index = EXCP_NONE;

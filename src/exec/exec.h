@@ -86,6 +86,17 @@ bool cpu_breakpoint_insert(CpuState *cpu, GuestVaddr pc);
 bool cpu_breakpoint_remove(CpuState *cpu, GuestVaddr pc);
 void cpu_breakpoint_remove_all(CpuState *cpu);
 bool cpu_breakpoint_test(const CpuState *cpu, GuestVaddr pc);
+/* Watchpoints (QEMU's cpu_watchpoint_insert): a data access overlapping
+ * [addr, addr + len) with a matching BP_MEM_* flag stops the vCPU after the
+ * accessing instruction completes (cpu_exec returns EXCP_DEBUG with
+ * cpu->watchpoint_state == CPU_WATCH_HIT and the watchpoint's address in
+ * watchpoint_hit_addr).  Pages holding watchpoints take the soft-MMU slow
+ * path.  While the vCPU is stopped, like breakpoints; the debugger resets
+ * watchpoint_state to CPU_WATCH_NONE when it resumes. */
+bool cpu_watchpoint_insert(CpuState *cpu, GuestVaddr addr, GuestVaddr len, int flags);
+bool cpu_watchpoint_remove(CpuState *cpu, GuestVaddr addr, GuestVaddr len, int flags);
+void cpu_watchpoint_remove_all(CpuState *cpu);
+
 /* Single-step runs one instruction with interrupts masked (QEMU's default
  * SSTEP_NOIRQ): a pending interrupt is taken when stepping stops. */
 void cpu_single_step(CpuState *cpu, bool enabled);
