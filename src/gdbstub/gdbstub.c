@@ -11,7 +11,8 @@
  * end of the run sends W with the exit status.
  *
  * Invariants: `waiting` is true exactly while gdb expects a stop reply;
- * breakpoints live on every vCPU (as QEMU: gdb breakpoints are global).
+ * breakpoints and watchpoints live on every vCPU (as QEMU: gdb's are
+ * global).
  * Main loop thread, BQL held.
  */
 #include "gdbstub/gdbstub.h"
@@ -115,7 +116,13 @@ static void gdb_send_stop_reply(CpuState *cpu, int sig)
 {
     char buf[64];
 
-    if (cpu) {
+    if (cpu && cpu->watchpoint_state == CPU_WATCH_HIT && sig == GDB_SIGTRAP) {
+        int f = cpu->watchpoint_hit_flags;
+        snprintf(buf, sizeof(buf), "T%02x%s:%" PRIx64 ";thread:%02x;", sig,
+                 f == BP_MEM_READ ? "rwatch" : f == BP_MEM_WRITE ? "watch" : "awatch",
+                 (uint64_t)cpu->watchpoint_hit_addr, cpu->cpu_index + 1);
+        gdb.c_cpu = gdb.g_cpu = cpu->cpu_index;
+    } else if (cpu) {
         snprintf(buf, sizeof(buf), "T%02xthread:%02x;", sig, cpu->cpu_index + 1);
         gdb.c_cpu = gdb.g_cpu = cpu->cpu_index;
     } else {
@@ -126,6 +133,7 @@ static void gdb_send_stop_reply(CpuState *cpu, int sig)
 
 /* ---- run control ---- */
 
+/* Before a resume: step flags, and the last watchpoint hit is reported. */
 static void gdb_set_step(int step_index)
 {
     GdbCpus c;
@@ -133,6 +141,7 @@ static void gdb_set_step(int step_index)
     gdb_cpus(&c);
     for (int i = 0; i < c.n; i++) {
         cpu_single_step(c.cpu[i], c.cpu[i]->cpu_index == step_index);
+        c.cpu[i]->watchpoint_state = CPU_WATCH_NONE;
     }
 }
 
@@ -338,9 +347,8 @@ static void gdb_write_mem(const char *p, size_t pkt_len, bool binary)
 }
 
 /* Z/z type,addr,kind.  Types 0 (software) and 1 (hardware) breakpoints are
- * the same thing here: exec's translator-ended blocks.  Watchpoints (2-4)
- * are not offered: the empty reply makes gdb fall back to software
- * watchpoints (single-stepping and comparing). */
+ * the same thing here: exec's translator-ended blocks.  2, 3, 4 are write,
+ * read and access watchpoints of kind bytes, through the soft-MMU. */
 static void gdb_breakpoint(const char *p, bool insert)
 {
     uint64_t type, addr, kind;
@@ -352,13 +360,18 @@ static void gdb_breakpoint(const char *p, bool insert)
         gdb_put_packet("E22");
         return;
     }
-    if (type > 1) {
+    if (type > 4) {
         gdb_put_packet("");
         return;
     }
     gdb_cpus(&c);
     for (int i = 0; i < c.n; i++) {
-        if (insert) {
+        static const int watch_flags[] = { 0, 0, BP_MEM_WRITE, BP_MEM_READ, BP_MEM_ACCESS };
+
+        if (type >= 2) {
+            ok &= insert ? cpu_watchpoint_insert(c.cpu[i], addr, kind, watch_flags[type])
+                         : cpu_watchpoint_remove(c.cpu[i], addr, kind, watch_flags[type]);
+        } else if (insert) {
             ok &= cpu_breakpoint_insert(c.cpu[i], addr);
         } else {
             ok &= cpu_breakpoint_remove(c.cpu[i], addr);
@@ -374,6 +387,7 @@ static void gdb_remove_all_breakpoints(void)
     gdb_cpus(&c);
     for (int i = 0; i < c.n; i++) {
         cpu_breakpoint_remove_all(c.cpu[i]);
+        cpu_watchpoint_remove_all(c.cpu[i]);
     }
 }
 

@@ -5,7 +5,8 @@
  * stops the VM (RUN_STATE_DEBUG) when gdb connects, on Ctrl-C, on a
  * breakpoint, watchpoint or finished step, and answers with a stop reply
  * naming the thread.  Breakpoints are exec's (translator-ended blocks);
- * single-step is exec's one-instruction blocks with interrupts masked.
+ * watchpoints are exec's soft-MMU checks; single-step is exec's
+ * one-instruction blocks with interrupts masked.
  *
  * Threading: the protocol runs on the main loop thread with the BQL held;
  * vCPU state is read and written only while the VM is stopped.

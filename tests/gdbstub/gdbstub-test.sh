@@ -35,7 +35,7 @@ fi
 cat >"$tmp/cmds.gdb" <<GDB
 set confirm off
 set pagination off
-set can-use-hw-watchpoints 0
+
 file $elf
 target remote 127.0.0.1:$port
 printf "RESET-PC=0x%lx\n", \$pc
