@@ -608,7 +608,12 @@ static void gdb_handle_packet(char *pkt, size_t len)
         gdb_resume(gdb.c_cpu >= 0 ? gdb.c_cpu : 0);
         break;
     case 'H':
-        tid = gdb_parse_thread(&p) ;
+        if (pkt[1] != 'g' && pkt[1] != 'c') {
+            gdb_put_packet("");
+            break;
+        }
+        p = pkt + 2;
+        tid = gdb_parse_thread(&p);
         if (tid == -2 || (tid > 0 && !gdb_cpu_by_index(tid - 1))) {
             gdb_put_packet("E22");
             break;

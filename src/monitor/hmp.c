@@ -18,6 +18,7 @@
 #include "config/version.h"
 #include "core/object.h"
 #include "exec/exec.h"
+#include "exec/tb.h"
 #include "gdbstub/gdbstub.h"
 #include "guest/riscv/disas.h"
 #include "memory/memory.h"
@@ -401,38 +402,27 @@ static void hmp_info_qtree(Monitor *mon, const char *args)
     object_child_foreach(object_get_root(), hmp_qtree_child, &w);
 }
 
-typedef struct HmpJitTotals {
-    Monitor *mon;
-    uint64_t exec, translated, chain, flushes, fills;
-} HmpJitTotals;
-
-static void hmp_info_jit_one(CpuState *cpu, void *opaque)
+static void hmp_jit_cpu_tlb(CpuState *cpu, void *opaque)
 {
-    HmpJitTotals *t = opaque;
+    Monitor *mon = opaque;
 
-    monitor_printf(t->mon,
-                   "CPU#%d: TBs executed %" PRIu64 ", translated %" PRIu64
-                   ", chained hits %" PRIu64 ", TLB flushes %" PRIu64 ", TLB fills %" PRIu64 "\n",
-                   cpu->cpu_index, cpu->stat_tb_exec, cpu->stat_tb_translated,
-                   cpu->stat_chain_hits, cpu->tlb.stat_flushes, cpu->tlb.stat_fills);
-    t->exec += cpu->stat_tb_exec;
-    t->translated += cpu->stat_tb_translated;
-    t->chain += cpu->stat_chain_hits;
-    t->flushes += cpu->tlb.stat_flushes;
-    t->fills += cpu->tlb.stat_fills;
+    monitor_printf(mon, "cpu %d: TLB fills %" PRIu64 ", TLB flushes %" PRIu64 "\n",
+                   cpu->cpu_index, cpu->tlb.stat_fills, cpu->tlb.stat_flushes);
 }
 
+static void hmp_tb_stats(FILE *out, void *opaque)
+{
+    tb_dump_stats(out);
+}
+
+/* The translator's statistics: exec's TB cache and per-CPU counters, and
+ * the soft-MMU's. */
 static void hmp_info_jit(Monitor *mon, const char *args)
 {
-    HmpJitTotals t = { .mon = mon };
-
     monitor_printf(mon, "Translation backend: %s\n",
                    exec_get_backend() == EXEC_BACKEND_JIT ? "jit" : "interp");
-    exec_cpu_foreach(hmp_info_jit_one, &t);
-    monitor_printf(mon,
-                   "Total: TBs executed %" PRIu64 ", translated %" PRIu64 ", chained hits %" PRIu64
-                   ", TLB flushes %" PRIu64 ", TLB fills %" PRIu64 "\n",
-                   t.exec, t.translated, t.chain, t.flushes, t.fills);
+    hmp_print_stream(mon, hmp_tb_stats, NULL);
+    exec_cpu_foreach(hmp_jit_cpu_tlb, mon);
 }
 
 static void hmp_info_version(Monitor *mon, const char *args)

@@ -117,7 +117,7 @@ def socket_monitor(morpho, elf, backend):
         m.cmd("stop")
         check(m.cmd("info status").startswith("VM status: paused\r"), "paused after stop")
         out = m.cmd("info jit")
-        check("TBs executed" in out and "Translation backend: " + backend in out,
+        check("TB cache: " in out and "TLB fills" in out and "Translation backend: " + backend in out,
               "info jit: %r" % out)
 
         check(m.cmd("log guest_errors") == "", "log guest_errors")
