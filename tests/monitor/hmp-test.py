@@ -127,6 +127,22 @@ def socket_monitor(morpho, elf, backend):
         check("x /fmt addr -- virtual memory dump" in out, "help: %r" % out)
         check("quit" in m.cmd("help quit"), "help quit")
 
+        # gdbserver starts the stub on a free port; gdb's handshake answers.
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        out = m.cmd("gdbserver tcp::%d" % port)
+        check("Waiting for gdb connection on device 'tcp::%d'" % port in out,
+              "gdbserver: %r" % out)
+        g = socket.create_connection(("127.0.0.1", port), timeout=10)
+        g.sendall(b"$?#3f")
+        reply = b""
+        while b"#" not in reply or len(reply.split(b"#", 1)[1]) < 2:
+            reply += g.recv(100)
+        check(reply.startswith(b"+$T05thread:01;"), "gdb stop reason: %r" % reply)
+        g.close()
+
         m.sock.sendall(b"quit\r")
         status = proc.wait(timeout=10)
         check(status == 0, "exit status %d after quit" % status)
