@@ -364,6 +364,11 @@ static void gdb_breakpoint(const char *p, bool insert)
         gdb_put_packet("");
         return;
     }
+    if (runstate_is_running()) {
+        /* exec's lists change only while the vCPUs are stopped (all-stop) */
+        gdb_put_packet("E16");
+        return;
+    }
     gdb_cpus(&c);
     for (int i = 0; i < c.n; i++) {
         static const int watch_flags[] = { 0, 0, BP_MEM_WRITE, BP_MEM_READ, BP_MEM_ACCESS };
@@ -719,9 +724,14 @@ static void gdb_event(void *opaque, ChardevEvent event)
         gdb_stop_vm();
         break;
     case CHARDEV_EVENT_CLOSED:
+        /* gdb went away without D: do not leave traps behind (when the VM
+         * is stopped, as exec's lists require). */
         gdb.connected = false;
         gdb.waiting = false;
-        gdb_set_step(-1);
+        if (!runstate_is_running()) {
+            gdb_set_step(-1);
+            gdb_remove_all_breakpoints();
+        }
         break;
     default:
         break;
