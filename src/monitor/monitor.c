@@ -203,8 +203,31 @@ static bool monitor_cause_is_guest(ShutdownCause cause)
            cause == SHUTDOWN_CAUSE_GUEST_PANIC;
 }
 
+static bool monitor_shutdown_sent;    /* since the VM last started */
+
+static void monitor_send_shutdown(void)
+{
+    ShutdownCause cause = runstate_shutdown_cause();
+    JsonValue *data = json_new_object();
+
+    /* -no-shutdown pauses a guest's shutdown without accepting a cause */
+    if (cause == SHUTDOWN_CAUSE_NONE) {
+        cause = SHUTDOWN_CAUSE_GUEST_SHUTDOWN;
+    }
+    monitor_shutdown_sent = true;
+    json_object_set(data, "guest", json_new_bool(monitor_cause_is_guest(cause)));
+    json_object_set(data, "reason", json_new_string(monitor_cause_name(cause)));
+    monitor_emit_event("SHUTDOWN", data);
+}
+
 static void monitor_vm_state_changed(void *opaque, bool running, RunState state)
 {
+    if (running) {
+        monitor_shutdown_sent = false;
+    }
+    if (!running && state == RUN_STATE_SHUTDOWN && !monitor_shutdown_sent) {
+        monitor_send_shutdown();
+    }
     monitor_emit_event(running ? "RESUME" : "STOP", NULL);
 }
 
@@ -242,12 +265,9 @@ static void monitor_install_hooks(void)
 
 void monitor_shutdown(void)
 {
-    ShutdownCause cause = runstate_shutdown_cause();
-    JsonValue *data = json_new_object();
-
-    json_object_set(data, "guest", json_new_bool(monitor_cause_is_guest(cause)));
-    json_object_set(data, "reason", json_new_string(monitor_cause_name(cause)));
-    monitor_emit_event("SHUTDOWN", data);
+    if (!monitor_shutdown_sent) {
+        monitor_send_shutdown();
+    }
     monitor_flush_all(NULL);
 }
 
