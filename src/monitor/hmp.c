@@ -249,8 +249,9 @@ static void hmp_print_table(Monitor *mon, const HmpCommand *table, size_t n, con
         if (only && strcmp(table[i].name, only) != 0) {
             continue;
         }
-        monitor_printf(mon, "%s%s%s%s -- %s\n", prefix, table[i].name,
-                       table[i].params[0] ? " " : "", table[i].params, table[i].help);
+        /* QEMU's layout: "name params -- help", two spaces without params */
+        monitor_printf(mon, "%s%s %s -- %s\n", prefix, table[i].name, table[i].params,
+                       table[i].help);
     }
 }
 
