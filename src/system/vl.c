@@ -154,18 +154,43 @@ static bool vl_create_chardevs(Config *cfg, Error **errp)
     return true;
 }
 
-/* -serial and -nographic's default: serial0 on "mon:stdio" when nothing
- * else was asked for, as QEMU does with -nographic (Morpho has no
- * graphical console, so that is the default without -nographic too). */
+/* -serial, and the defaults QEMU gives -nographic (Morpho has no graphical
+ * console, so they apply without -nographic too): with neither -serial nor
+ * a monitor (-monitor, -qmp), serial0 is "mon:stdio"; with a monitor but no
+ * -serial, serial0 is plain "stdio" (none if the monitor is on stdio);
+ * with -nographic, -serial but no
+ * monitor, the human monitor takes stdio (unless a serial port has it). */
 static bool vl_create_serials(Config *cfg, Error **errp)
 {
-    static const char *const default_serial = "mon:stdio";
+    static const char *const mon_stdio = "mon:stdio", *const plain_stdio = "stdio";
     const char *const *serials = (const char *const *)cfg->serials.items;
     size_t count = cfg->serials.count;
+    bool default_monitor = cfg->monitors.count == 0 && cfg->qmps.count == 0;
 
-    if (count == 0 && cfg->monitors.count == 0) {
-        serials = &default_serial;
+    if (count == 0) {
+        bool monitor_on_stdio = false;
+
+        for (size_t i = 0; i < cfg->monitors.count; i++) {
+            monitor_on_stdio |= strcmp(cfg->monitors.items[i], "stdio") == 0;
+        }
+        for (size_t i = 0; i < cfg->qmps.count; i++) {
+            monitor_on_stdio |= strcmp(cfg->qmps.items[i], "stdio") == 0;
+        }
+        if (monitor_on_stdio) {
+            return true;        /* stdio is the monitor's: no serial port */
+        }
+        serials = default_monitor ? &mon_stdio : &plain_stdio;
         count = 1;
+    } else if (cfg->nographic && default_monitor) {
+        bool stdio_taken = false;
+
+        for (size_t i = 0; i < count; i++) {
+            stdio_taken |= strcmp(serials[i], "stdio") == 0 || strncmp(serials[i], "mon:", 4) == 0;
+        }
+        if (!stdio_taken && !monitor_init_legacy("compat_monitor0", "stdio", false, errp)) {
+            error_prepend(errp, "-nographic: ");
+            return false;
+        }
     }
     for (size_t i = 0; i < count; i++) {
         char label[32];
