@@ -210,7 +210,9 @@ void hmp_receive(Monitor *mon, const uint8_t *buf, int size)
             hmp_history_add(mon, mon->line);
             mon->line_len = 0;
             hmp_handle_command(mon, mon->line);
-            hmp_prompt(mon);
+            if (!mon->quitting) {
+                hmp_prompt(mon);
+            }
             break;
         case 8:
         case 127:
@@ -462,6 +464,7 @@ static void hmp_system_powerdown(Monitor *mon, const char *args)
 
 static void hmp_quit(Monitor *mon, const char *args)
 {
+    mon->quitting = true;
     monitor_flush(mon);
     runstate_request_shutdown(SHUTDOWN_CAUSE_HOST_QUIT);
 }

@@ -38,6 +38,7 @@ struct Monitor {
     int history_count, history_pos;
     int esc_state;              /* 0 none, 1 after ESC, 2 after ESC [ */
     int cpu_index;              /* the monitor's current CPU */
+    bool quitting;              /* "quit" ran: no prompt after it */
     /* x/xp: the last format, size and next address (QEMU remembers them). */
     char last_format;
     int last_size;
