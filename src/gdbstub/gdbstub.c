@@ -26,6 +26,7 @@
 #include "exec/exec.h"
 #include "gdbstub/gdbstub_internal.h"
 #include "gdbstub/rsp.h"
+#include "monitor/monitor.h"
 #include "system/runstate.h"
 
 #define GDB_SIGINT 2
@@ -533,6 +534,38 @@ static void gdb_thread_extra(const char *p)
     gdb_put_packet(hex);
 }
 
+/* qRcmd,HEX: gdb's "monitor CMD" runs an HMP command; its output goes back
+ * as O packets (hex), then OK, as QEMU does. */
+static void gdb_monitor_command(const char *hex)
+{
+    size_t len = strlen(hex);
+    char *line = malloc(len / 2 + 1);
+    char *out;
+
+    if (!line) {
+        abort();
+    }
+    if (rsp_hex_decode(hex, len, (uint8_t *)line, len / 2) < 0) {
+        free(line);
+        gdb_put_packet("E01");
+        return;
+    }
+    line[len / 2] = 0;
+    out = monitor_hmp_run_captured(line);
+    free(line);
+    for (size_t off = 0, n = strlen(out); off < n;) {
+        char pkt[RSP_MAX_PACKET];
+        size_t chunk = n - off < (sizeof(pkt) - 2) / 2 ? n - off : (sizeof(pkt) - 2) / 2;
+
+        pkt[0] = 'O';
+        rsp_hex_encode((const uint8_t *)out + off, chunk, pkt + 1);
+        gdb_put_packet(pkt);
+        off += chunk;
+    }
+    free(out);
+    gdb_put_packet("OK");
+}
+
 static void gdb_query(const char *p)
 {
     char buf[128];
@@ -555,6 +588,8 @@ static void gdb_query(const char *p)
         gdb_put_packet("l");
     } else if (strncmp(p, "qThreadExtraInfo,", 17) == 0) {
         gdb_thread_extra(p + 17);
+    } else if (strncmp(p, "qRcmd,", 6) == 0) {
+        gdb_monitor_command(p + 6);
     } else if (strncmp(p, "qSymbol", 7) == 0) {
         gdb_put_packet("OK");
     } else {

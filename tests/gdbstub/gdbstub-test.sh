@@ -58,6 +58,7 @@ stepi
 printf "STEPPED-PC=0x%lx A0=%lu\n", \$pc, \$a0
 delete
 printf "MSTATUS=0x%lx\n", \$mstatus
+monitor info status
 watch watched
 continue
 printf "WATCHED=%lu\n", watched
@@ -87,6 +88,7 @@ expect "IN-ADD a0=0 a1=0"
 expect "IN-ADD-2 a0=0 a1=1"
 expect "STEPPED-PC=0x80000030 A0=1"
 expect "MSTATUS=0x"
+expect "VM status: paused (debug)"
 expect "atchpoint 2: watched"
 expect "New value = 45"
 expect "WATCHED=45"
