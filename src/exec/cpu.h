@@ -142,6 +142,7 @@ struct CpuState {
     IrBuilder *ir_builder;              /* this vCPU thread's translation builder */
     /* Set by the accelerator: wakes the vCPU thread (signal/condvar). */
     void (*kick_fn)(CpuState *cpu);
+    int thread_id;                      /* accelerator: its host thread's tid */
     void *accel_opaque;
 
     /* ---- exec loop state ---- */

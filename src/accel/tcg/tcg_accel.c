@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "accel/accel.h"
 #include "core/error.h"
@@ -134,6 +135,11 @@ typedef struct TcgThread {
 static void *tcg_vcpu_thread(void *opaque)
 {
     TcgThread *t = opaque;
+
+    for (int i = 0; i < t->n; i++) {
+        /* info cpus, query-cpus-fast (read by the main thread) */
+        __atomic_store_n(&t->cpus[i]->thread_id, (int)gettid(), __ATOMIC_RELEASE);
+    }
 
     for (;;) {
         bool all_idle = true;
