@@ -358,8 +358,11 @@ static void hmp_info_cpus_one(CpuState *cpu, void *opaque)
 {
     HmpCpuWalk *w = opaque;
 
-    monitor_printf(w->mon, "%c CPU #%d:%s\n", cpu->cpu_index == w->current ? '*' : ' ',
-                   cpu->cpu_index, atomic_load(&cpu->halted) ? " (halted)" : "");
+    int tid = __atomic_load_n(&cpu->thread_id, __ATOMIC_ACQUIRE);
+
+    monitor_printf(w->mon, "%c CPU #%d: thread_id=%d%s\n",
+                   cpu->cpu_index == w->current ? '*' : ' ', cpu->cpu_index, tid,
+                   atomic_load(&cpu->halted) ? " (halted)" : "");
 }
 
 static void hmp_info_cpus(Monitor *mon, const char *args)

@@ -12,7 +12,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config/version.h"
 #include "core/object.h"
@@ -279,8 +278,8 @@ static void qmp_cpu_info(CpuState *cpu, void *opaque)
         }
         json_object_set(c, "target", json_new_string("riscv64"));
     }
-    /* NOTE: vCPU threads do not record their host tid yet: the process id. */
-    json_object_set(c, "thread-id", json_new_int(getpid()));
+    json_object_set(c, "thread-id",
+                    json_new_int(__atomic_load_n(&cpu->thread_id, __ATOMIC_ACQUIRE)));
     json_object_set(props, "core-id", json_new_int(cpu->cpu_index));
     json_object_set(props, "thread-id", json_new_int(0));
     json_object_set(props, "socket-id", json_new_int(0));

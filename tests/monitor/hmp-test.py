@@ -108,7 +108,7 @@ def socket_monitor(morpho, elf, backend):
         out = m.cmd("info registers")
         check("pc" in out, "info registers: %r" % out)
         out = m.cmd("info cpus")
-        check("* CPU #0" in out, "info cpus: %r" % out)
+        check("* CPU #0: thread_id=" in out and "thread_id=0" not in out, "info cpus: %r" % out)
         out = m.cmd("info mtree")
         check("address-space" in out or "memory" in out, "info mtree: %r" % out)
 
