@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "accel/accel.h"
 #include "core/error.h"
@@ -110,7 +111,15 @@ static bool tcg_exec_once(CpuState *cpu)
         cpu_exec_step_atomic(cpu);
         return false;
     case EXCP_DEBUG:
+        /* Stay put until the main loop has stopped the VM: running on
+         * would step past a single-step or a watchpoint before the
+         * debugger hears of it. */
         runstate_request_stop(RUN_STATE_DEBUG);
+        pthread_mutex_lock(&tcg_run.lock);
+        while (tcg_run.running) {
+            pthread_cond_wait(&tcg_run.cond, &tcg_run.lock);
+        }
+        pthread_mutex_unlock(&tcg_run.lock);
         return false;
     default:
         return false;
@@ -126,6 +135,11 @@ typedef struct TcgThread {
 static void *tcg_vcpu_thread(void *opaque)
 {
     TcgThread *t = opaque;
+
+    for (int i = 0; i < t->n; i++) {
+        /* info cpus, query-cpus-fast (read by the main thread) */
+        __atomic_store_n(&t->cpus[i]->thread_id, (int)gettid(), __ATOMIC_RELEASE);
+    }
 
     for (;;) {
         bool all_idle = true;
