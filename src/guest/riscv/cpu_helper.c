@@ -113,6 +113,17 @@ uint64_t riscv_cpu_update_mip(RiscvCpu *cpu, uint64_t mask, uint64_t value)
     return old;
 }
 
+void riscv_hart_gpio_set(void *opaque, int n, int level)
+{
+    RiscvHart *hart = opaque;
+    uint64_t bit = 1ull << (n & 63);
+
+    if (n < 0 || n >= IRQ_LOCAL_COUNT || !(bit & (MIP_S_MASK | MIP_M_MASK))) {
+        return;
+    }
+    riscv_cpu_update_mip(&hart->cpu, bit, level ? bit : 0);
+}
+
 void riscv_cpu_update_stip(RiscvCpu *cpu)
 {
     if (!cpu->cfg.ext_sstc || !(cpu->menvcfg & MENVCFG_STCE)) {

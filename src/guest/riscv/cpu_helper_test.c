@@ -8,6 +8,8 @@
  */
 #include "guest/riscv/csr.h"
 
+#include <stdlib.h>
+
 #include "guest/riscv/rv_testbench.h"
 #include "util/unittest.h"
 
@@ -259,4 +261,25 @@ UNITTEST(interrupt_delivery_vectored)
     CHECK(go(tb, UCODE, PRV_U, STRAP));
     CHECK_U64(cpu->scause, RISCV_EXCP_U_ECALL);
     rv_bench_free(tb);
+}
+
+UNITTEST(gpio_lines)
+{
+    RiscvHart *hart = calloc(1, sizeof(*hart));
+    RiscvCpu *cpu = &hart->cpu;
+    RvTestBench *tb = rv_bench_new();
+
+    cpu->misa = tb->cpu.misa;
+    riscv_cpu_reset(cpu);
+    cpu->mie = MIP_MEIP;
+    riscv_hart_gpio_set(hart, IRQ_M_EXT, 1);
+    CHECK_U64(atomic_load(&cpu->mip), MIP_MEIP);
+    CHECK(atomic_load(&cpu->parent.interrupt_request) & CPU_INTERRUPT_HARD);
+    riscv_hart_gpio_set(hart, IRQ_S_TIMER, 1);
+    riscv_hart_gpio_set(hart, 4, 1);                /* not an interrupt: ignored */
+    riscv_hart_gpio_set(hart, IRQ_M_EXT, 0);
+    CHECK_U64(atomic_load(&cpu->mip), MIP_STIP);
+    CHECK(!(atomic_load(&cpu->parent.interrupt_request) & CPU_INTERRUPT_HARD));
+    rv_bench_free(tb);
+    free(hart);
 }

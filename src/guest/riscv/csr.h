@@ -56,6 +56,11 @@ uint64_t riscv_csr_time(RiscvCpu *cpu);
  * mip.  This is what the board's interrupt lines (mip bits 1, 3, 5, 7, 9,
  * 11) call. */
 uint64_t riscv_cpu_update_mip(RiscvCpu *cpu, uint64_t mask, uint64_t value);
+/* The hart's interrupt inputs as an IrqHandlerFn (core/irq.h): opaque is
+ * the RiscvHart device, n the mip bit (IRQ_S_SOFT ... IRQ_M_EXT: 1, 3, 5,
+ * 7, 9, 11), level the line's level.  For device_init_gpio_in(dev, this,
+ * IRQ_LOCAL_COUNT) in the hart's realize; other n are ignored. */
+void riscv_hart_gpio_set(void *opaque, int n, int level);
 /* Set or clear the CPU's interrupt request after mie, mideleg, mstatus or
  * the privilege changed (vCPU thread). */
 void riscv_cpu_update_interrupt(RiscvCpu *cpu);
