@@ -31,6 +31,7 @@
 #define MSTATUS_TSR (1ul << 22)
 
 #define CAUSE_INT (1ul << 63)
+#define EXC_INST_ACCESS 1
 #define EXC_ILLEGAL 2
 #define EXC_BREAKPOINT 3
 #define EXC_LOAD_ACCESS 5
@@ -76,6 +77,11 @@ static bool priv_m_handler(TrapFrame *f, uint64_t cause, uint64_t epc, uint64_t 
             return true;
         }
         return false;
+    }
+    /* a fetch fault: return to the caller of the unfetchable code */
+    if (cause == EXC_INST_ACCESS || cause == EXC_INST_PAGE) {
+        csr_write(mepc, f->regs[1]);
+        return true;
     }
     /* step over the faulting instruction (code is identity-mapped) */
     uint16_t lo = *(volatile uint16_t *)epc;
