@@ -139,7 +139,7 @@ void s_trap_entry(void);
 void priv_trampoline(void);
 
 /* Call fn() in privilege priv (PRV_S or PRV_U) and come back to M. */
-__attribute__((noinline)) static void run_in(unsigned priv, void (*fn)(void))
+__attribute__((noinline, unused)) static void run_in(unsigned priv, void (*fn)(void))
 {
     uint64_t ms = csr_read(mstatus);
     register uint64_t a0 __asm__("a0") = (uint64_t)fn;

@@ -17,6 +17,8 @@
  * MPRV needs nothing here: the MMU index carries the effective privilege
  * (riscv_cpu_mmu_index), and SUM too (RISCV_MMU_IDX_S_SUM); MXR is read
  * from mstatus, whose MXR changes flush the TLB.
+ *
+ * Also here: riscv_cpu_do_transaction_failed, bus errors as access faults.
  */
 #include "guest/riscv/mmu.h"
 
@@ -234,4 +236,22 @@ bool riscv_cpu_tlb_fill(CpuState *cs, GuestVaddr addr, unsigned size, MmuAccessT
 unsigned riscv_cpu_mmu_index_op(CpuState *cs, bool ifetch)
 {
     return riscv_cpu_mmu_index(riscv_cpu(cs), ifetch);
+}
+
+/*
+ * A bus error (nothing at the physical address, or a device refusing the
+ * access): the access fault of the access's type with tval the virtual
+ * address, as QEMU's RISC-V harts do (the Privileged ISA leaves bus errors
+ * to the platform; OpenSBI and Linux probe nothing that relies on reads of
+ * holes returning 0).
+ */
+void riscv_cpu_do_transaction_failed(CpuState *cs, GuestPaddr paddr, GuestVaddr addr,
+                                     unsigned size, MmuAccessType access, unsigned mmu_idx,
+                                     MemTxAttrs attrs, MemTxResult response, uintptr_t ra)
+{
+    RiscvCpu *cpu = riscv_cpu(cs);
+
+    cpu->trap_tval = addr;
+    cs->exception_index = mmu_access_fault(access);
+    cpu_loop_exit_restore(cs, ra);
 }
