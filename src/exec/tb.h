@@ -14,14 +14,18 @@
  * Invalidation: a page index maps each physical page to the TBs whose code
  * is on it.  Writes into such pages invalidate those TBs: slow-path guest
  * stores (the TLB marks code pages TLB_NOTDIRTY), RAM writes through the
- * memory API (DMA; via the RAM write notifier) and explicit calls
- * (fence.i: tb_invalidate_phys_range or tb_flush).  An invalid TB is
- * removed from the hash table and jump caches and unchained, but its memory
- * stays until tb_flush, so a vCPU still running it finishes safely.
+ * memory API (DMA, loaders; via the RAM write notifier) and explicit calls
+ * (tb_invalidate_phys_range, e.g. user mode's munmap; tb_flush).  So a
+ * guest's fence.i only has to end its block.  An invalid TB is removed from
+ * the hash table, page index and jump caches; chains into it are not undone
+ * but the exec loop checks `invalid` before following one.  Its memory
+ * stays until a flush, so a vCPU still running it finishes safely.  The
+ * cache flushes itself after TB_MAX_ALLOCATED (512K) TBs.
  *
  * Chaining: a block that ends with goto_tb(slot) + exit_tb(SLOTn) can be
  * chained: the exec loop stores the next TB in tb->jmp_dest[slot] and next
- * time follows it without a lookup (for the JIT: patches the jump).
+ * time follows it without a lookup (for the JIT: patches the jump; it will
+ * need real unlinking on invalidation).
  */
 #ifndef EXEC_TB_H
 #define EXEC_TB_H
@@ -102,9 +106,12 @@ void tb_add_jump(TranslationBlock *from, unsigned slot, TranslationBlock *to);
 void tb_invalidate_phys_range(GuestPaddr start, uint64_t len);
 /* Any thread: does any valid TB have code on this physical page? */
 bool tb_page_has_code(GuestPaddr addr);
-/* Drop every TB.  Must run when no vCPU is inside cpu_exec, or from the only
- * vCPU inside it (it then leaves the current block at once via
- * cpu_loop_exit_noexc when called from a helper: pass that cpu, else NULL). */
+/* Drop every TB (any thread; cpu: the calling vCPU or NULL).  When no vCPU
+ * is inside cpu_exec it flushes at once.  Otherwise it never blocks: it
+ * returns at once (a calling helper's block finishes normally) and the
+ * flush runs at the next block boundary of some vCPU, with every other
+ * vCPU out of cpu_exec (they leave with EXCP_INTERRUPT), and in any case
+ * before any block runs again. */
 void tb_flush(CpuState *cpu);
 
 /* The vCPU's jump cache (cpu_exec_realize makes it). */

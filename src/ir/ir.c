@@ -68,6 +68,25 @@ IrCond ir_cond_swap(IrCond c)
     }
 }
 
+IrType ir_operand_type(const IrOp *op, unsigned i)
+{
+    unsigned nout = op->nout;
+    switch (op->opc) {
+    case IR_OP_extrl_i64_i32:
+    case IR_OP_extrh_i64_i32:
+        return i < nout ? IR_I32 : IR_I64;
+    case IR_OP_extu_i32_i64:
+    case IR_OP_exts_i32_i64:
+        return i < nout ? IR_I64 : IR_I32;
+    default:
+        /* guest memory: the address (operand 1) is always I64 */
+        if ((ir_op_defs[op->opc].flags & IR_OPF_GUEST_MEM) && i == 1) {
+            return IR_I64;
+        }
+        return (IrType)op->type;
+    }
+}
+
 /* ---- contexts ------------------------------------------------------------ */
 
 IrContext *ir_context_new(void)
@@ -141,6 +160,7 @@ void ir_builder_reset(IrBuilder *b)
     b->ntemps = ng;
     b->nops = 0;
     b->nlabels = 0;
+    b->nvars = 0;
     b->const_gen++;
     if (b->const_gen == 0) {
         memset(b->const_cache, 0, sizeof(b->const_cache));
@@ -163,6 +183,9 @@ static IrVal ir_new_temp_kind(IrBuilder *b, IrType type, IrTempKind kind)
         assert(b->temps);
     }
     b->temps[b->ntemps] = (IrTemp){ .type = type, .kind = kind };
+    if (kind == IR_TEMP_TB || kind == IR_TEMP_EBB) {
+        b->temps[b->ntemps].index = b->nvars++;
+    }
     return (IrVal){ (uint32_t)b->ntemps++ };
 }
 

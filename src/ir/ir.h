@@ -85,6 +85,7 @@ typedef struct IrTemp {
     int32_t env_offset;     /* globals */
     uint64_t value;         /* constants (I32 constants are zero-extended) */
     const char *name;       /* globals; NULL otherwise */
+    uint32_t index;         /* TB/EBB temps: creation ordinal in the block (tN/eN) */
 } IrTemp;
 
 /* ---- the opcode table ---------------------------------------------------- */
@@ -402,6 +403,13 @@ char *ir_print_to_string(const IrBuilder *b);
 void ir_print_op(const IrBuilder *b, const IrOp *op, FILE *out);
 void ir_print_val(const IrBuilder *b, IrVal v, FILE *out);
 
+/* The parser: reads the printer's format back, appending to b.  Globals
+ * by name from b's context, tN/eN temps created on first use, $0x..
+ * constants, Ln labels, helpers by name from helpers[].  Blank lines and
+ * '#' comments are skipped.  For golden tests and replaying -d op. */
+bool ir_parse(IrBuilder *b, const char *text, const IrHelperInfo *const *helpers,
+              size_t nhelpers, Error **errp);
+
 /* The verifier: operand counts and types, defined-before-use of EBB temps
  * within their block and of TB temps on the straight-line path, labels set
  * exactly once and referenced ones defined, block ends with an exit.
@@ -410,13 +418,15 @@ bool ir_verify(const IrBuilder *b, Error **errp);
 
 /* The optimizer: constant folding of every pure op, copy propagation,
  * algebraic identities (x+0, x&-1, x*1, x^x...), branch folding, then
- * dead-code elimination.  In place; deleted ops become nop. */
+ * dead-code elimination by running ir_liveness.  In place; deleted ops
+ * become nop.  The result is ready for a backend. */
 void ir_optimize(IrBuilder *b);
 
 /* Liveness (backward): fills IrOp.life and deletes pure ops whose outputs
  * are all dead.  Globals are live at every basic-block end; TB temps are
  * live at labels and branches (conservatively); EBB temps are dead at
- * labels; nothing but globals outlives the block.  Run after ir_optimize. */
+ * labels; nothing but globals outlives the block.  ir_optimize runs it;
+ * call it directly only on unoptimized IR. */
 void ir_liveness(IrBuilder *b);
 
 #endif

@@ -30,6 +30,7 @@ struct IrBuilder {
     IrOp *ops;
     size_t nops, ops_cap;
     uint32_t nlabels;
+    uint32_t nvars;         /* TB/EBB temps created in this block */
     uint32_t const_gen;     /* bumped per block: invalidates const_cache */
     IrConstSlot const_cache[1u << IR_CONST_CACHE_BITS];
 };
@@ -38,5 +39,9 @@ static inline const IrOpDef *ir_def(unsigned opc)
 {
     return &ir_op_defs[opc];
 }
+
+/* The type value operand i (outputs first) of op must have, for every op
+ * but call (whose types come from its helper). */
+IrType ir_operand_type(const IrOp *op, unsigned i);
 
 #endif

@@ -47,29 +47,6 @@ static const char *ir_verify_msg(const char *fmt, ...)
     return ir_verify_buf;
 }
 
-/* Expected type of value operand i (outputs first) of op; false if any. */
-static IrType ir_verify_operand_type(const IrOp *op, unsigned i)
-{
-    unsigned nout = op->nout;
-    switch (op->opc) {
-    case IR_OP_extrl_i64_i32:
-    case IR_OP_extrh_i64_i32:
-        return i < nout ? IR_I32 : IR_I64;
-    case IR_OP_extu_i32_i64:
-    case IR_OP_exts_i32_i64:
-        return i < nout ? IR_I64 : IR_I32;
-    case IR_OP_guest_ld:
-        return i == 1 ? IR_I64 : (IrType)op->type;
-    case IR_OP_guest_st:
-        return i == 1 ? IR_I64 : (IrType)op->type;
-    default:
-        if (op->opc >= IR_OP_atomic_cmpxchg && op->opc <= IR_OP_atomic_fetch_umax) {
-            return i == 1 ? IR_I64 : (IrType)op->type;
-        }
-        return (IrType)op->type;
-    }
-}
-
 static bool ir_verify_op(IrVerifyState *s, const IrOp *op)
 {
     const IrBuilder *b = s->b;
@@ -115,10 +92,10 @@ static bool ir_verify_op(IrVerifyState *s, const IrOp *op)
             if (t->type != (ht == IR_HT_I32 ? IR_I32 : IR_I64)) {
                 VERIFY_FAIL(s, "operand %u: type differs from helper %s", i, h->name);
             }
-        } else if (!(def->flags & IR_OPF_NOTYPE) && t->type != ir_verify_operand_type(op, i)) {
+        } else if (!(def->flags & IR_OPF_NOTYPE) && t->type != ir_operand_type(op, i)) {
             VERIFY_FAIL(s, "operand %u: type i%d, expected i%d", i,
                         t->type == IR_I64 ? 64 : 32,
-                        ir_verify_operand_type(op, i) == IR_I64 ? 64 : 32);
+                        ir_operand_type(op, i) == IR_I64 ? 64 : 32);
         }
         if (i < op->nout && t->kind == IR_TEMP_CONST) {
             VERIFY_FAIL(s, "writes constant operand %u", i);
@@ -202,9 +179,9 @@ static bool ir_verify_op(IrVerifyState *s, const IrOp *op)
     for (unsigned i = op->nout; i < op->nout + op->nin; i++) {
         const IrTemp *t = &b->temps[op->vals[i]];
         if ((t->kind == IR_TEMP_TB || t->kind == IR_TEMP_EBB) && !s->defined[op->vals[i]]) {
-            VERIFY_FAIL(s, "reads %s temp %u before it is written",
-                        t->kind == IR_TEMP_TB ? "TB" : "EBB",
-                        (unsigned)(op->vals[i] - b->ctx->nglobals));
+            VERIFY_FAIL(s, "reads %s temp %c%u before it is written",
+                        t->kind == IR_TEMP_TB ? "TB" : "EBB", t->kind == IR_TEMP_TB ? 't' : 'e',
+                        (unsigned)t->index);
         }
     }
     for (unsigned i = 0; i < op->nout; i++) {

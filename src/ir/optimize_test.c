@@ -251,3 +251,194 @@ UNITTEST(liveness_marks_last_uses)
     CHECK_INT(ir_op_at(b, 1)->life, 1);
     ir_builder_free(b);
 }
+
+/* ---- golden tests as text: IR in -> optimized IR out ---------------------- */
+
+static const IrHelperInfo *const opt_helpers[] = { HELPER(opt_pure), HELPER(opt_clobber) };
+
+static void golden(const char *in, const char *want, const char *file, int line)
+{
+    IrBuilder *b = opt_builder();
+    Error *err = NULL;
+    if (!ir_parse(b, in, opt_helpers, 2, &err)) {
+        unittest_fail(file, line, "parse: %s", error_get_pretty(err));
+        error_free(err);
+        ir_builder_free(b);
+        return;
+    }
+    opt_check(b, want, file, line);
+}
+#define GOLDEN(in, want) golden(in, want, __FILE__, __LINE__)
+
+UNITTEST(golden_i32_folding_wraps)
+{
+    GOLDEN(" movi_i32 w0, $0xffffffff\n"
+           " add_i32 w0, w0, $0x2\n"
+           " shl_i32 w0, w0, $0x21\n"          /* count mod 32: << 1 */
+           " exit_tb $0x0\n",
+           " movi_i32 w0, $0x2\n"
+           " exit_tb $0x0\n");
+}
+
+UNITTEST(golden_conversions_fold)
+{
+    GOLDEN(" movi_i64 t0, $0x1234567880000000\n"
+           " extrl_i64_i32 e1, t0\n"
+           " exts_i32_i64 x0, e1\n"
+           " extrh_i64_i32 w0, t0\n"
+           " exit_tb $0x0\n",
+           " movi_i64 x0, $0xffffffff80000000\n"
+           " movi_i32 w0, $0x12345678\n"
+           " exit_tb $0x0\n");
+}
+
+UNITTEST(golden_movcond_and_setcond)
+{
+    GOLDEN(" movcond_i64 x0, x1, x1, x2, x3, eq\n"    /* always true: x2 */
+           " movcond_i64 x1, x2, x3, x0, x0, lt\n"    /* equal arms */
+           " setcond_i64 x3, $0x5, $0x7, ltu\n"
+           " exit_tb $0x0\n",
+           " mov_i64 x0, x2\n"
+           " mov_i64 x1, x2\n"
+           " movi_i64 x3, $0x1\n"
+           " exit_tb $0x0\n");
+}
+
+UNITTEST(golden_bit_fields_and_division)
+{
+    GOLDEN(" extract_i64 x0, x1, 0, 64\n"
+           " movi_i64 t0, $0xff\n"
+           " deposit_i64 x2, $0x0, t0, 60, 4\n"
+           " div_i64 x3, $0x7, $0x0\n"               /* defined: all ones */
+           " divu_i64 x1, x1, $0x1\n"
+           " exit_tb $0x0\n",
+           " mov_i64 x0, x1\n"
+           " movi_i64 x2, $0xf000000000000000\n"
+           " movi_i64 x3, $0xffffffffffffffff\n"
+           " exit_tb $0x0\n");
+}
+
+UNITTEST(golden_dead_branch_and_unreachable_tail)
+{
+    GOLDEN(" ---- 0x1000 0x0 0x0\n"
+           " movi_i64 x0, $0x1\n"
+           " exit_tb $0x0\n"
+           " ---- 0x1004 0x0 0x0\n"
+           " movi_i64 x0, $0x2\n"                     /* after the exit: gone */
+           " set_label L0\n"
+           " exit_tb $0x1\n",
+           " ---- 0x1000 0x0 0x0\n"
+           " movi_i64 x0, $0x1\n"
+           " exit_tb $0x0\n"
+           " ---- 0x1004 0x0 0x0\n"
+           " set_label L0\n"
+           " exit_tb $0x1\n");
+}
+
+UNITTEST(golden_memory_env_and_calls_roundtrip)
+{
+    /* nothing to optimize: the text must come back unchanged */
+    const char *text =
+        " ---- 0x80000000 0x3 0x0\n"
+        " ld32u_i64 t0, env+0x40\n"
+        " guest_ld_i32 w0, t0, mo=sl|be|al4, mmu=2\n"
+        " atomic_fetch_add_i64 x0, t0, x1, mo=uq|al8, mmu=0\n"
+        " atomic_cmpxchg_i64 x2, t0, x1, x3, mo=uq|al8, mmu=0\n"
+        " st16_i32 w0, env+0x48\n"
+        " mb $0x4f\n"
+        " call opt_clobber\n"
+        " guest_st_i64 x3, t0, mo=uw, mmu=1\n"
+        " goto_tb $0x1\n"
+        " exit_tb $0x2\n";
+    GOLDEN(text, text);
+}
+
+UNITTEST(parse_rejects_bad_text)
+{
+    static const struct { const char *text, *needle; } bad[] = {
+        { " frob_i64 x0, x1\n", "unknown op" },
+        { " add_i64 x0, x1\n", "missing operands" },
+        { " add_i64 x0, x1, y9\n", "unknown value" },
+        { " brcond_i64 x0, x1, sometimes, L0\n", "bad condition" },
+        { " guest_ld_i64 x0, x1, mo=zz, mmu=0\n", "bad memop" },
+        { " call nosuch\n", "unknown helper" },
+        { " mov_i64 t0, x1\n mov_i64 e0, x1\n", "TB and EBB" },
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        IrBuilder *b = opt_builder();
+        Error *err = NULL;
+        if (ir_parse(b, bad[i].text, opt_helpers, 2, &err)) {
+            unittest_fail(__FILE__, __LINE__, "parsed bad text %zu", i);
+        } else {
+            if (!strstr(error_get_pretty(err), bad[i].needle)) {
+                unittest_fail(__FILE__, __LINE__, "case %zu: \"%s\"", i, error_get_pretty(err));
+            }
+            error_free(err);
+        }
+        ir_builder_free(b);
+    }
+}
+
+UNITTEST(golden_known_zero_bits)
+{
+    GOLDEN(" ext8u_i64 t0, x1\n"
+           " and_i64 x0, t0, $0xff\n"              /* already 8 bits */
+           " ext32u_i64 x2, t0\n"
+           " shr_i64 t1, x1, $0x38\n"              /* top byte: 8 bits */
+           " ext16u_i64 x3, t1\n"
+           " guest_ld_i64 t2, x1, mo=uw, mmu=0\n"
+           " extract_i64 x1, t2, 0, 16\n"
+           " and_i32 w0, w0, $0xff\n"              /* unknown: stays */
+           " exit_tb $0x0\n",
+           " ext8u_i64 t0, x1\n"
+           " mov_i64 x0, t0\n"
+           " mov_i64 x2, t0\n"
+           " shr_i64 t1, x1, $0x38\n"
+           " mov_i64 x3, t1\n"
+           " guest_ld_i64 t2, x1, mo=uw, mmu=0\n"
+           " mov_i64 x1, t2\n"
+           " and_i32 w0, w0, $0xff\n"
+           " exit_tb $0x0\n");
+}
+
+UNITTEST(parse_print_roundtrip_keeps_temp_numbers)
+{
+    IrBuilder *b = opt_builder();
+    IrVal t0 = ir_new_temp(b, IR_I64), e1 = ir_new_ebb_temp(b, IR_I32);
+    IrVal t2 = ir_new_temp(b, IR_I64);
+    ir_movi(b, t2, 7);                      /* first use: the last temp */
+    ir_extrl_i64_i32(b, e1, t2);
+    ir_exts_i32_i64(b, t0, e1);
+    ir_add(b, x0, t0, t2);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    char *text = ir_print_to_string(b);
+    IrBuilder *c = opt_builder();
+    CHECK(ir_parse(c, text, opt_helpers, 2, &error_abort));
+    char *again = ir_print_to_string(c);
+    CHECK_STR(again, text);
+    free(text);
+    free(again);
+    ir_builder_free(b);
+    ir_builder_free(c);
+}
+
+UNITTEST(golden_known_sign_extension)
+{
+    /* RV64: addw = add + ext32s; sext.w of the result is a move */
+    GOLDEN(" add_i64 t0, x1, x2\n"
+           " ext32s_i64 t0, t0\n"
+           " ext32s_i64 x0, t0\n"
+           " guest_ld_i64 t1, x1, mo=sw, mmu=0\n"
+           " ext32s_i64 x2, t1\n"
+           " ext16s_i64 x3, t1\n"
+           " ext8s_i64 x1, t1\n"                   /* narrower: stays */
+           " exit_tb $0x0\n",
+           " add_i64 t0, x1, x2\n"
+           " ext32s_i64 t0, t0\n"
+           " mov_i64 x0, t0\n"
+           " guest_ld_i64 t1, x1, mo=sw, mmu=0\n"
+           " mov_i64 x2, t1\n"
+           " mov_i64 x3, t1\n"
+           " ext8s_i64 x1, t1\n"
+           " exit_tb $0x0\n");
+}

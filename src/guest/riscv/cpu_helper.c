@@ -24,16 +24,8 @@
 
 #include "exec/exec.h"
 #include "guest/riscv/csr.h"
-#include "guest/riscv/exec_pending.h"
 #include "guest/riscv/translate.h"
 #include "util/log.h"
-
-/* NOTE: like exec_pending.h, until exec/ is merged here (the unit tests run
- * without an exec loop; the calls below check for NULL). */
-#pragma weak cpu_interrupt
-#pragma weak cpu_reset_interrupt
-#pragma weak tlb_flush
-#pragma weak tlb_flush_page
 
 /* ---- interrupt state ---- */
 
@@ -73,15 +65,9 @@ void riscv_cpu_update_interrupt(RiscvCpu *cpu)
     CpuState *cs = &cpu->parent;
 
     if (riscv_cpu_pending_interrupt(cpu) >= 0) {
-        if (cpu_interrupt) {
-            cpu_interrupt(cs, CPU_INTERRUPT_HARD);
-        } else {
-            atomic_fetch_or(&cs->interrupt_request, CPU_INTERRUPT_HARD);
-        }
-    } else if (cpu_reset_interrupt) {
-        cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+        cpu_interrupt(cs, CPU_INTERRUPT_HARD);
     } else {
-        atomic_fetch_and(&cs->interrupt_request, ~(uint32_t)CPU_INTERRUPT_HARD);
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
     }
 }
 
@@ -97,15 +83,9 @@ uint64_t riscv_cpu_update_mip(RiscvCpu *cpu, uint64_t mask, uint64_t value)
 
     if (new & cpu->mie) {
         /* Wake the hart: it decides on its own thread whether to trap. */
-        if (cpu_interrupt) {
-            cpu_interrupt(cs, CPU_INTERRUPT_HARD);
-        } else {
-            atomic_fetch_or(&cs->interrupt_request, CPU_INTERRUPT_HARD);
-        }
-    } else if (cpu_reset_interrupt) {
-        cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
+        cpu_interrupt(cs, CPU_INTERRUPT_HARD);
     } else {
-        atomic_fetch_and(&cs->interrupt_request, ~(uint32_t)CPU_INTERRUPT_HARD);
+        cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
     }
     if (new != old && cpu->mip_update) {
         cpu->mip_update(cpu->board_opaque, new);
@@ -142,7 +122,7 @@ void riscv_cpu_update_stip(RiscvCpu *cpu)
 
 void riscv_cpu_tlb_flush(RiscvCpu *cpu)
 {
-    if (tlb_flush && cpu->parent.tlb.f[0].table) {
+    if (cpu->parent.tlb.f[0].table) {
         tlb_flush(&cpu->parent);
     }
 }
@@ -282,13 +262,11 @@ void helper_riscv_sfence_vma(void *env, uint64_t addr, uint32_t all)
     CpuState *cs = env;
 
     if (!cs->tlb.f[0].table) {
-        return;                 /* no soft-MMU (unit tests, user mode) */
+        return;                 /* no soft-MMU (user mode, unit tests) */
     }
     if (all) {
-        if (tlb_flush) {
-            tlb_flush(cs);
-        }
-    } else if (tlb_flush_page) {
+        tlb_flush(cs);
+    } else {
         tlb_flush_page(cs, addr);
     }
 }

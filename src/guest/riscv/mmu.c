@@ -24,7 +24,6 @@
 
 #include "exec/exec.h"
 #include "guest/riscv/csr.h"
-#include "guest/riscv/exec_pending.h"
 #include "guest/riscv/pmp.h"
 #include "guest/riscv/translate.h"
 #include "memory/memory.h"

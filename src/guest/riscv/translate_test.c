@@ -5,6 +5,12 @@
  */
 #include "guest/riscv/rv_testbench.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/log.h"
 #include "util/unittest.h"
 
 #define OP_IMM 0x13
@@ -18,17 +24,14 @@
 #define JALR 0x67
 
 #define BASE RV_TB_RAM_BASE
+#define RUN_MS 10000
 #define DATA (BASE + 0x8000)
 
-/* Load n instructions at BASE followed by `j .`, and run them up to it (a
- * block boundary, where the bench checks for the stop address). */
+/* Load n instructions at BASE and run them up to their end. */
 static bool run_prog(RvTestBench *tb, const uint32_t *insns, unsigned n)
 {
-    const uint32_t self_loop = rv_enc_j(0, 0);
-
     rv_bench_load32(tb, BASE, insns, n);
-    rv_bench_load32(tb, BASE + 4 * n, &self_loop, 1);
-    return rv_bench_run(tb, BASE + 4 * n, 100);
+    return rv_bench_run(tb, BASE + 4 * n, RUN_MS);
 }
 
 UNITTEST(reset_state)
@@ -181,7 +184,7 @@ UNITTEST(illegal_instruction_traps_with_bits)
         0xffffffffu,                        /* no such instruction */
     };
     rv_bench_load32(tb, BASE, p, 2);
-    CHECK(rv_bench_run(tb, BASE + 0x100, 10));
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
     CHECK_U64(tb->cpu.gpr[1], 1);
     CHECK_U64(tb->cpu.mcause, RISCV_EXCP_ILLEGAL_INST);
     CHECK_U64(tb->cpu.mepc, BASE + 4);
@@ -202,11 +205,132 @@ UNITTEST(compressed_instructions)
     };
     tb->cpu.mtvec = BASE + 0x100;
     rv_bench_load16(tb, BASE, p, 6);
-    CHECK(rv_bench_run(tb, BASE + 0x100, 10));
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
     CHECK_U64(tb->cpu.gpr[10], 6);
     CHECK_U64(tb->cpu.gpr[11], 24);
     CHECK_U64(tb->cpu.mepc, BASE + 10);
     CHECK_U64(tb->cpu.mcause, RISCV_EXCP_ILLEGAL_INST);
     CHECK_U64(tb->cpu.mtval, 0);
     rv_bench_free(tb);
+}
+
+UNITTEST(insn_straddling_a_page_starts_a_block)
+{
+    RvTestBench *tb = rv_bench_new();
+    uint64_t at = BASE + 4096 - 8;
+    const uint32_t addi1 = rv_enc_i(OP_IMM, 1, 0, 0, 1);
+    const uint16_t caddi = 0x0085;                      /* c.addi ra, 1 */
+    const uint32_t addi7 = rv_enc_i(OP_IMM, 2, 0, 0, 7); /* straddles the page end */
+
+    rv_bench_load32(tb, at, &addi1, 1);
+    rv_bench_load16(tb, at + 4, &caddi, 1);
+    rv_bench_load32(tb, at + 6, &addi7, 1);
+    tb->cpu.pc = at;
+    CHECK(rv_bench_run(tb, at + 10, RUN_MS));
+    CHECK_U64(tb->cpu.gpr[1], 2);
+    CHECK_U64(tb->cpu.gpr[2], 7);
+    /* [addi, c.addi], then [addi] alone (it straddles), then the stub. */
+    CHECK_U64(rv_bench_translations(tb), 3);
+    rv_bench_free(tb);
+}
+
+UNITTEST(misaligned_targets_without_c)
+{
+    RvTestBench *tb = rv_bench_new();
+    tb->cpu.misa &= ~RVC;
+    tb->cpu.mtvec = BASE + 0x100;
+
+    /* jal to pc + 6: raises at the jal, rd unchanged, tval = the target. */
+    const uint32_t jal = rv_enc_j(1, 6);
+    tb->cpu.gpr[1] = 0x55;
+    rv_bench_load32(tb, BASE, &jal, 1);
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
+    CHECK_U64(tb->cpu.mcause, RISCV_EXCP_INST_ADDR_MIS);
+    CHECK_U64(tb->cpu.mepc, BASE);
+    CHECK_U64(tb->cpu.mtval, BASE + 6);
+    CHECK_U64(tb->cpu.gpr[1], 0x55);
+
+    /* A branch to a misaligned target raises only when taken. */
+    const uint32_t p[] = {
+        rv_enc_b(1, 0, 0, 6),                   /* bne zero, zero: not taken */
+        rv_enc_b(0, 0, 0, 6),                   /* beq zero, zero: taken, misaligned */
+    };
+    tb->cpu.pc = BASE;
+    rv_bench_load32(tb, BASE, p, 2);
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
+    CHECK_U64(tb->cpu.mepc, BASE + 4);
+    CHECK_U64(tb->cpu.mtval, BASE + 10);
+
+    /* jalr: bit 0 is cleared, bit 1 is not: raises; rd unchanged. */
+    const uint32_t jalr = rv_enc_i(0x67, 1, 0, 10, 3);
+    tb->cpu.gpr[10] = BASE + 0x40;
+    tb->cpu.pc = BASE;
+    rv_bench_load32(tb, BASE, &jalr, 1);
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
+    CHECK_U64(tb->cpu.mcause, RISCV_EXCP_INST_ADDR_MIS);
+    CHECK_U64(tb->cpu.mtval, BASE + 0x42);
+    CHECK_U64(tb->cpu.gpr[1], 0x55);
+
+    /* 16-bit parcels are illegal without C, tval = the 16 bits. */
+    const uint16_t cli = 0x4515;
+    tb->cpu.pc = BASE;
+    rv_bench_load16(tb, BASE, &cli, 1);
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
+    CHECK_U64(tb->cpu.mcause, RISCV_EXCP_ILLEGAL_INST);
+    CHECK_U64(tb->cpu.mtval, 0x4515);
+    CHECK_U64(tb->cpu.gpr[10], BASE + 0x40);
+    rv_bench_free(tb);
+}
+
+UNITTEST(fence_i_and_pause_end_the_block)
+{
+    RvTestBench *tb = rv_bench_new();
+    const uint32_t p[] = {
+        0x0000100f,                             /* fence.i */
+        0x0100000f,                             /* pause */
+        0x0ff0000f,                             /* fence iorw, iorw */
+        rv_enc_i(OP_IMM, 1, 0, 0, 3),
+    };
+    CHECK(run_prog(tb, p, 4));
+    CHECK_U64(tb->cpu.gpr[1], 3);
+    /* fence.i ends its block, pause ends its own, the rest (and the
+     * finisher stub) is one more. */
+    CHECK_U64(rv_bench_translations(tb), 3);
+    rv_bench_free(tb);
+}
+
+UNITTEST(in_asm_log_disassembles_the_block)
+{
+    char path[] = "/tmp/morpho-in-asm-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK(log_set_file(path));
+    uint32_t saved = log_mask;
+    log_mask |= LOG_IN_ASM;
+
+    RvTestBench *tb = rv_bench_new();
+    const uint32_t p[] = { rv_enc_i(OP_IMM, 10, 0, 0, -5) };
+    const uint16_t c = 0x0505;                  /* c.addi a0, 1 */
+    rv_bench_load32(tb, BASE, p, 1);
+    rv_bench_load16(tb, BASE + 4, &c, 1);
+    rv_bench_load16(tb, BASE + 6, &c, 1);
+    CHECK(rv_bench_run(tb, BASE + 8, RUN_MS));
+    CHECK_U64(tb->cpu.gpr[10], (uint64_t)-3);
+    rv_bench_free(tb);
+
+    log_mask = saved;
+    log_set_file(NULL);
+    char text[8192] = { 0 };
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    if (f) {
+        size_t n = fread(text, 1, sizeof(text) - 1, f);
+        text[n] = 0;
+        fclose(f);
+    }
+    unlink(path);
+    CHECK(strstr(text, "0x0000000080000000:  ffb00513          addi\ta0,zero,-5") != NULL);
+    CHECK(strstr(text, "0x0000000080000004:  0505              addi\ta0,a0,1") != NULL);
+    CHECK(strstr(text, "0x0000000080000006:  0505              addi\ta0,a0,1") != NULL);
 }
