@@ -193,6 +193,20 @@ int riscv_mmu_translate(RiscvCpu *cpu, GuestVaddr addr, unsigned size, MmuAccess
     if (!riscv_pmp_allows(cpu, pa, size, access, priv)) {
         return mmu_access_fault(access);
     }
+    /* Fetching from a hole is an instruction access fault (loads and stores
+     * there fail in riscv_cpu_do_transaction_failed; code fetch does not
+     * report bus errors, so catch it here, and keep EXEC out of entries a
+     * data access makes for a hole). */
+    if (cpu->parent.as) {
+        uint64_t xlat, len;
+        bool ro;
+        if (!address_space_translate(cpu->parent.as, pa, &xlat, &len, &ro)) {
+            if (access == MMU_INST_FETCH) {
+                return mmu_access_fault(access);
+            }
+            prot &= ~PAGE_EXEC;
+        }
+    }
     pmp_prot = riscv_pmp_page_prot(cpu, pa & GUEST_PAGE_MASK, priv, &uniform);
     if (uniform) {
         prot &= pmp_prot;
