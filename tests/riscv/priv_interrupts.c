@@ -38,20 +38,29 @@ static void irq_hook(uint64_t cause)
     }
 }
 
+/* The trap counts before run_in: an interrupt may be taken as soon as the
+ * hart enters S or U, before the spinning function even starts. */
+static volatile uint64_t s_base, m_base;
+
 static void spin_until_s_trap(void)
 {
-    uint64_t n = s_trap.count;
-    for (int i = 0; i < 2000000 && s_trap.count == n; i++) {
+    for (int i = 0; i < 20000000 && s_trap.count == s_base; i++) {
         __asm__ volatile("nop");
     }
 }
 
 static void spin_until_m_trap(void)
 {
-    uint64_t n = m_trap.count;
-    for (int i = 0; i < 2000000 && m_trap.count == n; i++) {
+    for (int i = 0; i < 20000000 && m_trap.count == m_base; i++) {
         __asm__ volatile("nop");
     }
+}
+
+static void run_and_wait(unsigned priv, void (*fn)(void))
+{
+    s_base = s_trap.count;
+    m_base = m_trap.count;
+    run_in(priv, fn);
 }
 
 static void s_enable_and_spin(void)
@@ -101,7 +110,7 @@ static void m_interrupt_in_s(void)
     csr_clear(mstatus, MSTATUS_MIE);
     csr_write(mie, MIP_MTIP);
     *MTIMECMP = 0;
-    run_in(PRV_S, spin_until_m_trap);
+    run_and_wait(PRV_S, spin_until_m_trap);
     CHECK_EQ(irq_n, 1);
     CHECK_EQ(m_trap.cause, CAUSE_INT | 7);
     CHECK_EQ(m_trap.prev_priv, PRV_S);
@@ -121,27 +130,33 @@ static void delegated_s_interrupts(void)
     CHECK_EQ(s_trap.cause == (CAUSE_INT | 5) && s_trap.count, 0);
     /* taken in S once SIE is set */
     n = s_trap.count;
-    run_in(PRV_S, s_enable_and_spin);
+    run_and_wait(PRV_S, s_enable_and_spin);
     CHECK_EQ(s_trap.count, n + 1);
     CHECK_EQ(s_trap.cause, CAUSE_INT | 5);
     /* taken in U whatever SIE says */
     csr_write(mie, MIP_SSIP);
     csr_set(mip, MIP_SSIP);
     n = s_trap.count;
-    run_in(PRV_U, spin_until_s_trap);
+    run_and_wait(PRV_U, spin_until_s_trap);
     CHECK_EQ(s_trap.count, n + 1);
     CHECK_EQ(s_trap.cause, CAUSE_INT | 1);
     CHECK_EQ(s_trap.prev_priv & MSTATUS_SPP, 0);
     csr_clear(mip, MIP_SSIP | MIP_STIP);
     csr_write(mie, 0);
+    csr_write(mideleg, 0);
 }
 
 static void s_arm_stimecmp(void)
 {
     uint64_t now;
     __asm__ volatile("csrr %0, time" : "=r"(now));
-    __asm__ volatile("csrw stimecmp, %0" :: "r"(now + 10000));
+    __asm__ volatile("csrw stimecmp, %0" :: "r"(now + 1000));
     s_enable_and_spin();
+    __asm__ volatile("csrw stimecmp, %0" :: "r"(~0ul));
+}
+
+static void s_write_stimecmp(void)
+{
     __asm__ volatile("csrw stimecmp, %0" :: "r"(~0ul));
 }
 
@@ -152,8 +167,8 @@ static void sstc(void)
     csr_write(mcounteren, 2);
     /* without STCE, stimecmp is illegal in S */
     n = m_trap.count;
-    run_in(PRV_S, s_arm_stimecmp);
-    CHECK_TRUE(m_trap.count > n);
+    run_in(PRV_S, s_write_stimecmp);
+    CHECK_EQ(m_trap.count, n + 1);
     CHECK_EQ(m_trap.cause, EXC_ILLEGAL);
     csr_write(mie, 0);
 
@@ -161,7 +176,7 @@ static void sstc(void)
     csr_write(mideleg, MIP_STIP);
     csr_write(mie, MIP_STIP);
     n = s_trap.count;
-    run_in(PRV_S, s_arm_stimecmp);
+    run_and_wait(PRV_S, s_arm_stimecmp);
     CHECK_EQ(s_trap.count, n + 1);
     CHECK_EQ(s_trap.cause, CAUSE_INT | 5);
     CHECK_EQ(csr_read(mip) & MIP_STIP, 0);
@@ -174,6 +189,13 @@ static void sstc(void)
 int main(void)
 {
     priv_setup();
+    /* No ACLINT (the translator bench): skip (meson's exit code 77). */
+    uint64_t n = m_trap.count;
+    (void)*MTIME;
+    if (m_trap.count != n) {
+        test_puts("priv_interrupts: no ACLINT, skipped\n");
+        return 77;
+    }
     m_irq_hook = irq_hook;
     *MTIMECMP = ~0ul;
     m_software_and_timer();
