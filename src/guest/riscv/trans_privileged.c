@@ -33,7 +33,7 @@ bool trans_mret(DisasContext *d, arg_empty *a)
     }
     rv_update_pc(d, d->pc);
     ir_call0(d->b, HELPER(riscv_mret), IR_VAL_NONE);
-    d->base.is_jmp = DISAS_RV_EXIT;
+    d->base.is_jmp = DISAS_RV_LOOKUP;          /* the helper set pc */
     return true;
 }
 
@@ -46,7 +46,7 @@ bool trans_sret(DisasContext *d, arg_empty *a)
     }
     rv_update_pc(d, d->pc);
     ir_call0(d->b, HELPER(riscv_sret), IR_VAL_NONE);
-    d->base.is_jmp = DISAS_RV_EXIT;
+    d->base.is_jmp = DISAS_RV_LOOKUP;          /* the helper set pc */
     return true;
 }
 

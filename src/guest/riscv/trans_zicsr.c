@@ -5,8 +5,9 @@
  * and csrrc with rs1 = x0 (or uimm = 0) do not write, so they neither fault
  * on a read-only CSR nor cause write side effects; csrrw with rd = x0 reads
  * nothing visible (no CSR read has side effects here).  An instruction that
- * writes ends the block: the CSR may change the privilege's view of memory,
- * the TB flags or enable an interrupt the exec loop must take next.
+ * writes ends the block with a fresh lookup: the CSR may change the TB
+ * flags or the view of memory, or enable an interrupt the exec loop must
+ * take next (the lookup yields to the loop when one is requested).
  */
 #include "guest/riscv/decode-insn32.h"
 #include "guest/riscv/translate.h"
@@ -24,8 +25,10 @@ static bool rv_gen_csr(DisasContext *d, arg_csr *a, bool write, IrVal val, IrVal
             ir_const(d->b, IR_I32, write), val, mask);
     rv_set_gpr(d, a->rd, old);
     if (write) {
-        rv_update_pc(d, d->pc + d->insn_len);
-        d->base.is_jmp = DISAS_RV_EXIT;
+        /* Look the next block up afresh: the TB flags may have changed,
+         * and the lookup leaves for the exec loop when the write made an
+         * interrupt takeable (interrupt_request set). */
+        d->base.is_jmp = DISAS_RV_UPDATE_PC;
     }
     return true;
 }
