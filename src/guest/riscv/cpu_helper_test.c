@@ -44,7 +44,7 @@ static bool go(RvTestBench *tb, uint64_t pc, unsigned priv, uint64_t stop)
 {
     tb->cpu.pc = pc;
     tb->cpu.priv = priv;
-    return rv_bench_run(tb, stop, 20);
+    return rv_bench_run(tb, stop, 10000);      /* ms; ends at stop */
 }
 
 UNITTEST(ecall_causes_and_ebreak)

@@ -39,7 +39,7 @@ static bool bench_go(RvTestBench *tb, unsigned n, unsigned priv)
 {
     tb->cpu.priv = priv;
     tb->cpu.pc = BASE;
-    if (!rv_bench_run(tb, TRAP, 4 * n + 4)) {
+    if (!rv_bench_run(tb, TRAP, 10000)) {       /* ms; ends at TRAP */
         return false;
     }
     return tb->cpu.mepc == BASE + 4 * n && tb->cpu.mcause == RISCV_EXCP_U_ECALL + priv;
@@ -61,6 +61,12 @@ static uint64_t fake_time;
 static uint64_t fake_rdtime(void *opaque)
 {
     return fake_time;
+}
+
+static uint64_t armed_at;
+static void fake_stimer_arm(void *opaque, uint64_t when)
+{
+    armed_at = when;
 }
 
 UNITTEST(zicsr_forms)
@@ -320,13 +326,27 @@ UNITTEST(sstc_stimecmp)
     wr_csr(cpu, CSR_mip, MIP_STIP);                     /* read-only now */
     CHECK_U64(rd_csr(cpu, CSR_mip) & MIP_STIP, 0);
     cpu->priv = PRV_S;
+    cpu->stimer_arm = fake_stimer_arm;
     wr_csr(cpu, CSR_stimecmp, 150);
     CHECK_U64(atomic_load(&cpu->mip) & MIP_STIP, 0);
+    CHECK_U64(armed_at, 150);                           /* the board's timer */
     fake_time = 150;
     CHECK_U64(rd_csr(cpu, CSR_sip) & MIP_STIP, 0);     /* not delegated: hidden */
     CHECK_U64(atomic_load(&cpu->mip) & MIP_STIP, MIP_STIP);
     wr_csr(cpu, CSR_stimecmp, 1000);
     CHECK_U64(atomic_load(&cpu->mip) & MIP_STIP, 0);
+    CHECK_U64(armed_at, 1000);
+    /* the timer's callback: time reached, STIP rises */
+    fake_time = 1000;
+    riscv_cpu_update_stip(cpu);
+    CHECK_U64(atomic_load(&cpu->mip) & MIP_STIP, MIP_STIP);
+    /* STCE off: the comparator lets go and the timer is disarmed */
+    cpu->priv = PRV_M;
+    wr_csr(cpu, CSR_menvcfg, 0);
+    CHECK_U64(atomic_load(&cpu->mip) & MIP_STIP, 0);
+    CHECK_U64(armed_at, UINT64_MAX);
+    wr_csr(cpu, CSR_menvcfg, MENVCFG_STCE);
+    cpu->priv = PRV_S;
     /* mcounteren.TM gates it too */
     cpu->mcounteren = 0;
     CHECK(!riscv_csr_access(cpu, CSR_stimecmp, NULL, 0, 0, false));
