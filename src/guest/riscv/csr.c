@@ -67,6 +67,9 @@ static bool csr_pred_ctr(RiscvCpu *cpu, unsigned csrno)
     if (bit <= 2 && !cpu->cfg.ext_zicntr) {
         return false;
     }
+    if (cpu->parent.mem_mode == CPU_MEM_USER) {
+        return true;            /* Linux user mode: the kernel enables them */
+    }
     if (bit == 1 && !cpu->rdtime) {
         /* No timer wired: let M-mode software emulate rdtime (as QEMU). */
         return false;
@@ -185,7 +188,11 @@ static uint64_t csr_minstret(RiscvCpu *cpu)
 
 uint64_t riscv_csr_time(RiscvCpu *cpu)
 {
-    return cpu->rdtime ? cpu->rdtime(cpu->rdtime_opaque) : 0;
+    if (cpu->rdtime) {
+        return cpu->rdtime(cpu->rdtime_opaque);
+    }
+    /* User mode: host time at the virt board's 10 MHz timebase. */
+    return cpu->parent.mem_mode == CPU_MEM_USER ? csr_host_ticks() / 100 : 0;
 }
 
 static uint64_t csr_read_cycle(RiscvCpu *cpu, unsigned csrno)

@@ -302,6 +302,14 @@ UNITTEST(counters_and_counteren)
     cpu->scounteren = COUNTEREN_TM;
     CHECK(riscv_csr_access(cpu, CSR_time, &v, 0, 0, false));
     CHECK(!riscv_csr_access(cpu, CSR_cycle, &v, 0, 0, false));
+    /* Linux user mode: U reads every counter, time from the host */
+    cpu->parent.mem_mode = CPU_MEM_USER;
+    cpu->rdtime = NULL;
+    cpu->scounteren = cpu->mcounteren = 0;
+    CHECK(riscv_csr_access(cpu, CSR_cycle, &v, 0, 0, false));
+    CHECK(riscv_csr_access(cpu, CSR_time, &v, 0, 0, false));
+    CHECK(v != 0);
+    cpu->parent.mem_mode = CPU_MEM_SOFTMMU;
     rv_bench_free(tb);
 }
 
