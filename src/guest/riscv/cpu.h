@@ -128,8 +128,8 @@ static inline RiscvCpu *riscv_cpu(CpuState *cs)
 
 /* ---- the QOM device ---- */
 #define TYPE_RISCV_CPU "riscv-cpu"
-#define TYPE_RISCV_CPU_RV64 "rv64"
-#define TYPE_RISCV_CPU_MAX "max"
+#define TYPE_RISCV_CPU_RV64 "rv64-riscv-cpu"
+#define TYPE_RISCV_CPU_MAX "max-riscv-cpu"
 #define RISCV_CPU_DEFAULT_TYPE TYPE_RISCV_CPU_RV64
 
 typedef struct RiscvHart {

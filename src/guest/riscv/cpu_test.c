@@ -12,7 +12,7 @@ UNITTEST(types_and_properties)
 {
     CHECK(object_class_by_name(TYPE_RISCV_CPU) != NULL);
     CHECK(object_class_is_abstract(object_class_by_name(TYPE_RISCV_CPU)));
-    CHECK(object_class_dynamic_cast(object_class_by_name("max"), TYPE_RISCV_CPU) != NULL);
+    CHECK(object_class_dynamic_cast(object_class_by_name(TYPE_RISCV_CPU_MAX), TYPE_RISCV_CPU) != NULL);
 
     Object *obj = object_new(RISCV_CPU_DEFAULT_TYPE);
     RiscvHart *hart = RISCV_HART(obj);
