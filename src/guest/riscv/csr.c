@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "guest/riscv/fpu_helper.h"
 #include "guest/riscv/pmp.h"
 #include "util/log.h"
 
@@ -55,7 +56,7 @@ static bool csr_pred_umode(RiscvCpu *cpu, unsigned csrno)
 /* F 11.2 / Privileged 3.1.6.6: with mstatus.FS Off, FP CSRs are illegal. */
 static bool csr_pred_fp(RiscvCpu *cpu, unsigned csrno)
 {
-    return (cpu->misa & (RVF | RVD)) && (cpu->mstatus & MSTATUS_FS);
+    return riscv_fp_enabled(cpu);
 }
 
 /* 3.1.12 / 4.1.5: a counter readable below M only with its mcounteren bit,
@@ -118,47 +119,36 @@ static void csr_write_ignore(RiscvCpu *cpu, unsigned csrno, uint64_t val)
 
 #define csr_none NULL
 
-/* ---- floating point ---- */
-/* NOTE: minimal, on the fcsr fields of cpu.h; rv-fp's accessors
- * (riscv_csr_read_fflags... in fpu_helper.h) take over at the merge. */
-
-static void csr_fs_dirty(RiscvCpu *cpu)
-{
-    cpu->mstatus |= MSTATUS_FS;
-}
+/* ---- floating point: rv-fp's accessors (fpu_helper.h) ---- */
 
 static uint64_t csr_read_fflags(RiscvCpu *cpu, unsigned csrno)
 {
-    return cpu->fflags & FFLAGS_MASK;
+    return riscv_csr_read_fflags(cpu);
 }
 
 static void csr_write_fflags(RiscvCpu *cpu, unsigned csrno, uint64_t val)
 {
-    cpu->fflags = val & FFLAGS_MASK;
-    csr_fs_dirty(cpu);
+    riscv_csr_write_fflags(cpu, val);
 }
 
 static uint64_t csr_read_frm(RiscvCpu *cpu, unsigned csrno)
 {
-    return cpu->frm & 7;
+    return riscv_csr_read_frm(cpu);
 }
 
 static void csr_write_frm(RiscvCpu *cpu, unsigned csrno, uint64_t val)
 {
-    cpu->frm = val & 7;
-    csr_fs_dirty(cpu);
+    riscv_csr_write_frm(cpu, val);
 }
 
 static uint64_t csr_read_fcsr(RiscvCpu *cpu, unsigned csrno)
 {
-    return (cpu->fflags & FFLAGS_MASK) | (uint64_t)(cpu->frm & 7) << 5;
+    return riscv_csr_read_fcsr(cpu);
 }
 
 static void csr_write_fcsr(RiscvCpu *cpu, unsigned csrno, uint64_t val)
 {
-    cpu->fflags = val & FFLAGS_MASK;
-    cpu->frm = (val >> 5) & 7;
-    csr_fs_dirty(cpu);
+    riscv_csr_write_fcsr(cpu, val);
 }
 
 /* ---- counters ---- */
