@@ -134,9 +134,14 @@ bool riscv_cpu_has_work(CpuState *cs)
     RiscvCpu *cpu = riscv_cpu(cs);
 
     /* 3.3.3: WFI resumes when any enabled interrupt is pending, whatever the
-     * global enables (mstatus.MIE/SIE) say. */
-    riscv_cpu_update_stip(cpu);
-    return (atomic_load(&cpu->mip) & cpu->mie) != 0;
+     * global enables (mstatus.MIE/SIE) say.  No side effects: the
+     * accelerator asks with its run-control lock held, and a kick would
+     * take that lock again; a due Sstc deadline counts as pending STIP. */
+    if (atomic_load(&cpu->mip) & cpu->mie) {
+        return true;
+    }
+    return (cpu->mie & MIP_STIP) && cpu->cfg.ext_sstc && (cpu->menvcfg & MENVCFG_STCE) &&
+           riscv_csr_time(cpu) >= cpu->stimecmp;
 }
 
 bool riscv_cpu_exec_interrupt(CpuState *cs, uint32_t interrupt_request)
