@@ -15,6 +15,7 @@
 
 #include "exec/exec.h"
 #include "guest/riscv/cpu.h"
+#include "guest/riscv/csr.h"
 #include "hw/char/uart16550.h"
 #include "hw/intc/aclint.h"
 #include "hw/intc/plic.h"
@@ -227,6 +228,42 @@ static void riscv_virt_hart_mip(void *opaque, int bit, int level)
     }
 }
 
+/*
+ * Sstc: a hart's stimecmp deadline.  The hart calls stimer_arm with the
+ * mtime value at which time >= stimecmp becomes true (UINT64_MAX: never);
+ * the timer then asks the hart to re-evaluate STIP.  Conversion as the
+ * ACLINT's own mtimecmp timers: ceil((when - delta) * 1e9 / freq) ns.
+ */
+typedef struct RiscvVirtStimer {
+    Timer timer;
+    AclintState *aclint;
+    RiscvCpu *cpu;
+} RiscvVirtStimer;
+
+static void riscv_virt_stimer_fire(void *opaque)
+{
+    RiscvVirtStimer *t = opaque;
+    riscv_cpu_update_stip(t->cpu);
+}
+
+static void riscv_virt_stimer_arm(void *opaque, uint64_t when)
+{
+    RiscvVirtStimer *t = opaque;
+    AclintState *a = t->aclint;
+
+    if (when == UINT64_MAX) {
+        timer_del(&t->timer);
+        return;
+    }
+    unsigned __int128 ticks = (unsigned __int128)(when - (uint64_t)a->mtime_delta);
+    unsigned __int128 ns = (ticks * 1000000000ull + a->timebase_freq - 1) / a->timebase_freq;
+    if (ns > INT64_MAX) {
+        timer_del(&t->timer);
+        return;
+    }
+    timer_mod_ns(&t->timer, (int64_t)ns);
+}
+
 static IrqLine *riscv_virt_hart_irq(RiscvVirtState *s, unsigned hart, int bit)
 {
     Object *obj = OBJECT(s->harts[hart]);
@@ -292,6 +329,15 @@ static bool riscv_virt_create_devices(RiscvVirtState *s, Error **errp)
             RiscvCpu *cpu = &RISCV_HART(s->harts[h])->cpu;
             cpu->rdtime = aclint_rdtime;
             cpu->rdtime_opaque = ACLINT(s->aclint);
+            if (!s->stimers) {
+                s->stimers = calloc(s->n_harts, sizeof(*s->stimers));
+            }
+            RiscvVirtStimer *t = &s->stimers[h];
+            t->aclint = ACLINT(s->aclint);
+            t->cpu = cpu;
+            timer_init_ns(&t->timer, CLOCK_TYPE_VIRTUAL, riscv_virt_stimer_fire, t);
+            cpu->stimer_arm = riscv_virt_stimer_arm;
+            cpu->board_opaque = t;
         }
     }
 
@@ -778,6 +824,14 @@ static void riscv_virt_finalize(Object *obj)
 
     runstate_unregister_reset(riscv_virt_reset, s);
     devtree_free(s->fdt);
+    if (s->stimers) {
+        for (unsigned h = 0; h < s->n_harts; h++) {
+            if (s->stimers[h].cpu) {
+                timer_del(&s->stimers[h].timer);
+            }
+        }
+        free(s->stimers);
+    }
     if (!s->as) {
         return;    /* init never ran */
     }

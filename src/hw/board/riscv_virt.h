@@ -80,6 +80,8 @@ typedef struct RiscvVirtState {
     GuestPaddr start_addr;
     GuestPaddr kernel_entry;
     GuestPaddr initrd_start, initrd_end;
+    /* Sstc: the harts' stimecmp deadlines (riscv_virt.c, n_harts of them). */
+    struct RiscvVirtStimer *stimers;
 } RiscvVirtState;
 
 DECLARE_INSTANCE_CHECKER(RiscvVirtState, RISCV_VIRT_MACHINE, TYPE_RISCV_VIRT_MACHINE)
