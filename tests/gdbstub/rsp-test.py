@@ -114,6 +114,9 @@ def main():
         check(g.cmd("Hg2") == "OK", "Hg2")
         pc2 = g.cmd("p20")
         check(pc2 == "0010000000000000", "thread 2 pc at the reset vector: %r" % pc2)
+        # Park thread 2 in the program's final loop so that it never reaches
+        # the finisher while thread 1 is driven below.
+        check(g.cmd("P20=2c00008000000000") == "OK", "thread 2 pc to the loop")
         check(g.cmd("Hg3").startswith("E"), "Hg on a missing thread")
         check(g.cmd("Hg1") == "OK", "Hg1")
         # Thread 1 to _start (0x80000000), then step it alone with vCont.
