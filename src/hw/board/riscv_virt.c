@@ -209,26 +209,6 @@ static const MemoryRegionOps riscv_virt_virtio_empty_ops = {
 };
 
 /*
- * The harts' interrupt inputs, by mip bit number.  A hart type that offers
- * GPIO inputs indexed by mip bit (the contract with the CPU) gets the lines
- * wired straight to them.  NOTE: the RISC-V hart does not declare them yet,
- * so for it the board sets mip itself, atomically, and flags the hart.
- */
-static void riscv_virt_hart_mip(void *opaque, int bit, int level)
-{
-    CpuState *cs = opaque;
-    RiscvCpu *cpu = riscv_cpu(cs);
-    uint64_t mask = 1ULL << bit;
-
-    if (level) {
-        atomic_fetch_or(&cpu->mip, mask);
-        cpu_interrupt(cs, CPU_INTERRUPT_HARD);
-    } else if ((atomic_fetch_and(&cpu->mip, ~mask) & ~mask) == 0) {
-        cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
-    }
-}
-
-/*
  * Sstc: a hart's stimecmp deadline.  The hart calls stimer_arm with the
  * mtime value at which time >= stimecmp becomes true (UINT64_MAX: never);
  * the timer then asks the hart to re-evaluate STIP.  Conversion as the
@@ -264,18 +244,10 @@ static void riscv_virt_stimer_arm(void *opaque, uint64_t when)
     timer_mod_ns(&t->timer, (int64_t)ns);
 }
 
+/* A hart's interrupt input for mip bit `bit` (the CPU's GPIO contract). */
 static IrqLine *riscv_virt_hart_irq(RiscvVirtState *s, unsigned hart, int bit)
 {
-    Object *obj = OBJECT(s->harts[hart]);
-
-    if (!object_dynamic_cast(obj, TYPE_RISCV_CPU)) {
-        return device_get_gpio_in(s->harts[hart], bit);
-    }
-    if (!s->hart_irqs[hart]) {
-        s->hart_irqs[hart] = irq_alloc_array(riscv_virt_hart_mip,
-                                             &RISCV_HART(obj)->cpu.parent, IRQ_LOCAL_COUNT);
-    }
-    return s->hart_irqs[hart][bit];
+    return device_get_gpio_in(s->harts[hart], bit);
 }
 
 static bool riscv_virt_create_devices(RiscvVirtState *s, Error **errp)
@@ -857,11 +829,6 @@ static void riscv_virt_finalize(Object *obj)
     for (unsigned n = 0; n < RISCV_VIRT_VIRTIO_COUNT; n++) {
         if (s->virtio_empty[n].name) {
             memory_region_destroy(&s->virtio_empty[n]);
-        }
-    }
-    for (unsigned h = 0; h < RISCV_VIRT_MAX_HARTS; h++) {
-        if (s->hart_irqs[h]) {
-            irq_free_array(s->hart_irqs[h], IRQ_LOCAL_COUNT);
         }
     }
     address_space_destroy(s->as);
