@@ -31,7 +31,6 @@ static const SystemTarget x86_64_system = {
     .cpu_type_suffix = X86_CPU_TYPE_SUFFIX,
     .cpu_parent_type = TYPE_X86_CPU,
     .default_accel = "kvm",
-    .default_machine = "microvm",
 };
 
 static int x86_64_system_main(int argc, char **argv)

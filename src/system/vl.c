@@ -429,9 +429,7 @@ static bool vl_create_devices(Config *cfg, Error **errp)
 static bool vl_build_machine(const SystemTarget *target, Config *cfg, Error **errp)
 {
     const char *type = cfg->machine ? opts_get(cfg->machine, "type") : NULL;
-    MachineClass *mc = type ? machine_find_class(type)
-                       : target->default_machine ? machine_find_class(target->default_machine)
-                                                 : machine_default_class();
+    MachineClass *mc = type ? machine_find_class(type) : machine_default_class();
     MachineState *ms;
     AccelState *accel;
 
@@ -514,6 +512,7 @@ int system_main(const SystemTarget *target, int argc, char **argv)
     int status;
 
     bql_lock();
+    machine_set_guest_arch(target->name);
     if (!config_parse_cmdline(&cfg, argc, argv, &err)) {
         error_report_err(err);
         config_free(&cfg);

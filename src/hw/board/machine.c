@@ -28,12 +28,28 @@ const char *machine_class_name(MachineClass *mc)
     return mc->name;
 }
 
+static const char *machine_guest_arch;
+
+void machine_set_guest_arch(const char *arch)
+{
+    machine_guest_arch = arch;
+}
+
+static bool machine_class_visible(const MachineClass *mc)
+{
+    return !machine_guest_arch || !mc->guest_arch ||
+           strcmp(machine_guest_arch, mc->guest_arch) == 0;
+}
+
 MachineClass *machine_find_class(const char *name)
 {
     ObjectClass **list = object_class_get_list(TYPE_MACHINE, false, NULL);
     MachineClass *found = NULL;
     for (ObjectClass **oc = list; *oc && !found; oc++) {
         MachineClass *mc = MACHINE_CLASS(*oc);
+        if (!machine_class_visible(mc)) {
+            continue;
+        }
         if (strcmp(machine_class_name(mc), name) == 0 ||
             (mc->alias && strcmp(mc->alias, name) == 0)) {
             found = mc;
@@ -48,7 +64,7 @@ MachineClass *machine_default_class(void)
     ObjectClass **list = object_class_get_list(TYPE_MACHINE, false, NULL);
     MachineClass *found = NULL;
     for (ObjectClass **oc = list; *oc && !found; oc++) {
-        if (MACHINE_CLASS(*oc)->is_default) {
+        if (MACHINE_CLASS(*oc)->is_default && machine_class_visible(MACHINE_CLASS(*oc))) {
             found = MACHINE_CLASS(*oc);
         }
     }
@@ -63,6 +79,9 @@ void machine_print_help(FILE *out)
     for (ObjectClass **oc = list; *oc; oc++) {
         MachineClass *mc = MACHINE_CLASS(*oc);
         const char *desc = mc->desc ? mc->desc : "";
+        if (!machine_class_visible(mc)) {
+            continue;
+        }
         if (mc->alias) {
             fprintf(out, "%-20s %s (alias of %s)\n", mc->alias, desc, machine_class_name(mc));
         }

@@ -38,7 +38,8 @@ typedef struct MachineClass {
     const char *default_cpu_type;
     const char *const *valid_cpu_types;  /* NULL-terminated; NULL: any */
     uint64_t default_ram_size;
-    bool is_default;
+    bool is_default;                     /* the default of its guest_arch */
+    const char *guest_arch;              /* "riscv64", "x86_64"; NULL: any */
     /* Filled on first use from the type name ("virt-machine" → "virt"). */
     char *name;
     const ObjectClass *name_owner;
@@ -75,6 +76,9 @@ DECLARE_OBJ_CHECKERS(MachineState, MachineClass, MACHINE, TYPE_MACHINE)
 
 /* "virt" for "virt-machine". */
 const char *machine_class_name(MachineClass *mc);
+/* Only machines of this guest architecture are found, listed and the
+ * default from now on (start-up sets it from the command's target). */
+void machine_set_guest_arch(const char *arch);
 /* By name or alias; NULL if none. */
 MachineClass *machine_find_class(const char *name);
 MachineClass *machine_default_class(void);

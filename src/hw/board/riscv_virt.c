@@ -846,6 +846,7 @@ static void riscv_virt_class_init(ObjectClass *oc, const void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->desc = "RISC-V VirtIO board";
+    mc->guest_arch = "riscv64";
     mc->init = riscv_virt_init;
     mc->max_cpus = RISCV_VIRT_MAX_HARTS;
     mc->default_cpu_type = TYPE_RISCV_CPU_RV64;

@@ -84,6 +84,7 @@ __attribute__((destructor)) static void tmp_dir_remove(void)
 
 static MachineState *board_new(unsigned cpus, uint64_t ram, const char *kernel)
 {
+    machine_set_guest_arch("riscv64");
     MachineClass *mc = machine_find_class("virt");
     CHECK(mc != NULL);
     CHECK(machine_default_class() == mc);

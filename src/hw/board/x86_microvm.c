@@ -276,6 +276,8 @@ static void microvm_class_init(ObjectClass *oc, const void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->desc = "microvm (i386)";
+    mc->guest_arch = "x86_64";
+    mc->is_default = true;
     mc->init = microvm_init;
     mc->max_cpus = 255;
     mc->default_cpu_type = X86_CPU_TYPE_NAME("host");
