@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "accel/accel.h"
+#include "block/block.h"
 #include "chardev/chardev.h"
 #include "config/cmdline.h"
 #include "config/opts.h"
@@ -200,13 +201,115 @@ static bool vl_check_unbuilt(const Config *cfg, Error **errp)
         error_setg(errp, "-gdb %s: the gdbstub is not built yet", cfg->gdb);
         return false;
     }
-    if (cfg->groups[CONFIG_GROUP_DRIVE]->head) {
-        error_setg(errp, "-drive: block devices are not built yet");
-        return false;
-    }
     if (cfg->groups[CONFIG_GROUP_NETDEV]->head) {
         error_setg(errp, "-netdev: network backends are not built yet");
         return false;
+    }
+    return true;
+}
+
+/* ---- -drive ------------------------------------------------------------- */
+
+/* The text QEMU echoes for a -drive in its errors: "file=x,if=virtio". */
+static void vl_drive_text(const Opts *o, char *buf, size_t size)
+{
+    size_t n = 0;
+
+    buf[0] = 0;
+    for (size_t i = 0; i < o->count && n < size; i++) {
+        n += (size_t)snprintf(buf + n, size - n, "%s%s=%s", i ? "," : "", o->pairs[i].key,
+                              o->pairs[i].value);
+    }
+}
+
+/*
+ * -drive file=F[,format=raw][,if=none|virtio][,id=ID][,readonly=on]
+ * [,cache=MODE]: opens a block backend now, before the board (QEMU's
+ * configure_blockdev).  if=virtio drives get a virtio-blk-device after the
+ * -device ones (there is no PCI here, so virtio means virtio-mmio); their
+ * ids go to *virtio_ids.
+ */
+static bool vl_create_drive(const Opts *o, unsigned *n_virtio, char ***virtio_ids,
+                            Error **errp)
+{
+    static const char *const known[] = { "file", "format", "if", "id", "readonly", "cache",
+                                         "index", "media", "aio", "discard", "detect-zeroes",
+                                         "werror", "rerror", NULL };
+    const char *iface = opts_get(o, "if");
+    BlockOpenOptions bo = { 0 };
+    char auto_id[32];
+
+    for (size_t i = 0; i < o->count; i++) {
+        bool ok = false;
+        for (const char *const *k = known; *k; k++) {
+            ok |= strcmp(o->pairs[i].key, *k) == 0;
+        }
+        if (!ok) {
+            error_setg(errp, "Invalid parameter '%s'", o->pairs[i].key);
+            return false;
+        }
+    }
+    if (!iface) {
+        iface = "ide";
+    }
+    if (strcmp(iface, "none") != 0 && strcmp(iface, "virtio") != 0) {
+        error_setg(errp, "machine type does not support if=%s,bus=0,unit=0", iface);
+        return false;
+    }
+    if (opts_get(o, "media") && strcmp(opts_get(o, "media"), "disk") != 0) {
+        error_setg(errp, "media=%s is not supported (only disk)", opts_get(o, "media"));
+        return false;
+    }
+    if (!opts_get_bool(o, "readonly", false, &bo.read_only, errp)) {
+        return false;
+    }
+    bo.id = o->id;
+    if (!bo.id) {
+        snprintf(auto_id, sizeof(auto_id), "%s%u", iface, *n_virtio);
+        bo.id = auto_id;
+    }
+    bo.filename = opts_get(o, "file");
+    bo.format = opts_get(o, "format");
+    bo.cache = opts_get(o, "cache");
+    if (!block_open(&bo, errp)) {
+        return false;
+    }
+    if (strcmp(iface, "virtio") == 0) {
+        *virtio_ids = realloc(*virtio_ids, (*n_virtio + 1) * sizeof(char *));
+        if (!*virtio_ids || !((*virtio_ids)[*n_virtio] = strdup(bo.id))) {
+            abort();
+        }
+        ++*n_virtio;
+    }
+    return true;
+}
+
+static char **vl_virtio_drives;
+static unsigned vl_n_virtio_drives;
+
+static bool vl_create_drives(Config *cfg, Error **errp)
+{
+    for (Opts *o = cfg->groups[CONFIG_GROUP_DRIVE]->head; o; o = o->next) {
+        if (!vl_create_drive(o, &vl_n_virtio_drives, &vl_virtio_drives, errp)) {
+            char text[512];
+            vl_drive_text(o, text, sizeof(text));
+            error_prepend(errp, "-drive %s: ", text);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool vl_create_drive_devices(Error **errp)
+{
+    for (unsigned i = 0; i < vl_n_virtio_drives; i++) {
+        char prop[300];
+        const char *props[1] = { prop };
+        snprintf(prop, sizeof(prop), "drive=%s", vl_virtio_drives[i]);
+        if (!device_create("virtio-blk-device", NULL, props, 1, errp)) {
+            error_prepend(errp, "-drive id=%s,if=virtio: ", vl_virtio_drives[i]);
+            return false;
+        }
     }
     return true;
 }
@@ -394,8 +497,9 @@ static bool vl_build_machine(const SystemTarget *target, Config *cfg, Error **er
         return false;
     }
     accel = vl_create_accel(target, cfg, ms, errp);
-    if (!accel || !vl_add_globals(cfg, errp) || !machine_run_board_init(ms, errp) ||
-        !vl_create_devices(cfg, errp)) {
+    if (!accel || !vl_add_globals(cfg, errp) || !vl_create_drives(cfg, errp) ||
+        !machine_run_board_init(ms, errp) || !vl_create_devices(cfg, errp) ||
+        !vl_create_drive_devices(errp)) {
         return false;
     }
     device_check_globals();

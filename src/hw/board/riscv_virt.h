@@ -67,7 +67,7 @@ typedef struct RiscvVirtState {
     DeviceState *test;
     DeviceState *uart0;
     DeviceState *rtc;
-    MemoryRegion virtio_empty[RISCV_VIRT_VIRTIO_COUNT];
+    DeviceState *virtio[RISCV_VIRT_VIRTIO_COUNT];   /* virtio-mmio transports, by slot */
     IrqLine **hart_irqs[RISCV_VIRT_MAX_HARTS];   /* see riscv_virt_hart_irq */
     /* Devices mapped into sysmem, each with a reference the board holds
      * so that teardown can unmap before they go. */
