@@ -25,6 +25,7 @@
 #include "core/error.h"
 #include "core/object.h"
 #include "hw/board/machine.h"
+#include "hw/virtio/rng_random.h"
 #include "system/bql.h"
 #include "system/main_loop.h"
 #include "system/runstate.h"
@@ -204,6 +205,57 @@ static bool vl_check_unbuilt(const Config *cfg, Error **errp)
     if (cfg->groups[CONFIG_GROUP_NETDEV]->head) {
         error_setg(errp, "-netdev: network backends are not built yet");
         return false;
+    }
+    return true;
+}
+
+/*
+ * -object TYPE,id=ID,...: the objects Morpho knows so far are the entropy
+ * backends (rng-random, rng-builtin); they live at /objects/ID, where
+ * -device virtio-rng-device,rng=ID finds them.
+ */
+static bool vl_create_object(const Opts *o, Error **errp)
+{
+    const char *type = opts_get(o, "qom-type");
+    ObjectClass *oc = type ? object_class_by_name(type) : NULL;
+    Object *obj;
+
+    if (!oc || object_class_is_abstract(oc)) {
+        error_setg(errp, "invalid object type: %s", type ? type : "");
+        return false;
+    }
+    if (!object_class_dynamic_cast(oc, TYPE_RNG_BACKEND)) {
+        error_setg(errp, "objects of type '%s' are not supported yet", type);
+        return false;
+    }
+    obj = object_new_with_errp(type, errp);
+    if (!obj) {
+        return false;
+    }
+    for (size_t i = 0; i < o->count; i++) {
+        const OptsPair *p = &o->pairs[i];
+        if (strcmp(p->key, "qom-type") == 0 || strcmp(p->key, "id") == 0) {
+            continue;
+        }
+        if (!object_property_parse(obj, p->key, p->value, errp)) {
+            object_unref(obj);
+            return false;
+        }
+    }
+    bool ok = rng_backend_complete(RNG_BACKEND(obj), errp) &&
+              object_property_add_child(object_get_container("/objects"), o->id, obj, errp);
+    object_unref(obj);
+    return ok;
+}
+
+static bool vl_create_objects(Config *cfg, Error **errp)
+{
+    for (Opts *o = cfg->groups[CONFIG_GROUP_OBJECT]->head; o; o = o->next) {
+        if (!vl_create_object(o, errp)) {
+            const char *type = opts_get(o, "qom-type");
+            error_prepend(errp, "-object %s,id=%s: ", type ? type : "", o->id ? o->id : "");
+            return false;
+        }
     }
     return true;
 }
@@ -497,7 +549,8 @@ static bool vl_build_machine(const SystemTarget *target, Config *cfg, Error **er
         return false;
     }
     accel = vl_create_accel(target, cfg, ms, errp);
-    if (!accel || !vl_add_globals(cfg, errp) || !vl_create_drives(cfg, errp) ||
+    if (!accel || !vl_add_globals(cfg, errp) || !vl_create_objects(cfg, errp) ||
+        !vl_create_drives(cfg, errp) ||
         !machine_run_board_init(ms, errp) || !vl_create_devices(cfg, errp) ||
         !vl_create_drive_devices(errp)) {
         return false;
