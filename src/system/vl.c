@@ -26,6 +26,7 @@
 #include "core/object.h"
 #include "hw/board/machine.h"
 #include "hw/virtio/rng_random.h"
+#include "net/net.h"
 #include "system/bql.h"
 #include "system/main_loop.h"
 #include "system/runstate.h"
@@ -202,10 +203,6 @@ static bool vl_check_unbuilt(const Config *cfg, Error **errp)
         error_setg(errp, "-gdb %s: the gdbstub is not built yet", cfg->gdb);
         return false;
     }
-    if (cfg->groups[CONFIG_GROUP_NETDEV]->head) {
-        error_setg(errp, "-netdev: network backends are not built yet");
-        return false;
-    }
     return true;
 }
 
@@ -254,6 +251,19 @@ static bool vl_create_objects(Config *cfg, Error **errp)
         if (!vl_create_object(o, errp)) {
             const char *type = opts_get(o, "qom-type");
             error_prepend(errp, "-object %s,id=%s: ", type ? type : "", o->id ? o->id : "");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* -netdev user|tap,id=ID,...: backends that -device virtio-net-device,netdev=ID uses. */
+static bool vl_create_netdevs(Config *cfg, Error **errp)
+{
+    for (Opts *o = cfg->groups[CONFIG_GROUP_NETDEV]->head; o; o = o->next) {
+        if (!net_netdev_create(o, errp)) {
+            const char *type = opts_get(o, "type");
+            error_prepend(errp, "-netdev %s,id=%s: ", type ? type : "", o->id ? o->id : "");
             return false;
         }
     }
@@ -550,6 +560,7 @@ static bool vl_build_machine(const SystemTarget *target, Config *cfg, Error **er
     }
     accel = vl_create_accel(target, cfg, ms, errp);
     if (!accel || !vl_add_globals(cfg, errp) || !vl_create_objects(cfg, errp) ||
+        !vl_create_netdevs(cfg, errp) ||
         !vl_create_drives(cfg, errp) ||
         !machine_run_board_init(ms, errp) || !vl_create_devices(cfg, errp) ||
         !vl_create_drive_devices(errp)) {
