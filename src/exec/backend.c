@@ -80,7 +80,7 @@ static __attribute__((noinline)) uint64_t exec_jit_atomic(void *env, uint64_t ad
 static const void *exec_jit_lookup(void *env)
 {
     CpuState *cpu = env;
-    if (cpu->cflags_next_tb != UINT32_MAX ||
+    if (cpu->cflags_next_tb != UINT32_MAX || cpu->singlestep ||
         atomic_load_explicit(&cpu->exit_request, memory_order_relaxed) ||
         atomic_load_explicit(&cpu->interrupt_request, memory_order_relaxed) ||
         log_enabled(LOG_EXEC | LOG_CPU)) {

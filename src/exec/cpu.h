@@ -141,6 +141,10 @@ struct CpuState {
     TbJumpCache *tb_jmp_cache;
     sigjmp_buf jmp_env;
 
+    /* ---- memory map changes (exec's listener on `as`; cpu_exec.c) ---- */
+    MemoryListener tcg_listener;
+    bool tcg_map_removed;               /* a RAM-backed range went away */
+
     /* ---- debugging (gdbstub): changed only while the vCPU is stopped ---- */
     GuestVaddr *breakpoints;
     unsigned nb_breakpoints, breakpoints_cap;

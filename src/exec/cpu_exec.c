@@ -19,6 +19,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,30 @@ void exec_end_exclusive(void)
     pthread_rwlock_unlock(&exec_rwlock);
 }
 
+/* ---- memory map changes -------------------------------------------------- */
+
+/* The TLB caches host pointers and MMIO/RAM decisions of the map, and TBs
+ * are keyed by physical address: when the map changes, every entry must
+ * be re-filled, and if RAM went away, code that was there is gone too.
+ * Runs on whatever thread commits the change (big lock held). */
+static void cpu_tcg_region_del(MemoryListener *l, MemoryRegionSection *section)
+{
+    CpuState *cpu = (CpuState *)((char *)l - offsetof(CpuState, tcg_listener));
+    if (section->ram_backed) {
+        cpu->tcg_map_removed = true;
+    }
+}
+
+static void cpu_tcg_commit(MemoryListener *l)
+{
+    CpuState *cpu = (CpuState *)((char *)l - offsetof(CpuState, tcg_listener));
+    tlb_flush_async(cpu, (1u << CPU_TLB_MMU_MODES) - 1);
+    if (cpu->tcg_map_removed) {
+        cpu->tcg_map_removed = false;
+        tb_flush(NULL);
+    }
+}
+
 /* ---- set-up -------------------------------------------------------------- */
 
 bool cpu_exec_realize(CpuState *cpu, const CpuOps *ops, AddressSpace *as, Error **errp)
@@ -149,11 +174,19 @@ bool cpu_exec_realize(CpuState *cpu, const CpuOps *ops, AddressSpace *as, Error 
     cpu->current_tb = NULL;
     tlb_init(cpu);
     exec_cpu_register(cpu);
+    if (as) {
+        cpu->tcg_listener = (MemoryListener){ .region_del = cpu_tcg_region_del,
+                                              .commit = cpu_tcg_commit };
+        memory_listener_register(&cpu->tcg_listener, as);
+    }
     return true;
 }
 
 void cpu_exec_unrealize(CpuState *cpu)
 {
+    if (cpu->tcg_listener.as) {
+        memory_listener_unregister(&cpu->tcg_listener);
+    }
     free(cpu->breakpoints);
     cpu->breakpoints = NULL;
     cpu->nb_breakpoints = cpu->breakpoints_cap = 0;
@@ -265,6 +298,9 @@ static bool cpu_handle_exception(CpuState *cpu, int *ret)
  * cpu->exception_index saying why); clears *last_tb when the path changed. */
 static bool cpu_handle_interrupt(CpuState *cpu, TranslationBlock **last_tb)
 {
+    if (cpu->cflags_next_tb != UINT32_MAX && (cpu->cflags_next_tb & CF_NOIRQ)) {
+        return false;       /* the next block must run before any interrupt */
+    }
     uint32_t pending = atomic_load_explicit(&cpu->interrupt_request, memory_order_relaxed);
     if (!pending && !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed)) {
         return false;
@@ -353,6 +389,7 @@ static TranslationBlock *cpu_loop_exec_tb(CpuState *cpu, TranslationBlock *tb, i
         log_mask_printf(LOG_EXEC, "Trace %d: pc 0x%" PRIx64 " flags 0x%x\n", cpu->cpu_index,
                         (uint64_t)tb->pc, tb->flags);
         cpu->current_tb = tb;
+        cpu->stat_tb_exec++;
         IrExit exit;
         if (tb->host_code) {
             /* the JIT follows chained jumps itself: tb becomes the block
@@ -364,7 +401,6 @@ static TranslationBlock *cpu_loop_exec_tb(CpuState *cpu, TranslationBlock *tb, i
             exit = ir_interp_run(tb->code, cpu, exec_runtime(cpu), &cpu->insn_index);
         }
         cpu->current_tb = NULL;
-        cpu->stat_tb_exec++;
         if (exit == IR_EXIT_REQUESTED) {
             /* tb did not run (exit request, or invalidated under a chained
              * jump): a chained predecessor jumped before storing the pc */

@@ -842,3 +842,40 @@ UNITTEST(exec_breakpoints_and_single_step)
     CHECK_INT(cpu_exec(cpu), EXCP_HLT);
     toy_machine_free(m);
 }
+
+UNITTEST(exec_stats_dump)
+{
+    ToyMachine *m = toy_machine_new();
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 1), toy_insn(TOY_HLT, 0, 0, 0));
+    toy_run_from(m, 0x1000);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    tb_dump_stats(f);
+    fclose(f);
+    CHECK(strstr(text, "TB cache: 1 blocks (2 guest insns)") != NULL);
+    CHECK(strstr(text, "cpu 0: 1 blocks run") != NULL);
+    free(text);
+    toy_machine_free(m);
+}
+
+UNITTEST(exec_memory_map_change_refills_tlb)
+{
+    ToyMachine *m = toy_machine_new();
+    /* a second RAM bank at 0x20000, shown then hidden under the same address */
+    MemoryRegion bank;
+    memory_region_init_ram(&bank, NULL, "bank", 0x1000, &error_abort);
+    uint64_t v = 0x5555;
+    memcpy(memory_region_get_ram_ptr(&bank), &v, 8);
+    memory_region_add_subregion(&m->root, 0x20000, &bank);
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 2), toy_insn(TOY_SLLI, 1, 1, 16),
+             toy_insn(TOY_LD, 2, 1, 0), toy_insn(TOY_HLT, 0, 0, 0));
+    toy_run_from(m, 0x1000);
+    CHECK_U64(m->cpu.r[2], 0x5555);
+    /* unmapped: the cached TLB entry must not keep reading the old RAM */
+    memory_region_del_subregion(&m->root, &bank);
+    toy_run_from(m, 0x1000);
+    CHECK_U64(m->cpu.r[2], 0);                  /* unassigned reads 0 */
+    memory_region_destroy(&bank);
+    toy_machine_free(m);
+}

@@ -26,6 +26,7 @@ void helper_exec_debug(void *env)
 
 #define IR_HELPER_DEFS "exec/exec_helpers.def"
 #define IR_HELPER_GEN_INFO
+#define IR_HELPER_TABLE exec_helper_table
 #include "ir/helper_gen.h"
 
 bool cpu_breakpoint_test(const CpuState *cpu, GuestVaddr pc)

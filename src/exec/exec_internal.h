@@ -47,6 +47,10 @@ static inline unsigned tb_jmp_cache_hash(GuestVaddr pc)
  * TLB_NOTDIRTY (the page now holds code). */
 void tlb_protect_code_page(GuestPaddr page);
 
+/* exec's own helpers (debug.c), registered by tb_cache_init. */
+extern const IrHelperInfo *const exec_helper_table[];
+extern const size_t exec_helper_table_count;
+
 /* The cflags the loop gives the next block when nothing forces others. */
 uint32_t exec_default_cflags(CpuState *cpu);
 

@@ -21,6 +21,7 @@
 #include "exec/exec.h"
 #include "exec/exec_internal.h"
 #include "exec/softmmu.h"
+#include "ir/helper.h"
 #include "ir/interp.h"
 #include "memory/memory.h"
 #include "util/log.h"
@@ -77,6 +78,7 @@ static void tb_notify_ram_write(GuestPaddr addr, uint64_t len)
 static void tb_cache_init_once(void)
 {
     memory_set_ram_write_notifier(tb_notify_ram_write);
+    ir_helpers_register(exec_helper_table, exec_helper_table_count);
 }
 
 void tb_cache_init(void)
@@ -368,6 +370,7 @@ void tb_flush_exclusive(void)
     tb_allocated = 0;
     tb_stats.flushes++;
     tb_stats.tbs = 0;
+    tb_stats.insns = 0;
     atomic_store(&tb_flush_requested, false);
     exec_jit_flush();
     pthread_mutex_unlock(&tb_lock);
@@ -418,6 +421,23 @@ void tb_get_stats(TbStats *out)
     pthread_mutex_lock(&tb_lock);
     *out = tb_stats;
     pthread_mutex_unlock(&tb_lock);
+}
+
+static void tb_dump_cpu_stats(CpuState *cpu, void *opaque)
+{
+    fprintf(opaque, "cpu %d: %" PRIu64 " blocks run, %" PRIu64 " by chaining, %" PRIu64
+            " translated, %" PRIu64 " TLB fills, %" PRIu64 " TLB flushes\n",
+            cpu->cpu_index, cpu->stat_tb_exec, cpu->stat_chain_hits, cpu->stat_tb_translated,
+            cpu->tlb.stat_fills, cpu->tlb.stat_flushes);
+}
+
+void tb_dump_stats(FILE *out)
+{
+    TbStats st;
+    tb_get_stats(&st);
+    fprintf(out, "TB cache: %" PRIu64 " blocks (%" PRIu64 " guest insns), %" PRIu64
+            " invalidated, %" PRIu64 " flushes\n", st.tbs, st.insns, st.invalidated, st.flushes);
+    exec_cpu_foreach(tb_dump_cpu_stats, out);
 }
 
 /* ---- chaining --------------------------------------------------------------- */

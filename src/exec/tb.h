@@ -33,6 +33,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "exec/cpu.h"
 #include "ir/interp.h"
@@ -121,8 +122,11 @@ void tb_jmp_cache_clear(CpuState *cpu);
 
 /* Statistics. */
 typedef struct TbStats {
-    uint64_t tbs, invalidated, flushes, insns;
+    uint64_t tbs, insns;                /* in the cache since the last flush */
+    uint64_t invalidated, flushes;      /* since start-up */
 } TbStats;
 void tb_get_stats(TbStats *out);
+/* Human-readable statistics (monitor "info jit"). */
+void tb_dump_stats(FILE *out);
 
 #endif

@@ -199,6 +199,9 @@ static bool ir_parse_line(IrParser *p, char *line)
                 h = p->helpers[i];
             }
         }
+        if (!h && ntok > 0) {
+            h = ir_helper_find(tok[0]);     /* the registered tables */
+        }
         if (!h) {
             return ir_parse_fail(p, "unknown helper", ntok ? tok[0] : NULL);
         }

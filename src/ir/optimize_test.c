@@ -218,6 +218,7 @@ void helper_opt_clobber(void *env)
 }
 #define IR_HELPER_DEFS "ir/optimize_test_helpers.def"
 #define IR_HELPER_GEN_INFO
+#define IR_HELPER_TABLE opt_helper_table
 #include "ir/helper_gen.h"
 
 UNITTEST(opt_calls)
@@ -441,4 +442,21 @@ UNITTEST(golden_known_sign_extension)
            " mov_i64 x3, t1\n"
            " ext8s_i64 x1, t1\n"
            " exit_tb $0x0\n");
+}
+
+UNITTEST(helper_table_and_registry)
+{
+    CHECK_INT(opt_helper_table_count, 2);
+    CHECK(opt_helper_table[0] == HELPER(opt_pure));
+    CHECK(opt_helper_table[1] == HELPER(opt_clobber));
+    CHECK(ir_helper_find("opt_pure") == NULL || ir_helper_find("opt_pure") == HELPER(opt_pure));
+    ir_helpers_register(opt_helper_table, opt_helper_table_count);
+    ir_helpers_register(opt_helper_table, opt_helper_table_count);   /* idempotent */
+    CHECK(ir_helper_find("opt_clobber") == HELPER(opt_clobber));
+    CHECK(ir_helper_find("no_such_helper") == NULL);
+    /* the parser falls back on the registry */
+    IrBuilder *b = opt_builder();
+    CHECK(ir_parse(b, " call opt_clobber\n exit_tb $0x0\n", NULL, 0, &error_abort));
+    CHECK_INT(ir_op_at(b, 0)->opc, IR_OP_call);
+    ir_builder_free(b);
 }
