@@ -12,6 +12,7 @@
 
 #include "hw/fdt/devtree.h"
 #include "hw/virtio/virtqueue.h"
+#include "system/bql.h"
 #include "util/log.h"
 
 static VirtQueue *virtio_mmio_queue(VirtioMmioState *s, VirtioDevice *vdev)
@@ -27,7 +28,7 @@ static void virtio_mmio_update_irq(void *opaque)
     irq_set_level(s->irq, vdev && vdev->isr != 0);
 }
 
-static uint64_t virtio_mmio_read(void *opaque, uint64_t addr, unsigned size)
+static uint64_t virtio_mmio_read_locked(void *opaque, uint64_t addr, unsigned size)
 {
     VirtioMmioState *s = opaque;
     VirtioDevice *vdev = s->bus.vdev;
@@ -133,7 +134,7 @@ static void virtio_mmio_queue_addr(VirtQueue *vq, GuestPaddr *field, bool high, 
     }
 }
 
-static void virtio_mmio_write(void *opaque, uint64_t addr, uint64_t val64, unsigned size)
+static void virtio_mmio_write_locked(void *opaque, uint64_t addr, uint64_t val64, unsigned size)
 {
     VirtioMmioState *s = opaque;
     VirtioDevice *vdev = s->bus.vdev;
@@ -218,6 +219,27 @@ static void virtio_mmio_write(void *opaque, uint64_t addr, uint64_t val64, unsig
                         "read-only or unknown", addr);
         break;
     }
+}
+
+/*
+ * The device state is shared with the main loop (block completions, slirp,
+ * chardevs), which runs with the big lock held; an accelerator that calls
+ * MMIO without it (TCG today) must not race with those, so the transport
+ * takes the lock itself.  It is recursive: a caller that holds it is fine.
+ */
+static uint64_t virtio_mmio_read(void *opaque, uint64_t addr, unsigned size)
+{
+    bql_lock();
+    uint64_t v = virtio_mmio_read_locked(opaque, addr, size);
+    bql_unlock();
+    return v;
+}
+
+static void virtio_mmio_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
+{
+    bql_lock();
+    virtio_mmio_write_locked(opaque, addr, val, size);
+    bql_unlock();
 }
 
 static const MemoryRegionOps virtio_mmio_ops = {
