@@ -64,6 +64,14 @@ static void mmio_value_to_bytes(const MemoryRegionOps *ops, uint64_t v, uint8_t 
     }
 }
 
+static MmioLockFn mmio_lock, mmio_unlock;
+
+void memory_set_mmio_lock(MmioLockFn lock, MmioLockFn unlock)
+{
+    mmio_lock = lock;
+    mmio_unlock = unlock;
+}
+
 static MemTxResult mmio_call_read(MemoryRegion *mr, uint64_t offset, uint8_t *b, unsigned n,
                                   MemTxAttrs attrs)
 {
@@ -71,6 +79,9 @@ static MemTxResult mmio_call_read(MemoryRegion *mr, uint64_t offset, uint8_t *b,
     MemTxResult r = MEMTX_OK;
     uint64_t v = 0;
 
+    if (mmio_lock) {
+        mmio_lock();
+    }
     if (ops->read_with_attrs) {
         r = ops->read_with_attrs(mr->opaque, offset, &v, n, attrs);
     } else if (ops->read) {
@@ -78,6 +89,9 @@ static MemTxResult mmio_call_read(MemoryRegion *mr, uint64_t offset, uint8_t *b,
     } else {
         log_mask_printf(LOG_GUEST_ERRORS, "memory: '%s' is write-only, read at 0x%" PRIx64
                         " returns 0\n", mr->name, offset);
+    }
+    if (mmio_unlock) {
+        mmio_unlock();
     }
     mmio_value_to_bytes(ops, v, b, n);
     return r;
@@ -88,17 +102,23 @@ static MemTxResult mmio_call_write(MemoryRegion *mr, uint64_t offset, const uint
 {
     const MemoryRegionOps *ops = mr->ops;
     uint64_t v = mmio_value_from_bytes(ops, b, n);
+    MemTxResult r = MEMTX_OK;
 
-    if (ops->write_with_attrs) {
-        return ops->write_with_attrs(mr->opaque, offset, v, n, attrs);
+    if (mmio_lock) {
+        mmio_lock();
     }
-    if (ops->write) {
+    if (ops->write_with_attrs) {
+        r = ops->write_with_attrs(mr->opaque, offset, v, n, attrs);
+    } else if (ops->write) {
         ops->write(mr->opaque, offset, v, n);
     } else {
         log_mask_printf(LOG_GUEST_ERRORS, "memory: '%s' is read-only, write at 0x%" PRIx64
                         " ignored\n", mr->name, offset);
     }
-    return MEMTX_OK;
+    if (mmio_unlock) {
+        mmio_unlock();
+    }
+    return r;
 }
 
 /*

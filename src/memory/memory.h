@@ -324,6 +324,15 @@ bool address_space_write_rom(AddressSpace *as, GuestPaddr addr, const void *buf,
 typedef void (*RamWriteNotifyFn)(GuestPaddr addr, uint64_t len_bytes);
 void memory_set_ram_write_notifier(RamWriteNotifyFn fn);
 
+/* The lock device callbacks run under (the system's big lock): set once at
+ * start-up, before any vCPU runs.  Every MMIO read/write callback is
+ * bracketed by lock/unlock, whichever thread dispatches (vCPU threads of
+ * any accelerator, DMA from I/O threads, the main loop); the lock must be
+ * recursive because the main loop already holds it.  Unset (unit tests),
+ * callbacks run unlocked. */
+typedef void (*MmioLockFn)(void);
+void memory_set_mmio_lock(MmioLockFn lock, MmioLockFn unlock);
+
 /* ---- monitor ----------------------------------------------------------- */
 
 /* `info mtree [-f] [-D]`: each address space's region tree and the regions

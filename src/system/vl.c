@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "accel/accel.h"
+#include "block/block.h"
 #include "chardev/chardev.h"
 #include "config/cmdline.h"
 #include "config/opts.h"
@@ -25,7 +26,10 @@
 #include "core/object.h"
 #include "gdbstub/gdbstub.h"
 #include "hw/board/machine.h"
+#include "hw/virtio/rng_random.h"
+#include "memory/memory.h"
 #include "monitor/monitor.h"
+#include "net/net.h"
 #include "system/bql.h"
 #include "system/main_loop.h"
 #include "system/runstate.h"
@@ -253,16 +257,172 @@ static bool vl_start_gdbserver(Config *cfg, Error **errp)
     return true;
 }
 
-/* Features of later issues: refuse them plainly instead of ignoring. */
-static bool vl_check_unbuilt(const Config *cfg, Error **errp)
+/*
+ * -object TYPE,id=ID,...: the objects Morpho knows so far are the entropy
+ * backends (rng-random, rng-builtin); they live at /objects/ID, where
+ * -device virtio-rng-device,rng=ID finds them.
+ */
+static bool vl_create_object(const Opts *o, Error **errp)
 {
-    if (cfg->groups[CONFIG_GROUP_DRIVE]->head) {
-        error_setg(errp, "-drive: block devices are not built yet");
+    const char *type = opts_get(o, "qom-type");
+    ObjectClass *oc = type ? object_class_by_name(type) : NULL;
+    Object *obj;
+
+    if (!oc || object_class_is_abstract(oc)) {
+        error_setg(errp, "invalid object type: %s", type ? type : "");
         return false;
     }
-    if (cfg->groups[CONFIG_GROUP_NETDEV]->head) {
-        error_setg(errp, "-netdev: network backends are not built yet");
+    if (!object_class_dynamic_cast(oc, TYPE_RNG_BACKEND)) {
+        error_setg(errp, "objects of type '%s' are not supported yet", type);
         return false;
+    }
+    obj = object_new_with_errp(type, errp);
+    if (!obj) {
+        return false;
+    }
+    for (size_t i = 0; i < o->count; i++) {
+        const OptsPair *p = &o->pairs[i];
+        if (strcmp(p->key, "qom-type") == 0 || strcmp(p->key, "id") == 0) {
+            continue;
+        }
+        if (!object_property_parse(obj, p->key, p->value, errp)) {
+            object_unref(obj);
+            return false;
+        }
+    }
+    bool ok = rng_backend_complete(RNG_BACKEND(obj), errp) &&
+              object_property_add_child(object_get_container("/objects"), o->id, obj, errp);
+    object_unref(obj);
+    return ok;
+}
+
+static bool vl_create_objects(Config *cfg, Error **errp)
+{
+    for (Opts *o = cfg->groups[CONFIG_GROUP_OBJECT]->head; o; o = o->next) {
+        if (!vl_create_object(o, errp)) {
+            const char *type = opts_get(o, "qom-type");
+            error_prepend(errp, "-object %s,id=%s: ", type ? type : "", o->id ? o->id : "");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* -netdev user|tap,id=ID,...: backends that -device virtio-net-device,netdev=ID uses. */
+static bool vl_create_netdevs(Config *cfg, Error **errp)
+{
+    for (Opts *o = cfg->groups[CONFIG_GROUP_NETDEV]->head; o; o = o->next) {
+        if (!net_netdev_create(o, errp)) {
+            const char *type = opts_get(o, "type");
+            error_prepend(errp, "-netdev %s,id=%s: ", type ? type : "", o->id ? o->id : "");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- -drive ------------------------------------------------------------- */
+
+/* The text QEMU echoes for a -drive in its errors: "file=x,if=virtio". */
+static void vl_drive_text(const Opts *o, char *buf, size_t size)
+{
+    size_t n = 0;
+
+    buf[0] = 0;
+    for (size_t i = 0; i < o->count && n < size; i++) {
+        n += (size_t)snprintf(buf + n, size - n, "%s%s=%s", i ? "," : "", o->pairs[i].key,
+                              o->pairs[i].value);
+    }
+}
+
+/*
+ * -drive file=F[,format=raw][,if=none|virtio][,id=ID][,readonly=on]
+ * [,cache=MODE]: opens a block backend now, before the board (QEMU's
+ * configure_blockdev).  if=virtio drives get a virtio-blk-device after the
+ * -device ones (there is no PCI here, so virtio means virtio-mmio); their
+ * ids go to *virtio_ids.
+ */
+static bool vl_create_drive(const Opts *o, unsigned *n_virtio, char ***virtio_ids,
+                            Error **errp)
+{
+    static const char *const known[] = { "file", "format", "if", "id", "readonly", "cache",
+                                         "index", "media", "aio", "discard", "detect-zeroes",
+                                         "werror", "rerror", NULL };
+    const char *iface = opts_get(o, "if");
+    BlockOpenOptions bo = { 0 };
+    char auto_id[32];
+
+    for (size_t i = 0; i < o->count; i++) {
+        bool ok = false;
+        for (const char *const *k = known; *k; k++) {
+            ok |= strcmp(o->pairs[i].key, *k) == 0;
+        }
+        if (!ok) {
+            error_setg(errp, "Invalid parameter '%s'", o->pairs[i].key);
+            return false;
+        }
+    }
+    if (!iface) {
+        iface = "ide";
+    }
+    if (strcmp(iface, "none") != 0 && strcmp(iface, "virtio") != 0) {
+        error_setg(errp, "machine type does not support if=%s,bus=0,unit=0", iface);
+        return false;
+    }
+    if (opts_get(o, "media") && strcmp(opts_get(o, "media"), "disk") != 0) {
+        error_setg(errp, "media=%s is not supported (only disk)", opts_get(o, "media"));
+        return false;
+    }
+    if (!opts_get_bool(o, "readonly", false, &bo.read_only, errp)) {
+        return false;
+    }
+    bo.id = o->id;
+    if (!bo.id) {
+        snprintf(auto_id, sizeof(auto_id), "%s%u", iface, *n_virtio);
+        bo.id = auto_id;
+    }
+    bo.filename = opts_get(o, "file");
+    bo.format = opts_get(o, "format");
+    bo.cache = opts_get(o, "cache");
+    if (!block_open(&bo, errp)) {
+        return false;
+    }
+    if (strcmp(iface, "virtio") == 0) {
+        *virtio_ids = realloc(*virtio_ids, (*n_virtio + 1) * sizeof(char *));
+        if (!*virtio_ids || !((*virtio_ids)[*n_virtio] = strdup(bo.id))) {
+            abort();
+        }
+        ++*n_virtio;
+    }
+    return true;
+}
+
+static char **vl_virtio_drives;
+static unsigned vl_n_virtio_drives;
+
+static bool vl_create_drives(Config *cfg, Error **errp)
+{
+    for (Opts *o = cfg->groups[CONFIG_GROUP_DRIVE]->head; o; o = o->next) {
+        if (!vl_create_drive(o, &vl_n_virtio_drives, &vl_virtio_drives, errp)) {
+            char text[512];
+            vl_drive_text(o, text, sizeof(text));
+            error_prepend(errp, "-drive %s: ", text);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool vl_create_drive_devices(Error **errp)
+{
+    for (unsigned i = 0; i < vl_n_virtio_drives; i++) {
+        char prop[300];
+        const char *props[1] = { prop };
+        snprintf(prop, sizeof(prop), "drive=%s", vl_virtio_drives[i]);
+        if (!device_create("virtio-blk-device", NULL, props, 1, errp)) {
+            error_prepend(errp, "-drive id=%s,if=virtio: ", vl_virtio_drives[i]);
+            return false;
+        }
     }
     return true;
 }
@@ -448,8 +608,11 @@ static bool vl_build_machine(const SystemTarget *target, Config *cfg, Error **er
         return false;
     }
     accel = vl_create_accel(target, cfg, ms, errp);
-    if (!accel || !vl_add_globals(cfg, errp) || !machine_run_board_init(ms, errp) ||
-        !vl_create_devices(cfg, errp)) {
+    if (!accel || !vl_add_globals(cfg, errp) || !vl_create_objects(cfg, errp) ||
+        !vl_create_netdevs(cfg, errp) ||
+        !vl_create_drives(cfg, errp) ||
+        !machine_run_board_init(ms, errp) || !vl_create_devices(cfg, errp) ||
+        !vl_create_drive_devices(errp)) {
         return false;
     }
     device_check_globals();
@@ -479,7 +642,7 @@ static int vl_run(const SystemTarget *target, Config *cfg)
     if (vl_answer_help(target, cfg, &help_failed)) {
         return help_failed ? 1 : 0;
     }
-    if (!config_apply_log(cfg, &err) || !vl_check_unbuilt(cfg, &err)) {
+    if (!config_apply_log(cfg, &err)) {
         error_report_err(err);
         return 1;
     }
@@ -512,6 +675,8 @@ int system_main(const SystemTarget *target, int argc, char **argv)
     int status;
 
     bql_lock();
+    /* Device models assume the big lock: MMIO from vCPU threads takes it. */
+    memory_set_mmio_lock(bql_lock, bql_unlock);
     machine_set_guest_arch(target->name);
     if (!config_parse_cmdline(&cfg, argc, argv, &err)) {
         error_report_err(err);

@@ -22,6 +22,7 @@
 #include "hw/loader/loader.h"
 #include "hw/misc/sifive_test.h"
 #include "hw/rtc/goldfish_rtc.h"
+#include "hw/virtio/virtio_mmio.h"
 #include "system/runstate.h"
 #include "system/serial_hds.h"
 
@@ -180,35 +181,6 @@ static const struct {
 #define RISCV_VIRT_DEVICE_COUNT (sizeof(riscv_virt_devices) / sizeof(riscv_virt_devices[0]))
 
 /*
- * An empty virtio-mmio slot, as QEMU shows one with no backend: the magic
- * "virt", version 2, device id 0 (none), vendor "QEMU"; other registers
- * read 0 and writes are ignored.  NOTE: the transport proper replaces this
- * with the virtio work.
- */
-static uint64_t riscv_virt_virtio_empty_read(void *opaque, uint64_t addr, unsigned size)
-{
-    switch (addr) {
-    case 0x000: return 0x74726976;     /* MagicValue */
-    case 0x004: return 2;              /* Version */
-    case 0x008: return 0;              /* DeviceID: no device */
-    case 0x00c: return 0x554d4551;     /* VendorID */
-    default: return 0;
-    }
-}
-
-static void riscv_virt_virtio_empty_write(void *opaque, uint64_t addr, uint64_t val,
-                                          unsigned size)
-{
-}
-
-static const MemoryRegionOps riscv_virt_virtio_empty_ops = {
-    .read = riscv_virt_virtio_empty_read,
-    .write = riscv_virt_virtio_empty_write,
-    .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = { .min_access_size = 4, .max_access_size = 4 },
-};
-
-/*
  * Sstc: a hart's stimecmp deadline.  The hart calls stimer_arm with the
  * mtime value at which time >= stimecmp becomes true (UINT64_MAX: never);
  * the timer then asks the hart to re-evaluate STIP.  Conversion as the
@@ -313,13 +285,29 @@ static bool riscv_virt_create_devices(RiscvVirtState *s, Error **errp)
         }
     }
 
+    /* The virtio-mmio slots; each offers a free virtio bus, and a virtio
+     * device realized later (-device, -drive if=virtio) takes the last
+     * free one, as in QEMU, where the first device lands in slot 7. */
     for (unsigned n = 0; n < RISCV_VIRT_VIRTIO_COUNT; n++) {
         const RiscvVirtMemmapEntry *m = &riscv_virt_memmap[VIRT_VIRTIO];
+        Object *obj = object_new_with_errp(TYPE_VIRTIO_MMIO, errp);
         char name[32];
-        snprintf(name, sizeof(name), "virtio-mmio-empty.%u", n);
-        memory_region_init_io(&s->virtio_empty[n], s, &riscv_virt_virtio_empty_ops, s, name,
-                              m->size);
-        memory_region_add_subregion(&s->sysmem, m->base + n * m->size, &s->virtio_empty[n]);
+        if (!obj) {
+            return false;
+        }
+        snprintf(name, sizeof(name), "virtio_mmio[%u]", n);
+        bool ok = object_property_add_child(soc, name, obj, errp);
+        object_unref(obj);
+        if (!ok) {
+            return false;
+        }
+        virtio_mmio_set_dma_as(VIRTIO_MMIO(obj), s->as);
+        if (!device_realize(DEVICE(obj), errp)) {
+            return false;
+        }
+        riscv_virt_map(s, DEVICE(obj), &VIRTIO_MMIO(obj)->iomem, m->base + n * m->size);
+        device_connect_gpio_out(DEVICE(obj), 0, device_get_gpio_in(s->plic, m->irq + (int)n));
+        s->virtio[n] = DEVICE(obj);
     }
 
     if (serial_hd(0) && !uart16550_attach_chardev(UART16550(s->uart0), serial_hd(0), errp)) {
@@ -466,7 +454,7 @@ static FdtNodeInfo riscv_virt_node_info(RiscvVirtRegion r, uint32_t intc_phandle
 
 /* The virtio-mmio slots' nodes, slot 0 first (so the tree lists it last,
  * as QEMU's). */
-static void riscv_virt_fdt_virtio(DevTree *dt, uint32_t irqchip)
+static void riscv_virt_fdt_virtio(RiscvVirtState *s, DevTree *dt, uint32_t irqchip)
 {
     const RiscvVirtMemmapEntry *m = &riscv_virt_memmap[VIRT_VIRTIO];
 
@@ -474,11 +462,7 @@ static void riscv_virt_fdt_virtio(DevTree *dt, uint32_t irqchip)
         FdtNodeInfo info = riscv_virt_node_info(VIRT_VIRTIO, irqchip, 0, NULL);
         info.base = m->base + n * m->size;
         info.irq = m->irq + (int)n;
-        char *path = devtree_node_path("/soc", "virtio_mmio", info.base);
-        devtree_add_node(dt, path);
-        devtree_set_prop_string(dt, path, "compatible", "virtio,mmio");
-        devtree_set_reg_irq(dt, path, &info);
-        free(path);
+        devtree_write_device(dt, OBJECT(s->virtio[n]), &info);
     }
 }
 
@@ -510,7 +494,7 @@ static DevTree *riscv_virt_build_fdt(RiscvVirtState *s, MachineState *ms)
         uint32_t ph = devtree_write_device(dt, OBJECT(s->devs[i]), &info);
         if (r == VIRT_PLIC) {
             irqchip = ph;
-            riscv_virt_fdt_virtio(dt, irqchip);
+            riscv_virt_fdt_virtio(s, dt, irqchip);
         } else if (r == VIRT_TEST) {
             test_phandle = ph;
             riscv_virt_fdt_syscon(dt, test_phandle);
@@ -811,11 +795,6 @@ static void riscv_virt_finalize(Object *obj)
     for (unsigned i = 0; i < s->n_mapped; i++) {
         memory_region_del_subregion(&s->sysmem, s->mapped_mr[i]);
     }
-    for (unsigned n = 0; n < RISCV_VIRT_VIRTIO_COUNT; n++) {
-        if (s->virtio_empty[n].name) {
-            memory_region_del_subregion(&s->sysmem, &s->virtio_empty[n]);
-        }
-    }
     if (s->mrom.container) {
         memory_region_del_subregion(&s->sysmem, &s->mrom);
     }
@@ -825,11 +804,6 @@ static void riscv_virt_finalize(Object *obj)
     memory_region_transaction_commit();
     for (unsigned i = 0; i < s->n_mapped; i++) {
         object_unref(s->mapped_dev[i]);
-    }
-    for (unsigned n = 0; n < RISCV_VIRT_VIRTIO_COUNT; n++) {
-        if (s->virtio_empty[n].name) {
-            memory_region_destroy(&s->virtio_empty[n]);
-        }
     }
     address_space_destroy(s->as);
     if (s->mrom.name) {

@@ -67,7 +67,7 @@ typedef struct RiscvVirtState {
     DeviceState *test;
     DeviceState *uart0;
     DeviceState *rtc;
-    MemoryRegion virtio_empty[RISCV_VIRT_VIRTIO_COUNT];
+    DeviceState *virtio[RISCV_VIRT_VIRTIO_COUNT];   /* virtio-mmio transports, by slot */
     /* Devices mapped into sysmem, each with a reference the board holds
      * so that teardown can unmap before they go. */
     DeviceState *mapped_dev[32];

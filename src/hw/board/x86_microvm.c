@@ -22,6 +22,7 @@
 #include "hw/board/machine.h"
 #include "hw/char/uart16550.h"
 #include "hw/loader/loader.h"
+#include "hw/virtio/virtio_mmio.h"
 #include "hw/x86/isa_bus.h"
 #include "hw/x86/linux_boot.h"
 #include "hw/x86/x86_cpu.h"
@@ -40,6 +41,7 @@ typedef struct MicrovmMachineState {
     MemoryRegion uart_ports;           /* the UART's 8 registers in the I/O space */
     IrqLine *gsi[MICROVM_IOAPIC_PINS];
     MicrovmMmioSlot virtio[MICROVM_VIRTIO_NUM];
+    DeviceState *virtio_dev[MICROVM_VIRTIO_NUM];   /* the transports, by slot */
     uint8_t *kernel;
     size_t kernel_size;
     uint8_t *initrd;
@@ -130,7 +132,19 @@ static bool microvm_load_linux(MicrovmMachineState *s, X86BootInfo *info, Error 
 static void microvm_reset(void *opaque)
 {
     MicrovmMachineState *s = opaque;
+    MachineState *ms = MACHINE(s);
     X86BootInfo info;
+
+    /* Devices came after board init (-device, -drive if=virtio): announce
+     * the slots that now hold one. */
+    if (s->auto_kernel_cmdline) {
+        for (unsigned i = 0; i < MICROVM_VIRTIO_NUM; i++) {
+            s->virtio[i].in_use = s->virtio_dev[i] &&
+                                  virtio_mmio_device(VIRTIO_MMIO(s->virtio_dev[i])) != NULL;
+        }
+        free(s->cmdline);
+        s->cmdline = microvm_kernel_cmdline(ms->kernel_cmdline, s->virtio, MICROVM_VIRTIO_NUM);
+    }
 
     microvm_load_linux(s, &info, &error_abort);
     KvmEntry e = {
@@ -203,6 +217,34 @@ static bool microvm_init_serial(MicrovmMachineState *s, Error **errp)
     return true;
 }
 
+/* The virtio-mmio transports; like QEMU's, a device takes the last free
+ * slot first (0xfeb00e00, GSI 12). */
+static bool microvm_init_virtio(MicrovmMachineState *s, Error **errp)
+{
+    microvm_virtio_slots_init(s->virtio);
+    for (unsigned i = 0; i < MICROVM_VIRTIO_NUM; i++) {
+        Object *obj = object_new_with_errp(TYPE_VIRTIO_MMIO, errp);
+        char name[32];
+        bool ok;
+
+        if (!obj) {
+            return false;
+        }
+        snprintf(name, sizeof(name), "virtio-mmio[%u]", i);
+        ok = object_property_add_child(OBJECT(s), name, obj, errp);
+        object_unref(obj);
+        virtio_mmio_set_dma_as(VIRTIO_MMIO(obj), kvm_accel_memory_as(s->kvm));
+        if (!ok || !device_realize(DEVICE(obj), errp)) {
+            return false;
+        }
+        memory_region_add_subregion(kvm_accel_system_memory(s->kvm), s->virtio[i].base,
+                                    &VIRTIO_MMIO(obj)->iomem);
+        device_connect_gpio_out(DEVICE(obj), 0, s->gsi[s->virtio[i].gsi]);
+        s->virtio_dev[i] = DEVICE(obj);
+    }
+    return true;
+}
+
 static bool microvm_init(MachineState *ms, Error **errp)
 {
     MicrovmMachineState *s = MICROVM_MACHINE(ms);
@@ -228,7 +270,9 @@ static bool microvm_init(MachineState *ms, Error **errp)
     if (!microvm_init_serial(s, errp)) {
         return false;
     }
-    microvm_virtio_slots_init(s->virtio);
+    if (!microvm_init_virtio(s, errp)) {
+        return false;
+    }
 
     if (!loader_read_file(ms->kernel_filename, &s->kernel, &s->kernel_size, errp)) {
         error_prepend(errp, "-kernel: ");
