@@ -443,9 +443,14 @@ static GuestVaddr stack_push_string(StackWriter *w, const char *s)
 bool elf_setup_stack(UserMem *m, UserImage *img, int argc, char *const *argv, char *const *envp,
                      const char *execfn, Error **errp)
 {
+    uint64_t stack_bytes = USER_PAGE_ALIGN(img->stack_bytes ? img->stack_bytes : USER_STACK_SIZE);
     GuestVaddr top = m->size;
-    GuestVaddr bottom = top - USER_STACK_SIZE;
-    int64_t r = mmap_map(m, bottom, USER_STACK_SIZE, PROT_READ | PROT_WRITE,
+    if (stack_bytes > (1ull << 32)) {
+        error_setg(errp, "stack size %llu is too large", (unsigned long long)stack_bytes);
+        return false;
+    }
+    GuestVaddr bottom = top - stack_bytes;
+    int64_t r = mmap_map(m, bottom, stack_bytes, PROT_READ | PROT_WRITE,
                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_GROWSDOWN, -1, 0);
     if (r < 0) {
         error_setg_errno(errp, (int)-r, "cannot map the guest stack");
@@ -454,8 +459,8 @@ bool elf_setup_stack(UserMem *m, UserImage *img, int argc, char *const *argv, ch
     mmap_set_kind(m, bottom, USER_VMA_STACK);
     /* Linux's mmap_base sits a stack-rlimit gap (at least 128 MiB) below
      * the stack top; keep mmap below it. */
-    if (m->mmap_base > top - (256ull << 20)) {
-        m->mmap_base = top - (256ull << 20);
+    if (m->mmap_base > bottom - (128ull << 20)) {
+        m->mmap_base = bottom - (128ull << 20);
     }
     img->stack_top = top;
 
@@ -539,8 +544,8 @@ bool elf_setup_stack(UserMem *m, UserImage *img, int argc, char *const *argv, ch
     ok = true;
     goto out;
 full:
-    error_setg(errp, "arguments and environment do not fit the %llu MiB stack",
-               (unsigned long long)(USER_STACK_SIZE >> 20));
+    error_setg(errp, "arguments and environment do not fit the %llu KiB stack",
+               (unsigned long long)(stack_bytes >> 10));
 out:
     free(argv_g);
     free(envp_g);

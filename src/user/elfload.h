@@ -69,6 +69,7 @@ typedef struct UserImage {
     GuestVaddr phdr;            /* AT_PHDR */
     unsigned phent, phnum;
     GuestVaddr start_brk;
+    uint64_t stack_bytes;       /* the stack mapping's size; 0: USER_STACK_SIZE */
     GuestVaddr stack_top, stack_pointer;
     GuestVaddr auxv;            /* where the auxv sits on the stack */
     size_t auxv_bytes;          /* including AT_NULL (for /proc/self/auxv) */
