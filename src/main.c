@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "system/vl.h"
+#include "user/user.h"
 
 typedef int (*ModeMainFn)(int argc, char **argv);
 
@@ -31,7 +32,7 @@ static const struct {
     const char *what;
 } morpho_modes[] = {
     { "morpho-system-riscv64", riscv64_system_main, "RISC-V 64 full-system emulation (virt board)" },
-    { "morpho-riscv64", NULL, "RISC-V 64 Linux user-mode emulation" },
+    { "morpho-riscv64", user_main, "RISC-V 64 Linux user-mode emulation" },
     { "morpho-system-x86_64", NULL, "x86-64 virtual machines on KVM (microvm board)" },
 };
 
