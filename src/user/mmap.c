@@ -29,7 +29,7 @@
 bool mmap_init(UserMem *m, uint64_t size, Error **errp)
 {
     memset(m, 0, sizeof(*m));
-    void *p = mmap(NULL, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *p = mmap(NULL, size + USER_SPACE_GUARD, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
         error_setg_errno(errp, errno, "cannot reserve %llu GiB of guest address space",
                          (unsigned long long)(size >> 30));
@@ -50,7 +50,7 @@ void mmap_destroy(UserMem *m)
         free(m->vmas[i].path);
     }
     free(m->vmas);
-    munmap((void *)m->guest_base, m->size);
+    munmap((void *)m->guest_base, m->size + USER_SPACE_GUARD);
     pthread_mutex_destroy(&m->lock);
     memset(m, 0, sizeof(*m));
 }

@@ -38,6 +38,10 @@
 /* Sv39's user half (256 GiB): what a riscv64 Linux process gets on most
  * hardware, and the size of our reservation. */
 #define USER_SPACE_SIZE_DEFAULT (1ull << 38)
+/* Reserved PROT_NONE after the guest space and never mapped: a syscall
+ * handed a pointer just below the top that overruns by a struct or a path
+ * faults here instead of reaching host memory. */
+#define USER_SPACE_GUARD (64ull << 20)
 /* Linux's default vm.mmap_min_addr. */
 #define USER_MMAP_MIN_ADDR 0x10000ull
 

@@ -12,6 +12,7 @@
 #ifndef USER_USER_H
 #define USER_USER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -41,12 +42,22 @@ typedef struct UserOptions {
     char **reexec_args;
 } UserOptions;
 
+/* Guest signal numbers are Linux's generic ones, which x86-64 shares. */
+#define USER_NSIG 64
+
+typedef struct UserSigaction {
+    uint64_t handler;           /* guest address, or SIG_DFL (0) / SIG_IGN (1) */
+    uint64_t flags;             /* SA_* (asm-generic values, as x86-64's) */
+    uint64_t mask;              /* blocked while the handler runs */
+} UserSigaction;
+
 typedef struct UserProcess {
     UserOptions opts;
     UserMem mem;
     UserImage image;
     char **guest_envp;          /* the guest's initial environment */
     char *exe_path;             /* host path of the guest program (/proc/self/exe) */
+    UserSigaction sigactions[USER_NSIG + 1];    /* [1..64]; signal.c's lock */
 } UserProcess;
 
 /* The one process this host process emulates. */
@@ -57,6 +68,15 @@ typedef struct UserThread {
     CpuState *cpu;              /* this thread's vCPU (NULL in unit tests) */
     pid_t tid;
     GuestVaddr clear_child_tid; /* set_tid_address / CLONE_CHILD_CLEARTID */
+
+    /* Signals (signal.c).  Bit n-1 stands for signal n. */
+    uint64_t sigmask;           /* blocked for the guest */
+    uint64_t saved_sigmask;     /* rt_sigsuspend: restored after delivery */
+    bool in_sigsuspend;
+    _Atomic uint64_t pending;   /* any thread / host handler: queued for us */
+    GuestVaddr altstack_sp;     /* sigaltstack */
+    uint64_t altstack_size;
+    int altstack_flags;
 } UserThread;
 
 /* Parse argv (argv[0] is the command name).  Returns false with errp set
