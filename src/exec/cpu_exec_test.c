@@ -1,0 +1,760 @@
+/*
+ * The exec loop, translator loop, TB cache, chaining, invalidation and
+ * exceptions, driven by a toy guest defined here ("toy": 4-byte
+ * instructions opcode/rd/rs/imm8, eight 64-bit registers, an MMU that
+ * identity-maps everything but one page).  Memory is the real memory API:
+ * 64 KiB of RAM at 0 and a small MMIO counter device at 0x10000.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/log.h"
+
+#include "exec/exec.h"
+#include "exec/softmmu.h"
+#include "exec/tb.h"
+#include "exec/translator.h"
+#include "ir/helper.h"
+#include "memory/memory.h"
+#include "util/unittest.h"
+
+/* ---- the toy guest ---------------------------------------------------------- */
+
+enum {
+    TOY_LI = 1,     /* rd = sext(imm) */
+    TOY_ADDI,       /* rd = rs + sext(imm) */
+    TOY_ADD,        /* rd = rd + rs */
+    TOY_LD,         /* rd = mem64[rs + imm] */
+    TOY_ST,         /* mem64[rs + imm] = rd */
+    TOY_LDW,        /* rd = sext(mem32[rs + imm]), must be aligned */
+    TOY_SLLI,       /* rd = rs << imm */
+    TOY_BNEZ,       /* if rs != 0: pc += imm * 4 */
+    TOY_JMP,        /* pc += imm * 4 */
+    TOY_JR,         /* pc = rs */
+    TOY_HLT,        /* halt until an interrupt */
+    TOY_ECALL,      /* raise exception 8 */
+    TOY_FENCEI,     /* end the block, re-fetch */
+    TOY_AMOADD,     /* rd = fetch_add(mem64[rs], rd) */
+};
+
+#define TOY_EXC_MISALIGNED 4
+#define TOY_EXC_ECALL 8
+#define TOY_EXC_ILLEGAL 2
+#define TOY_EXC_FETCH_FAULT 12
+#define TOY_EXC_LOAD_FAULT 13
+#define TOY_UNMAPPED_PAGE 0x8000
+#define TOY_TRAP_VECTOR 0x7000
+#define TOY_MMIO_BASE 0x10000
+
+typedef struct ToyCpu {
+    CpuState parent;
+    uint64_t r[8];
+    uint64_t pc;
+    uint64_t epc, cause, tval;
+    bool irq_enabled;
+    int traps;
+} ToyCpu;
+
+static IrContext *toy_ctx;
+static IrVal toy_r[8], toy_pc;
+
+#define IR_HELPER_DEFS "exec/cpu_exec_test_helpers.def"
+#include "ir/helper_gen.h"
+
+void helper_toy_halt(void *env)
+{
+    CpuState *cpu = env;
+    atomic_store(&cpu->halted, 1);
+    cpu->exception_index = EXCP_HLT;
+    cpu_loop_exit(cpu);
+}
+
+void helper_toy_raise(void *env, uint32_t cause)
+{
+    CpuState *cpu = env;
+    cpu->exception_index = (int)cause;
+    cpu_loop_exit_restore(cpu, GETPC());
+}
+
+void helper_toy_fence_i(void *env)
+{
+    tb_flush(NULL);
+}
+
+#define IR_HELPER_DEFS "exec/cpu_exec_test_helpers.def"
+#define IR_HELPER_GEN_INFO
+#include "ir/helper_gen.h"
+
+static pthread_once_t toy_once = PTHREAD_ONCE_INIT;
+
+static void toy_translate_init_once(void)
+{
+    static const char *names[8] = { "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7" };
+    toy_ctx = ir_context_new();
+    for (int i = 0; i < 8; i++) {
+        toy_r[i] = ir_global(toy_ctx, IR_I64, (int32_t)offsetof(ToyCpu, r[i]), names[i]);
+    }
+    toy_pc = ir_global(toy_ctx, IR_I64, (int32_t)offsetof(ToyCpu, pc), "pc");
+}
+
+static const IrContext *toy_translate_init(void)
+{
+    pthread_once(&toy_once, toy_translate_init_once);
+    return toy_ctx;
+}
+
+static void toy_get_tb_cpu_state(CpuState *cpu, GuestVaddr *pc, uint64_t *cs_base,
+                                 uint32_t *flags)
+{
+    *pc = ((ToyCpu *)cpu)->pc;
+    *cs_base = 0;
+    *flags = 0;
+}
+
+static void toy_gen_goto_tb(DisasContextBase *db, unsigned slot, GuestVaddr dest)
+{
+    if (translator_use_goto_tb(db, dest)) {
+        ir_goto_tb(db->b, slot);
+        ir_movi(db->b, toy_pc, dest);
+        ir_exit_tb(db->b, slot ? IR_EXIT_SLOT1 : IR_EXIT_SLOT0);
+    } else {
+        ir_movi(db->b, toy_pc, dest);
+        ir_exit_tb(db->b, IR_EXIT_NORMAL);
+    }
+}
+
+static void toy_tr_nop(DisasContextBase *db, CpuState *cpu)
+{
+}
+
+static void toy_tr_insn_start(DisasContextBase *db, CpuState *cpu)
+{
+    ir_insn_start(db->b, db->pc_next, 0, 0);
+}
+
+static void toy_raise(DisasContextBase *db, uint32_t cause)
+{
+    ir_call(db->b, HELPER(toy_raise), IR_VAL_NONE, ir_const(db->b, IR_I32, cause));
+    db->is_jmp = DISAS_NORETURN;
+}
+
+static void toy_tr_translate_insn(DisasContextBase *db, CpuState *cpu)
+{
+    IrBuilder *b = db->b;
+    GuestVaddr pc = db->pc_next;
+    uint32_t insn = translator_ldl(cpu, db, pc);
+    unsigned opc = insn & 0xff, rd = (insn >> 8) & 7, rs = (insn >> 16) & 7;
+    int64_t imm = (int8_t)(insn >> 24);
+    db->pc_next += 4;
+    IrVal addr = ir_new_temp(b, IR_I64);
+
+    switch (opc) {
+    case TOY_LI: ir_movi(b, toy_r[rd], (uint64_t)imm); break;
+    case TOY_ADDI: ir_add_imm(b, toy_r[rd], toy_r[rs], imm); break;
+    case TOY_ADD: ir_add(b, toy_r[rd], toy_r[rd], toy_r[rs]); break;
+    case TOY_SLLI: ir_shl_imm(b, toy_r[rd], toy_r[rs], imm & 63); break;
+    case TOY_LD:
+        ir_add_imm(b, addr, toy_r[rs], imm);
+        ir_guest_ld(b, toy_r[rd], addr, MO_UQ, 0);
+        break;
+    case TOY_ST:
+        ir_add_imm(b, addr, toy_r[rs], imm);
+        ir_guest_st(b, toy_r[rd], addr, MO_UQ, 0);
+        break;
+    case TOY_LDW:
+        ir_add_imm(b, addr, toy_r[rs], imm);
+        ir_guest_ld(b, toy_r[rd], addr, MO_SL | MO_ALIGN, 0);
+        break;
+    case TOY_AMOADD:
+        ir_atomic_rmw(b, IR_OP_atomic_fetch_add, toy_r[rd], toy_r[rs], toy_r[rd],
+                      MO_UQ | MO_ALIGN, 0);
+        break;
+    case TOY_BNEZ: {
+        IrLabel not_taken = ir_new_label(b);
+        ir_brcond_imm(b, IR_COND_EQ, toy_r[rs], 0, not_taken);
+        toy_gen_goto_tb(db, 1, pc + (uint64_t)(imm * 4));
+        ir_set_label(b, not_taken);
+        toy_gen_goto_tb(db, 0, db->pc_next);
+        db->is_jmp = DISAS_NORETURN;
+        break;
+    }
+    case TOY_JMP:
+        toy_gen_goto_tb(db, 0, pc + (uint64_t)(imm * 4));
+        db->is_jmp = DISAS_NORETURN;
+        break;
+    case TOY_JR:
+        ir_mov(b, toy_pc, toy_r[rs]);
+        ir_lookup_and_goto_ptr(b);
+        db->is_jmp = DISAS_NORETURN;
+        break;
+    case TOY_HLT:
+        ir_movi(b, toy_pc, db->pc_next);
+        ir_call0(b, HELPER(toy_halt), IR_VAL_NONE);
+        db->is_jmp = DISAS_NORETURN;
+        break;
+    case TOY_ECALL:
+        toy_raise(db, TOY_EXC_ECALL);
+        break;
+    case TOY_FENCEI:
+        ir_call0(b, HELPER(toy_fence_i), IR_VAL_NONE);
+        ir_movi(b, toy_pc, db->pc_next);
+        ir_exit_tb(b, IR_EXIT_NORMAL);
+        db->is_jmp = DISAS_NORETURN;
+        break;
+    default:
+        toy_raise(db, TOY_EXC_ILLEGAL);
+        break;
+    }
+}
+
+static void toy_tr_tb_stop(DisasContextBase *db, CpuState *cpu)
+{
+    if (db->is_jmp == DISAS_TOO_MANY) {
+        toy_gen_goto_tb(db, 0, db->pc_next);
+    }
+}
+
+static const TranslatorOps toy_translator_ops = {
+    .init_disas_context = toy_tr_nop,
+    .tb_start = toy_tr_nop,
+    .insn_start = toy_tr_insn_start,
+    .translate_insn = toy_tr_translate_insn,
+    .tb_stop = toy_tr_tb_stop,
+};
+
+static void toy_translate_code(CpuState *cpu, TranslationBlock *tb, IrBuilder *b, int max_insns)
+{
+    DisasContextBase db;
+    translator_loop(cpu, tb, b, max_insns, &toy_translator_ops, &db);
+}
+
+static void toy_restore_state_to_opc(CpuState *cpu, const TranslationBlock *tb,
+                                     const uint64_t *data)
+{
+    ((ToyCpu *)cpu)->pc = data[0];
+}
+
+static bool toy_has_work(CpuState *cpu)
+{
+    return (atomic_load(&cpu->interrupt_request) & CPU_INTERRUPT_HARD) != 0;
+}
+
+static void toy_do_interrupt(CpuState *cpu)
+{
+    ToyCpu *t = (ToyCpu *)cpu;
+    t->epc = t->pc;
+    t->cause = (uint64_t)cpu->exception_index;
+    t->pc = TOY_TRAP_VECTOR;
+    t->traps++;
+}
+
+static bool toy_exec_interrupt(CpuState *cpu, uint32_t request)
+{
+    ToyCpu *t = (ToyCpu *)cpu;
+    if ((request & CPU_INTERRUPT_HARD) && t->irq_enabled) {
+        cpu_reset_interrupt(cpu, CPU_INTERRUPT_HARD);
+        cpu->exception_index = 100;     /* "external interrupt" */
+        toy_do_interrupt(cpu);
+        t->irq_enabled = false;
+        return true;
+    }
+    return false;
+}
+
+static bool toy_tlb_fill(CpuState *cpu, GuestVaddr addr, unsigned size, MmuAccessType access,
+                         unsigned mmu_idx, bool probe, uintptr_t ra)
+{
+    ToyCpu *t = (ToyCpu *)cpu;
+    if ((addr & GUEST_PAGE_MASK) == TOY_UNMAPPED_PAGE) {
+        if (probe) {
+            return false;
+        }
+        t->tval = addr;
+        cpu->exception_index = access == MMU_INST_FETCH ? TOY_EXC_FETCH_FAULT
+                                                        : TOY_EXC_LOAD_FAULT;
+        cpu_loop_exit_restore(cpu, ra);
+    }
+    tlb_set_page(cpu, addr, addr, PAGE_READ | PAGE_WRITE | PAGE_EXEC, mmu_idx,
+                 GUEST_PAGE_BITS);
+    return true;
+}
+
+static void toy_do_unaligned_access(CpuState *cpu, GuestVaddr addr, MmuAccessType access,
+                                    unsigned mmu_idx, uintptr_t ra)
+{
+    ((ToyCpu *)cpu)->tval = addr;
+    cpu->exception_index = TOY_EXC_MISALIGNED;
+    cpu_loop_exit_restore(cpu, ra);
+}
+
+static const CpuOps toy_cpu_ops = {
+    .name = "toy",
+    .translate_init = toy_translate_init,
+    .get_tb_cpu_state = toy_get_tb_cpu_state,
+    .translate_code = toy_translate_code,
+    .restore_state_to_opc = toy_restore_state_to_opc,
+    .has_work = toy_has_work,
+    .exec_interrupt = toy_exec_interrupt,
+    .do_interrupt = toy_do_interrupt,
+    .tlb_fill = toy_tlb_fill,
+    .do_unaligned_access = toy_do_unaligned_access,
+};
+
+/* ---- the test machine -------------------------------------------------------- */
+
+typedef struct ToyMachine {
+    MemoryRegion root, ram, mmio;
+    AddressSpace *as;
+    uint8_t *ram_ptr;
+    uint64_t mmio_reads, mmio_last_write;
+    ToyCpu cpu;
+} ToyMachine;
+
+static uint64_t toy_mmio_read(void *opaque, uint64_t addr, unsigned size)
+{
+    ToyMachine *m = opaque;
+    return 0x1000 + ++m->mmio_reads;
+}
+
+static void toy_mmio_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
+{
+    ToyMachine *m = opaque;
+    m->mmio_last_write = val;
+}
+
+static const MemoryRegionOps toy_mmio_ops = {
+    .read = toy_mmio_read,
+    .write = toy_mmio_write,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+static ToyMachine *toy_machine_new(void)
+{
+    ToyMachine *m = calloc(1, sizeof(*m));
+    memory_region_init(&m->root, NULL, "system", MEMORY_SIZE_ALL);
+    memory_region_init_ram(&m->ram, NULL, "ram", 0x10000, &error_abort);
+    memory_region_add_subregion(&m->root, 0, &m->ram);
+    memory_region_init_io(&m->mmio, NULL, &toy_mmio_ops, m, "counter", 0x1000);
+    memory_region_add_subregion(&m->root, TOY_MMIO_BASE, &m->mmio);
+    m->as = address_space_create(&m->root, "toy");
+    m->ram_ptr = memory_region_get_ram_ptr(&m->ram);
+    CHECK(cpu_exec_realize(&m->cpu.parent, &toy_cpu_ops, m->as, &error_abort));
+    /* every test starts from an empty TB cache */
+    tb_flush(NULL);
+    return m;
+}
+
+static void toy_machine_free(ToyMachine *m)
+{
+    cpu_exec_unrealize(&m->cpu.parent);
+    address_space_destroy(m->as);
+    memory_region_del_subregion(&m->root, &m->ram);
+    memory_region_del_subregion(&m->root, &m->mmio);
+    memory_region_destroy(&m->ram);
+    memory_region_destroy(&m->mmio);
+    memory_region_destroy(&m->root);
+    free(m);
+}
+
+static uint32_t toy_insn(unsigned opc, unsigned rd, unsigned rs, int imm)
+{
+    return opc | rd << 8 | rs << 16 | (uint32_t)(uint8_t)(int8_t)imm << 24;
+}
+
+/* Write a program at addr through the memory API (as a loader / DMA would). */
+static void toy_load(ToyMachine *m, GuestPaddr addr, const uint32_t *insns, size_t n)
+{
+    CHECK_INT(address_space_write(m->as, addr, MEMTXATTRS_UNSPECIFIED, insns, n * 4),
+              MEMTX_OK);
+}
+
+#define TOY_LOAD(m, addr, ...)                                                   \
+    do {                                                                         \
+        const uint32_t prog_[] = { __VA_ARGS__ };                                \
+        toy_load(m, addr, prog_, sizeof(prog_) / sizeof(prog_[0]));              \
+    } while (0)
+
+/* A trap handler that halts, so every test ends in EXCP_HLT. */
+static void toy_load_trap_handler(ToyMachine *m)
+{
+    TOY_LOAD(m, TOY_TRAP_VECTOR, toy_insn(TOY_HLT, 0, 0, 0));
+}
+
+/* ---- tests --------------------------------------------------------------------- */
+
+UNITTEST(exec_straight_line_and_halt)
+{
+    ToyMachine *m = toy_machine_new();
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 5), toy_insn(TOY_ADDI, 2, 1, 3),
+             toy_insn(TOY_SLLI, 3, 2, 4), toy_insn(TOY_HLT, 0, 0, 0));
+    m->cpu.pc = 0x1000;
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    CHECK_U64(m->cpu.r[2], 8);
+    CHECK_U64(m->cpu.r[3], 128);
+    CHECK_U64(m->cpu.pc, 0x1010);
+    /* halted without work: returns at once */
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HALTED);
+    toy_machine_free(m);
+}
+
+UNITTEST(exec_loop_chains_blocks)
+{
+    ToyMachine *m = toy_machine_new();
+    /* r1 = 100; do { r2 += 3; r1 -= 1 } while (r1); halt */
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 100), toy_insn(TOY_LI, 2, 0, 0),
+             toy_insn(TOY_ADDI, 2, 2, 3), toy_insn(TOY_ADDI, 1, 1, -1),
+             toy_insn(TOY_BNEZ, 0, 1, -2), toy_insn(TOY_HLT, 0, 0, 0));
+    m->cpu.pc = 0x1000;
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    CHECK_U64(m->cpu.r[2], 300);
+    CHECK_U64(m->cpu.r[1], 0);
+    /* blocks: [0x1000..bnez], [0x1008..bnez] (loop body), [hlt] */
+    CHECK_INT(m->cpu.parent.stat_tb_translated, 3);
+    CHECK(m->cpu.parent.stat_chain_hits >= 95);
+    toy_machine_free(m);
+}
+
+UNITTEST(exec_lookup_and_goto_ptr)
+{
+    ToyMachine *m = toy_machine_new();
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 0x20), toy_insn(TOY_SLLI, 1, 1, 8),
+             toy_insn(TOY_JR, 0, 1, 0));                    /* to 0x2000 */
+    TOY_LOAD(m, 0x2000, toy_insn(TOY_LI, 4, 0, 44), toy_insn(TOY_HLT, 0, 0, 0));
+    m->cpu.pc = 0x1000;
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    CHECK_U64(m->cpu.r[4], 44);
+    toy_machine_free(m);
+}
+
+UNITTEST(exec_exception_restores_exact_pc)
+{
+    ToyMachine *m = toy_machine_new();
+    toy_load_trap_handler(m);
+    /* the fault is the 4th instruction of the block: state before it stays */
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 0x40), toy_insn(TOY_SLLI, 1, 1, 9),   /* 0x8000 */
+             toy_insn(TOY_LI, 2, 0, 7), toy_insn(TOY_LD, 3, 1, 8),
+             toy_insn(TOY_LI, 2, 0, 9));
+    m->cpu.pc = 0x1000;
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    CHECK_U64(m->cpu.cause, TOY_EXC_LOAD_FAULT);
+    CHECK_U64(m->cpu.epc, 0x100c);
+    CHECK_U64(m->cpu.tval, 0x8008);
+    CHECK_U64(m->cpu.r[2], 7);
+    CHECK_INT(m->cpu.traps, 1);
+    toy_machine_free(m);
+}
+
+UNITTEST(exec_helper_raises_with_restore)
+{
+    ToyMachine *m = toy_machine_new();
+    toy_load_trap_handler(m);
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 1), toy_insn(TOY_ADDI, 1, 1, 1),
+             toy_insn(TOY_ECALL, 0, 0, 0), toy_insn(TOY_LI, 1, 0, 50));
+    m->cpu.pc = 0x1000;
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    CHECK_U64(m->cpu.cause, TOY_EXC_ECALL);
+    CHECK_U64(m->cpu.epc, 0x1008);
+    CHECK_U64(m->cpu.r[1], 2);
+    toy_machine_free(m);
+}
+
+UNITTEST(exec_fetch_fault_and_illegal)
+{
+    ToyMachine *m = toy_machine_new();
+    toy_load_trap_handler(m);
+    m->cpu.pc = TOY_UNMAPPED_PAGE + 0x10;
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    CHECK_U64(m->cpu.cause, TOY_EXC_FETCH_FAULT);
+    CHECK_U64(m->cpu.epc, TOY_UNMAPPED_PAGE + 0x10);
+
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 1), toy_insn(0xee, 0, 0, 0));
+    m->cpu.pc = 0x1000;
+    atomic_store(&m->cpu.parent.halted, 0);
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    CHECK_U64(m->cpu.cause, TOY_EXC_ILLEGAL);
+    CHECK_U64(m->cpu.epc, 0x1004);
+    toy_machine_free(m);
+}
+
+UNITTEST(exec_misaligned_and_page_straddling)
+{
+    ToyMachine *m = toy_machine_new();
+    toy_load_trap_handler(m);
+    uint64_t pattern = 0x8877665544332211ull;
+    memcpy(m->ram_ptr + 0x2ffc, &pattern, 8);       /* straddles 0x3000 */
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 0x30), toy_insn(TOY_SLLI, 1, 1, 8),
+             toy_insn(TOY_LD, 2, 1, -4),           /* unaligned, no requirement: split */
+             toy_insn(TOY_ADDI, 2, 2, 1), toy_insn(TOY_ST, 2, 1, -3),
+             toy_insn(TOY_LDW, 3, 1, 2));          /* must be aligned: raises */
+    m->cpu.pc = 0x1000;
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    CHECK_U64(m->cpu.r[2], pattern + 1);
+    uint64_t back;
+    memcpy(&back, m->ram_ptr + 0x2ffd, 8);
+    CHECK_U64(back, pattern + 1);
+    CHECK_U64(m->cpu.cause, TOY_EXC_MISALIGNED);
+    CHECK_U64(m->cpu.epc, 0x1014);
+    CHECK_U64(m->cpu.tval, 0x3002);
+    toy_machine_free(m);
+}
+
+UNITTEST(exec_mmio_and_atomics)
+{
+    ToyMachine *m = toy_machine_new();
+    uint64_t v = 40;
+    memcpy(m->ram_ptr + 0x3000, &v, 8);
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 1), toy_insn(TOY_SLLI, 1, 1, 16),  /* 0x10000 */
+             toy_insn(TOY_LD, 2, 1, 0), toy_insn(TOY_LD, 3, 1, 8),
+             toy_insn(TOY_LI, 4, 0, 99), toy_insn(TOY_ST, 4, 1, 0),
+             toy_insn(TOY_LI, 5, 0, 0x30), toy_insn(TOY_SLLI, 5, 5, 8),
+             toy_insn(TOY_LI, 6, 0, 2), toy_insn(TOY_AMOADD, 6, 5, 0),
+             toy_insn(TOY_HLT, 0, 0, 0));
+    m->cpu.pc = 0x1000;
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    CHECK_U64(m->cpu.r[2], 0x1001);
+    CHECK_U64(m->cpu.r[3], 0x1002);
+    CHECK_U64(m->mmio_last_write, 99);
+    CHECK_U64(m->cpu.r[6], 40);                         /* old value */
+    memcpy(&v, m->ram_ptr + 0x3000, 8);
+    CHECK_U64(v, 42);
+    toy_machine_free(m);
+}
+
+/* Program: r1 = IMM; halt.  Patching IMM must be seen on the next run. */
+static void toy_run_from(ToyMachine *m, GuestVaddr pc)
+{
+    atomic_store(&m->cpu.parent.halted, 0);
+    m->cpu.pc = pc;
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+}
+
+UNITTEST(exec_invalidation_by_guest_store_dma_and_flush)
+{
+    ToyMachine *m = toy_machine_new();
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 1), toy_insn(TOY_HLT, 0, 0, 0));
+    toy_run_from(m, 0x1000);
+    CHECK_U64(m->cpu.r[1], 1);
+    CHECK(tb_page_has_code(0x1000));
+
+    /* 1. the guest overwrites the code with a store (TLB_NOTDIRTY path) */
+    uint32_t li2 = toy_insn(TOY_LI, 1, 0, 2);
+    TOY_LOAD(m, 0x2000, toy_insn(TOY_LI, 5, 0, 0x10), toy_insn(TOY_SLLI, 5, 5, 8),
+             toy_insn(TOY_LD, 6, 7, 0), toy_insn(TOY_ST, 6, 5, 0), toy_insn(TOY_HLT, 0, 0, 0));
+    uint64_t new_code = li2 | (uint64_t)toy_insn(TOY_HLT, 0, 0, 0) << 32;
+    memcpy(m->ram_ptr + 0x3000, &new_code, 8);
+    m->cpu.r[7] = 0x3000;
+    toy_run_from(m, 0x2000);
+    toy_run_from(m, 0x1000);
+    CHECK_U64(m->cpu.r[1], 2);
+
+    /* 2. DMA through the memory API (the RAM write notifier) */
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 3));
+    toy_run_from(m, 0x1000);
+    CHECK_U64(m->cpu.r[1], 3);
+
+    /* 3. a write behind the memory API's back needs an explicit flush */
+    uint32_t li4 = toy_insn(TOY_LI, 1, 0, 4);
+    memcpy(m->ram_ptr + 0x1000, &li4, 4);
+    toy_run_from(m, 0x1000);
+    CHECK_U64(m->cpu.r[1], 3);                          /* stale, as expected */
+    tb_flush(NULL);
+    toy_run_from(m, 0x1000);
+    CHECK_U64(m->cpu.r[1], 4);
+
+    /* 4. the same from inside the guest (fence.i -> tb_flush in a helper) */
+    uint32_t li5 = toy_insn(TOY_LI, 1, 0, 5);
+    memcpy(m->ram_ptr + 0x1000, &li5, 4);
+    TOY_LOAD(m, 0x4000, toy_insn(TOY_FENCEI, 0, 0, 0), toy_insn(TOY_JMP, 0, 0, 0));
+    TOY_LOAD(m, 0x4004, toy_insn(TOY_LI, 2, 0, 0x10), toy_insn(TOY_SLLI, 2, 2, 8),
+             toy_insn(TOY_JR, 0, 2, 0));
+    toy_run_from(m, 0x4000);
+    CHECK_U64(m->cpu.r[1], 5);
+
+    /* a write to a page's data part that no block covers keeps the blocks */
+    TbStats before, after;
+    tb_get_stats(&before);
+    tb_invalidate_phys_range(0x1800, 8);
+    tb_get_stats(&after);
+    CHECK_U64(after.invalidated, before.invalidated);
+    tb_invalidate_phys_range(0x1004, 1);
+    tb_get_stats(&after);
+    CHECK_U64(after.invalidated, before.invalidated + 1);
+    toy_machine_free(m);
+}
+
+typedef struct KickArg {
+    ToyMachine *m;
+    bool stop;          /* cpu_exit instead of an interrupt */
+} KickArg;
+
+static void *toy_kicker(void *opaque)
+{
+    KickArg *k = opaque;
+    struct timespec ts = { 0, 20 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+    if (k->stop) {
+        cpu_exit(&k->m->cpu.parent);
+    } else {
+        cpu_interrupt(&k->m->cpu.parent, CPU_INTERRUPT_HARD);
+    }
+    return NULL;
+}
+
+UNITTEST(exec_interrupt_and_exit_from_other_threads)
+{
+    ToyMachine *m = toy_machine_new();
+    toy_load_trap_handler(m);
+    /* a chained infinite loop: only the per-block exit_request check ends it */
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_ADDI, 1, 1, 1), toy_insn(TOY_JMP, 0, 0, -1));
+    m->cpu.pc = 0x1000;
+    m->cpu.irq_enabled = true;
+    KickArg k = { m, false };
+    pthread_t th;
+    pthread_create(&th, NULL, toy_kicker, &k);
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    pthread_join(th, NULL);
+    CHECK_U64(m->cpu.cause, 100);
+    CHECK(m->cpu.epc == 0x1000 || m->cpu.epc == 0x1004);
+    CHECK(m->cpu.r[1] > 0);
+
+    atomic_store(&m->cpu.parent.halted, 0);
+    m->cpu.pc = 0x1000;
+    k.stop = true;
+    pthread_create(&th, NULL, toy_kicker, &k);
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_INTERRUPT);
+    pthread_join(th, NULL);
+
+    /* halted CPUs wake on an interrupt */
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_HLT, 0, 0, 0), toy_insn(TOY_LI, 3, 0, 33),
+             toy_insn(TOY_HLT, 0, 0, 0));
+    tb_flush(NULL);
+    m->cpu.irq_enabled = false;
+    toy_run_from(m, 0x1000);
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HALTED);
+    cpu_interrupt(&m->cpu.parent, CPU_INTERRUPT_HARD);
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);      /* irq masked: runs on */
+    CHECK_U64(m->cpu.r[3], 33);
+    toy_machine_free(m);
+}
+
+/* ---- two vCPUs on two threads while a third invalidates and flushes ---- */
+
+typedef struct VcpuThread {
+    ToyCpu *cpu;
+    int interrupts;     /* EXCP_INTERRUPT returns seen */
+} VcpuThread;
+
+static void *toy_vcpu_thread(void *opaque)
+{
+    VcpuThread *v = opaque;
+    for (;;) {
+        int r = cpu_exec(&v->cpu->parent);
+        if (r == EXCP_HLT) {
+            return NULL;
+        }
+        v->interrupts += r == EXCP_INTERRUPT;
+    }
+}
+
+UNITTEST(exec_two_vcpus_with_concurrent_invalidation)
+{
+    ToyMachine *m = toy_machine_new();
+    ToyCpu *second = calloc(1, sizeof(*second));
+    CHECK(cpu_exec_realize(&second->parent, &toy_cpu_ops, m->as, &error_abort));
+    second->parent.cpu_index = 1;
+    /* each CPU: r1 = 1 << 16; do { r2 += 3; r1 -= 1 } while (r1); halt */
+    for (GuestPaddr base = 0x1000; base <= 0x2000; base += 0x1000) {
+        TOY_LOAD(m, base, toy_insn(TOY_LI, 1, 0, 1), toy_insn(TOY_SLLI, 1, 1, 16),
+                 toy_insn(TOY_LI, 2, 0, 0), toy_insn(TOY_ADDI, 2, 2, 3),
+                 toy_insn(TOY_ADDI, 1, 1, -1), toy_insn(TOY_BNEZ, 0, 1, -2),
+                 toy_insn(TOY_HLT, 0, 0, 0));
+    }
+    m->cpu.pc = 0x1000;
+    second->pc = 0x2000;
+    VcpuThread v[2] = { { &m->cpu, 0 }, { second, 0 } };
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++) {
+        pthread_create(&th[i], NULL, toy_vcpu_thread, &v[i]);
+    }
+    /* meanwhile: invalidate both loops' code now and then, flush twice */
+    for (int i = 0; i < 200; i++) {
+        tb_invalidate_phys_range(i & 1 ? 0x100c : 0x200c, 4);
+        if (i % 100 == 50) {
+            tb_flush(NULL);
+        }
+        sched_yield();
+    }
+    for (int i = 0; i < 2; i++) {
+        pthread_join(th[i], NULL);
+    }
+    CHECK_U64(m->cpu.r[2], 3u << 16);
+    CHECK_U64(second->r[2], 3u << 16);
+    cpu_exec_unrealize(&second->parent);
+    free(second);
+    toy_machine_free(m);
+}
+
+UNITTEST(exec_debug_logs)
+{
+    char path[] = "/tmp/morpho-exec-log-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK(log_set_file(path));
+    uint32_t saved = log_mask;
+    log_mask = LOG_OP | LOG_OP_OPT | LOG_EXEC | LOG_INT;
+
+    ToyMachine *m = toy_machine_new();
+    toy_load_trap_handler(m);
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 5), toy_insn(TOY_ADDI, 1, 1, 0),
+             toy_insn(TOY_ECALL, 0, 0, 0));
+    m->cpu.pc = 0x1000;
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    toy_machine_free(m);
+
+    log_mask = saved;
+    CHECK(log_set_file(NULL));
+    FILE *f = fopen(path, "r");
+    char text[8192] = { 0 };
+    size_t n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
+    text[n] = 0;
+    if (f) {
+        fclose(f);
+    }
+    unlink(path);
+    CHECK(strstr(text, "OP: pc 0x1000") != NULL);
+    CHECK(strstr(text, " ---- 0x1004 0x0 0x0\n") != NULL);         /* insn_start */
+    CHECK(strstr(text, " add_i64 r1, r1, $0x0\n") != NULL);         /* before opt */
+    CHECK(strstr(text, "OP after optimization") != NULL);
+    CHECK(strstr(text, "Trace 0: pc 0x1000") != NULL);
+    CHECK(strstr(text, "exception 8") != NULL);
+}
+
+UNITTEST(exec_step_atomic_runs_one_insn)
+{
+    ToyMachine *m = toy_machine_new();
+    toy_load_trap_handler(m);
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 5), toy_insn(TOY_LI, 2, 0, 6),
+             toy_insn(TOY_ECALL, 0, 0, 0));
+    m->cpu.pc = 0x1000;
+    cpu_exec_step_atomic(&m->cpu.parent);
+    CHECK_U64(m->cpu.r[1], 5);
+    CHECK_U64(m->cpu.r[2], 0);
+    CHECK_U64(m->cpu.pc, 0x1004);
+    TbStats st;
+    tb_get_stats(&st);
+    CHECK_U64(st.tbs, 0);                       /* not cached */
+    m->cpu.pc = 0x1008;
+    cpu_exec_step_atomic(&m->cpu.parent);       /* raises: delivered later */
+    CHECK_INT(m->cpu.parent.exception_index, TOY_EXC_ECALL);
+    CHECK_U64(m->cpu.pc, 0x1008);
+    CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+    CHECK_U64(m->cpu.epc, 0x1008);
+    toy_machine_free(m);
+}

@@ -1,0 +1,66 @@
+/*
+ * The exec loop (QEMU's cpu-exec.c): runs one vCPU's guest code until
+ * something needs the outside world.  cpu_exec, on the vCPU thread:
+ *   - returns EXCP_HALTED at once if the CPU is halted without work (the
+ *     accelerator's thread sleeps until kicked), applies pending TLB flushes;
+ *   - at every block entry checks exit_request (one atomic word): pending
+ *     interrupts go to CpuOps.exec_interrupt, other requests return
+ *     EXCP_INTERRUPT;
+ *   - finds the next block (jump cache, hash table, translation), follows
+ *     chained blocks without lookups, runs it on the interpreter (or JIT);
+ *   - exceptions come back by siglongjmp from cpu_loop_exit*: guest ones are
+ *     delivered with CpuOps.do_interrupt and the loop goes on; EXCP_* values
+ *     >= EXCP_INTERRUPT are returned to the caller.
+ * -d exec / cpu / int / nochain are honoured through util/log.h.
+ *
+ * Threads: cpu_exec, cpu_loop_exit* and cpu_restore_state run on the vCPU's
+ * thread.  cpu_interrupt, cpu_reset_interrupt and cpu_exit may be called
+ * from any thread (device models, the main loop, other vCPUs) and kick the
+ * vCPU through cpu->kick_fn.
+ */
+#ifndef EXEC_EXEC_H
+#define EXEC_EXEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+
+#include "core/error.h"
+#include "exec/cpu.h"
+#include "exec/tb.h"
+#include "memory/memory.h"
+
+/* Unwind token for helpers: pass GETPC() as ra to cpu_loop_exit_restore and
+ * the cpu_*_mmu accessors (the interpreter ignores it and uses its own
+ * record of the current instruction; the JIT maps the host return address). */
+#define GETPC() ((uintptr_t)__builtin_return_address(0))
+
+/* Wire a vCPU for TCG: TLB, jump cache, IR builder, IrContext from
+ * ops->translate_init, the TB cache.  Before the vCPU thread starts. */
+bool cpu_exec_realize(CpuState *cpu, const CpuOps *ops, AddressSpace *as, Error **errp);
+void cpu_exec_unrealize(CpuState *cpu);
+
+/* Run until an EXCP_* code (vCPU thread). */
+int cpu_exec(CpuState *cpu);
+/* Run exactly one instruction with other vCPUs stopped (EXCP_ATOMIC). */
+void cpu_exec_step_atomic(CpuState *cpu);
+
+/* Leave the current block for cpu_exec (cpu->exception_index says why). */
+noreturn void cpu_loop_exit(CpuState *cpu);
+/* Same, first restoring the guest state of the faulting instruction. */
+noreturn void cpu_loop_exit_restore(CpuState *cpu, uintptr_t ra);
+/* Leave without an exception (e.g. after changing translation state). */
+noreturn void cpu_loop_exit_noexc(CpuState *cpu);
+/* Restore the guest state of the instruction running in the current block
+ * (via restore_state_to_opc).  Returns false when not inside a block. */
+bool cpu_restore_state(CpuState *cpu, uintptr_t ra);
+
+/* Any thread: raise/clear interrupt_request bits and kick the vCPU. */
+void cpu_interrupt(CpuState *cpu, uint32_t mask);
+void cpu_reset_interrupt(CpuState *cpu, uint32_t mask);
+/* Any thread: make the vCPU leave cpu_exec at its next block entry. */
+void cpu_exit(CpuState *cpu);
+/* Does the CPU have something to do (interrupt pending or has_work)? */
+bool cpu_has_work(CpuState *cpu);
+
+#endif

@@ -1,0 +1,613 @@
+/*
+ * The soft-MMU TLB and guest memory access (QEMU's accel/tcg/cputlb.c, in
+ * far fewer lines).  See softmmu.h for the entry format.  Invariants:
+ *   - an entry's tags are either TLB_INVALID-carrying (all ones) or the
+ *     page-aligned vaddr plus flags; addend is valid for RAM pages only;
+ *   - full[] at the same index holds the physical page and attributes;
+ *   - a write tag carries TLB_NOTDIRTY whenever the physical page holds
+ *     translated code (set here at fill time, after the entry is stored,
+ *     and by tlb_protect_code_page from the TB cache, so no interleaving
+ *     loses it);
+ *   - slow paths check alignment, split page-straddling accesses (stores
+ *     fill both pages before writing a byte, so a fault leaves memory
+ *     untouched), go to RAM by host pointer and to MMIO by the memory API.
+ * User mode (CPU_MEM_USER) bypasses all of this: host = guest_base + vaddr.
+ */
+#include "exec/softmmu.h"
+
+#include <assert.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/cpu.h"
+#include "exec/exec.h"
+#include "exec/exec_internal.h"
+#include "exec/tb.h"
+#include "util/log.h"
+
+#define TLB_ENTRY_INVALID UINT64_MAX
+
+void tlb_init(CpuState *cpu)
+{
+    CpuTlb *tlb = &cpu->tlb;
+    for (unsigned i = 0; i < CPU_TLB_MMU_MODES; i++) {
+        tlb->f[i].index_mask = CPU_TLB_SIZE - 1;
+        tlb->f[i].table = malloc(CPU_TLB_SIZE * sizeof(CpuTlbEntry));
+        tlb->d[i].full = calloc(CPU_TLB_SIZE, sizeof(CpuTlbEntryFull));
+        assert(tlb->f[i].table && tlb->d[i].full);
+        memset(tlb->f[i].table, 0xff, CPU_TLB_SIZE * sizeof(CpuTlbEntry));
+        tlb->d[i].large_page_addr = TLB_ENTRY_INVALID;
+        tlb->d[i].large_page_mask = 0;
+    }
+    tlb->used_mmuidx = 0;
+    atomic_store(&tlb->pending_flush, 0);
+}
+
+void tlb_destroy(CpuState *cpu)
+{
+    for (unsigned i = 0; i < CPU_TLB_MMU_MODES; i++) {
+        free(cpu->tlb.f[i].table);
+        free(cpu->tlb.d[i].full);
+        cpu->tlb.f[i].table = NULL;
+        cpu->tlb.d[i].full = NULL;
+    }
+}
+
+static void tlb_flush_one_mmuidx(CpuState *cpu, unsigned idx)
+{
+    memset(cpu->tlb.f[idx].table, 0xff, CPU_TLB_SIZE * sizeof(CpuTlbEntry));
+    cpu->tlb.d[idx].large_page_addr = TLB_ENTRY_INVALID;
+    cpu->tlb.d[idx].large_page_mask = 0;
+}
+
+void tlb_flush_by_mmuidx(CpuState *cpu, uint32_t idxmap)
+{
+    uint32_t todo = idxmap & cpu->tlb.used_mmuidx;
+    for (unsigned i = 0; i < CPU_TLB_MMU_MODES; i++) {
+        if (todo & (1u << i)) {
+            tlb_flush_one_mmuidx(cpu, i);
+        }
+    }
+    cpu->tlb.used_mmuidx &= ~idxmap;
+    cpu->tlb.stat_flushes++;
+    /* blocks were found by virtual pc: the mapping may have changed */
+    tb_jmp_cache_clear(cpu);
+}
+
+void tlb_flush(CpuState *cpu)
+{
+    tlb_flush_by_mmuidx(cpu, (1u << CPU_TLB_MMU_MODES) - 1);
+}
+
+static bool tlb_tag_is_page(uint64_t tag, GuestVaddr page)
+{
+    return (tag & (GUEST_PAGE_MASK | TLB_INVALID)) == page;
+}
+
+void tlb_flush_page_by_mmuidx(CpuState *cpu, GuestVaddr addr, uint32_t idxmap)
+{
+    GuestVaddr page = addr & GUEST_PAGE_MASK;
+    for (unsigned i = 0; i < CPU_TLB_MMU_MODES; i++) {
+        if (!(idxmap & cpu->tlb.used_mmuidx & (1u << i))) {
+            continue;
+        }
+        CpuTlbDesc *d = &cpu->tlb.d[i];
+        if (d->large_page_addr != TLB_ENTRY_INVALID &&
+            (page & d->large_page_mask) == d->large_page_addr) {
+            /* part of a large page: we don't know all its entries */
+            tlb_flush_one_mmuidx(cpu, i);
+            tb_jmp_cache_clear(cpu);
+            continue;
+        }
+        CpuTlbEntry *e = tlb_entry(cpu, i, page);
+        if (tlb_tag_is_page(e->addr_read, page) || tlb_tag_is_page(e->addr_write, page) ||
+            tlb_tag_is_page(e->addr_code, page)) {
+            memset(e, 0xff, sizeof(*e));
+        }
+    }
+    tb_jmp_cache_clear_page(cpu, page);
+}
+
+void tlb_flush_page(CpuState *cpu, GuestVaddr addr)
+{
+    tlb_flush_page_by_mmuidx(cpu, addr, (1u << CPU_TLB_MMU_MODES) - 1);
+}
+
+void tlb_flush_async(CpuState *cpu, uint32_t idxmap)
+{
+    atomic_fetch_or(&cpu->tlb.pending_flush, idxmap);
+    atomic_store(&cpu->exit_request, 1);
+    if (cpu->kick_fn) {
+        cpu->kick_fn(cpu);
+    }
+}
+
+void tlb_flush_pending(CpuState *cpu)
+{
+    uint32_t idxmap = atomic_exchange(&cpu->tlb.pending_flush, 0);
+    if (idxmap) {
+        tlb_flush_by_mmuidx(cpu, idxmap);
+    }
+}
+
+void tlb_set_page_with_attrs(CpuState *cpu, GuestVaddr vaddr, GuestPaddr paddr,
+                             MemTxAttrs attrs, int prot, unsigned mmu_idx,
+                             unsigned page_size_log2)
+{
+    assert(mmu_idx < CPU_TLB_MMU_MODES);
+    if (page_size_log2 < GUEST_PAGE_BITS) {
+        page_size_log2 = GUEST_PAGE_BITS;
+    }
+    CpuTlbDesc *d = &cpu->tlb.d[mmu_idx];
+    GuestVaddr vpage = vaddr & GUEST_PAGE_MASK;
+
+    if (page_size_log2 > GUEST_PAGE_BITS) {
+        GuestVaddr mask = page_size_log2 >= 64 ? 0 : ~((1ull << page_size_log2) - 1);
+        GuestVaddr lp = vaddr & mask;
+        if (d->large_page_addr == TLB_ENTRY_INVALID) {
+            d->large_page_addr = lp;
+            d->large_page_mask = mask;
+        } else {
+            /* widen the remembered region until it covers both */
+            mask &= d->large_page_mask;
+            while (((d->large_page_addr ^ lp) & mask) != 0) {
+                mask <<= 1;
+            }
+            d->large_page_mask = mask;
+            d->large_page_addr &= mask;
+        }
+    }
+    GuestVaddr size_mask = page_size_log2 >= 64 ? ~0ull : (1ull << page_size_log2) - 1;
+    GuestPaddr ppage = (paddr & ~size_mask) | (vaddr & size_mask & GUEST_PAGE_MASK);
+
+    uint64_t len = 0;
+    void *host = address_space_ram_ptr(cpu->as, ppage, false, &len);
+    if (host && len < GUEST_PAGE_SIZE) {
+        host = NULL;            /* RAM smaller than a page: go the slow way */
+    }
+    uint64_t wlen = 0;
+    void *host_w = address_space_ram_ptr(cpu->as, ppage, true, &wlen);
+    if (!host || host_w != host || wlen < GUEST_PAGE_SIZE) {
+        host_w = NULL;
+    }
+
+    CpuTlbEntry *e = tlb_entry(cpu, mmu_idx, vpage);
+    CpuTlbEntryFull *full = &d->full[(vpage >> GUEST_PAGE_BITS) & (CPU_TLB_SIZE - 1)];
+    uint64_t mmio = host ? 0 : TLB_MMIO;
+    e->addr_read = (prot & PAGE_READ) ? vpage | mmio : TLB_ENTRY_INVALID;
+    e->addr_code = (prot & PAGE_EXEC) ? vpage | mmio : TLB_ENTRY_INVALID;
+    e->addend = host ? (uintptr_t)host - (uintptr_t)vpage : 0;
+    uint64_t wtag = (prot & PAGE_WRITE) ? vpage | (host_w ? 0 : TLB_MMIO) : TLB_ENTRY_INVALID;
+    __atomic_store_n(&e->addr_write, wtag, __ATOMIC_SEQ_CST);
+    *full = (CpuTlbEntryFull){ .paddr_page = ppage, .attrs = attrs, .prot = (uint8_t)prot,
+                               .page_size_log2 = (uint8_t)page_size_log2 };
+    /* after the store: either we see the page as code, or the TB cache's
+     * tlb_protect_code_page sees our entry */
+    if ((prot & PAGE_WRITE) && host_w && tb_page_has_code(ppage)) {
+        __atomic_fetch_or(&e->addr_write, TLB_NOTDIRTY, __ATOMIC_SEQ_CST);
+    }
+    cpu->tlb.used_mmuidx |= 1u << mmu_idx;
+    cpu->tlb.stat_fills++;
+    log_mask_printf(LOG_MMU, "tlb_set_page: cpu %d mmu %u vaddr 0x%llx -> paddr 0x%llx prot %d%s\n",
+                    cpu->cpu_index, mmu_idx, (unsigned long long)vpage,
+                    (unsigned long long)ppage, prot, host ? "" : " mmio");
+}
+
+void tlb_set_page(CpuState *cpu, GuestVaddr vaddr, GuestPaddr paddr, int prot,
+                  unsigned mmu_idx, unsigned page_size_log2)
+{
+    tlb_set_page_with_attrs(cpu, vaddr, paddr, MEMTXATTRS_UNSPECIFIED, prot, mmu_idx,
+                            page_size_log2);
+}
+
+static void tlb_protect_code_cpu(CpuState *cpu, void *opaque)
+{
+    GuestPaddr page = *(GuestPaddr *)opaque;
+    uint32_t used = cpu->tlb.used_mmuidx;
+    for (unsigned i = 0; i < CPU_TLB_MMU_MODES; i++) {
+        if (!(used & (1u << i)) || !cpu->tlb.f[i].table) {
+            continue;
+        }
+        CpuTlbEntry *t = cpu->tlb.f[i].table;
+        CpuTlbEntryFull *full = cpu->tlb.d[i].full;
+        for (unsigned k = 0; k < CPU_TLB_SIZE; k++) {
+            uint64_t w = __atomic_load_n(&t[k].addr_write, __ATOMIC_SEQ_CST);
+            if (!(w & (TLB_INVALID | TLB_MMIO)) && full[k].paddr_page == page) {
+                __atomic_fetch_or(&t[k].addr_write, TLB_NOTDIRTY, __ATOMIC_SEQ_CST);
+            }
+        }
+    }
+}
+
+void tlb_protect_code_page(GuestPaddr page)
+{
+    page &= GUEST_PAGE_MASK;
+    exec_cpu_foreach(tlb_protect_code_cpu, &page);
+}
+
+/* ---- slow paths ------------------------------------------------------- */
+
+static uint64_t tlb_tag(const CpuTlbEntry *e, MmuAccessType access)
+{
+    switch (access) {
+    case MMU_DATA_LOAD: return e->addr_read;
+    case MMU_DATA_STORE: return __atomic_load_n(&e->addr_write, __ATOMIC_RELAXED);
+    default: return e->addr_code;
+    }
+}
+
+/* Make sure the TLB holds addr's page for access (filling through the guest
+ * or raising); returns the entry.  With probe, NULL instead of raising. */
+static CpuTlbEntry *tlb_lookup_fill(CpuState *cpu, GuestVaddr addr, unsigned size,
+                                    MmuAccessType access, unsigned mmu_idx, bool probe,
+                                    uintptr_t ra)
+{
+    GuestVaddr page = addr & GUEST_PAGE_MASK;
+    CpuTlbEntry *e = tlb_entry(cpu, mmu_idx, addr);
+    if (tlb_tag_is_page(tlb_tag(e, access), page)) {
+        return e;
+    }
+    if (!cpu->ops->tlb_fill(cpu, addr, size, access, mmu_idx, probe, ra)) {
+        assert(probe);
+        return NULL;
+    }
+    e = tlb_entry(cpu, mmu_idx, addr);
+    /* a tlb_fill that succeeds must have entered the access it was asked */
+    assert(tlb_tag_is_page(tlb_tag(e, access), page));
+    return e;
+}
+
+static CpuTlbEntryFull *tlb_full(CpuState *cpu, unsigned mmu_idx, GuestVaddr addr)
+{
+    return &cpu->tlb.d[mmu_idx].full[(addr >> GUEST_PAGE_BITS) & (CPU_TLB_SIZE - 1)];
+}
+
+static void tlb_transaction_failed(CpuState *cpu, GuestPaddr paddr, GuestVaddr addr,
+                                   unsigned size, MmuAccessType access, unsigned mmu_idx,
+                                   MemTxAttrs attrs, MemTxResult r, uintptr_t ra)
+{
+    if (cpu->ops->do_transaction_failed) {
+        cpu->ops->do_transaction_failed(cpu, paddr, addr, size, access, mmu_idx, attrs, r, ra);
+    }
+}
+
+/* One access of size bytes inside one page; value little-endian. */
+static uint64_t ld_page(CpuState *cpu, GuestVaddr addr, unsigned size, MmuAccessType access,
+                        unsigned mmu_idx, uintptr_t ra)
+{
+    CpuTlbEntry *e = tlb_lookup_fill(cpu, addr, size, access, mmu_idx, false, ra);
+    uint64_t tag = tlb_tag(e, access);
+    uint64_t v = 0;
+    if (tag & TLB_MMIO) {
+        CpuTlbEntryFull *full = tlb_full(cpu, mmu_idx, addr);
+        GuestPaddr pa = full->paddr_page | (addr & ~GUEST_PAGE_MASK);
+        MemTxResult r = address_space_load(cpu->as, pa, size, full->attrs, &v);
+        if (r != MEMTX_OK) {
+            tlb_transaction_failed(cpu, pa, addr, size, access, mmu_idx, full->attrs, r, ra);
+            v = 0;
+        }
+        return v;
+    }
+    memcpy(&v, (void *)(uintptr_t)(addr + e->addend), size);
+    return v;
+}
+
+static void st_page(CpuState *cpu, GuestVaddr addr, unsigned size, uint64_t v,
+                    unsigned mmu_idx, uintptr_t ra)
+{
+    CpuTlbEntry *e = tlb_lookup_fill(cpu, addr, size, MMU_DATA_STORE, mmu_idx, false, ra);
+    uint64_t tag = __atomic_load_n(&e->addr_write, __ATOMIC_RELAXED);
+    CpuTlbEntryFull *full = tlb_full(cpu, mmu_idx, addr);
+    GuestPaddr pa = full->paddr_page | (addr & ~GUEST_PAGE_MASK);
+    if (tag & TLB_MMIO) {
+        MemTxResult r = address_space_store(cpu->as, pa, size, full->attrs, v);
+        if (r != MEMTX_OK) {
+            tlb_transaction_failed(cpu, pa, addr, size, MMU_DATA_STORE, mmu_idx, full->attrs,
+                                   r, ra);
+        }
+        return;
+    }
+    if (tag & TLB_NOTDIRTY) {
+        /* the page holds translated code: drop the blocks it overlaps */
+        tb_invalidate_phys_range(pa, size);
+        if (!tb_page_has_code(pa)) {
+            __atomic_fetch_and(&e->addr_write, ~TLB_NOTDIRTY, __ATOMIC_SEQ_CST);
+        }
+    }
+    memcpy((void *)(uintptr_t)(addr + e->addend), &v, size);
+}
+
+static void check_alignment(CpuState *cpu, GuestVaddr addr, MemOp mop, MmuAccessType access,
+                            unsigned mmu_idx, uintptr_t ra)
+{
+    unsigned align = memop_alignment(mop);
+    if (addr & (align - 1)) {
+        cpu->ops->do_unaligned_access(cpu, addr, access, mmu_idx, ra);
+        assert(!"do_unaligned_access returned");
+    }
+}
+
+static bool crosses_page(GuestVaddr addr, unsigned size)
+{
+    return ((addr ^ (addr + size - 1)) & GUEST_PAGE_MASK) != 0;
+}
+
+static uint64_t finish_load(uint64_t v, MemOp mop)
+{
+    unsigned size = memop_size(mop);
+    if (mop & MO_BE) {
+        v = size == 8 ? __builtin_bswap64(v) : size == 4 ? __builtin_bswap32((uint32_t)v)
+            : size == 2 ? __builtin_bswap16((uint16_t)v) : v;
+    }
+    if ((mop & MO_SIGN) && size < 8) {
+        unsigned sh = 64 - 8 * size;
+        v = (uint64_t)((int64_t)(v << sh) >> sh);
+    }
+    return v;
+}
+
+static uint64_t cpu_ld_access(CpuState *cpu, GuestVaddr addr, MemOp mop, unsigned mmu_idx,
+                              MmuAccessType access, uintptr_t ra)
+{
+    unsigned size = memop_size(mop);
+    check_alignment(cpu, addr, mop, access, mmu_idx, ra);
+    uint64_t v;
+    if (!crosses_page(addr, size)) {
+        v = ld_page(cpu, addr, size, access, mmu_idx, ra);
+    } else {
+        /* split at the page boundary, little-endian assembly */
+        unsigned n1 = (unsigned)(GUEST_PAGE_SIZE - (addr & ~GUEST_PAGE_MASK));
+        uint64_t lo = 0, hi = 0;
+        for (unsigned i = 0; i < n1; i++) {
+            lo |= ld_page(cpu, addr + i, 1, access, mmu_idx, ra) << (8 * i);
+        }
+        for (unsigned i = n1; i < size; i++) {
+            hi |= ld_page(cpu, addr + i, 1, access, mmu_idx, ra) << (8 * (i - n1));
+        }
+        v = lo | (hi << (8 * n1));
+    }
+    return finish_load(v, mop);
+}
+
+uint64_t cpu_ld_mmu(CpuState *cpu, GuestVaddr addr, MemOp mop, unsigned mmu_idx,
+                    uintptr_t ra)
+{
+    if (cpu->mem_mode == CPU_MEM_USER) {
+        uint64_t v = 0;
+        check_alignment(cpu, addr, mop, MMU_DATA_LOAD, mmu_idx, ra);
+        memcpy(&v, (void *)(cpu->guest_base + addr), memop_size(mop));
+        return finish_load(v, mop);
+    }
+    return cpu_ld_access(cpu, addr, mop, mmu_idx, MMU_DATA_LOAD, ra);
+}
+
+void cpu_st_mmu(CpuState *cpu, GuestVaddr addr, uint64_t val, MemOp mop, unsigned mmu_idx,
+                uintptr_t ra)
+{
+    unsigned size = memop_size(mop);
+    check_alignment(cpu, addr, mop, MMU_DATA_STORE, mmu_idx, ra);
+    if (mop & MO_BE) {
+        val = finish_load(val, mop & (MO_SIZE | MO_BE));
+    }
+    if (cpu->mem_mode == CPU_MEM_USER) {
+        memcpy((void *)(cpu->guest_base + addr), &val, size);
+        return;
+    }
+    if (!crosses_page(addr, size)) {
+        st_page(cpu, addr, size, val, mmu_idx, ra);
+        return;
+    }
+    /* fill both pages first: a fault on the second leaves memory untouched */
+    GuestVaddr second = (addr + size - 1) & GUEST_PAGE_MASK;
+    tlb_lookup_fill(cpu, addr, 1, MMU_DATA_STORE, mmu_idx, false, ra);
+    tlb_lookup_fill(cpu, second, 1, MMU_DATA_STORE, mmu_idx, false, ra);
+    for (unsigned i = 0; i < size; i++) {
+        st_page(cpu, addr + i, 1, (val >> (8 * i)) & 0xff, mmu_idx, ra);
+    }
+}
+
+static pthread_mutex_t mmio_atomic_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t atomic_compute(IrOpcode opc, unsigned size, uint64_t old, uint64_t val,
+                               uint64_t newv)
+{
+    unsigned sh = 64 - 8 * size;
+    int64_t so = (int64_t)(old << sh) >> sh, sv = (int64_t)(val << sh) >> sh;
+    uint64_t mask = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
+    old &= mask;
+    val &= mask;
+    switch (opc) {
+    case IR_OP_atomic_cmpxchg: return old == val ? newv : old;
+    case IR_OP_atomic_xchg: return val;
+    case IR_OP_atomic_fetch_add: return old + val;
+    case IR_OP_atomic_fetch_and: return old & val;
+    case IR_OP_atomic_fetch_or: return old | val;
+    case IR_OP_atomic_fetch_xor: return old ^ val;
+    case IR_OP_atomic_fetch_smin: return so < sv ? old : val;
+    case IR_OP_atomic_fetch_smax: return so > sv ? old : val;
+    case IR_OP_atomic_fetch_umin: return old < val ? old : val;
+    case IR_OP_atomic_fetch_umax: return old > val ? old : val;
+    default: assert(!"not an atomic op"); return old;
+    }
+}
+
+/* Compare-and-swap loop on host memory of size bytes (little-endian values). */
+static uint64_t atomic_host(void *p, unsigned size, IrOpcode opc, uint64_t val, uint64_t newv)
+{
+    for (;;) {
+        uint64_t old;
+        bool ok;
+        switch (size) {
+        case 1: {
+            uint8_t o = __atomic_load_n((uint8_t *)p, __ATOMIC_SEQ_CST);
+            uint8_t n = (uint8_t)atomic_compute(opc, 1, o, val, newv);
+            ok = __atomic_compare_exchange_n((uint8_t *)p, &o, n, false, __ATOMIC_SEQ_CST,
+                                             __ATOMIC_SEQ_CST);
+            old = o;
+            break;
+        }
+        case 2: {
+            uint16_t o = __atomic_load_n((uint16_t *)p, __ATOMIC_SEQ_CST);
+            uint16_t n = (uint16_t)atomic_compute(opc, 2, o, val, newv);
+            ok = __atomic_compare_exchange_n((uint16_t *)p, &o, n, false, __ATOMIC_SEQ_CST,
+                                             __ATOMIC_SEQ_CST);
+            old = o;
+            break;
+        }
+        case 4: {
+            uint32_t o = __atomic_load_n((uint32_t *)p, __ATOMIC_SEQ_CST);
+            uint32_t n = (uint32_t)atomic_compute(opc, 4, o, val, newv);
+            ok = __atomic_compare_exchange_n((uint32_t *)p, &o, n, false, __ATOMIC_SEQ_CST,
+                                             __ATOMIC_SEQ_CST);
+            old = o;
+            break;
+        }
+        default: {
+            uint64_t o = __atomic_load_n((uint64_t *)p, __ATOMIC_SEQ_CST);
+            uint64_t n = atomic_compute(opc, 8, o, val, newv);
+            ok = __atomic_compare_exchange_n((uint64_t *)p, &o, n, false, __ATOMIC_SEQ_CST,
+                                             __ATOMIC_SEQ_CST);
+            old = o;
+            break;
+        }
+        }
+        if (ok) {
+            return old;
+        }
+    }
+}
+
+uint64_t cpu_atomic_mmu(CpuState *cpu, IrOpcode opc, GuestVaddr addr, uint64_t val,
+                        uint64_t newv, MemOp mop, unsigned mmu_idx, uintptr_t ra)
+{
+    unsigned size = memop_size(mop);
+    /* atomics are always naturally aligned (RISC-V A, AArch64 LSE) */
+    check_alignment(cpu, addr, (MemOp)((mop & ~MO_AMASK) | MO_ALIGN), MMU_DATA_STORE, mmu_idx,
+                    ra);
+    if (mop & MO_BE) {
+        MemOp swap = (MemOp)(mop & (MO_SIZE | MO_BE));
+        val = finish_load(val, swap);
+        newv = finish_load(newv, swap);
+    }
+    if (cpu->mem_mode == CPU_MEM_USER) {
+        uint64_t old = atomic_host((void *)(cpu->guest_base + addr), size, opc, val, newv);
+        return finish_load(old, mop);
+    }
+    CpuTlbEntry *e = tlb_lookup_fill(cpu, addr, size, MMU_DATA_STORE, mmu_idx, false, ra);
+    if (!tlb_tag_is_page(e->addr_read, addr & GUEST_PAGE_MASK)) {
+        e = tlb_lookup_fill(cpu, addr, size, MMU_DATA_LOAD, mmu_idx, false, ra);
+    }
+    uint64_t wtag = __atomic_load_n(&e->addr_write, __ATOMIC_RELAXED);
+    CpuTlbEntryFull *full = tlb_full(cpu, mmu_idx, addr);
+    GuestPaddr pa = full->paddr_page | (addr & ~GUEST_PAGE_MASK);
+    uint64_t old;
+    if (wtag & TLB_MMIO) {
+        /* devices: a plain read-modify-write, serialized among vCPUs */
+        pthread_mutex_lock(&mmio_atomic_lock);
+        old = 0;
+        MemTxResult r = address_space_load(cpu->as, pa, size, full->attrs, &old);
+        if (r == MEMTX_OK) {
+            uint64_t n = atomic_compute(opc, size, old, val, newv);
+            r = address_space_store(cpu->as, pa, size, full->attrs, n);
+        }
+        pthread_mutex_unlock(&mmio_atomic_lock);
+        if (r != MEMTX_OK) {
+            tlb_transaction_failed(cpu, pa, addr, size, MMU_DATA_STORE, mmu_idx, full->attrs, r,
+                                   ra);
+        }
+    } else {
+        if (wtag & TLB_NOTDIRTY) {
+            tb_invalidate_phys_range(pa, size);
+        }
+        old = atomic_host((void *)(uintptr_t)(addr + e->addend), size, opc, val, newv);
+    }
+    return finish_load(old, mop);
+}
+
+void *probe_access(CpuState *cpu, GuestVaddr addr, unsigned size, MmuAccessType access,
+                   unsigned mmu_idx, bool nonfault, bool *fault, uintptr_t ra)
+{
+    if (fault) {
+        *fault = false;
+    }
+    if (cpu->mem_mode == CPU_MEM_USER) {
+        return (void *)(cpu->guest_base + addr);
+    }
+    CpuTlbEntry *e = tlb_lookup_fill(cpu, addr, size, access, mmu_idx, nonfault, ra);
+    if (!e) {
+        if (fault) {
+            *fault = true;
+        }
+        return NULL;
+    }
+    uint64_t tag = tlb_tag(e, access);
+    if (tag & TLB_MMIO) {
+        return NULL;
+    }
+    if (access == MMU_DATA_STORE && (tag & TLB_NOTDIRTY)) {
+        CpuTlbEntryFull *full = tlb_full(cpu, mmu_idx, addr);
+        tb_invalidate_phys_range(full->paddr_page | (addr & ~GUEST_PAGE_MASK), size);
+    }
+    return (void *)(uintptr_t)(addr + e->addend);
+}
+
+GuestPaddr get_page_addr_code(CpuState *cpu, GuestVaddr pc, void **hostp)
+{
+    if (cpu->mem_mode == CPU_MEM_USER) {
+        if (hostp) {
+            *hostp = (void *)(cpu->guest_base + pc);
+        }
+        return pc;
+    }
+    unsigned mmu_idx = cpu->ops->mmu_index ? cpu->ops->mmu_index(cpu, true) : 0;
+    CpuTlbEntry *e = tlb_lookup_fill(cpu, pc, 1, MMU_INST_FETCH, mmu_idx, false, 0);
+    CpuTlbEntryFull *full = tlb_full(cpu, mmu_idx, pc);
+    if (hostp) {
+        *hostp = (e->addr_code & TLB_MMIO) ? NULL : (void *)(uintptr_t)(pc + e->addend);
+    }
+    return full->paddr_page | (pc & ~GUEST_PAGE_MASK);
+}
+
+/* ---- the interpreter's runtime ---------------------------------------- */
+
+static uint64_t exec_guest_ld(void *env, uint64_t addr, MemOp mop, unsigned mmu_idx)
+{
+    CpuState *cpu = env;
+    unsigned size = memop_size(mop);
+    if (cpu->mem_mode == CPU_MEM_SOFTMMU && !(mop & MO_BE)) {
+        void *host = tlb_fast_host(cpu, mmu_idx, addr, size, MMU_DATA_LOAD);
+        if (host) {
+            uint64_t v = 0;
+            memcpy(&v, host, size);
+            return finish_load(v, mop);
+        }
+    }
+    return cpu_ld_mmu(cpu, addr, mop, mmu_idx, 0);
+}
+
+static void exec_guest_st(void *env, uint64_t addr, uint64_t val, MemOp mop, unsigned mmu_idx)
+{
+    CpuState *cpu = env;
+    unsigned size = memop_size(mop);
+    if (cpu->mem_mode == CPU_MEM_SOFTMMU && !(mop & MO_BE)) {
+        void *host = tlb_fast_host(cpu, mmu_idx, addr, size, MMU_DATA_STORE);
+        if (host) {
+            memcpy(host, &val, size);
+            return;
+        }
+    }
+    cpu_st_mmu(cpu, addr, val, mop, mmu_idx, 0);
+}
+
+static uint64_t exec_guest_atomic(void *env, IrOpcode opc, uint64_t addr, uint64_t val,
+                                  uint64_t newv, MemOp mop, unsigned mmu_idx)
+{
+    return cpu_atomic_mmu(env, opc, addr, val, newv, mop, mmu_idx, 0);
+}
+
+const IrRuntime exec_ir_runtime = {
+    .guest_ld = exec_guest_ld,
+    .guest_st = exec_guest_st,
+    .guest_atomic = exec_guest_atomic,
+};

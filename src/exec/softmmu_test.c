@@ -1,0 +1,270 @@
+/*
+ * The soft-MMU TLB on its own: hits, misses, protections, flushes (page,
+ * MMU index, large pages, asynchronous), MMIO and ROM pages, slow-path
+ * translation through a fake tlb_fill, and user mode's guest base.  Memory
+ * is the real memory API: RAM at 0x0, ROM at 0x20000, an MMIO register at
+ * 0x40000.  The fake MMU maps virtual 0x100000 + x to physical x.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/cpu.h"
+#include "exec/exec.h"
+#include "exec/softmmu.h"
+#include "memory/memory.h"
+#include "util/unittest.h"
+
+#define VBASE 0x100000ull
+
+typedef struct TlbBench {
+    MemoryRegion root, ram, rom, mmio;
+    AddressSpace *as;
+    uint8_t *ram_ptr;
+    CpuState cpu;
+    int fills;
+    uint64_t mmio_val;
+} TlbBench;
+
+static TlbBench *bench;
+
+static bool bench_tlb_fill(CpuState *cpu, GuestVaddr addr, unsigned size, MmuAccessType access,
+                           unsigned mmu_idx, bool probe, uintptr_t ra)
+{
+    bench->fills++;
+    if (addr < VBASE) {
+        return false;       /* only probes reach here in these tests */
+    }
+    tlb_set_page(cpu, addr, addr - VBASE, PAGE_READ | PAGE_WRITE | PAGE_EXEC, mmu_idx,
+                 GUEST_PAGE_BITS);
+    return true;
+}
+
+static uint64_t bench_mmio_read(void *opaque, uint64_t addr, unsigned size)
+{
+    return bench->mmio_val + addr;
+}
+
+static void bench_mmio_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
+{
+    bench->mmio_val = val;
+}
+
+static const MemoryRegionOps bench_mmio_ops = {
+    .read = bench_mmio_read,
+    .write = bench_mmio_write,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 1, .max_access_size = 8 },
+};
+
+static const CpuOps bench_ops = {
+    .name = "tlb-bench",
+    .tlb_fill = bench_tlb_fill,
+};
+
+static TlbBench *bench_new(void)
+{
+    TlbBench *b = calloc(1, sizeof(*b));
+    bench = b;
+    memory_region_init(&b->root, NULL, "system", MEMORY_SIZE_ALL);
+    memory_region_init_ram(&b->ram, NULL, "ram", 0x10000, &error_abort);
+    memory_region_add_subregion(&b->root, 0, &b->ram);
+    memory_region_init_rom(&b->rom, NULL, "rom", 0x1000, &error_abort);
+    memory_region_add_subregion(&b->root, 0x20000, &b->rom);
+    memory_region_init_io(&b->mmio, NULL, &bench_mmio_ops, NULL, "reg", 0x1000);
+    memory_region_add_subregion(&b->root, 0x40000, &b->mmio);
+    b->as = address_space_create(&b->root, "bench");
+    b->ram_ptr = memory_region_get_ram_ptr(&b->ram);
+    b->cpu.ops = &bench_ops;
+    b->cpu.as = b->as;
+    tlb_init(&b->cpu);
+    return b;
+}
+
+static void bench_free(TlbBench *b)
+{
+    tlb_destroy(&b->cpu);
+    address_space_destroy(b->as);
+    memory_region_del_subregion(&b->root, &b->ram);
+    memory_region_del_subregion(&b->root, &b->rom);
+    memory_region_del_subregion(&b->root, &b->mmio);
+    memory_region_destroy(&b->ram);
+    memory_region_destroy(&b->rom);
+    memory_region_destroy(&b->mmio);
+    memory_region_destroy(&b->root);
+    free(b);
+    bench = NULL;
+}
+
+UNITTEST(tlb_hit_miss_and_protection)
+{
+    TlbBench *b = bench_new();
+    CpuState *cpu = &b->cpu;
+    CHECK(tlb_fast_host(cpu, 1, 0x5000, 4, MMU_DATA_LOAD) == NULL);
+    tlb_set_page(cpu, 0x5000, 0x3000, PAGE_READ, 1, 12);
+    uint8_t *want = b->ram_ptr + 0x3010;
+    CHECK(tlb_fast_host(cpu, 1, 0x5010, 4, MMU_DATA_LOAD) == want);
+    CHECK(tlb_fast_host(cpu, 1, 0x5ff8, 8, MMU_DATA_LOAD) == b->ram_ptr + 0x3ff8);
+    CHECK(tlb_fast_host(cpu, 1, 0x5011, 4, MMU_DATA_LOAD) == NULL);   /* misaligned */
+    CHECK(tlb_fast_host(cpu, 1, 0x5010, 4, MMU_DATA_STORE) == NULL);  /* read-only */
+    CHECK(tlb_fast_host(cpu, 1, 0x5010, 4, MMU_INST_FETCH) == NULL);  /* no exec */
+    CHECK(tlb_fast_host(cpu, 0, 0x5010, 4, MMU_DATA_LOAD) == NULL);   /* other index */
+    CHECK(tlb_fast_host(cpu, 1, 0x6010, 4, MMU_DATA_LOAD) == NULL);   /* other page */
+    /* the same index slot, another page: replaces the entry */
+    tlb_set_page(cpu, 0x5000 + (CPU_TLB_SIZE << 12), 0x4000, PAGE_READ | PAGE_WRITE, 1, 12);
+    CHECK(tlb_fast_host(cpu, 1, 0x5010, 4, MMU_DATA_LOAD) == NULL);
+    CHECK(tlb_fast_host(cpu, 1, 0x5010 + (CPU_TLB_SIZE << 12), 4, MMU_DATA_STORE) ==
+          b->ram_ptr + 0x4010);
+    bench_free(b);
+}
+
+UNITTEST(tlb_flushes)
+{
+    TlbBench *b = bench_new();
+    CpuState *cpu = &b->cpu;
+    for (unsigned idx = 0; idx < 3; idx++) {
+        tlb_set_page(cpu, 0x5000, 0x1000, PAGE_READ, idx, 12);
+        tlb_set_page(cpu, 0x6000, 0x2000, PAGE_READ, idx, 12);
+    }
+    tlb_flush_page(cpu, 0x5abc);
+    CHECK(tlb_fast_host(cpu, 0, 0x5000, 1, MMU_DATA_LOAD) == NULL);
+    CHECK(tlb_fast_host(cpu, 2, 0x5000, 1, MMU_DATA_LOAD) == NULL);
+    CHECK(tlb_fast_host(cpu, 0, 0x6000, 1, MMU_DATA_LOAD) != NULL);
+
+    tlb_flush_page_by_mmuidx(cpu, 0x6000, 1u << 1);
+    CHECK(tlb_fast_host(cpu, 1, 0x6000, 1, MMU_DATA_LOAD) == NULL);
+    CHECK(tlb_fast_host(cpu, 0, 0x6000, 1, MMU_DATA_LOAD) != NULL);
+
+    tlb_flush_by_mmuidx(cpu, 1u << 0);
+    CHECK(tlb_fast_host(cpu, 0, 0x6000, 1, MMU_DATA_LOAD) == NULL);
+    CHECK(tlb_fast_host(cpu, 2, 0x6000, 1, MMU_DATA_LOAD) != NULL);
+
+    tlb_flush(cpu);
+    CHECK(tlb_fast_host(cpu, 2, 0x6000, 1, MMU_DATA_LOAD) == NULL);
+    bench_free(b);
+}
+
+UNITTEST(tlb_large_page_flush)
+{
+    TlbBench *b = bench_new();
+    CpuState *cpu = &b->cpu;
+    /* a 2 MiB page: entered 4 KiB at a time */
+    tlb_set_page(cpu, 0x40000000 + 0x3000, 0x0, PAGE_READ, 0, 21);
+    CHECK(tlb_fast_host(cpu, 0, 0x40003008, 8, MMU_DATA_LOAD) == b->ram_ptr + 0x3008);
+    tlb_set_page(cpu, 0x7000, 0x7000, PAGE_READ, 0, 12);
+    /* flushing any 4 KiB inside the large page drops the index entirely */
+    tlb_flush_page(cpu, 0x40123000);
+    CHECK(tlb_fast_host(cpu, 0, 0x40003008, 8, MMU_DATA_LOAD) == NULL);
+    CHECK(tlb_fast_host(cpu, 0, 0x7000, 8, MMU_DATA_LOAD) == NULL);
+    bench_free(b);
+}
+
+UNITTEST(tlb_mmio_and_rom_pages)
+{
+    TlbBench *b = bench_new();
+    CpuState *cpu = &b->cpu;
+    tlb_set_page(cpu, 0x9000, 0x40000, PAGE_READ | PAGE_WRITE, 0, 12);
+    CHECK(tlb_fast_host(cpu, 0, 0x9000, 4, MMU_DATA_LOAD) == NULL);     /* MMIO: slow */
+    CHECK(tlb_entry(cpu, 0, 0x9000)->addr_read & TLB_MMIO);
+    b->mmio_val = 0x500;
+    CHECK_U64(cpu_ld_mmu(cpu, 0x9008, MO_UL, 0, 0), 0x508);
+    cpu_st_mmu(cpu, 0x9000, 0x77, MO_UQ, 0, 0);
+    CHECK_U64(b->mmio_val, 0x77);
+
+    /* ROM: reads fast, writes go the slow way and are dropped */
+    uint32_t magic = 0xfeedf00d;
+    memory_region_write_rom(&b->rom, 0, &magic, 4, &error_abort);
+    tlb_set_page(cpu, 0xa000, 0x20000, PAGE_READ | PAGE_WRITE, 0, 12);
+    CHECK(tlb_fast_host(cpu, 0, 0xa000, 4, MMU_DATA_LOAD) != NULL);
+    CHECK(tlb_fast_host(cpu, 0, 0xa000, 4, MMU_DATA_STORE) == NULL);
+    cpu_st_mmu(cpu, 0xa000, 0, MO_UL, 0, 0);
+    CHECK_U64(cpu_ld_mmu(cpu, 0xa000, MO_UL, 0, 0), 0xfeedf00d);
+    bench_free(b);
+}
+
+UNITTEST(tlb_slow_path_fills_and_converts)
+{
+    TlbBench *b = bench_new();
+    CpuState *cpu = &b->cpu;
+    uint64_t v = 0x80706050403020f0ull;
+    memcpy(b->ram_ptr + 0x2000, &v, 8);
+    CHECK_U64(cpu_ld_mmu(cpu, VBASE + 0x2000, MO_SB, 3, 0), 0xfffffffffffffff0ull);
+    CHECK_INT(b->fills, 1);
+    CHECK_U64(cpu_ld_mmu(cpu, VBASE + 0x2000, MO_UW | MO_BE, 3, 0), 0xf020);
+    CHECK_U64(cpu_ld_mmu(cpu, VBASE + 0x2004, MO_SL, 3, 0), 0xffffffff80706050ull);
+    CHECK_INT(b->fills, 1);                                    /* hits now */
+    cpu_st_mmu(cpu, VBASE + 0x2000, 0x1122, MO_UW | MO_BE, 3, 0);
+    CHECK_U64(b->ram_ptr[0x2000], 0x11);
+    CHECK_U64(b->ram_ptr[0x2001], 0x22);
+    /* straddling two pages: two fills, little-endian assembly */
+    uint64_t w = 0x0123456789abcdefull;
+    memcpy(b->ram_ptr + 0x3ffd, &w, 8);
+    CHECK_U64(cpu_ld_mmu(cpu, VBASE + 0x3ffd, MO_UQ, 3, 0), w);
+    CHECK_INT(b->fills, 3);
+    /* probe: a non-faulting lookup reports instead of raising */
+    bool fault = false;
+    CHECK(probe_access(cpu, 0x10, 4, MMU_DATA_LOAD, 3, true, &fault, 0) == NULL);
+    CHECK(fault);
+    CHECK(probe_access(cpu, VBASE + 0x10, 4, MMU_DATA_STORE, 3, true, &fault, 0) ==
+          b->ram_ptr + 0x10);
+    CHECK(!fault);
+    bench_free(b);
+}
+
+UNITTEST(tlb_atomics)
+{
+    TlbBench *b = bench_new();
+    CpuState *cpu = &b->cpu;
+    uint64_t v = 10;
+    memcpy(b->ram_ptr + 0x100, &v, 8);
+    GuestVaddr a = VBASE + 0x100;
+    CHECK_U64(cpu_atomic_mmu(cpu, IR_OP_atomic_fetch_add, a, 5, 0, MO_UQ, 0, 0), 10);
+    CHECK_U64(cpu_atomic_mmu(cpu, IR_OP_atomic_cmpxchg, a, 15, 99, MO_UQ, 0, 0), 15);
+    CHECK_U64(cpu_atomic_mmu(cpu, IR_OP_atomic_cmpxchg, a, 15, 7, MO_UQ, 0, 0), 99);
+    CHECK_U64(cpu_atomic_mmu(cpu, IR_OP_atomic_fetch_smin, a, (uint64_t)-1, 0, MO_UQ, 0, 0), 99);
+    memcpy(&v, b->ram_ptr + 0x100, 8);
+    CHECK_U64(v, (uint64_t)-1);
+    CHECK_U64(cpu_atomic_mmu(cpu, IR_OP_atomic_fetch_umin, a, 3, 0, MO_UL, 0, 0), 0xffffffffu);
+    CHECK_U64(cpu_atomic_mmu(cpu, IR_OP_atomic_xchg, a, 8, 0, MO_SL, 0, 0), 3);
+    CHECK_U64(cpu_atomic_mmu(cpu, IR_OP_atomic_fetch_or, a + 4, 0, 0, MO_SL, 0, 0),
+              0xffffffffffffffffull);
+    bench_free(b);
+}
+
+static void *bench_async_flusher(void *opaque)
+{
+    tlb_flush_async(opaque, 1u << 2);
+    return NULL;
+}
+
+UNITTEST(tlb_async_flush_from_another_thread)
+{
+    TlbBench *b = bench_new();
+    CpuState *cpu = &b->cpu;
+    tlb_set_page(cpu, 0x5000, 0x1000, PAGE_READ, 2, 12);
+    pthread_t th;
+    pthread_create(&th, NULL, bench_async_flusher, cpu);
+    pthread_join(th, NULL);
+    CHECK(atomic_load(&cpu->exit_request));
+    CHECK(tlb_fast_host(cpu, 2, 0x5000, 1, MMU_DATA_LOAD) != NULL);   /* not yet */
+    tlb_flush_pending(cpu);
+    CHECK(tlb_fast_host(cpu, 2, 0x5000, 1, MMU_DATA_LOAD) == NULL);
+    bench_free(b);
+}
+
+UNITTEST(tlb_user_mode_guest_base)
+{
+    uint8_t *space = calloc(1, 0x4000);
+    CpuState cpu = { .mem_mode = CPU_MEM_USER, .guest_base = (uintptr_t)space - 0x10000,
+                     .ops = &bench_ops };
+    cpu_st_mmu(&cpu, 0x10008, 0xabcdef, MO_UL, 0, 0);
+    CHECK_U64(space[8], 0xef);
+    CHECK_U64(cpu_ld_mmu(&cpu, 0x10009, MO_UW, 0, 0), 0xabcd);   /* misaligned is fine */
+    CHECK_U64(cpu_atomic_mmu(&cpu, IR_OP_atomic_fetch_add, 0x10008, 1, 0, MO_UL, 0, 0),
+              0xabcdef);
+    CHECK_U64(cpu_ld_mmu(&cpu, 0x10008, MO_UL, 0, 0), 0xabcdf0);
+    void *host = NULL;
+    CHECK_U64(get_page_addr_code(&cpu, 0x10100, &host), 0x10100);
+    CHECK(host == space + 0x100);
+    free(space);
+}

@@ -1,0 +1,560 @@
+/*
+ * The TB cache (see tb.h): the global hash table with lock-free lookups,
+ * the per-vCPU jump caches, the physical page -> TBs index used for
+ * invalidation, and tb_gen_code which turns guest code into a TB
+ * (translate -> verify -> optimize -> compile for the interpreter -> insert).
+ *
+ * Locking: tb_lock (a mutex) serializes insertion, invalidation, the page
+ * index and tb_flush.  Readers of the hash chains take no lock: a TB is
+ * fully built before it is published with a release store, chains are
+ * unlinked with single atomic stores, and no TB is freed outside
+ * tb_flush_exclusive (which runs with every vCPU out of cpu_exec).
+ */
+#include "exec/tb.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/exec.h"
+#include "exec/exec_internal.h"
+#include "exec/softmmu.h"
+#include "ir/interp.h"
+#include "memory/memory.h"
+#include "util/log.h"
+
+#define TB_HASH_BITS 16
+#define TB_HASH_SIZE (1u << TB_HASH_BITS)
+#define TB_PAGE_HASH_BITS 14
+#define TB_PAGE_HASH_SIZE (1u << TB_PAGE_HASH_BITS)
+#define TB_NO_PAGE ((GuestPaddr)-1)
+/* TBs (valid or invalidated) kept before the cache flushes itself: the
+ * bound on translated-code memory, QEMU's "code buffer full". */
+#define TB_MAX_ALLOCATED (512u * 1024)
+
+/* The TBs whose code is on one physical page. */
+typedef struct TbPage {
+    GuestPaddr page;
+    TranslationBlock *first;        /* linked through page_next[0 or 1] */
+    struct TbPage *next;
+} TbPage;
+
+static pthread_mutex_t tb_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic(TranslationBlock *) tb_hash[TB_HASH_SIZE];
+static TbPage *tb_pages[TB_PAGE_HASH_SIZE];
+static TranslationBlock *tb_all;
+static TbStats tb_stats;
+static size_t tb_allocated;             /* length of tb_all */
+static pthread_once_t tb_once = PTHREAD_ONCE_INIT;
+
+/* ---- hashing ------------------------------------------------------------ */
+
+static uint32_t tb_hash_func(GuestPaddr phys_pc, GuestVaddr pc, uint64_t cs_base,
+                             uint32_t flags, uint32_t cflags)
+{
+    uint64_t h = phys_pc * 0x9e3779b97f4a7c15ull;
+    h ^= (pc + cs_base) * 0xc2b2ae3d27d4eb4full;
+    h ^= ((uint64_t)flags << 32 | cflags) * 0x165667b19e3779f9ull;
+    h ^= h >> 29;
+    return (uint32_t)h;
+}
+
+static unsigned tb_page_hash(GuestPaddr page)
+{
+    return (unsigned)(((page >> GUEST_PAGE_BITS) * 0x9e3779b97f4a7c15ull) >>
+                      (64 - TB_PAGE_HASH_BITS));
+}
+
+/* ---- start-up ------------------------------------------------------------ */
+
+static void tb_notify_ram_write(GuestPaddr addr, uint64_t len)
+{
+    tb_invalidate_phys_range(addr, len);
+}
+
+static void tb_cache_init_once(void)
+{
+    memory_set_ram_write_notifier(tb_notify_ram_write);
+}
+
+void tb_cache_init(void)
+{
+    pthread_once(&tb_once, tb_cache_init_once);
+}
+
+/* ---- jump caches --------------------------------------------------------- */
+
+TbJumpCache *tb_jmp_cache_new(void)
+{
+    TbJumpCache *jc = calloc(1, sizeof(*jc));
+    assert(jc);
+    return jc;
+}
+
+void tb_jmp_cache_free(TbJumpCache *jc)
+{
+    free(jc);
+}
+
+void tb_jmp_cache_clear(CpuState *cpu)
+{
+    TbJumpCache *jc = cpu->tb_jmp_cache;
+    if (!jc) {
+        return;
+    }
+    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+        atomic_store_explicit(&jc->array[i].tb, NULL, memory_order_relaxed);
+    }
+}
+
+void tb_jmp_cache_clear_page(CpuState *cpu, GuestVaddr addr)
+{
+    TbJumpCache *jc = cpu->tb_jmp_cache;
+    if (!jc) {
+        return;
+    }
+    /* this page's entries, and the previous page's (a block may run into
+     * this page from the one before) */
+    for (int p = 0; p < 2; p++) {
+        unsigned base = tb_jmp_cache_hash(addr - (GuestVaddr)p * GUEST_PAGE_SIZE) & ~63u;
+        for (unsigned i = 0; i < 64; i++) {
+            atomic_store_explicit(&jc->array[base + i].tb, NULL, memory_order_relaxed);
+        }
+    }
+}
+
+void tb_jmp_cache_remove(CpuState *cpu, TranslationBlock *tb)
+{
+    TbJumpCache *jc = cpu->tb_jmp_cache;
+    if (!jc) {
+        return;
+    }
+    unsigned h = tb_jmp_cache_hash(tb->pc);
+    TranslationBlock *expect = tb;
+    atomic_compare_exchange_strong(&jc->array[h].tb, &expect, NULL);
+}
+
+/* ---- lookup ------------------------------------------------------------- */
+
+static bool tb_matches(const TranslationBlock *tb, GuestVaddr pc, uint64_t cs_base,
+                       uint32_t flags, uint32_t cflags)
+{
+    return tb->pc == pc && tb->cs_base == cs_base && tb->flags == flags &&
+           tb->cflags == cflags && !atomic_load_explicit(&tb->invalid, memory_order_acquire);
+}
+
+/* A TB spanning two pages is only valid if pc's second page still maps to
+ * the same physical page. */
+static bool tb_second_page_ok(CpuState *cpu, const TranslationBlock *tb)
+{
+    if (tb->page_addr[1] == TB_NO_PAGE) {
+        return true;
+    }
+    GuestVaddr vpage2 = (tb->pc & GUEST_PAGE_MASK) + GUEST_PAGE_SIZE;
+    GuestPaddr p2 = get_page_addr_code(cpu, vpage2, NULL);
+    return (p2 & GUEST_PAGE_MASK) == tb->page_addr[1];
+}
+
+static TranslationBlock *tb_htable_lookup(CpuState *cpu, GuestPaddr phys_pc, GuestVaddr pc,
+                                          uint64_t cs_base, uint32_t flags, uint32_t cflags)
+{
+    uint32_t h = tb_hash_func(phys_pc, pc, cs_base, flags, cflags);
+    TranslationBlock *tb = atomic_load_explicit(&tb_hash[h & (TB_HASH_SIZE - 1)],
+                                                memory_order_acquire);
+    for (; tb; tb = atomic_load_explicit(&tb->hash_next, memory_order_acquire)) {
+        if (tb->hash == h && tb_matches(tb, pc, cs_base, flags, cflags) &&
+            tb->page_addr[0] == (phys_pc & GUEST_PAGE_MASK) && tb_second_page_ok(cpu, tb)) {
+            return tb;
+        }
+    }
+    return NULL;
+}
+
+TranslationBlock *tb_lookup(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
+                            uint32_t cflags)
+{
+    TbJumpCache *jc = cpu->tb_jmp_cache;
+    unsigned h = tb_jmp_cache_hash(pc);
+    TranslationBlock *tb = atomic_load_explicit(&jc->array[h].tb, memory_order_acquire);
+    if (tb && jc->array[h].pc == pc && tb_matches(tb, pc, cs_base, flags, cflags)) {
+        return tb;
+    }
+    void *host;
+    GuestPaddr phys_pc = get_page_addr_code(cpu, pc, &host);   /* may raise */
+    if (!host) {
+        return NULL;        /* code outside RAM is never cached */
+    }
+    tb = tb_htable_lookup(cpu, phys_pc, pc, cs_base, flags, cflags);
+    if (tb) {
+        jc->array[h].pc = pc;
+        atomic_store_explicit(&jc->array[h].tb, tb, memory_order_release);
+    }
+    return tb;
+}
+
+/* ---- the page index (tb_lock held) --------------------------------------- */
+
+static TbPage *tb_page_find_locked(GuestPaddr page, bool create)
+{
+    unsigned h = tb_page_hash(page);
+    for (TbPage *p = tb_pages[h]; p; p = p->next) {
+        if (p->page == page) {
+            return p;
+        }
+    }
+    if (!create) {
+        return NULL;
+    }
+    TbPage *p = calloc(1, sizeof(*p));
+    assert(p);
+    p->page = page;
+    p->next = tb_pages[h];
+    tb_pages[h] = p;
+    return p;
+}
+
+static void tb_page_remove_locked(TbPage *victim)
+{
+    unsigned h = tb_page_hash(victim->page);
+    for (TbPage **pp = &tb_pages[h]; *pp; pp = &(*pp)->next) {
+        if (*pp == victim) {
+            *pp = victim->next;
+            free(victim);
+            return;
+        }
+    }
+}
+
+static int tb_page_slot(const TranslationBlock *tb, GuestPaddr page)
+{
+    return tb->page_addr[0] == page ? 0 : 1;
+}
+
+/* Returns true when the page had no code before. */
+static bool tb_page_add_locked(TranslationBlock *tb, int slot)
+{
+    TbPage *p = tb_page_find_locked(tb->page_addr[slot], true);
+    bool was_empty = p->first == NULL;
+    tb->page_next[slot] = p->first;
+    p->first = tb;
+    return was_empty;
+}
+
+static void tb_page_unlink_locked(TranslationBlock *tb, int slot)
+{
+    TbPage *p = tb_page_find_locked(tb->page_addr[slot], false);
+    if (!p) {
+        return;
+    }
+    for (TranslationBlock **pp = &p->first; *pp;
+         pp = &(*pp)->page_next[tb_page_slot(*pp, p->page)]) {
+        if (*pp == tb) {
+            *pp = tb->page_next[slot];
+            break;
+        }
+    }
+    if (!p->first) {
+        tb_page_remove_locked(p);
+    }
+}
+
+bool tb_page_has_code(GuestPaddr addr)
+{
+    pthread_mutex_lock(&tb_lock);
+    bool has = tb_page_find_locked(addr & GUEST_PAGE_MASK, false) != NULL;
+    pthread_mutex_unlock(&tb_lock);
+    return has;
+}
+
+/* ---- invalidation ------------------------------------------------------- */
+
+static void tb_jmp_cache_remove_cpu(CpuState *cpu, void *opaque)
+{
+    tb_jmp_cache_remove(cpu, opaque);
+}
+
+static void tb_invalidate_locked(TranslationBlock *tb)
+{
+    if (atomic_exchange(&tb->invalid, true)) {
+        return;
+    }
+    /* out of the hash chain: one atomic store, readers may still pass by */
+    _Atomic(TranslationBlock *) *pp = &tb_hash[tb->hash & (TB_HASH_SIZE - 1)];
+    for (TranslationBlock *t = atomic_load(pp); t; t = atomic_load(pp)) {
+        if (t == tb) {
+            atomic_store_explicit(pp, atomic_load(&tb->hash_next), memory_order_release);
+            break;
+        }
+        pp = &t->hash_next;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (tb->page_addr[i] != TB_NO_PAGE) {
+            tb_page_unlink_locked(tb, i);
+        }
+    }
+    exec_cpu_foreach(tb_jmp_cache_remove_cpu, tb);
+    /* Chained jumps into tb are not undone: the exec loop checks
+     * `invalid` before following a chain.  NOTE: the JIT will need real
+     * unlinking (patched jumps). */
+    tb_stats.invalidated++;
+}
+
+void tb_invalidate_phys_range(GuestPaddr start, uint64_t len)
+{
+    if (len == 0) {
+        return;
+    }
+    GuestPaddr end = start + len;    /* exclusive */
+    pthread_mutex_lock(&tb_lock);
+    for (GuestPaddr page = start & GUEST_PAGE_MASK; page < end; page += GUEST_PAGE_SIZE) {
+        TbPage *p = tb_page_find_locked(page, false);
+        TranslationBlock *tb = p ? p->first : NULL;
+        while (tb) {
+            int slot = tb_page_slot(tb, page);
+            TranslationBlock *next = tb->page_next[slot];
+            /* the part of tb's code on this page */
+            GuestPaddr lo, hi;
+            if (slot == 0) {
+                lo = tb->page_addr[0] | (tb->pc & ~GUEST_PAGE_MASK);
+                hi = tb->page_addr[1] == TB_NO_PAGE ? lo + tb->size : page + GUEST_PAGE_SIZE;
+            } else {
+                lo = page;
+                hi = page + ((tb->pc + tb->size) & ~GUEST_PAGE_MASK);
+            }
+            if (tb->size == 0 || (lo < end && start < hi)) {
+                tb_invalidate_locked(tb);
+            }
+            tb = next;
+        }
+        if (page + GUEST_PAGE_SIZE < page) {
+            break;      /* wrapped */
+        }
+    }
+    pthread_mutex_unlock(&tb_lock);
+}
+
+/* ---- flush ---------------------------------------------------------------- */
+
+static void tb_free(TranslationBlock *tb)
+{
+    ir_interp_free(tb->code);
+    free(tb->insn_data);
+    free(tb);
+}
+
+static void tb_jmp_cache_clear_cpu(CpuState *cpu, void *opaque)
+{
+    tb_jmp_cache_clear(cpu);
+}
+
+void tb_flush_exclusive(void)
+{
+    pthread_mutex_lock(&tb_lock);
+    for (unsigned i = 0; i < TB_HASH_SIZE; i++) {
+        atomic_store(&tb_hash[i], NULL);
+    }
+    for (unsigned i = 0; i < TB_PAGE_HASH_SIZE; i++) {
+        while (tb_pages[i]) {
+            TbPage *p = tb_pages[i];
+            tb_pages[i] = p->next;
+            free(p);
+        }
+    }
+    TranslationBlock *tb = tb_all;
+    tb_all = NULL;
+    tb_allocated = 0;
+    tb_stats.flushes++;
+    tb_stats.tbs = 0;
+    atomic_store(&tb_flush_requested, false);
+    pthread_mutex_unlock(&tb_lock);
+    exec_cpu_foreach(tb_jmp_cache_clear_cpu, NULL);
+    while (tb) {
+        TranslationBlock *next = tb->all_next;
+        tb_free(tb);
+        tb = next;
+    }
+}
+
+static void tb_request_exit(CpuState *cpu, void *opaque)
+{
+    atomic_store(&cpu->exit_request, 1);
+    if (cpu->kick_fn && cpu != (CpuState *)opaque) {
+        cpu->kick_fn(cpu);
+    }
+}
+
+static void tb_count_in_exec(CpuState *cpu, void *opaque)
+{
+    *(unsigned *)opaque += __atomic_load_n(&cpu->in_exec, __ATOMIC_SEQ_CST);
+}
+
+void tb_flush(CpuState *cpu)
+{
+    if (!cpu) {
+        cpu = exec_current_cpu;
+    }
+    unsigned running = 0;
+    exec_cpu_foreach(tb_count_in_exec, &running);
+    if (running) {
+        /* Blocks may be running (maybe the caller's own): the flush waits
+         * for a vCPU's next block boundary, where that vCPU runs it with
+         * every other vCPU out of cpu_exec.  Never blocking here means a
+         * caller holding a lock a vCPU waits for cannot deadlock. */
+        atomic_store(&tb_flush_requested, true);
+        exec_cpu_foreach(tb_request_exit, cpu);
+        return;
+    }
+    exec_start_exclusive();
+    tb_flush_exclusive();
+    exec_end_exclusive();
+}
+
+void tb_get_stats(TbStats *out)
+{
+    pthread_mutex_lock(&tb_lock);
+    *out = tb_stats;
+    pthread_mutex_unlock(&tb_lock);
+}
+
+/* ---- chaining --------------------------------------------------------------- */
+
+void tb_add_jump(TranslationBlock *from, unsigned slot, TranslationBlock *to)
+{
+    assert(slot < 2);
+    if (atomic_load(&from->invalid) || atomic_load(&to->invalid) ||
+        (to->cflags & CF_NOCACHE) || (from->cflags & (CF_NOCACHE | CF_NO_GOTO_TB))) {
+        return;
+    }
+    atomic_store_explicit(&from->jmp_dest[slot], to, memory_order_release);
+}
+
+/* ---- translation ----------------------------------------------------------- */
+
+static void tb_log_ir(const char *what, TranslationBlock *tb, IrBuilder *b)
+{
+    char *text = ir_print_to_string(b);
+    log_printf("%s: pc 0x%" PRIx64 " flags 0x%x\n%s\n", what, (uint64_t)tb->pc, tb->flags,
+               text ? text : "");
+    free(text);
+}
+
+/* Insert tb unless an equal one is already there (another vCPU translated
+ * it meanwhile); returns the TB to use. */
+static TranslationBlock *tb_insert(TranslationBlock *tb)
+{
+    bool new_code_page[2] = { false, false };
+    pthread_mutex_lock(&tb_lock);
+    _Atomic(TranslationBlock *) *head = &tb_hash[tb->hash & (TB_HASH_SIZE - 1)];
+    for (TranslationBlock *t = atomic_load(head); t; t = atomic_load(&t->hash_next)) {
+        if (t->hash == tb->hash && tb_matches(t, tb->pc, tb->cs_base, tb->flags, tb->cflags) &&
+            t->page_addr[0] == tb->page_addr[0] && t->page_addr[1] == tb->page_addr[1]) {
+            pthread_mutex_unlock(&tb_lock);
+            tb_free(tb);
+            return t;
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        if (tb->page_addr[i] != TB_NO_PAGE) {
+            new_code_page[i] = tb_page_add_locked(tb, i);
+        }
+    }
+    tb->all_next = tb_all;
+    tb_all = tb;
+    bool full = ++tb_allocated >= TB_MAX_ALLOCATED;
+    atomic_store_explicit(&tb->hash_next, atomic_load(head), memory_order_relaxed);
+    atomic_store_explicit(head, tb, memory_order_release);
+    tb_stats.tbs++;
+    tb_stats.insns += tb->icount;
+    pthread_mutex_unlock(&tb_lock);
+    /* writes to these pages must now take the slow path */
+    for (int i = 0; i < 2; i++) {
+        if (new_code_page[i]) {
+            tlb_protect_code_page(tb->page_addr[i]);
+        }
+    }
+    if (full && exec_current_cpu) {
+        /* deferred to the block boundary (we are inside cpu_exec), so the
+         * TB we return stays valid until it has run */
+        tb_flush(exec_current_cpu);
+    }
+    return tb;
+}
+
+TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
+                              uint32_t cflags)
+{
+    void *host;
+    GuestPaddr phys_pc = get_page_addr_code(cpu, pc, &host);   /* may raise */
+    if (!host) {
+        /* code outside RAM (MMIO/ROM device): one instruction, not cached */
+        cflags = (cflags & ~CF_COUNT_MASK) | CF_NOCACHE | 1;
+    }
+    TranslationBlock *tb = calloc(1, sizeof(*tb));
+    assert(tb);
+    tb->pc = pc;
+    tb->cs_base = cs_base;
+    tb->flags = flags;
+    tb->cflags = cflags;
+    tb->page_addr[0] = phys_pc & GUEST_PAGE_MASK;
+    tb->page_addr[1] = TB_NO_PAGE;
+    tb->hash = tb_hash_func(phys_pc, pc, cs_base, flags, cflags);
+
+    int max_insns = (int)(cflags & CF_COUNT_MASK);
+    if (max_insns == 0) {
+        max_insns = TB_MAX_INSNS;
+    }
+    if ((cflags & CF_SINGLE_STEP) || cpu->singlestep) {
+        max_insns = 1;
+    }
+    IrBuilder *b = cpu->ir_builder;
+    ir_builder_reset(b);
+    cpu->ops->translate_code(cpu, tb, b, max_insns);
+    if (log_enabled(LOG_OP)) {
+        tb_log_ir("OP", tb, b);
+    }
+#ifndef NDEBUG
+    ir_verify(b, &error_abort);     /* a frontend bug otherwise */
+#endif
+    ir_optimize(b);
+    if (log_enabled(LOG_OP_OPT)) {
+        tb_log_ir("OP after optimization and liveness", tb, b);
+    }
+
+    /* the unwinding records, in insn_start order */
+    unsigned n = 0;
+    for (size_t i = 0; i < ir_op_count(b); i++) {
+        n += ir_op_at(b, i)->opc == IR_OP_insn_start;
+    }
+    tb->insn_data = calloc(n ? n : 1, sizeof(*tb->insn_data));
+    assert(tb->insn_data);
+    n = 0;
+    for (size_t i = 0; i < ir_op_count(b); i++) {
+        const IrOp *op = ir_op_at(b, i);
+        if (op->opc == IR_OP_insn_start) {
+            memcpy(tb->insn_data[n++], op->consts, sizeof(tb->insn_data[0]));
+        }
+    }
+    if (tb->icount == 0) {
+        tb->icount = n;
+    }
+    tb->code = ir_interp_compile(b, &error_abort);
+    cpu->stat_tb_translated++;
+
+    if (cflags & CF_NOCACHE) {
+        return tb;          /* the exec loop frees it after one run */
+    }
+    tb = tb_insert(tb);
+    TbJumpCache *jc = cpu->tb_jmp_cache;
+    unsigned h = tb_jmp_cache_hash(pc);
+    jc->array[h].pc = pc;
+    atomic_store_explicit(&jc->array[h].tb, tb, memory_order_release);
+    return tb;
+}
+
+void tb_free_nocache(TranslationBlock *tb)
+{
+    assert(tb->cflags & CF_NOCACHE);
+    tb_free(tb);
+}

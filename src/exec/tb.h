@@ -1,0 +1,124 @@
+/*
+ * Translation blocks and the TB cache (QEMU's translate-all.c, tb-maint.c
+ * and the lookup half of cpu-exec.c).  A TranslationBlock is the translated
+ * form of a run of guest instructions starting at pc, valid for one
+ * (pc, cs_base, flags, cflags) and the physical page(s) its code came from.
+ *
+ * Lookup: the per-vCPU jump cache (direct-mapped by pc), then the global
+ * hash table keyed by (physical pc, pc, cs_base, flags, cflags), then
+ * translation (tb_gen_code).  Lookups are lock-free: buckets are chains of
+ * pointers published with release stores; TBs are never freed while any
+ * vCPU may hold them (only tb_flush frees, in an exclusive section).
+ * Insertion, invalidation and the page index take tb_lock (internal).
+ *
+ * Invalidation: a page index maps each physical page to the TBs whose code
+ * is on it.  Writes into such pages invalidate those TBs: slow-path guest
+ * stores (the TLB marks code pages TLB_NOTDIRTY), RAM writes through the
+ * memory API (DMA; via the RAM write notifier) and explicit calls
+ * (fence.i: tb_invalidate_phys_range or tb_flush).  An invalid TB is
+ * removed from the hash table and jump caches and unchained, but its memory
+ * stays until tb_flush, so a vCPU still running it finishes safely.
+ *
+ * Chaining: a block that ends with goto_tb(slot) + exit_tb(SLOTn) can be
+ * chained: the exec loop stores the next TB in tb->jmp_dest[slot] and next
+ * time follows it without a lookup (for the JIT: patches the jump).
+ */
+#ifndef EXEC_TB_H
+#define EXEC_TB_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "exec/cpu.h"
+#include "ir/interp.h"
+#include "util/addr.h"
+
+/* cflags: translation options that are part of the key. */
+#define CF_COUNT_MASK 0x000001ffu   /* max insns (0: default) */
+#define CF_NO_GOTO_TB 0x00000200u   /* don't chain with goto_tb */
+#define CF_NO_GOTO_PTR 0x00000400u  /* don't use lookup_and_goto_ptr */
+#define CF_SINGLE_STEP 0x00000800u  /* -singlestep / gdb stepping */
+#define CF_NOIRQ 0x00001000u        /* don't take interrupts at entry */
+#define CF_PARALLEL 0x00002000u     /* other vCPUs may run: real atomics */
+#define CF_NOCACHE 0x00004000u      /* one-shot block, not put in the cache */
+
+#define TB_MAX_INSNS 512
+
+struct TranslationBlock {
+    /* key */
+    GuestVaddr pc;
+    uint64_t cs_base;
+    uint32_t flags;
+    uint32_t cflags;
+    GuestPaddr page_addr[2];        /* physical pages of the code; [1] = -1 if one */
+    uint32_t hash;
+
+    /* what was translated */
+    uint32_t size;                  /* guest bytes */
+    uint32_t icount;                /* guest instructions */
+    uint64_t (*insn_data)[IR_INSN_DATA_WORDS];  /* insn_start data per insn */
+
+    /* backends */
+    IrCode *code;                   /* interpreter code */
+    void *host_code;                /* JIT code (NULL without JIT) */
+
+    _Atomic bool invalid;
+    /* chaining: destination per goto_tb slot (NULL: not chained) */
+    _Atomic(TranslationBlock *) jmp_dest[2];
+
+    /* cache links (tb_lock for writers; lock-free readers on hash_next) */
+    _Atomic(TranslationBlock *) hash_next;
+    TranslationBlock *page_next[2]; /* next TB on page_addr[i]'s list */
+    TranslationBlock *all_next;     /* every TB, for tb_flush */
+};
+
+/* A per-vCPU direct-mapped cache of recently used TBs, by pc. */
+#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+struct TbJumpCache {
+    struct {
+        _Atomic(TranslationBlock *) tb;
+        GuestVaddr pc;
+    } array[TB_JMP_CACHE_SIZE];
+};
+
+/* Start-up: create the cache and hook the RAM write notifier.  Idempotent. */
+void tb_cache_init(void);
+
+/* vCPU thread: find a valid TB for the key, via the jump cache and the hash
+ * table; NULL if none.  Fills the jump cache on a hash hit. */
+TranslationBlock *tb_lookup(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
+                            uint32_t cflags);
+/* vCPU thread: translate, optimize, compile and insert a TB.  May raise the
+ * guest's instruction fetch fault (siglongjmp to cpu_exec).  If another vCPU
+ * inserted the same TB meanwhile, returns that one. */
+TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
+                              uint32_t cflags);
+/* vCPU thread: chain from->jmp_dest[slot] = to (no-op if either is invalid). */
+void tb_add_jump(TranslationBlock *from, unsigned slot, TranslationBlock *to);
+
+/* Any thread: invalidate every TB with code in [start, start + len). */
+void tb_invalidate_phys_range(GuestPaddr start, uint64_t len);
+/* Any thread: does any valid TB have code on this physical page? */
+bool tb_page_has_code(GuestPaddr addr);
+/* Drop every TB (any thread; cpu: the calling vCPU or NULL).  When no vCPU
+ * is inside cpu_exec it flushes at once.  Otherwise it never blocks: it
+ * returns at once (a calling helper's block finishes normally) and the
+ * flush runs at the next block boundary of some vCPU, with every other
+ * vCPU out of cpu_exec (they leave with EXCP_INTERRUPT), and in any case
+ * before any block runs again. */
+void tb_flush(CpuState *cpu);
+
+/* The vCPU's jump cache (cpu_exec_realize makes it). */
+TbJumpCache *tb_jmp_cache_new(void);
+void tb_jmp_cache_free(TbJumpCache *jc);
+void tb_jmp_cache_clear(CpuState *cpu);
+
+/* Statistics. */
+typedef struct TbStats {
+    uint64_t tbs, invalidated, flushes, insns;
+} TbStats;
+void tb_get_stats(TbStats *out);
+
+#endif

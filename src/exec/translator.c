@@ -1,0 +1,160 @@
+/*
+ * The generic translator loop and instruction fetch (see translator.h).
+ * Fetches come from the host pointer of the block's first page when it is
+ * RAM; a second page is resolved on first touch (raising its fetch fault
+ * if unmapped) and recorded in tb->page_addr[1] so writes to either page
+ * invalidate the block.  Code outside RAM is read through the memory API.
+ */
+#include "exec/translator.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/exec.h"
+#include "exec/softmmu.h"
+#include "ir/ir.h"
+#include "util/log.h"
+
+/* Blocks stop before the IR grows past this many ops (one insn may emit many). */
+#define TRANSLATOR_MAX_OPS 4000
+
+bool translator_is_same_page(const DisasContextBase *db, GuestVaddr addr)
+{
+    return ((db->pc_first ^ addr) & GUEST_PAGE_MASK) == 0;
+}
+
+bool translator_use_goto_tb(const DisasContextBase *db, GuestVaddr dest)
+{
+    if (db->tb->cflags & (CF_NO_GOTO_TB | CF_NOCACHE | CF_SINGLE_STEP) ||
+        db->singlestep_enabled || log_enabled(LOG_NOCHAIN)) {
+        return false;
+    }
+    return translator_is_same_page(db, dest);
+}
+
+void translator_loop(CpuState *cpu, TranslationBlock *tb, IrBuilder *b, int max_insns,
+                     const TranslatorOps *ops, DisasContextBase *db)
+{
+    db->tb = tb;
+    db->cpu = cpu;
+    db->b = b;
+    db->pc_first = tb->pc;
+    db->pc_next = tb->pc;
+    db->is_jmp = DISAS_NEXT;
+    db->num_insns = 0;
+    db->max_insns = max_insns;
+    db->singlestep_enabled = (tb->cflags & CF_SINGLE_STEP) || cpu->singlestep;
+    void *host = NULL;
+    get_page_addr_code(cpu, tb->pc, &host);
+    db->page_vaddr[0] = tb->pc & GUEST_PAGE_MASK;
+    db->host_addr[0] = host ? (char *)host - (tb->pc & ~GUEST_PAGE_MASK) : NULL;
+    db->page_vaddr[1] = (GuestVaddr)-1;
+    db->host_addr[1] = NULL;
+
+    ops->init_disas_context(db, cpu);
+    ops->tb_start(db, cpu);
+    for (;;) {
+        db->num_insns++;
+        ops->insn_start(db, cpu);
+        ops->translate_insn(db, cpu);
+        if (db->is_jmp != DISAS_NEXT) {
+            break;
+        }
+        if (db->num_insns >= db->max_insns || !translator_is_same_page(db, db->pc_next) ||
+            ir_op_count(b) > TRANSLATOR_MAX_OPS) {
+            db->is_jmp = DISAS_TOO_MANY;
+            break;
+        }
+    }
+    ops->tb_stop(db, cpu);
+    tb->size = (uint32_t)(db->pc_next - db->pc_first);
+    tb->icount = (uint32_t)db->num_insns;
+
+    if (log_enabled(LOG_IN_ASM) && ops->disas_log) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        if (f) {
+            ops->disas_log(db, cpu, f);
+            fclose(f);
+            log_printf("IN: pc 0x%" PRIx64 "\n%s\n", (uint64_t)db->pc_first, text);
+            free(text);
+        }
+    }
+}
+
+/* Host pointer for the code byte at pc, or NULL when not in RAM (then
+ * *paddr is its physical address). */
+static const uint8_t *translator_code_ptr(CpuState *cpu, DisasContextBase *db, GuestVaddr pc,
+                                          GuestPaddr *paddr)
+{
+    GuestVaddr page = pc & GUEST_PAGE_MASK;
+    for (int i = 0; i < 2; i++) {
+        if (db->page_vaddr[i] == page && db->host_addr[i]) {
+            return (const uint8_t *)db->host_addr[i] + (pc & ~GUEST_PAGE_MASK);
+        }
+    }
+    void *host = NULL;
+    GuestPaddr pa = get_page_addr_code(cpu, pc, &host);   /* may raise */
+    if (page != db->page_vaddr[0] && db->page_vaddr[1] != page) {
+        db->page_vaddr[1] = page;
+        db->host_addr[1] = host ? (char *)host - (pc & ~GUEST_PAGE_MASK) : NULL;
+        db->tb->page_addr[1] = pa & GUEST_PAGE_MASK;
+    }
+    *paddr = pa;
+    return host;
+}
+
+static void translator_fetch(CpuState *cpu, DisasContextBase *db, GuestVaddr pc, void *buf,
+                             unsigned len)
+{
+    uint8_t *out = buf;
+    for (unsigned i = 0; i < len; i++) {
+        GuestPaddr pa = 0;
+        const uint8_t *p = translator_code_ptr(cpu, db, pc + i, &pa);
+        if (p) {
+            /* copy the rest of this page in one go */
+            unsigned room = (unsigned)(GUEST_PAGE_SIZE - ((pc + i) & ~GUEST_PAGE_MASK));
+            unsigned n = len - i < room ? len - i : room;
+            memcpy(out + i, p, n);
+            i += n - 1;
+        } else {
+            uint64_t v = 0;
+            if (address_space_load(cpu->as, pa, 1, MEMTXATTRS_UNSPECIFIED, &v) != MEMTX_OK) {
+                log_mask_printf(LOG_GUEST_ERRORS,
+                                "instruction fetch from unassigned paddr 0x%" PRIx64 "\n",
+                                (uint64_t)pa);
+            }
+            out[i] = (uint8_t)v;
+        }
+    }
+}
+
+uint8_t translator_ldub(CpuState *cpu, DisasContextBase *db, GuestVaddr pc)
+{
+    uint8_t v;
+    translator_fetch(cpu, db, pc, &v, 1);
+    return v;
+}
+
+uint16_t translator_lduw(CpuState *cpu, DisasContextBase *db, GuestVaddr pc)
+{
+    uint16_t v;
+    translator_fetch(cpu, db, pc, &v, 2);
+    return v;
+}
+
+uint32_t translator_ldl(CpuState *cpu, DisasContextBase *db, GuestVaddr pc)
+{
+    uint32_t v;
+    translator_fetch(cpu, db, pc, &v, 4);
+    return v;
+}
+
+uint64_t translator_ldq(CpuState *cpu, DisasContextBase *db, GuestVaddr pc)
+{
+    uint64_t v;
+    translator_fetch(cpu, db, pc, &v, 8);
+    return v;
+}

@@ -1,0 +1,380 @@
+/*
+ * Optimizer golden tests: IR built with the builder, optimized, verified,
+ * and compared as printed text with the expected output.  Also the printer
+ * format itself and liveness annotations.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "ir/helper.h"
+#include "ir/ir.h"
+#include "util/unittest.h"
+
+typedef struct OptEnv {
+    uint64_t x[4];
+    uint32_t w;
+} OptEnv;
+
+static IrContext *opt_ctx;
+static IrVal x0, x1, x2, x3, w0;
+
+static IrBuilder *opt_builder(void)
+{
+    if (!opt_ctx) {
+        opt_ctx = ir_context_new();
+        x0 = ir_global(opt_ctx, IR_I64, (int32_t)offsetof(OptEnv, x[0]), "x0");
+        x1 = ir_global(opt_ctx, IR_I64, (int32_t)offsetof(OptEnv, x[1]), "x1");
+        x2 = ir_global(opt_ctx, IR_I64, (int32_t)offsetof(OptEnv, x[2]), "x2");
+        x3 = ir_global(opt_ctx, IR_I64, (int32_t)offsetof(OptEnv, x[3]), "x3");
+        w0 = ir_global(opt_ctx, IR_I32, (int32_t)offsetof(OptEnv, w), "w0");
+    }
+    return ir_builder_new(opt_ctx);
+}
+
+/* Optimize b, verify, and compare its dump with want. */
+static void opt_check(IrBuilder *b, const char *want, const char *file, int line)
+{
+    Error *err = NULL;
+    if (!ir_verify(b, &err)) {
+        unittest_fail(file, line, "before: %s", error_get_pretty(err));
+        error_free(err);
+        return;
+    }
+    ir_optimize(b);
+    if (!ir_verify(b, &err)) {
+        unittest_fail(file, line, "after: %s", error_get_pretty(err));
+        error_free(err);
+        return;
+    }
+    char *got = ir_print_to_string(b);
+    if (strcmp(got, want) != 0) {
+        unittest_fail(file, line, "optimized IR differs:\n--- got\n%s--- want\n%s", got, want);
+    }
+    free(got);
+    ir_builder_free(b);
+}
+#define OPT_CHECK(b, want) opt_check(b, want, __FILE__, __LINE__)
+
+UNITTEST(printer_format)
+{
+    IrBuilder *b = opt_builder();
+    IrVal t = ir_new_temp(b, IR_I64), e = ir_new_ebb_temp(b, IR_I32);
+    IrLabel l = ir_new_label(b);
+    ir_insn_start(b, 0x80000000, 1, 0);
+    ir_add_imm(b, t, x1, 16);
+    ir_guest_ld(b, x2, t, MO_SL | MO_ALIGN, 1);
+    ir_extrl_i64_i32(b, e, x2);
+    ir_brcond_imm(b, IR_COND_LTU, t, 0, l);
+    ir_st32(b, e, 8);
+    ir_set_label(b, l);
+    ir_deposit(b, x3, x3, t, 8, 4);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    char *s = ir_print_to_string(b);
+    CHECK_STR(s,
+              " ---- 0x80000000 0x1 0x0\n"
+              " add_i64 t0, x1, $0x10\n"
+              " guest_ld_i64 x2, t0, mo=sl|al4, mmu=1\n"
+              " extrl_i64_i32 e1, x2\n"
+              " brcond_i64 t0, $0x0, ltu, L0\n"
+              " st32_i32 e1, env+0x8\n"
+              " set_label L0\n"
+              " deposit_i64 x3, x3, t0, 8, 4\n"
+              " exit_tb $0x0\n");
+    free(s);
+    ir_builder_free(b);
+}
+
+UNITTEST(opt_constant_folding_and_copies)
+{
+    IrBuilder *b = opt_builder();
+    IrVal a = ir_new_temp(b, IR_I64), c = ir_new_temp(b, IR_I64);
+    ir_movi(b, a, 6);
+    ir_mul_imm(b, c, a, 7);          /* 42 */
+    ir_sub_imm(b, c, c, 2);          /* 40 */
+    ir_mov(b, x1, c);                /* x1 = 40 */
+    ir_add(b, x2, x1, x3);           /* x2 = 40 + x3: constant second */
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    OPT_CHECK(b,
+              " movi_i64 x1, $0x28\n"
+              " add_i64 x2, x3, $0x28\n"
+              " exit_tb $0x0\n");
+}
+
+UNITTEST(opt_identities)
+{
+    IrBuilder *b = opt_builder();
+    IrVal t = ir_new_temp(b, IR_I64);
+    ir_add_imm(b, t, x1, 0);         /* copy of x1 */
+    ir_and_imm(b, x2, t, -1);        /* x2 = x1 */
+    ir_mul_imm(b, x3, x1, 1);        /* x3 = x1 */
+    ir_xor(b, x0, x1, x1);           /* x0 = 0 */
+    ir_or_imm(b, w0, w0, 0);         /* nothing to do */
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    OPT_CHECK(b,
+              " mov_i64 x2, x1\n"
+              " mov_i64 x3, x1\n"
+              " movi_i64 x0, $0x0\n"
+              " exit_tb $0x0\n");
+}
+
+UNITTEST(opt_dead_code_and_stores)
+{
+    IrBuilder *b = opt_builder();
+    IrVal t = ir_new_temp(b, IR_I64), u = ir_new_temp(b, IR_I64);
+    ir_shl_imm(b, t, x1, 3);         /* dead: u never used */
+    ir_add(b, u, t, x2);
+    ir_movi(b, x0, 1);               /* overwritten before any read: dead */
+    ir_movi(b, x0, 2);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    OPT_CHECK(b,
+              " movi_i64 x0, $0x2\n"
+              " exit_tb $0x0\n");
+}
+
+UNITTEST(opt_keeps_globals_before_faulting_ops)
+{
+    /* x0 = 1 must stay: the load may fault and the guest sees x0 */
+    IrBuilder *b = opt_builder();
+    ir_movi(b, x0, 1);
+    ir_guest_ld(b, x2, x1, MO_UQ, 0);
+    ir_movi(b, x0, 2);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    OPT_CHECK(b,
+              " movi_i64 x0, $0x1\n"
+              " guest_ld_i64 x2, x1, mo=uq, mmu=0\n"
+              " movi_i64 x0, $0x2\n"
+              " exit_tb $0x0\n");
+}
+
+UNITTEST(opt_branch_folding)
+{
+    IrBuilder *b = opt_builder();
+    IrVal t = ir_new_temp(b, IR_I64);
+    IrLabel skip = ir_new_label(b), never = ir_new_label(b);
+    ir_movi(b, t, 5);
+    ir_brcond_imm(b, IR_COND_EQ, t, 4, never);   /* never taken: deleted */
+    ir_brcond_imm(b, IR_COND_GT, t, 4, skip);    /* always: becomes br */
+    ir_movi(b, x0, 1);                           /* unreachable */
+    ir_set_label(b, never);
+    ir_movi(b, x1, 1);
+    ir_set_label(b, skip);
+    ir_setcond(b, IR_COND_LTU, x2, x3, x3);      /* x < x: 0 */
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    /* t0 stays: TB temps are conservatively live at branches */
+    OPT_CHECK(b,
+              " movi_i64 t0, $0x5\n"
+              " br L0\n"
+              " set_label L1\n"
+              " movi_i64 x1, $0x1\n"
+              " set_label L0\n"
+              " movi_i64 x2, $0x0\n"
+              " exit_tb $0x0\n");
+}
+
+UNITTEST(opt_forgets_at_labels)
+{
+    /* a value known before a label is unknown after it (another path) */
+    IrBuilder *b = opt_builder();
+    IrVal t = ir_new_temp(b, IR_I64);
+    IrLabel l = ir_new_label(b);
+    ir_movi(b, t, 1);
+    ir_brcond_imm(b, IR_COND_EQ, x1, 0, l);
+    ir_movi(b, t, 2);
+    ir_set_label(b, l);
+    ir_add_imm(b, x0, t, 1);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    OPT_CHECK(b,
+              " movi_i64 t0, $0x1\n"
+              " brcond_i64 x1, $0x0, eq, L0\n"
+              " movi_i64 t0, $0x2\n"
+              " set_label L0\n"
+              " add_i64 x0, t0, $0x1\n"
+              " exit_tb $0x0\n");
+}
+
+UNITTEST(opt_copy_broken_by_write)
+{
+    IrBuilder *b = opt_builder();
+    IrVal t = ir_new_temp(b, IR_I64);
+    ir_mov(b, t, x1);
+    ir_add_imm(b, x1, x1, 4);        /* t keeps the old x1 */
+    ir_mov(b, x2, t);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    OPT_CHECK(b,
+              " mov_i64 t0, x1\n"
+              " add_i64 x1, x1, $0x4\n"
+              " mov_i64 x2, t0\n"
+              " exit_tb $0x0\n");
+}
+
+#define IR_HELPER_DEFS "ir/optimize_test_helpers.def"
+#include "ir/helper_gen.h"
+uint64_t helper_opt_pure(void *env, uint64_t a)
+{
+    return a + 1;
+}
+void helper_opt_clobber(void *env)
+{
+}
+#define IR_HELPER_DEFS "ir/optimize_test_helpers.def"
+#define IR_HELPER_GEN_INFO
+#include "ir/helper_gen.h"
+
+UNITTEST(opt_calls)
+{
+    IrBuilder *b = opt_builder();
+    IrVal t = ir_new_temp(b, IR_I64), dead = ir_new_temp(b, IR_I64);
+    ir_call(b, HELPER(opt_pure), dead, x1);      /* pure, unused: deleted */
+    ir_movi(b, x0, 3);
+    ir_call0(b, HELPER(opt_clobber), IR_VAL_NONE); /* may write globals */
+    ir_mov(b, t, x0);
+    ir_add_imm(b, x1, t, 1);                     /* x0 not known to be 3; t dead */
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    OPT_CHECK(b,
+              " movi_i64 x0, $0x3\n"
+              " call opt_clobber\n"
+              " add_i64 x1, x0, $0x1\n"
+              " exit_tb $0x0\n");
+}
+
+UNITTEST(liveness_marks_last_uses)
+{
+    IrBuilder *b = opt_builder();
+    IrVal t = ir_new_temp(b, IR_I64);
+    ir_add(b, t, x1, x2);
+    ir_guest_st(b, t, x3, MO_UQ, 0);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    ir_liveness(b);
+    /* add: t is read later (not dead), x1/x2 are globals: live at the end */
+    CHECK_INT(ir_op_at(b, 0)->life, 0);
+    /* guest_st: t dies here (bit 0); x3 is a global, live */
+    CHECK_INT(ir_op_at(b, 1)->life, 1);
+    ir_builder_free(b);
+}
+
+/* ---- golden tests as text: IR in -> optimized IR out ---------------------- */
+
+static const IrHelperInfo *const opt_helpers[] = { HELPER(opt_pure), HELPER(opt_clobber) };
+
+static void golden(const char *in, const char *want, const char *file, int line)
+{
+    IrBuilder *b = opt_builder();
+    Error *err = NULL;
+    if (!ir_parse(b, in, opt_helpers, 2, &err)) {
+        unittest_fail(file, line, "parse: %s", error_get_pretty(err));
+        error_free(err);
+        ir_builder_free(b);
+        return;
+    }
+    opt_check(b, want, file, line);
+}
+#define GOLDEN(in, want) golden(in, want, __FILE__, __LINE__)
+
+UNITTEST(golden_i32_folding_wraps)
+{
+    GOLDEN(" movi_i32 w0, $0xffffffff\n"
+           " add_i32 w0, w0, $0x2\n"
+           " shl_i32 w0, w0, $0x21\n"          /* count mod 32: << 1 */
+           " exit_tb $0x0\n",
+           " movi_i32 w0, $0x2\n"
+           " exit_tb $0x0\n");
+}
+
+UNITTEST(golden_conversions_fold)
+{
+    GOLDEN(" movi_i64 t0, $0x1234567880000000\n"
+           " extrl_i64_i32 e1, t0\n"
+           " exts_i32_i64 x0, e1\n"
+           " extrh_i64_i32 w0, t0\n"
+           " exit_tb $0x0\n",
+           " movi_i64 x0, $0xffffffff80000000\n"
+           " movi_i32 w0, $0x12345678\n"
+           " exit_tb $0x0\n");
+}
+
+UNITTEST(golden_movcond_and_setcond)
+{
+    GOLDEN(" movcond_i64 x0, x1, x1, x2, x3, eq\n"    /* always true: x2 */
+           " movcond_i64 x1, x2, x3, x0, x0, lt\n"    /* equal arms */
+           " setcond_i64 x3, $0x5, $0x7, ltu\n"
+           " exit_tb $0x0\n",
+           " mov_i64 x0, x2\n"
+           " mov_i64 x1, x2\n"
+           " movi_i64 x3, $0x1\n"
+           " exit_tb $0x0\n");
+}
+
+UNITTEST(golden_bit_fields_and_division)
+{
+    GOLDEN(" extract_i64 x0, x1, 0, 64\n"
+           " movi_i64 t0, $0xff\n"
+           " deposit_i64 x2, $0x0, t0, 60, 4\n"
+           " div_i64 x3, $0x7, $0x0\n"               /* defined: all ones */
+           " divu_i64 x1, x1, $0x1\n"
+           " exit_tb $0x0\n",
+           " mov_i64 x0, x1\n"
+           " movi_i64 x2, $0xf000000000000000\n"
+           " movi_i64 x3, $0xffffffffffffffff\n"
+           " exit_tb $0x0\n");
+}
+
+UNITTEST(golden_dead_branch_and_unreachable_tail)
+{
+    GOLDEN(" ---- 0x1000 0x0 0x0\n"
+           " movi_i64 x0, $0x1\n"
+           " exit_tb $0x0\n"
+           " ---- 0x1004 0x0 0x0\n"
+           " movi_i64 x0, $0x2\n"                     /* after the exit: gone */
+           " set_label L0\n"
+           " exit_tb $0x1\n",
+           " ---- 0x1000 0x0 0x0\n"
+           " movi_i64 x0, $0x1\n"
+           " exit_tb $0x0\n"
+           " ---- 0x1004 0x0 0x0\n"
+           " set_label L0\n"
+           " exit_tb $0x1\n");
+}
+
+UNITTEST(golden_memory_env_and_calls_roundtrip)
+{
+    /* nothing to optimize: the text must come back unchanged */
+    const char *text =
+        " ---- 0x80000000 0x3 0x0\n"
+        " ld32u_i64 t0, env+0x40\n"
+        " guest_ld_i32 w0, t0, mo=sl|be|al4, mmu=2\n"
+        " atomic_fetch_add_i64 x0, t0, x1, mo=uq|al8, mmu=0\n"
+        " atomic_cmpxchg_i64 x2, t0, x1, x3, mo=uq|al8, mmu=0\n"
+        " st16_i32 w0, env+0x48\n"
+        " mb $0x4f\n"
+        " call opt_clobber\n"
+        " guest_st_i64 x3, t0, mo=uw, mmu=1\n"
+        " goto_tb $0x1\n"
+        " exit_tb $0x2\n";
+    GOLDEN(text, text);
+}
+
+UNITTEST(parse_rejects_bad_text)
+{
+    static const struct { const char *text, *needle; } bad[] = {
+        { " frob_i64 x0, x1\n", "unknown op" },
+        { " add_i64 x0, x1\n", "missing operands" },
+        { " add_i64 x0, x1, y9\n", "unknown value" },
+        { " brcond_i64 x0, x1, sometimes, L0\n", "bad condition" },
+        { " guest_ld_i64 x0, x1, mo=zz, mmu=0\n", "bad memop" },
+        { " call nosuch\n", "unknown helper" },
+        { " mov_i64 t0, x1\n mov_i64 e0, x1\n", "TB and EBB" },
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        IrBuilder *b = opt_builder();
+        Error *err = NULL;
+        if (ir_parse(b, bad[i].text, opt_helpers, 2, &err)) {
+            unittest_fail(__FILE__, __LINE__, "parsed bad text %zu", i);
+        } else {
+            if (!strstr(error_get_pretty(err), bad[i].needle)) {
+                unittest_fail(__FILE__, __LINE__, "case %zu: \"%s\"", i, error_get_pretty(err));
+            }
+            error_free(err);
+        }
+        ir_builder_free(b);
+    }
+}
