@@ -40,6 +40,10 @@
 bool cpu_exec_realize(CpuState *cpu, const CpuOps *ops, AddressSpace *as, Error **errp);
 void cpu_exec_unrealize(CpuState *cpu);
 
+/* Calls fn for every vCPU realized for TCG, in the list's order (any
+ * thread; holds the list's lock, so fn must not realize or unrealize). */
+void exec_cpu_foreach(void (*fn)(CpuState *cpu, void *opaque), void *opaque);
+
 /* Run until an EXCP_* code (vCPU thread). */
 int cpu_exec(CpuState *cpu);
 /* Run exactly one instruction with other vCPUs stopped (EXCP_ATOMIC). */

@@ -16,7 +16,6 @@
  * list lock; the callback must not call back into the list. */
 void exec_cpu_register(CpuState *cpu);
 void exec_cpu_unregister(CpuState *cpu);
-void exec_cpu_foreach(void (*fn)(CpuState *cpu, void *opaque), void *opaque);
 
 /* Exclusive section: no vCPU is inside cpu_exec while it is held. */
 void exec_start_exclusive(void);

@@ -17,7 +17,6 @@
 
 #include "accel/accel.h"
 #include "core/error.h"
-#include "exec/cpu_list.h"
 #include "exec/exec.h"
 #include "hw/board/machine.h"
 #include "system/bql.h"
@@ -50,6 +49,8 @@ static struct {
     .parked_cond = PTHREAD_COND_INITIALIZER,
 };
 
+static CpuState **tcg_cpus;          /* every vCPU, collected at start */
+static int tcg_cpu_count;
 static CpuState *tcg_rr_current;     /* thread=single: the CPU in cpu_exec */
 static Timer *tcg_rr_timer;
 
@@ -165,14 +166,12 @@ static void tcg_rr_tick(void *opaque)
 /* Main thread, BQL held: stop every vCPU and wait until all are parked. */
 static void tcg_pause_all(void)
 {
-    CpuState *cpu;
-
     pthread_mutex_lock(&tcg_run.lock);
     tcg_run.running = false;
     pthread_cond_broadcast(&tcg_run.cond);
     pthread_mutex_unlock(&tcg_run.lock);
-    CPU_FOREACH(cpu, i) {
-        cpu_exit(cpu);
+    for (int i = 0; i < tcg_cpu_count; i++) {
+        cpu_exit(tcg_cpus[i]);
     }
     unsigned depth = bql_unlock_all();
     pthread_mutex_lock(&tcg_run.lock);
@@ -219,30 +218,38 @@ static bool tcg_start_thread(TcgThread *t, Error **errp)
     return true;
 }
 
+static void tcg_collect_cpu(CpuState *cpu, void *opaque)
+{
+    CpuState ***cpus = opaque;
+
+    *cpus = realloc(*cpus, (size_t)(tcg_cpu_count + 1) * sizeof(**cpus));
+    if (!*cpus) {
+        abort();
+    }
+    (*cpus)[tcg_cpu_count++] = cpu;
+    cpu->kick_fn = tcg_kick;
+}
+
 static bool tcg_start_vcpus(AccelState *accel, MachineState *ms, Error **errp)
 {
     TcgAccel *s = TCG_ACCEL(accel);
-    int n = cpu_list_count();
-    CpuState *cpu;
+    int n;
 
+    exec_cpu_foreach(tcg_collect_cpu, &tcg_cpus);
+    n = tcg_cpu_count;
     if (n == 0) {
         error_setg(errp, "the machine created no CPU");
         return false;
-    }
-    CPU_FOREACH(cpu, i) {
-        cpu->kick_fn = tcg_kick;
     }
     runstate_add_change_handler(tcg_vm_state_changed, NULL);
     runstate_set_cpu_hooks(tcg_pause_all, tcg_resume_all);
 
     if (s->single_thread) {
         TcgThread *t = calloc(1, sizeof(*t));
-        if (!t || !(t->cpus = calloc((size_t)n, sizeof(*t->cpus)))) {
+        if (!t) {
             abort();
         }
-        CPU_FOREACH(cpu, i) {
-            t->cpus[i] = cpu;
-        }
+        t->cpus = tcg_cpus;
         t->n = n;
         if (n > 1) {
             tcg_rr_timer = timer_new_ns(CLOCK_TYPE_REALTIME, tcg_rr_tick, NULL);
@@ -251,12 +258,12 @@ static bool tcg_start_vcpus(AccelState *accel, MachineState *ms, Error **errp)
         }
         return tcg_start_thread(t, errp);
     }
-    CPU_FOREACH(cpu, i) {
+    for (int i = 0; i < n; i++) {
         TcgThread *t = calloc(1, sizeof(*t));
-        if (!t || !(t->cpus = calloc(1, sizeof(*t->cpus)))) {
+        if (!t) {
             abort();
         }
-        t->cpus[0] = cpu;
+        t->cpus = &tcg_cpus[i];
         t->n = 1;
         if (!tcg_start_thread(t, errp)) {
             return false;
@@ -302,7 +309,7 @@ static bool tcg_set_backend(Object *obj, const char *value, Error **errp)
     return true;
 }
 
-static void tcg_accel_class_init(ObjectClass *oc, void *data)
+static void tcg_accel_class_init(ObjectClass *oc, const void *data)
 {
     AccelClass *ac = ACCEL_CLASS(oc);
 

@@ -1,0 +1,303 @@
+/*
+ * The RISC-V hart as a QOM device: the abstract TYPE_RISCV_CPU and its
+ * models "rv64" (RV64GC with Zba/Zbb/Zbc/Zbs, Zicond, Zicsr, Zifencei,
+ * Zihintpause, Zicntr, Sstc: what the virt board runs Linux on) and "max"
+ * (everything we implement), their properties (hartid, resetvec), reset per
+ * Privileged ISA 3.4, the MMU index rule, and the -d cpu register dump.
+ *
+ * Also here: weak placeholders for the trap machinery rv-priv writes in
+ * cpu_helper.c/mmu.c (M-mode exception entry, identity translation), so that
+ * bare-metal integer code runs before they land; strong definitions replace
+ * them at link time (the library is linked whole).
+ */
+#include "guest/riscv/cpu.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "core/property.h"
+#include "exec/exec.h"
+#include "guest/riscv/exec_pending.h"
+#include "util/log.h"
+
+const char *const riscv_gpr_names[32] = {
+    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",
+    "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
+    "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7",
+    "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+const char *const riscv_fpr_names[32] = {
+    "ft0", "ft1", "ft2", "ft3", "ft4", "ft5", "ft6", "ft7",
+    "fs0", "fs1", "fa0", "fa1", "fa2", "fa3", "fa4", "fa5",
+    "fa6", "fa7", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7",
+    "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11",
+};
+
+/* ---- reset and state queries ---- */
+
+void riscv_cpu_reset(RiscvCpu *cpu)
+{
+    /* Everything from gpr[] up to the identity block is architectural state
+     * the spec leaves UNSPECIFIED at reset except where noted: clear it. */
+    memset(cpu->gpr, 0, sizeof(cpu->gpr));
+    memset(cpu->fpr, 0, sizeof(cpu->fpr));
+    cpu->fflags = 0;
+    cpu->frm = 0;
+    cpu->load_res = UINT64_MAX;
+    cpu->load_val = 0;
+
+    /* 3.4: privilege M, pc = reset vector, mstatus.MIE = MPRV = 0, misa at
+     * its widest, mcause = 0 (we report "no specific cause"). */
+    cpu->priv = PRV_M;
+    cpu->pc = cpu->resetvec;
+    /* SXL = UXL = 64 (fixed), FS Off until software enables the FPU
+     * (OpenSBI and Linux set FS themselves), MPP = U (the least-privileged
+     * supported mode is a legal WARL value). */
+    cpu->mstatus = MSTATUS_SXL_64 | MSTATUS_UXL_64;
+    cpu->medeleg = 0;
+    cpu->mideleg = 0;
+    cpu->mie = 0;
+    atomic_store(&cpu->mip, 0);
+    cpu->mtvec = 0;
+    cpu->mscratch = 0;
+    cpu->mepc = 0;
+    cpu->mcause = 0;
+    cpu->mtval = 0;
+    cpu->mcounteren = 0;
+    cpu->mcountinhibit = 0;
+    cpu->menvcfg = 0;
+    cpu->mseccfg = 0;
+    cpu->stvec = 0;
+    cpu->sscratch = 0;
+    cpu->sepc = 0;
+    cpu->scause = 0;
+    cpu->stval = 0;
+    cpu->satp = 0;
+    cpu->scounteren = 0;
+    cpu->senvcfg = 0;
+    cpu->stimecmp = UINT64_MAX;
+    cpu->mcycle_base = 0;
+    cpu->minstret_base = 0;
+    /* 3.7.1: PMP entries' A and L fields are zero at reset. */
+    memset(cpu->pmpcfg, 0, sizeof(cpu->pmpcfg));
+    memset(cpu->pmpaddr, 0, sizeof(cpu->pmpaddr));
+    cpu->trap_tval = 0;
+    cpu->parent.exception_index = EXCP_NONE;
+    atomic_store(&cpu->parent.halted, 0);
+}
+
+unsigned riscv_cpu_mmu_index(const RiscvCpu *cpu, bool ifetch)
+{
+    unsigned priv = cpu->priv;
+
+    /* 3.1.6.3: MPRV makes M-mode loads and stores use MPP's privilege. */
+    if (!ifetch && priv == PRV_M && (cpu->mstatus & MSTATUS_MPRV)) {
+        priv = (unsigned)((cpu->mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT);
+    }
+    switch (priv) {
+    case PRV_U:
+        return RISCV_MMU_IDX_U;
+    case PRV_S:
+        /* 4.1.1.2: SUM lets S-mode touch U pages (never for fetch). */
+        return !ifetch && (cpu->mstatus & MSTATUS_SUM) ? RISCV_MMU_IDX_S_SUM
+                                                        : RISCV_MMU_IDX_S;
+    default:
+        return RISCV_MMU_IDX_M;
+    }
+}
+
+void riscv_cpu_dump_state(CpuState *cs, FILE *out)
+{
+    RiscvCpu *cpu = riscv_cpu(cs);
+    static const char prv_name[4] = { 'U', 'S', '?', 'M' };
+
+    fprintf(out, " pc       %016" PRIx64 "  priv %c\n", cpu->pc, prv_name[cpu->priv & 3]);
+    fprintf(out, " mhartid  %016" PRIx64 "\n", cpu->mhartid);
+    fprintf(out, " mstatus  %016" PRIx64 "\n", cpu->mstatus);
+    fprintf(out, " mip      %016" PRIx64 "  mie      %016" PRIx64 "\n",
+            (uint64_t)atomic_load(&cpu->mip), cpu->mie);
+    fprintf(out, " mideleg  %016" PRIx64 "  medeleg  %016" PRIx64 "\n", cpu->mideleg,
+            cpu->medeleg);
+    fprintf(out, " mtvec    %016" PRIx64 "  stvec    %016" PRIx64 "\n", cpu->mtvec,
+            cpu->stvec);
+    fprintf(out, " mepc     %016" PRIx64 "  sepc     %016" PRIx64 "\n", cpu->mepc, cpu->sepc);
+    fprintf(out, " mcause   %016" PRIx64 "  scause   %016" PRIx64 "\n", cpu->mcause,
+            cpu->scause);
+    fprintf(out, " mtval    %016" PRIx64 "  stval    %016" PRIx64 "\n", cpu->mtval,
+            cpu->stval);
+    fprintf(out, " satp     %016" PRIx64 "\n", cpu->satp);
+    for (int i = 0; i < 32; i++) {
+        fprintf(out, " x%-2d/%-4s %016" PRIx64 "%s", i, riscv_gpr_names[i], cpu->gpr[i],
+                (i & 3) == 3 ? "\n" : " ");
+    }
+    if (cpu->mstatus & MSTATUS_FS) {
+        for (int i = 0; i < 32; i++) {
+            fprintf(out, " f%-2d/%-4s %016" PRIx64 "%s", i, riscv_fpr_names[i], cpu->fpr[i],
+                    (i & 3) == 3 ? "\n" : " ");
+        }
+        fprintf(out, " fflags %02x frm %u\n", cpu->fflags, cpu->frm);
+    }
+}
+
+/* ---- placeholders for rv-priv's trap machinery (see cpu.h) ---- */
+
+/* TODO: rv-priv: delegation, S-mode, interrupts, vectored mtvec. */
+__attribute__((weak)) void riscv_cpu_do_interrupt(CpuState *cs)
+{
+    RiscvCpu *cpu = riscv_cpu(cs);
+    uint64_t cause = (uint64_t)cs->exception_index;
+
+    log_mask_printf(LOG_INT, "riscv: exception %" PRIu64 " at pc %" PRIx64 " tval %" PRIx64
+                    "\n", cause, cpu->pc, cpu->trap_tval);
+    /* 3.1.6.1: MPIE <- MIE, MIE <- 0, MPP <- priv. */
+    uint64_t s = cpu->mstatus;
+    s = (s & ~MSTATUS_MPIE) | ((s & MSTATUS_MIE) ? MSTATUS_MPIE : 0);
+    s &= ~(MSTATUS_MIE | MSTATUS_MPP);
+    s |= (uint64_t)cpu->priv << MSTATUS_MPP_SHIFT;
+    cpu->mstatus = s;
+    cpu->mepc = cpu->pc;
+    cpu->mcause = cause;
+    cpu->mtval = cpu->trap_tval;
+    cpu->priv = PRV_M;
+    cpu->pc = cpu->mtvec & ~3ull;
+    cpu->trap_tval = 0;
+    cs->exception_index = EXCP_NONE;
+}
+
+/* TODO: rv-priv: mip & mie with the global enables. */
+__attribute__((weak)) bool riscv_cpu_exec_interrupt(CpuState *cs, uint32_t interrupt_request)
+{
+    return false;
+}
+
+__attribute__((weak)) bool riscv_cpu_has_work(CpuState *cs)
+{
+    RiscvCpu *cpu = riscv_cpu(cs);
+    return (atomic_load(&cpu->mip) & cpu->mie) != 0;
+}
+
+/* TODO: rv-priv: Sv39/48/57 walks and PMP; this maps every address to itself. */
+__attribute__((weak)) bool riscv_cpu_tlb_fill(CpuState *cs, GuestVaddr addr, unsigned size,
+                                              MmuAccessType access, unsigned mmu_idx,
+                                              bool probe, uintptr_t ra)
+{
+    GuestVaddr page = addr & GUEST_PAGE_MASK;
+    tlb_set_page(cs, page, page, PAGE_READ | PAGE_WRITE | PAGE_EXEC, mmu_idx, GUEST_PAGE_BITS);
+    return true;
+}
+
+__attribute__((weak)) void riscv_cpu_do_unaligned_access(CpuState *cs, GuestVaddr addr,
+                                                         MmuAccessType access,
+                                                         unsigned mmu_idx, uintptr_t ra)
+{
+    RiscvCpu *cpu = riscv_cpu(cs);
+
+    /* Only atomics ask for alignment (MO_ALIGN): AMOs and SC report store/AMO
+     * misaligned, LR load misaligned (Unprivileged 8.2, 8.4). */
+    cs->exception_index = access == MMU_DATA_LOAD ? RISCV_EXCP_LOAD_ADDR_MIS
+                          : access == MMU_INST_FETCH ? RISCV_EXCP_INST_ADDR_MIS
+                                                     : RISCV_EXCP_STORE_AMO_ADDR_MIS;
+    cpu->trap_tval = addr;
+    cpu_loop_exit_restore(cs, ra);
+}
+
+__attribute__((weak)) void riscv_cpu_do_transaction_failed(CpuState *cs, GuestPaddr paddr,
+                                                           GuestVaddr addr, unsigned size,
+                                                           MmuAccessType access,
+                                                           unsigned mmu_idx, MemTxAttrs attrs,
+                                                           MemTxResult response, uintptr_t ra)
+{
+    /* Unassigned addresses read 0 and ignore writes, as on QEMU's virt board
+     * (only PMP and the page tables raise access faults). */
+}
+
+/* ---- QOM ---- */
+
+static bool riscv_hart_realize(DeviceState *dev, Error **errp)
+{
+    RiscvHart *hart = RISCV_HART(dev);
+    RiscvHartClass *hc = RISCV_HART_GET_CLASS(dev);
+
+    hart->cpu.misa = hc->misa;
+    hart->cpu.cfg = hc->cfg;
+    hart->cpu.mvendorid = RISCV_MVENDORID;
+    hart->cpu.marchid = RISCV_MARCHID;
+    hart->cpu.mimpid = RISCV_MIMPID;
+    riscv_cpu_reset(&hart->cpu);
+    return true;
+}
+
+static void riscv_hart_reset(DeviceState *dev)
+{
+    riscv_cpu_reset(&RISCV_HART(dev)->cpu);
+}
+
+static const Property riscv_hart_props[] = {
+    DEFINE_PROP_UINT64("hartid", RiscvHart, cpu.mhartid, 0, "the hart's mhartid"),
+    DEFINE_PROP_UINT64("resetvec", RiscvHart, cpu.resetvec, 0x1000,
+                       "pc at reset (the virt board's boot ROM)"),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void riscv_hart_class_init(ObjectClass *oc, const void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(oc);
+
+    dc->realize = riscv_hart_realize;
+    dc->reset = riscv_hart_reset;
+    dc->desc = "RISC-V hart";
+    device_class_set_category(dc, DEVICE_CATEGORY_CPU);
+    device_class_set_props(dc, riscv_hart_props);
+}
+
+static const uint64_t riscv_misa_rv64gc =
+    MISA_MXL_RV64 | RVI | RVM | RVA | RVF | RVD | RVC | RVS | RVU;
+
+static void riscv_rv64_class_init(ObjectClass *oc, const void *data)
+{
+    RiscvHartClass *hc = RISCV_HART_CLASS(oc);
+
+    DEVICE_CLASS(oc)->desc = "RV64GC + Zba/Zbb/Zbc/Zbs/Zicond/Zicsr/Zifencei/"
+                             "Zihintpause/Zicntr/Sstc";
+    hc->misa = riscv_misa_rv64gc;
+    hc->cfg = (RiscvCpuConfig){
+        .ext_zba = true, .ext_zbb = true, .ext_zbc = true, .ext_zbs = true,
+        .ext_zicond = true, .ext_zicsr = true, .ext_zifencei = true,
+        .ext_zihintpause = true, .ext_zicntr = true, .ext_sstc = true,
+    };
+}
+
+static void riscv_max_class_init(ObjectClass *oc, const void *data)
+{
+    riscv_rv64_class_init(oc, data);
+    DEVICE_CLASS(oc)->desc = "every extension Morpho implements";
+}
+
+static const TypeInfo riscv_hart_types[] = {
+    {
+        .name = TYPE_RISCV_CPU,
+        .parent = TYPE_DEVICE,
+        .instance_size = sizeof(RiscvHart),
+        .abstract = true,
+        .class_size = sizeof(RiscvHartClass),
+        .class_init = riscv_hart_class_init,
+    },
+    {
+        .name = TYPE_RISCV_CPU_RV64,
+        .parent = TYPE_RISCV_CPU,
+        .class_init = riscv_rv64_class_init,
+    },
+    {
+        .name = TYPE_RISCV_CPU_MAX,
+        .parent = TYPE_RISCV_CPU,
+        .class_init = riscv_max_class_init,
+    },
+};
+
+static void riscv_hart_register_types(void)
+{
+    type_register_static_array(riscv_hart_types, 3);
+}
+
+type_init(riscv_hart_register_types)

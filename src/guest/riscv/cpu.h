@@ -1,0 +1,177 @@
+/*
+ * The RISC-V hart: RiscvCpu, the whole architectural state of one RV64 hart
+ * (the IR's "env": it embeds the exec layer's CpuState as its first member,
+ * so IR globals are offsetof(RiscvCpu, field)), and RiscvHart, the QOM
+ * device that holds one (types "rv64", the default, and "max", under the
+ * abstract TYPE_RISCV_CPU).  Reset follows Privileged ISA 3.4: M-mode,
+ * pc = resetvec, mstatus.MIE = mstatus.MPRV = 0, misa at its widest,
+ * mcause = 0; other state is left as the spec allows (we clear it).
+ *
+ * Ownership: one vCPU thread reads and writes a RiscvCpu, except mip, which
+ * devices (interrupt controllers, timers) change from any thread with
+ * atomics, then call cpu_interrupt() to kick the hart.
+ *
+ * Shared file: rv-fp and rv-priv may APPEND fields in their marked sections
+ * at the end of RiscvCpu (never reorder: merges must stay trivial).
+ */
+#ifndef GUEST_RISCV_CPU_H
+#define GUEST_RISCV_CPU_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/device.h"
+#include "exec/cpu.h"
+#include "guest/riscv/cpu_bits.h"
+
+/* ---- MMU indexes (what the soft-MMU TLB is split by) ---- */
+#define RISCV_MMU_IDX_U 0
+#define RISCV_MMU_IDX_S 1
+#define RISCV_MMU_IDX_S_SUM 2       /* S-mode with mstatus.SUM = 1 */
+#define RISCV_MMU_IDX_M 3
+#define RISCV_MMU_IDX_COUNT 4
+
+/* Extensions a CPU model implements beyond misa's letters (ratified names). */
+typedef struct RiscvCpuConfig {
+    bool ext_zba, ext_zbb, ext_zbc, ext_zbs;
+    bool ext_zicond, ext_zicsr, ext_zifencei, ext_zihintpause;
+    bool ext_zicntr, ext_sstc;
+} RiscvCpuConfig;
+
+typedef struct RiscvCpu {
+    CpuState parent;                /* must stay first: the IR's env */
+
+    /* ---- unprivileged state ---- */
+    uint64_t gpr[32];               /* gpr[0] is always 0 (never written) */
+    uint64_t fpr[32];               /* NaN-boxed: singles have the upper 32 bits set */
+    uint64_t pc;
+    uint32_t fflags;                /* fcsr[4:0], accrued exception flags */
+    uint32_t frm;                   /* fcsr[7:5], dynamic rounding mode */
+    /* LR/SC reservation: the reserved address (-1: none) and the value the
+     * LR read, which an SC compares with cmpxchg (QEMU's scheme). */
+    uint64_t load_res;
+    uint64_t load_val;
+
+    /* ---- privileged state (Privileged ISA 1.12) ---- */
+    uint32_t priv;                  /* PRV_U, PRV_S or PRV_M */
+    uint64_t misa;
+    uint64_t mstatus;               /* RV64: no mstatush */
+    uint64_t medeleg;
+    uint64_t mideleg;
+    uint64_t mie;
+    _Atomic uint64_t mip;           /* any thread: devices set bits atomically */
+    uint64_t mtvec;
+    uint64_t mscratch;
+    uint64_t mepc;
+    uint64_t mcause;
+    uint64_t mtval;
+    uint32_t mcounteren;
+    uint32_t mcountinhibit;
+    uint64_t menvcfg;
+    uint64_t mseccfg;
+    uint64_t stvec;
+    uint64_t sscratch;
+    uint64_t sepc;
+    uint64_t scause;
+    uint64_t stval;
+    uint64_t satp;
+    uint32_t scounteren;
+    uint64_t senvcfg;
+    uint64_t stimecmp;              /* Sstc */
+    /* Counters: the guest value is (host count - base); a write sets base. */
+    uint64_t mcycle_base;
+    uint64_t minstret_base;
+    /* PMP (3.7): 16 entries. */
+    uint8_t pmpcfg[PMP_ENTRIES];
+    uint64_t pmpaddr[PMP_ENTRIES];
+    /* Read-only identity. */
+    uint64_t mvendorid;
+    uint64_t marchid;
+    uint64_t mimpid;
+    uint64_t mhartid;
+    uint64_t resetvec;
+
+    /* The tval of the exception being raised (an address, the instruction
+     * bits of an illegal instruction, or 0); trap delivery copies it into
+     * mtval/stval. */
+    uint64_t trap_tval;
+
+    /* ---- configuration and board wiring (set before the hart runs) ---- */
+    RiscvCpuConfig cfg;
+    /* rdtime/time CSR and Sstc: the board's timer (ACLINT mtime); NULL reads 0. */
+    uint64_t (*rdtime)(void *opaque);
+    void *rdtime_opaque;
+    /* Called after mip changes from the hart itself (e.g. Sstc's STIP), for
+     * boards that mirror interrupt lines; may be NULL. */
+    void (*mip_update)(void *opaque, uint64_t mip);
+    void *board_opaque;
+
+    /* ---- rv-fp: (append only) ---- */
+
+    /* ---- rv-priv: (append only) ---- */
+} RiscvCpu;
+
+/* The env pointer of generated code is the CpuState; they are one object. */
+static inline RiscvCpu *riscv_cpu(CpuState *cs)
+{
+    return (RiscvCpu *)cs;
+}
+
+/* ---- the QOM device ---- */
+#define TYPE_RISCV_CPU "riscv-cpu"
+#define TYPE_RISCV_CPU_RV64 "rv64"
+#define TYPE_RISCV_CPU_MAX "max"
+#define RISCV_CPU_DEFAULT_TYPE TYPE_RISCV_CPU_RV64
+
+typedef struct RiscvHart {
+    DeviceState parent_obj;
+    RiscvCpu cpu;
+} RiscvHart;
+
+typedef struct RiscvHartClass {
+    DeviceClass parent_class;
+    uint64_t misa;                  /* the model's misa (MXL | letters) */
+    RiscvCpuConfig cfg;
+} RiscvHartClass;
+
+DECLARE_OBJ_CHECKERS(RiscvHart, RiscvHartClass, RISCV_HART, TYPE_RISCV_CPU)
+
+/* Back from the CpuState (e.g. in a helper) to the device. */
+static inline RiscvHart *riscv_hart_of(CpuState *cs)
+{
+    return (RiscvHart *)((char *)cs - offsetof(RiscvHart, cpu));
+}
+
+/* Reset to the Privileged ISA 3.4 state (vCPU thread, or before it runs). */
+void riscv_cpu_reset(RiscvCpu *cpu);
+/* The MMU index of data accesses (ifetch false: honours mstatus.MPRV) or of
+ * instruction fetch (ifetch true). */
+unsigned riscv_cpu_mmu_index(const RiscvCpu *cpu, bool ifetch);
+/* ABI names: "zero", "ra", ...; "ft0", ...  Index 0..31. */
+extern const char *const riscv_gpr_names[32];
+extern const char *const riscv_fpr_names[32];
+/* -d cpu: pc, privilege, GPRs, FPRs and the main CSRs. */
+void riscv_cpu_dump_state(CpuState *cs, FILE *out);
+/* What the exec loop calls (translate.c). */
+extern const CpuOps riscv_cpu_ops;
+
+/*
+ * Trap machinery behind riscv_cpu_ops, implemented by cpu_helper.c/mmu.c
+ * (rv-priv).  cpu.c defines weak placeholders so the hart runs bare-metal
+ * code before those land: M-mode only, identity address translation, an
+ * exception trap into mtvec, no interrupts.  TODO: rv-priv replaces them.
+ */
+void riscv_cpu_do_interrupt(CpuState *cs);
+bool riscv_cpu_exec_interrupt(CpuState *cs, uint32_t interrupt_request);
+bool riscv_cpu_has_work(CpuState *cs);
+bool riscv_cpu_tlb_fill(CpuState *cs, GuestVaddr addr, unsigned size, MmuAccessType access,
+                        unsigned mmu_idx, bool probe, uintptr_t ra);
+void riscv_cpu_do_unaligned_access(CpuState *cs, GuestVaddr addr, MmuAccessType access,
+                                   unsigned mmu_idx, uintptr_t ra);
+void riscv_cpu_do_transaction_failed(CpuState *cs, GuestPaddr paddr, GuestVaddr addr,
+                                     unsigned size, MmuAccessType access, unsigned mmu_idx,
+                                     MemTxAttrs attrs, MemTxResult response, uintptr_t ra);
+
+#endif

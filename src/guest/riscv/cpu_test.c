@@ -1,0 +1,75 @@
+/*
+ * The RISC-V hart device: QOM types and properties, reset state per
+ * Privileged ISA 3.4, the MMU index rule (MPRV, SUM) and TB flag packing.
+ */
+#include "guest/riscv/cpu.h"
+
+#include "core/property.h"
+#include "guest/riscv/translate.h"
+#include "util/unittest.h"
+
+UNITTEST(types_and_properties)
+{
+    CHECK(object_class_by_name(TYPE_RISCV_CPU) != NULL);
+    CHECK(object_class_is_abstract(object_class_by_name(TYPE_RISCV_CPU)));
+    CHECK(object_class_dynamic_cast(object_class_by_name("max"), TYPE_RISCV_CPU) != NULL);
+
+    Object *obj = object_new(RISCV_CPU_DEFAULT_TYPE);
+    RiscvHart *hart = RISCV_HART(obj);
+    CHECK(object_property_set_uint(obj, "hartid", 3, &error_abort));
+    CHECK(object_property_set_uint(obj, "resetvec", 0x80000000, &error_abort));
+    CHECK(device_realize(DEVICE(obj), &error_abort));
+    CHECK_U64(hart->cpu.mhartid, 3);
+    CHECK_U64(hart->cpu.pc, 0x80000000);
+    CHECK_INT(hart->cpu.priv, PRV_M);
+    CHECK_U64(hart->cpu.misa, MISA_MXL_RV64 | RVI | RVM | RVA | RVF | RVD | RVC | RVS | RVU);
+    CHECK(hart->cpu.cfg.ext_zba && hart->cpu.cfg.ext_zicond && hart->cpu.cfg.ext_sstc);
+    CHECK_U64(hart->cpu.mstatus & (MSTATUS_MIE | MSTATUS_MPRV), 0);
+    CHECK_U64(hart->cpu.mstatus & (MSTATUS_SXL | MSTATUS_UXL),
+              MSTATUS_SXL_64 | MSTATUS_UXL_64);
+    CHECK_U64(hart->cpu.mcause, 0);
+
+    /* Reset brings back the reset state, not the state before. */
+    hart->cpu.gpr[5] = 42;
+    hart->cpu.priv = PRV_U;
+    hart->cpu.pc = 0x1234;
+    device_reset(DEVICE(obj));
+    CHECK_U64(hart->cpu.gpr[5], 0);
+    CHECK_INT(hart->cpu.priv, PRV_M);
+    CHECK_U64(hart->cpu.pc, 0x80000000);
+    CHECK(riscv_hart_of(&hart->cpu.parent) == hart);
+    object_unref(obj);
+}
+
+UNITTEST(mmu_index)
+{
+    RiscvCpu cpu = { 0 };
+
+    cpu.priv = PRV_M;
+    CHECK_INT(riscv_cpu_mmu_index(&cpu, false), RISCV_MMU_IDX_M);
+    cpu.mstatus = MSTATUS_MPRV | ((uint64_t)PRV_S << MSTATUS_MPP_SHIFT) | MSTATUS_SUM;
+    CHECK_INT(riscv_cpu_mmu_index(&cpu, false), RISCV_MMU_IDX_S_SUM);
+    CHECK_INT(riscv_cpu_mmu_index(&cpu, true), RISCV_MMU_IDX_M);
+    cpu.priv = PRV_S;
+    cpu.mstatus = MSTATUS_SUM;
+    CHECK_INT(riscv_cpu_mmu_index(&cpu, false), RISCV_MMU_IDX_S_SUM);
+    CHECK_INT(riscv_cpu_mmu_index(&cpu, true), RISCV_MMU_IDX_S);
+    cpu.priv = PRV_U;
+    CHECK_INT(riscv_cpu_mmu_index(&cpu, false), RISCV_MMU_IDX_U);
+}
+
+UNITTEST(tb_flags)
+{
+    RiscvCpu cpu = { 0 };
+
+    cpu.priv = PRV_S;
+    cpu.misa = RVC;
+    cpu.mstatus = (uint64_t)EXT_STATUS_DIRTY << MSTATUS_FS_SHIFT | MSTATUS_TSR;
+    uint32_t f = riscv_tb_flags(&cpu);
+    CHECK_INT((f & TB_FLAGS_PRIV_MASK) >> TB_FLAGS_PRIV_SHIFT, PRV_S);
+    CHECK_INT((f & TB_FLAGS_MMU_MASK) >> TB_FLAGS_MMU_SHIFT, RISCV_MMU_IDX_S);
+    CHECK_INT((f & TB_FLAGS_FS_MASK) >> TB_FLAGS_FS_SHIFT, EXT_STATUS_DIRTY);
+    CHECK(f & TB_FLAGS_MISA_C);
+    CHECK(f & TB_FLAGS_TSR);
+    CHECK(!(f & TB_FLAGS_TW));
+}

@@ -1,0 +1,123 @@
+/*
+ * The RISC-V translator's shared vocabulary: DisasContext (the decode
+ * context every trans_ function receives), the IR globals of the hart, TB
+ * flag packing, and the small emitters trans_ functions are written with
+ * (rv_gpr, rv_dest_gpr, rv_set_gpr, rv_gen_exception, rv_gen_jump...).
+ * translate.c drives the generic translator loop (exec/translator.h) and
+ * holds the decoders; trans_*.c files implement one extension each, as the
+ * extern trans_ functions declared by the generated decode-insn32.h.
+ *
+ * Conventions for trans_ functions: return false for "not this CPU's
+ * instruction" (the caller raises illegal instruction with tval = the
+ * instruction bits, Privileged 3.1.16) and emit nothing observable before
+ * deciding; read sources with rv_gpr (x0 reads 0), compute into a temp from
+ * rv_dest_gpr and commit with rv_set_gpr (x0 writes are dropped), so a
+ * destination may always alias a source.  Instructions that leave the block
+ * set d->base.is_jmp.  The pc global is only up to date at block exits and
+ * before raising: use rv_update_pc before a helper that reads cpu->pc.
+ *
+ * Shared file: rv-fp and rv-priv append fields to DisasContext and
+ * prototypes here only in their marked sections.
+ */
+#ifndef GUEST_RISCV_TRANSLATE_H
+#define GUEST_RISCV_TRANSLATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "exec/translator.h"
+#include "guest/riscv/cpu.h"
+#include "ir/ir.h"
+
+#define IR_HELPER_DEFS "guest/riscv/helpers.def"
+#include "ir/helper_gen.h"
+
+/* ---- TB flags: the hart state a translation depends on ---- */
+#define TB_FLAGS_PRIV_SHIFT 0           /* bits 1:0: PRV_* */
+#define TB_FLAGS_PRIV_MASK (3u << TB_FLAGS_PRIV_SHIFT)
+#define TB_FLAGS_MMU_SHIFT 2            /* bits 5:2: data MMU index */
+#define TB_FLAGS_MMU_MASK (15u << TB_FLAGS_MMU_SHIFT)
+#define TB_FLAGS_FS_SHIFT 6             /* bits 7:6: mstatus.FS */
+#define TB_FLAGS_FS_MASK (3u << TB_FLAGS_FS_SHIFT)
+#define TB_FLAGS_MISA_C (1u << 8)       /* misa.C: compressed insns legal */
+#define TB_FLAGS_TW (1u << 9)           /* mstatus.TW */
+#define TB_FLAGS_TSR (1u << 10)         /* mstatus.TSR */
+#define TB_FLAGS_TVM (1u << 11)         /* mstatus.TVM */
+/* bits 16..31: free for rv-fp / rv-priv (add above this line's peers) */
+
+/* Pack the translation state of a hart (get_tb_cpu_state). */
+uint32_t riscv_tb_flags(const RiscvCpu *cpu);
+
+/* Reasons a block ends, beyond the generic DisasJumpType. */
+#define DISAS_RV_LOOKUP DISAS_GUEST_0   /* pc global set: look up next block */
+#define DISAS_RV_EXIT DISAS_GUEST_1     /* pc global set: back to the exec loop */
+#define DISAS_RV_UPDATE_PC DISAS_GUEST_2 /* continue at pc_next via lookup (state changed) */
+
+typedef struct DisasContext {
+    DisasContextBase base;          /* first: the translator loop's part */
+    IrBuilder *b;
+    RiscvCpu *cpu;                  /* for config only: never read run-time state */
+    uint32_t flags;                 /* TB flags of this block */
+    unsigned priv;
+    unsigned mmu_idx;               /* data accesses */
+    unsigned mstatus_fs;            /* EXT_STATUS_* */
+    bool rvc;                       /* misa.C */
+    const RiscvCpuConfig *cfg;
+
+    uint64_t pc;                    /* pc of the instruction being translated */
+    uint32_t insn;                  /* its bits (16-bit ones zero-extended) */
+    unsigned insn_len;              /* 2 or 4 */
+
+    /* ---- rv-fp: (append only) ---- */
+
+    /* ---- rv-priv: (append only) ---- */
+} DisasContext;
+
+/* ---- globals (translate.c declares them once) ---- */
+extern IrVal rv_cpu_pc;                 /* I64 cpu->pc */
+extern IrVal rv_cpu_load_res;           /* I64 cpu->load_res */
+extern IrVal rv_cpu_load_val;           /* I64 cpu->load_val */
+
+/* ---- registers ---- */
+/* Source register n (x0 yields the constant 0). */
+IrVal rv_gpr(DisasContext *d, int n);
+/* Source register n sign- or zero-extended from its low 32 bits (W ops). */
+IrVal rv_gpr_sext32(DisasContext *d, int n);
+IrVal rv_gpr_zext32(DisasContext *d, int n);
+/* A fresh I64 temp to compute register n's new value into. */
+IrVal rv_dest_gpr(DisasContext *d, int n);
+/* Commit val to register n (dropped for x0). */
+void rv_set_gpr(DisasContext *d, int n, IrVal val);
+/* Commit the sign extension of val's low 32 bits (W ops). */
+void rv_set_gpr_sext32(DisasContext *d, int n, IrVal val);
+
+/* ---- control flow ---- */
+/* Store this instruction's pc (or any) into the pc global. */
+void rv_update_pc(DisasContext *d, uint64_t pc);
+/* Raise exception `cause` at this instruction with the given tval; ends the block. */
+void rv_gen_exception_tval(DisasContext *d, unsigned cause, IrVal tval);
+void rv_gen_exception(DisasContext *d, unsigned cause);   /* tval = 0 */
+/* Illegal instruction, tval = the instruction bits. */
+void rv_gen_illegal(DisasContext *d);
+/* End the block jumping to dest (chained with goto_tb slot n when allowed). */
+void rv_gen_goto_tb(DisasContext *d, unsigned slot, uint64_t dest);
+/* jal-style jump to a pc-relative target: checks alignment, ends the block. */
+void rv_gen_jump(DisasContext *d, uint64_t dest);
+/* Leave the block with the pc global already set (indirect jump). */
+void rv_gen_lookup(DisasContext *d);
+
+/* ---- memory ---- */
+/* rs1 + imm as a guest virtual address (I64 temp). */
+IrVal rv_gen_addr(DisasContext *d, int rs1, int64_t imm);
+
+/* ---- extensions present ---- */
+static inline bool rv_has(DisasContext *d, uint64_t misa_bit)
+{
+    return (d->cpu->misa & misa_bit) != 0;
+}
+
+/* ---- rv-fp: (append only) ---- */
+
+/* ---- rv-priv: (append only) ---- */
+
+#endif
