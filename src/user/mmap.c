@@ -29,7 +29,8 @@
 bool mmap_init(UserMem *m, uint64_t size, Error **errp)
 {
     memset(m, 0, sizeof(*m));
-    void *p = mmap(NULL, size + USER_SPACE_GUARD, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *p = mmap(NULL, size + USER_SPACE_GUARD, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
         error_setg_errno(errp, errno, "cannot reserve %llu GiB of guest address space",
                          (unsigned long long)(size >> 30));
@@ -68,6 +69,11 @@ bool mmap_host_to_guest(const UserMem *m, uintptr_t host, GuestVaddr *addr)
     }
     *addr = host - m->guest_base;
     return true;
+}
+
+bool mmap_host_in_reservation(const UserMem *m, uintptr_t host)
+{
+    return host >= m->guest_base && host - m->guest_base < m->size + USER_SPACE_GUARD;
 }
 
 /* The translator reads code from executable pages, so those are readable on
@@ -158,6 +164,7 @@ static bool vma_can_merge(const UserVma *a, const UserVma *b)
 
 static void vma_normalise(UserMem *m)
 {
+    atomic_fetch_add(&m->generation, 1);
     for (size_t i = 0; i + 1 < m->nvmas;) {
         if (vma_can_merge(&m->vmas[i], &m->vmas[i + 1])) {
             m->vmas[i].end = m->vmas[i + 1].end;
@@ -602,6 +609,19 @@ int mmap_page_prot(UserMem *m, GuestVaddr addr)
     int prot = i < m->nvmas && m->vmas[i].start <= addr ? m->vmas[i].prot : -1;
     pthread_mutex_unlock(&m->lock);
     return prot;
+}
+
+bool mmap_exec_range(UserMem *m, GuestVaddr addr, GuestVaddr *lo, GuestVaddr *hi)
+{
+    pthread_mutex_lock(&m->lock);
+    size_t i = vma_lookup(m, addr);
+    bool ok = i < m->nvmas && m->vmas[i].start <= addr && (m->vmas[i].prot & PROT_EXEC);
+    if (ok) {
+        *lo = m->vmas[i].start;
+        *hi = m->vmas[i].end;
+    }
+    pthread_mutex_unlock(&m->lock);
+    return ok;
 }
 
 char *mmap_maps_text(UserMem *m)

@@ -24,6 +24,7 @@
 #define USER_MMAP_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -77,6 +78,7 @@ typedef struct UserMem {
     size_t nvmas, cap;
     UserInvalidateFn invalidate;
     void *invalidate_opaque;
+    _Atomic uint64_t generation;    /* bumped by every change to the table */
     pthread_mutex_t lock;
 } UserMem;
 
@@ -93,6 +95,8 @@ static inline void *mmap_g2h(const UserMem *m, GuestVaddr addr)
 
 /* Host pointer back to a guest address; false when outside the space. */
 bool mmap_host_to_guest(const UserMem *m, uintptr_t host, GuestVaddr *addr);
+/* Does host lie in the reservation or the guard above it? */
+bool mmap_host_in_reservation(const UserMem *m, uintptr_t host);
 
 /* mmap(2) with riscv64's (asm-generic) flag values: returns the guest
  * address or -errno.  fd is a host fd (ignored with MAP_ANONYMOUS). */
@@ -114,6 +118,9 @@ void mmap_set_kind(UserMem *m, GuestVaddr addr, UserVmaKind kind);
 bool mmap_access_ok(UserMem *m, GuestVaddr addr, uint64_t len, int prot);
 /* The prot of the page holding addr, or -1 when unmapped. */
 int mmap_page_prot(UserMem *m, GuestVaddr addr);
+/* Is addr in an executable mapping?  Then [*lo, *hi) is that mapping, for
+ * callers that cache the answer until m->generation changes. */
+bool mmap_exec_range(UserMem *m, GuestVaddr addr, GuestVaddr *lo, GuestVaddr *hi);
 
 /* The guest's /proc/self/maps text (malloc'd, NUL-terminated). */
 char *mmap_maps_text(UserMem *m);

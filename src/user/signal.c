@@ -76,11 +76,12 @@ int signal_take_pending(UserThread *t)
 static void signal_host_handler(int sig, siginfo_t *info, void *uc)
 {
     UserThread *t = signal_current_thread;
-    (void)info;
     (void)uc;
     if (!t) {
         return;
     }
+    /* siginfo_t is the generic 128-byte layout on x86-64 and riscv64. */
+    memcpy(t->siginfo[sig], info, sizeof(t->siginfo[sig]));
     atomic_fetch_or(&t->pending, USER_SIG_BIT(sig));
     if (signal_kick_hook) {
         signal_kick_hook(t);

@@ -722,10 +722,8 @@ int64_t sys_clone(UserThread *t, const uint64_t *a)
         }
         t->clear_child_tid = flags & CLONE_CHILD_CLEARTID ? ctid : 0;
         if (user_syscall_hooks.fork_child) {
-            user_syscall_hooks.fork_child(t);
+            user_syscall_hooks.fork_child(t, flags, newsp, tls);
         }
-        (void)newsp;
-        (void)tls;
         return 0;
     }
     if (flags & CLONE_PARENT_SETTID) {

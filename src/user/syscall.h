@@ -38,8 +38,8 @@ typedef struct UserSyscallHooks {
                             GuestVaddr tls, GuestVaddr ctid);
     int64_t (*sigreturn)(UserThread *t);
     void (*exit_thread)(UserThread *t, int status);
-    /* After fork, in the child: the CPU's return value register etc. */
-    void (*fork_child)(UserThread *t);
+    /* After fork, in the child (flags: clone's; newsp/tls when given). */
+    void (*fork_child)(UserThread *t, uint64_t flags, GuestVaddr newsp, GuestVaddr tls);
 } UserSyscallHooks;
 
 extern UserSyscallHooks user_syscall_hooks;

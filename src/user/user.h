@@ -74,6 +74,7 @@ typedef struct UserThread {
     uint64_t saved_sigmask;     /* rt_sigsuspend: restored after delivery */
     bool in_sigsuspend;
     _Atomic uint64_t pending;   /* any thread / host handler: queued for us */
+    uint8_t siginfo[USER_NSIG + 1][128];   /* the host's siginfo of each pending one */
     GuestVaddr altstack_sp;     /* sigaltstack */
     uint64_t altstack_size;
     int altstack_flags;
