@@ -451,7 +451,8 @@ static noreturn void user_cpu_run(UserCpu *uc)
 typedef struct UserThreadStart {
     UserCpu *uc;
     uint64_t flags;
-    GuestVaddr ctid;
+    GuestVaddr ptid, ctid;
+    pid_t tid;
     sem_t ready;
 } UserThreadStart;
 
@@ -463,12 +464,21 @@ static void *user_thread_main(void *arg)
 
     t->tid = (pid_t)syscall(SYS_gettid);
     signal_current_thread = t;
+    /* Both before any guest code runs, as Linux does in copy_process:
+     * the child may exit (and clear its tid) before clone returns. */
+    if (st->flags & CLONE_PARENT_SETTID) {
+        int32_t *p = user_ptr(t, st->ptid, 4, PROT_WRITE);
+        if (p) {
+            *p = t->tid;
+        }
+    }
     if (st->flags & CLONE_CHILD_SETTID) {
         int32_t *p = user_ptr(t, st->ctid, 4, PROT_WRITE);
         if (p) {
             *p = t->tid;
         }
     }
+    st->tid = t->tid;
     sem_post(&st->ready);       /* st belongs to the parent from here */
     signal_set_mask(t, t->sigmask);
     user_cpu_run(uc);
@@ -503,7 +513,7 @@ static int64_t user_clone_thread(UserThread *pt, uint64_t flags, GuestVaddr stac
     }
     uc->thread.clear_child_tid = flags & CLONE_CHILD_CLEARTID ? ctid : 0;
 
-    UserThreadStart st = { .uc = uc, .flags = flags, .ctid = ctid };
+    UserThreadStart st = { .uc = uc, .flags = flags, .ptid = ptid, .ctid = ctid };
     sem_init(&st.ready, 0, 0);
     pthread_attr_t attr;
     pthread_attr_init(&attr);
@@ -527,14 +537,7 @@ static int64_t user_clone_thread(UserThread *pt, uint64_t flags, GuestVaddr stac
     while (sem_wait(&st.ready) != 0) {
     }
     sem_destroy(&st.ready);
-    pid_t tid = uc->thread.tid;
-    if (flags & CLONE_PARENT_SETTID) {
-        int32_t *p = user_ptr(pt, ptid, 4, PROT_WRITE);
-        if (p) {
-            *p = tid;
-        }
-    }
-    return tid;
+    return st.tid;
 }
 
 static void user_exit_thread(UserThread *t, int status)

@@ -690,7 +690,9 @@ int64_t sys_exit(UserThread *t, const uint64_t *a)
 int64_t sys_clone(UserThread *t, const uint64_t *a)
 {
     uint64_t flags = a[0];
-    GuestVaddr newsp = a[1], ptid = a[2], ctid = a[3], tls = a[4];
+    /* riscv64 passes (flags, newsp, ptid, tls, ctid): CLONE_BACKWARDS's
+     * order, as glibc's clone.S shows. */
+    GuestVaddr newsp = a[1], ptid = a[2], tls = a[3], ctid = a[4];
     const uint64_t fork_ok = CSIGNAL | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID |
                              CLONE_PARENT_SETTID | CLONE_SETTLS | CLONE_VFORK | CLONE_VM;
 
