@@ -819,7 +819,11 @@ int64_t sys_execve(UserThread *t, const uint64_t *a)
     }
     char **argv = user_strv(t, a[1], &err);
     char **envp = argv ? user_strv(t, a[2], &err) : NULL;
-    char *path = user_path(t->proc, s);
+    char exe[8];
+    /* /proc/self/exe is the guest program (busybox runs its applets so). */
+    char *path = procfs_readlink(t, s, exe, sizeof(exe)) != PROCFS_NOT_OURS
+                     ? strdup(t->proc->exe_path)
+                     : user_path(t->proc, s);
     int64_t ret;
     if (!argv || !envp) {
         ret = err;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include "config/version.h"
@@ -380,6 +381,22 @@ int user_main(int argc, char **argv)
     if (exit_now) {
         return status;
     }
+    /* Started by binfmt_misc with the P flag: the kernel passes the
+     * program's path and then its original argv[0] (AT_FLAGS bit 0,
+     * AT_FLAGS_PRESERVE_ARGV0, since Linux 5.12). */
+    if ((getauxval(AT_FLAGS) & 1) && p->opts.guest_argc >= 2) {
+        p->opts.argv0 = p->opts.guest_argv[1];
+        memmove(&p->opts.guest_argv[1], &p->opts.guest_argv[2],
+                (p->opts.guest_argc - 2 + 1) * sizeof(char *));
+        p->opts.guest_argc--;
+    }
+    /* With the O flag the kernel opened the program for us. */
+    char execfd_path[32];
+    const char *load_path = p->opts.program;
+    if (getauxval(AT_EXECFD) > 0) {
+        snprintf(execfd_path, sizeof(execfd_path), "/proc/self/fd/%lu", getauxval(AT_EXECFD));
+        load_path = execfd_path;
+    }
     if (p->opts.log_file && !log_set_file(p->opts.log_file)) {
         error_report("-D %s: %s", p->opts.log_file, strerror(errno));
         return 1;
@@ -388,7 +405,7 @@ int user_main(int argc, char **argv)
         log_mask |= LOG_STRACE;
     }
     if (!mmap_init(&p->mem, USER_SPACE_SIZE_DEFAULT, &err) ||
-        !elf_load_program(&p->mem, p->opts.program, p->opts.ld_prefix, &p->image, &err)) {
+        !elf_load_program(&p->mem, load_path, p->opts.ld_prefix, &p->image, &err)) {
         error_report_err(err);
         return 1;
     }

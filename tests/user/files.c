@@ -64,7 +64,7 @@ int main(void)
     struct dirent *e;
     while ((e = readdir(d)) && count < 16) {
         if (e->d_name[0] != '.') {
-            snprintf(names[count++], 32, "%s%s", e->d_name, e->d_type == DT_DIR ? "/" : "");
+            snprintf(names[count++], 32, "%.28s%s", e->d_name, e->d_type == DT_DIR ? "/" : "");
         }
     }
     closedir(d);

@@ -13,6 +13,7 @@
 static volatile sig_atomic_t got, got_code, got_value, on_alt;
 static char altstack[65536];
 static sigjmp_buf jb;
+static int *volatile unmapped = (int *)16;
 
 static void handler(int sig, siginfo_t *si, void *uc)
 {
@@ -102,7 +103,7 @@ int main(void)
 
     install(SIGSEGV, jump_handler, SA_ONSTACK);
     if (sigsetjmp(jb, 1) == 0) {
-        *(volatile int *)16 = 1;
+        *unmapped = 1;
     }
     printf("segv: got %d code %s\n", got, got_code == SEGV_MAPERR ? "SEGV_MAPERR" : "other");
 
