@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "hw/x86/x86_cpu.h"
 #include "system/vl.h"
 #include "user/user.h"
 
@@ -26,6 +27,19 @@ static int riscv64_system_main(int argc, char **argv)
     return system_main(&riscv64_system, argc, argv);
 }
 
+static const SystemTarget x86_64_system = {
+    .name = "x86_64",
+    .cpu_type_suffix = X86_CPU_TYPE_SUFFIX,
+    .cpu_parent_type = TYPE_X86_CPU,
+    .default_accel = "kvm",
+    .default_machine = "microvm",
+};
+
+static int x86_64_system_main(int argc, char **argv)
+{
+    return system_main(&x86_64_system, argc, argv);
+}
+
 static const struct {
     const char *name;
     ModeMainFn main;
@@ -33,7 +47,7 @@ static const struct {
 } morpho_modes[] = {
     { "morpho-system-riscv64", riscv64_system_main, "RISC-V 64 full-system emulation (virt board)" },
     { "morpho-riscv64", user_main, "RISC-V 64 Linux user-mode emulation" },
-    { "morpho-system-x86_64", NULL, "x86-64 virtual machines on KVM (microvm board)" },
+    { "morpho-system-x86_64", x86_64_system_main, "x86-64 virtual machines on KVM (microvm board)" },
 };
 
 #define MORPHO_MODE_COUNT (sizeof(morpho_modes) / sizeof(morpho_modes[0]))

@@ -44,9 +44,17 @@ AccelState *accel_new(const char *name, Error **errp)
         error_setg(errp, "invalid accelerator %s", name);
         return NULL;
     }
-    if (ac->available && !ac->available()) {
-        error_setg(errp, "accelerator %s is not available on this host", name);
-        return NULL;
+    if (ac->available) {
+        Error *why = NULL;
+
+        if (!ac->available(&why)) {
+            if (why) {
+                error_propagate(errp, why);
+            } else {
+                error_setg(errp, "accelerator %s is not available on this host", name);
+            }
+            return NULL;
+        }
     }
     Object *obj = object_new_with_errp(object_class_get_name(OBJECT_CLASS(ac)), errp);
     return obj ? ACCEL(obj) : NULL;

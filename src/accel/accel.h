@@ -24,7 +24,9 @@ typedef struct AccelClass {
     ObjectClass parent_class;
     const char *name;                 /* "tcg", "kvm": what -accel takes */
     bool (*init_machine)(AccelState *accel, MachineState *ms, Error **errp);
-    bool (*available)(void);          /* NULL: always */
+    /* NULL: always.  On false, errp may say why ("Could not access KVM
+     * kernel module: ..."); left unset, a generic message is used. */
+    bool (*available)(Error **errp);
     /* After the board and -device are built: create the vCPU threads
      * (they wait until vm_start).  NULL: nothing to start. */
     bool (*start_vcpus)(AccelState *accel, MachineState *ms, Error **errp);
@@ -33,6 +35,9 @@ typedef struct AccelClass {
 struct AccelState {
     Object parent_obj;
     MachineState *machine;            /* set by a successful accel_init_machine */
+    /* The guest architecture ("riscv64", "x86_64"), set by start-up before
+     * init_machine so an accelerator can refuse guests the host cannot run. */
+    const char *guest_arch;
 };
 
 DECLARE_OBJ_CHECKERS(AccelState, AccelClass, ACCEL, TYPE_ACCEL)

@@ -7,8 +7,14 @@
 
 #include <stdlib.h>
 
-static bool never_available(void)
+static bool never_available(Error **errp)
 {
+    return false;
+}
+
+static bool never_available_why(Error **errp)
+{
+    error_setg(errp, "Could not access the fake device: No such file or directory");
     return false;
 }
 
@@ -38,15 +44,23 @@ static void absent_class_init(ObjectClass *oc, const void *data)
     ac->available = never_available;
 }
 
+static void why_class_init(ObjectClass *oc, const void *data)
+{
+    AccelClass *ac = ACCEL_CLASS(oc);
+    ac->name = "aaawhy";
+    ac->available = never_available_why;
+}
+
 static const TypeInfo accel_test_types[] = {
     { .name = ACCEL_CLASS_NAME("zzfake"), .parent = TYPE_ACCEL, .class_init = fake_class_init },
     { .name = ACCEL_CLASS_NAME("aaabsent"), .parent = TYPE_ACCEL,
       .class_init = absent_class_init },
+    { .name = ACCEL_CLASS_NAME("aaawhy"), .parent = TYPE_ACCEL, .class_init = why_class_init },
 };
 
 static void accel_test_register(void)
 {
-    type_register_static_array(accel_test_types, 2);
+    type_register_static_array(accel_test_types, 3);
 }
 
 type_init(accel_test_register)
@@ -80,6 +94,11 @@ UNITTEST(new_and_init_machine)
     err = NULL;
     CHECK(accel_new("aaabsent", &err) == NULL);
     CHECK_STR(error_get_pretty(err), "accelerator aaabsent is not available on this host");
+    error_free(err);
+    err = NULL;
+    /* available() may say why, in its own words. */
+    CHECK(accel_new("aaawhy", &err) == NULL);
+    CHECK_STR(error_get_pretty(err), "Could not access the fake device: No such file or directory");
     error_free(err);
     err = NULL;
 

@@ -117,10 +117,10 @@ struct CpuState {
     CpuTlb tlb;
 
     /* ---- identity and wiring (set before the vCPU runs) ---- */
-    const CpuOps *ops;
-    int cpu_index;
-    AddressSpace *as;                   /* the CPU's view of physical memory */
-    CpuMemMode mem_mode;
+    const CpuOps *ops;                  /* cpu_exec_realize sets ops, as, ir_ctx, */
+    int cpu_index;                      /* ir_builder, tb_jmp_cache and the TLB; */
+    AddressSpace *as;                   /* the owner sets cpu_index, mem_mode and */
+    CpuMemMode mem_mode;                /* guest_base before calling it */
     uintptr_t guest_base;               /* CPU_MEM_USER: host = guest_base + vaddr */
     const IrContext *ir_ctx;
     IrBuilder *ir_builder;              /* this vCPU thread's translation builder */
@@ -134,11 +134,20 @@ struct CpuState {
     _Atomic uint32_t stop_request;      /* any thread: cpu_exec returns EXCP_INTERRUPT */
     int exception_index;                /* EXCP_NONE or pending exception */
     uint32_t cflags_next_tb;            /* UINT32_MAX: none; else forced cflags */
-    bool singlestep;                    /* one instruction per block */
-    bool in_exec;                       /* inside cpu_exec (jmp_env valid) */
+    bool singlestep;                    /* one instruction, then EXCP_DEBUG */
+    bool in_exec;                       /* inside cpu_exec (jmp_env valid);
+                                         * read by other threads with __atomic */
     TranslationBlock *current_tb;       /* block being run, for restores */
     TbJumpCache *tb_jmp_cache;
     sigjmp_buf jmp_env;
+
+    /* ---- memory map changes (exec's listener on `as`; cpu_exec.c) ---- */
+    MemoryListener tcg_listener;
+    bool tcg_map_removed;               /* a RAM-backed range went away */
+
+    /* ---- debugging (gdbstub): changed only while the vCPU is stopped ---- */
+    GuestVaddr *breakpoints;
+    unsigned nb_breakpoints, breakpoints_cap;
 
     /* ---- statistics ---- */
     uint64_t stat_tb_exec;

@@ -19,6 +19,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include "exec/softmmu.h"
 #include "exec/tb.h"
 #include "ir/interp.h"
+#include "jit/jit.h"
 #include "util/log.h"
 
 _Atomic bool tb_flush_requested;
@@ -123,6 +125,30 @@ void exec_end_exclusive(void)
     pthread_rwlock_unlock(&exec_rwlock);
 }
 
+/* ---- memory map changes -------------------------------------------------- */
+
+/* The TLB caches host pointers and MMIO/RAM decisions of the map, and TBs
+ * are keyed by physical address: when the map changes, every entry must
+ * be re-filled, and if RAM went away, code that was there is gone too.
+ * Runs on whatever thread commits the change (big lock held). */
+static void cpu_tcg_region_del(MemoryListener *l, MemoryRegionSection *section)
+{
+    CpuState *cpu = (CpuState *)((char *)l - offsetof(CpuState, tcg_listener));
+    if (section->ram_backed) {
+        cpu->tcg_map_removed = true;
+    }
+}
+
+static void cpu_tcg_commit(MemoryListener *l)
+{
+    CpuState *cpu = (CpuState *)((char *)l - offsetof(CpuState, tcg_listener));
+    tlb_flush_async(cpu, (1u << CPU_TLB_MMU_MODES) - 1);
+    if (cpu->tcg_map_removed) {
+        cpu->tcg_map_removed = false;
+        tb_flush(NULL);
+    }
+}
+
 /* ---- set-up -------------------------------------------------------------- */
 
 bool cpu_exec_realize(CpuState *cpu, const CpuOps *ops, AddressSpace *as, Error **errp)
@@ -148,11 +174,22 @@ bool cpu_exec_realize(CpuState *cpu, const CpuOps *ops, AddressSpace *as, Error 
     cpu->current_tb = NULL;
     tlb_init(cpu);
     exec_cpu_register(cpu);
+    if (as) {
+        cpu->tcg_listener = (MemoryListener){ .region_del = cpu_tcg_region_del,
+                                              .commit = cpu_tcg_commit };
+        memory_listener_register(&cpu->tcg_listener, as);
+    }
     return true;
 }
 
 void cpu_exec_unrealize(CpuState *cpu)
 {
+    if (cpu->tcg_listener.as) {
+        memory_listener_unregister(&cpu->tcg_listener);
+    }
+    free(cpu->breakpoints);
+    cpu->breakpoints = NULL;
+    cpu->nb_breakpoints = cpu->breakpoints_cap = 0;
     exec_cpu_unregister(cpu);
     tlb_destroy(cpu);
     tb_jmp_cache_free(cpu->tb_jmp_cache);
@@ -166,12 +203,13 @@ void cpu_exec_unrealize(CpuState *cpu)
 bool cpu_restore_state(CpuState *cpu, uintptr_t ra)
 {
     TranslationBlock *tb = cpu->current_tb;
-    if (!tb) {
+    /* the interpreter records the running instruction itself; ra is for
+     * the JIT (host return address -> block and instruction: chained
+     * blocks run without the loop, so current_tb may be an earlier one) */
+    uint32_t idx = cpu->insn_index;
+    if (!exec_jit_find(ra, &tb, &idx) && !tb) {
         return false;
     }
-    /* the interpreter records the running instruction itself; ra is for
-     * the JIT (host return address -> instruction) */
-    uint32_t idx = cpu->insn_index;
     if (idx >= tb->icount) {
         return false;
     }
@@ -260,6 +298,9 @@ static bool cpu_handle_exception(CpuState *cpu, int *ret)
  * cpu->exception_index saying why); clears *last_tb when the path changed. */
 static bool cpu_handle_interrupt(CpuState *cpu, TranslationBlock **last_tb)
 {
+    if (cpu->cflags_next_tb != UINT32_MAX && (cpu->cflags_next_tb & CF_NOIRQ)) {
+        return false;       /* the next block must run before any interrupt */
+    }
     uint32_t pending = atomic_load_explicit(&cpu->interrupt_request, memory_order_relaxed);
     if (!pending && !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed)) {
         return false;
@@ -309,7 +350,12 @@ static uint32_t cpu_next_cflags(CpuState *cpu)
         cpu->cflags_next_tb = UINT32_MAX;
         return cflags;
     }
-    cflags = CF_PARALLEL;
+    return exec_default_cflags(cpu);
+}
+
+uint32_t exec_default_cflags(CpuState *cpu)
+{
+    uint32_t cflags = CF_PARALLEL;
     if (cpu->singlestep) {
         cflags |= CF_SINGLE_STEP | 1;
     }
@@ -343,9 +389,27 @@ static TranslationBlock *cpu_loop_exec_tb(CpuState *cpu, TranslationBlock *tb, i
         log_mask_printf(LOG_EXEC, "Trace %d: pc 0x%" PRIx64 " flags 0x%x\n", cpu->cpu_index,
                         (uint64_t)tb->pc, tb->flags);
         cpu->current_tb = tb;
-        IrExit exit = ir_interp_run(tb->code, cpu, &exec_ir_runtime, &cpu->insn_index);
-        cpu->current_tb = NULL;
         cpu->stat_tb_exec++;
+        IrExit exit;
+        if (tb->host_code) {
+            /* the JIT follows chained jumps itself: tb becomes the block
+             * that left */
+            uintptr_t ret = exec_jit_run(cpu, tb);
+            tb = jit_exit_tag(ret);
+            exit = jit_exit_value(ret);
+        } else {
+            exit = ir_interp_run(tb->code, cpu, exec_runtime(cpu), &cpu->insn_index);
+        }
+        cpu->current_tb = NULL;
+        if (exit == IR_EXIT_REQUESTED) {
+            /* tb did not run (exit request, or invalidated under a chained
+             * jump): a chained predecessor jumped before storing the pc */
+            if (cpu->ops->restore_state_to_opc && tb->icount) {
+                cpu->ops->restore_state_to_opc(cpu, tb, tb->insn_data[0]);
+            }
+            *slot = -1;
+            return NULL;
+        }
         if (tb->cflags & CF_NOCACHE) {
             tb_free_nocache(tb);
             *slot = -1;
@@ -369,7 +433,7 @@ static TranslationBlock *cpu_loop_exec_tb(CpuState *cpu, TranslationBlock *tb, i
             tb = next;
             continue;
         }
-        if (exit == IR_EXIT_LOOKUP &&
+        if (exit == IR_EXIT_LOOKUP && !cpu->singlestep &&
             !atomic_load_explicit(&cpu->exit_request, memory_order_relaxed) &&
             !atomic_load_explicit(&cpu->interrupt_request, memory_order_relaxed) &&
             cpu->cflags_next_tb == UINT32_MAX) {
@@ -435,14 +499,21 @@ int cpu_exec(CpuState *cpu)
     int ret = EXCP_INTERRUPT;
     for (;;) {
         if (sigsetjmp(cpu->jmp_env, 0) != 0) {
-            /* back from cpu_loop_exit*: the block was abandoned */
+            /* back from cpu_loop_exit*: the block (or its translation)
+             * was abandoned */
+            tb_gen_code_abandon();
             TranslationBlock *abandoned = cpu->current_tb;
             cpu->current_tb = NULL;
             if (abandoned && (abandoned->cflags & CF_NOCACHE)) {
                 tb_free_nocache(abandoned);
             }
         }
+        bool delivering = cpu->exception_index >= 0 && cpu->exception_index < EXCP_INTERRUPT;
         if (cpu_handle_exception(cpu, &ret)) {
+            break;
+        }
+        if (delivering && cpu->singlestep) {
+            ret = EXCP_DEBUG;       /* stepped into the handler */
             break;
         }
         TranslationBlock *last_tb = NULL;
@@ -458,6 +529,10 @@ int cpu_exec(CpuState *cpu)
                 tb_add_jump(last_tb, (unsigned)slot, tb);
             }
             last_tb = cpu_loop_exec_tb(cpu, tb, &slot);
+            if (cpu->singlestep) {
+                cpu->exception_index = EXCP_DEBUG;
+                break;
+            }
         }
     }
     exec_current_cpu = NULL;
@@ -484,11 +559,12 @@ void cpu_exec_step_atomic(CpuState *cpu)
         cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
         TranslationBlock *tb = tb_gen_code(cpu, pc, cs_base, flags, CF_NOCACHE | 1);
         cpu->current_tb = tb;
-        ir_interp_run(tb->code, cpu, &exec_ir_runtime, &cpu->insn_index);
+        ir_interp_run(tb->code, cpu, exec_runtime(cpu), &cpu->insn_index);
         cpu->current_tb = NULL;
         tb_free_nocache(tb);
     } else {
         /* raised: exception_index stays for the next cpu_exec to deliver */
+        tb_gen_code_abandon();
         TranslationBlock *abandoned = cpu->current_tb;
         cpu->current_tb = NULL;
         if (abandoned) {

@@ -35,6 +35,16 @@
  * record of the current instruction; the JIT maps the host return address). */
 #define GETPC() ((uintptr_t)__builtin_return_address(0))
 
+/* The backend that runs translated blocks (-accel tcg,backend=...).  Set at
+ * start-up before any vCPU runs; the JIT needs an x86-64 host, and blocks it
+ * cannot compile run on the interpreter. */
+typedef enum ExecBackend {
+    EXEC_BACKEND_INTERP,
+    EXEC_BACKEND_JIT,
+} ExecBackend;
+bool exec_set_backend(ExecBackend backend, Error **errp);
+ExecBackend exec_get_backend(void);
+
 /* Wire a vCPU for TCG: TLB, jump cache, IR builder, IrContext from
  * ops->translate_init, the TB cache.  Before the vCPU thread starts. */
 bool cpu_exec_realize(CpuState *cpu, const CpuOps *ops, AddressSpace *as, Error **errp);
@@ -66,5 +76,16 @@ void cpu_reset_interrupt(CpuState *cpu, uint32_t mask);
 void cpu_exit(CpuState *cpu);
 /* Does the CPU have something to do (interrupt pending or has_work)? */
 bool cpu_has_work(CpuState *cpu);
+
+/* Debugging, for the gdbstub (while the vCPU is stopped, outside cpu_exec).
+ * A breakpoint makes cpu_exec return EXCP_DEBUG with the guest state at the
+ * instruction (not yet executed); single-step makes it return EXCP_DEBUG
+ * after each instruction (or after entering an exception handler).
+ * Changing breakpoints flushes translated code. */
+bool cpu_breakpoint_insert(CpuState *cpu, GuestVaddr pc);
+bool cpu_breakpoint_remove(CpuState *cpu, GuestVaddr pc);
+void cpu_breakpoint_remove_all(CpuState *cpu);
+bool cpu_breakpoint_test(const CpuState *cpu, GuestVaddr pc);
+void cpu_single_step(CpuState *cpu, bool enabled);
 
 #endif

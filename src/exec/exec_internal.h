@@ -25,6 +25,9 @@ extern _Atomic bool tb_flush_requested;
 extern __thread CpuState *exec_current_cpu;
 /* Flush now; caller holds the exclusive section or is the only user. */
 void tb_flush_exclusive(void);
+/* Free the block whose translation a guest fault interrupted (the exec
+ * loop's landing pad calls it). */
+void tb_gen_code_abandon(void);
 /* Free a CF_NOCACHE block after its one run. */
 void tb_free_nocache(TranslationBlock *tb);
 
@@ -44,7 +47,30 @@ static inline unsigned tb_jmp_cache_hash(GuestVaddr pc)
  * TLB_NOTDIRTY (the page now holds code). */
 void tlb_protect_code_page(GuestPaddr page);
 
-/* How the interpreter reaches guest memory: dispatches on cpu->mem_mode. */
+/* exec's own helpers (debug.c), registered by tb_cache_init. */
+extern const IrHelperInfo *const exec_helper_table[];
+extern const size_t exec_helper_table_count;
+
+/* The cflags the loop gives the next block when nothing forces others. */
+uint32_t exec_default_cflags(CpuState *cpu);
+
+/* The JIT glue (backend.c).  exec_jit_compile sets tb->host_code and
+ * returns true when the JIT compiled tb (else the interpreter must). */
+bool exec_jit_compile(CpuState *cpu, TranslationBlock *tb, IrBuilder *b);
+uintptr_t exec_jit_run(CpuState *cpu, TranslationBlock *tb);
+void exec_jit_chain(TranslationBlock *from, unsigned slot, TranslationBlock *to);
+void exec_jit_invalidate(TranslationBlock *tb);
+void exec_jit_flush(void);
+/* The TB and insn of a return address inside JIT code. */
+bool exec_jit_find(uintptr_t ra, TranslationBlock **tb, uint32_t *insn_index);
+
+/* How the interpreter reaches guest memory: soft-MMU (with the inline TLB
+ * fast path) or user mode (guest base); the hooks dispatch on mem_mode. */
 extern const IrRuntime exec_ir_runtime;
+extern const IrRuntime exec_ir_runtime_user;
+static inline const IrRuntime *exec_runtime(const CpuState *cpu)
+{
+    return cpu->mem_mode == CPU_MEM_USER ? &exec_ir_runtime_user : &exec_ir_runtime;
+}
 
 #endif

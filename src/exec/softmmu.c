@@ -16,6 +16,7 @@
 #include "exec/softmmu.h"
 
 #include <assert.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -606,7 +607,25 @@ static uint64_t exec_guest_atomic(void *env, IrOpcode opc, uint64_t addr, uint64
     return cpu_atomic_mmu(env, opc, addr, val, newv, mop, mmu_idx, 0);
 }
 
+/* The interpreter inlines the TLB hit test with this layout. */
+_Static_assert(sizeof(CpuTlbEntry) == sizeof(IrTlbEntry), "TLB entry layout");
+_Static_assert(offsetof(CpuTlbEntry, addr_read) == offsetof(IrTlbEntry, addr_read), "layout");
+_Static_assert(offsetof(CpuTlbEntry, addr_write) == offsetof(IrTlbEntry, addr_write), "layout");
+_Static_assert(offsetof(CpuTlbEntry, addend) == offsetof(IrTlbEntry, addend), "layout");
+_Static_assert(sizeof(CpuTlbFast) == sizeof(IrTlbFast), "TLB fast layout");
+_Static_assert(offsetof(CpuTlbFast, index_mask) == offsetof(IrTlbFast, index_mask), "layout");
+_Static_assert(offsetof(CpuTlbFast, table) == offsetof(IrTlbFast, table), "layout");
+
 const IrRuntime exec_ir_runtime = {
+    .tlb_fast = true,
+    .tlb_fast_offset = (int32_t)(offsetof(CpuState, tlb) + offsetof(CpuTlb, f)),
+    .tlb_page_bits = GUEST_PAGE_BITS,
+    .guest_ld = exec_guest_ld,
+    .guest_st = exec_guest_st,
+    .guest_atomic = exec_guest_atomic,
+};
+
+const IrRuntime exec_ir_runtime_user = {
     .guest_ld = exec_guest_ld,
     .guest_st = exec_guest_st,
     .guest_atomic = exec_guest_atomic,

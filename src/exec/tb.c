@@ -21,6 +21,7 @@
 #include "exec/exec.h"
 #include "exec/exec_internal.h"
 #include "exec/softmmu.h"
+#include "ir/helper.h"
 #include "ir/interp.h"
 #include "memory/memory.h"
 #include "util/log.h"
@@ -77,6 +78,7 @@ static void tb_notify_ram_write(GuestPaddr addr, uint64_t len)
 static void tb_cache_init_once(void)
 {
     memory_set_ram_write_notifier(tb_notify_ram_write);
+    ir_helpers_register(exec_helper_table, exec_helper_table_count);
 }
 
 void tb_cache_init(void)
@@ -296,8 +298,9 @@ static void tb_invalidate_locked(TranslationBlock *tb)
     }
     exec_cpu_foreach(tb_jmp_cache_remove_cpu, tb);
     /* Chained jumps into tb are not undone: the exec loop checks
-     * `invalid` before following a chain.  NOTE: the JIT will need real
-     * unlinking (patched jumps). */
+     * `invalid` before following a chain, and JIT code entering tb leaves
+     * at its patched entry. */
+    exec_jit_invalidate(tb);
     tb_stats.invalidated++;
 }
 
@@ -367,7 +370,9 @@ void tb_flush_exclusive(void)
     tb_allocated = 0;
     tb_stats.flushes++;
     tb_stats.tbs = 0;
+    tb_stats.insns = 0;
     atomic_store(&tb_flush_requested, false);
+    exec_jit_flush();
     pthread_mutex_unlock(&tb_lock);
     exec_cpu_foreach(tb_jmp_cache_clear_cpu, NULL);
     while (tb) {
@@ -418,6 +423,23 @@ void tb_get_stats(TbStats *out)
     pthread_mutex_unlock(&tb_lock);
 }
 
+static void tb_dump_cpu_stats(CpuState *cpu, void *opaque)
+{
+    fprintf(opaque, "cpu %d: %" PRIu64 " blocks run, %" PRIu64 " by chaining, %" PRIu64
+            " translated, %" PRIu64 " TLB fills, %" PRIu64 " TLB flushes\n",
+            cpu->cpu_index, cpu->stat_tb_exec, cpu->stat_chain_hits, cpu->stat_tb_translated,
+            cpu->tlb.stat_fills, cpu->tlb.stat_flushes);
+}
+
+void tb_dump_stats(FILE *out)
+{
+    TbStats st;
+    tb_get_stats(&st);
+    fprintf(out, "TB cache: %" PRIu64 " blocks (%" PRIu64 " guest insns), %" PRIu64
+            " invalidated, %" PRIu64 " flushes\n", st.tbs, st.insns, st.invalidated, st.flushes);
+    exec_cpu_foreach(tb_dump_cpu_stats, out);
+}
+
 /* ---- chaining --------------------------------------------------------------- */
 
 void tb_add_jump(TranslationBlock *from, unsigned slot, TranslationBlock *to)
@@ -428,6 +450,7 @@ void tb_add_jump(TranslationBlock *from, unsigned slot, TranslationBlock *to)
         return;
     }
     atomic_store_explicit(&from->jmp_dest[slot], to, memory_order_release);
+    exec_jit_chain(from, slot, to);
 }
 
 /* ---- translation ----------------------------------------------------------- */
@@ -482,6 +505,16 @@ static TranslationBlock *tb_insert(TranslationBlock *tb)
     return tb;
 }
 
+static __thread TranslationBlock *tb_translating;
+
+void tb_gen_code_abandon(void)
+{
+    if (tb_translating) {
+        free(tb_translating);
+        tb_translating = NULL;
+    }
+}
+
 TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
                               uint32_t cflags)
 {
@@ -510,7 +543,11 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     }
     IrBuilder *b = cpu->ir_builder;
     ir_builder_reset(b);
+    /* a fetch fault in the middle leaves by siglongjmp: remember tb so
+     * the exec loop can free it (tb_gen_code_abandon) */
+    tb_translating = tb;
     cpu->ops->translate_code(cpu, tb, b, max_insns);
+    tb_translating = NULL;
     if (log_enabled(LOG_OP)) {
         tb_log_ir("OP", tb, b);
     }
@@ -518,6 +555,9 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     ir_verify(b, &error_abort);     /* a frontend bug otherwise */
 #endif
     ir_optimize(b);
+#ifndef NDEBUG
+    ir_verify(b, &error_abort);     /* an optimizer bug otherwise */
+#endif
     if (log_enabled(LOG_OP_OPT)) {
         tb_log_ir("OP after optimization and liveness", tb, b);
     }
@@ -539,7 +579,9 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     if (tb->icount == 0) {
         tb->icount = n;
     }
-    tb->code = ir_interp_compile(b, &error_abort);
+    if (!exec_jit_compile(cpu, tb, b)) {
+        tb->code = ir_interp_compile(b, &error_abort);
+    }
     cpu->stat_tb_translated++;
 
     if (cflags & CF_NOCACHE) {

@@ -14,14 +14,18 @@
  * Invalidation: a page index maps each physical page to the TBs whose code
  * is on it.  Writes into such pages invalidate those TBs: slow-path guest
  * stores (the TLB marks code pages TLB_NOTDIRTY), RAM writes through the
- * memory API (DMA; via the RAM write notifier) and explicit calls
- * (fence.i: tb_invalidate_phys_range or tb_flush).  An invalid TB is
- * removed from the hash table and jump caches and unchained, but its memory
- * stays until tb_flush, so a vCPU still running it finishes safely.
+ * memory API (DMA, loaders; via the RAM write notifier) and explicit calls
+ * (tb_invalidate_phys_range, e.g. user mode's munmap; tb_flush).  So a
+ * guest's fence.i only has to end its block.  An invalid TB is removed from
+ * the hash table, page index and jump caches; chains into it are not undone
+ * but the exec loop checks `invalid` before following one.  Its memory
+ * stays until a flush, so a vCPU still running it finishes safely.  The
+ * cache flushes itself after TB_MAX_ALLOCATED (512K) TBs.
  *
  * Chaining: a block that ends with goto_tb(slot) + exit_tb(SLOTn) can be
  * chained: the exec loop stores the next TB in tb->jmp_dest[slot] and next
- * time follows it without a lookup (for the JIT: patches the jump).
+ * time follows it without a lookup (for the JIT: patches the jump; it will
+ * need real unlinking on invalidation).
  */
 #ifndef EXEC_TB_H
 #define EXEC_TB_H
@@ -29,6 +33,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "exec/cpu.h"
 #include "ir/interp.h"
@@ -117,8 +122,11 @@ void tb_jmp_cache_clear(CpuState *cpu);
 
 /* Statistics. */
 typedef struct TbStats {
-    uint64_t tbs, invalidated, flushes, insns;
+    uint64_t tbs, insns;                /* in the cache since the last flush */
+    uint64_t invalidated, flushes;      /* since start-up */
 } TbStats;
 void tb_get_stats(TbStats *out);
+/* Human-readable statistics (monitor "info jit"). */
+void tb_dump_stats(FILE *out);
 
 #endif

@@ -13,8 +13,12 @@
 
 #include "exec/exec.h"
 #include "exec/softmmu.h"
+#include "ir/helper.h"
 #include "ir/ir.h"
 #include "util/log.h"
+
+#define IR_HELPER_DEFS "exec/exec_helpers.def"
+#include "ir/helper_gen.h"
 
 /* Blocks stop before the IR grows past this many ops (one insn may emit many). */
 #define TRANSLATOR_MAX_OPS 4000
@@ -57,6 +61,13 @@ void translator_loop(CpuState *cpu, TranslationBlock *tb, IrBuilder *b, int max_
     for (;;) {
         db->num_insns++;
         ops->insn_start(db, cpu);
+        if (cpu->nb_breakpoints && cpu_breakpoint_test(cpu, db->pc_next)) {
+            /* stop here with the state of this instruction (debug.c) */
+            ir_call0(b, &ir_helper_info_exec_debug, IR_VAL_NONE);
+            db->is_jmp = DISAS_NORETURN;
+            db->pc_next += 1;       /* a non-empty block, for invalidation */
+            break;
+        }
         ops->translate_insn(db, cpu);
         if (db->is_jmp != DISAS_NEXT) {
             break;

@@ -20,6 +20,7 @@
 #ifndef IR_HELPER_H
 #define IR_HELPER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ir/ir.h"
@@ -55,5 +56,11 @@ struct IrHelperInfo {
     uint8_t nargs;
     uint8_t args[IR_CALL_MAX_ARGS]; /* IrHelperType */
 };
+
+/* The registry of every helper table in the binary (guests register theirs
+ * at start-up; any thread may look up after).  Used to resolve helper names
+ * (ir_parse with no table, the JIT's disassembly annotations). */
+void ir_helpers_register(const IrHelperInfo *const *table, size_t n);
+const IrHelperInfo *ir_helper_find(const char *name);
 
 #endif

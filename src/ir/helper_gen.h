@@ -20,6 +20,10 @@
  *   #define IR_HELPER_GEN_INFO
  *   #include "ir/helper_gen.h"
  *
+ * Defining IR_HELPER_TABLE name as well (with IR_HELPER_GEN_INFO) also
+ * emits `const IrHelperInfo *const name[]` and `const size_t name_count`,
+ * the table to pass to ir_helpers_register.
+ *
  * No include guard: this is a template included once per use.
  */
 #include <stdint.h>
@@ -133,6 +137,38 @@
 #undef IR_HELPER_5
 #undef IR_HELPER_6
 #undef IR_HINFO
+
+/* Optionally, the whole table as an array (for ir_helpers_register):
+ * #define IR_HELPER_TABLE riscv_helpers  ->  riscv_helpers[], riscv_helpers_count */
+#ifdef IR_HELPER_TABLE
+#define IR_HELPER_TABLE_ROW(n, ...) &ir_helper_info_##n,
+#define IR_HELPER_0(n, ...) IR_HELPER_TABLE_ROW(n)
+#define IR_HELPER_1(n, ...) IR_HELPER_TABLE_ROW(n)
+#define IR_HELPER_2(n, ...) IR_HELPER_TABLE_ROW(n)
+#define IR_HELPER_3(n, ...) IR_HELPER_TABLE_ROW(n)
+#define IR_HELPER_4(n, ...) IR_HELPER_TABLE_ROW(n)
+#define IR_HELPER_5(n, ...) IR_HELPER_TABLE_ROW(n)
+#define IR_HELPER_6(n, ...) IR_HELPER_TABLE_ROW(n)
+const IrHelperInfo *const IR_HELPER_TABLE[] = {
+#include IR_HELPER_DEFS
+};
+#define IR_HELPER_TABLE_COUNT_(t) t##_count
+#define IR_HELPER_TABLE_COUNT(t) IR_HELPER_TABLE_COUNT_(t)
+const size_t IR_HELPER_TABLE_COUNT(IR_HELPER_TABLE) =
+    sizeof(IR_HELPER_TABLE) / sizeof(IR_HELPER_TABLE[0]);
+#undef IR_HELPER_0
+#undef IR_HELPER_1
+#undef IR_HELPER_2
+#undef IR_HELPER_3
+#undef IR_HELPER_4
+#undef IR_HELPER_5
+#undef IR_HELPER_6
+#undef IR_HELPER_TABLE_ROW
+#undef IR_HELPER_TABLE_COUNT_
+#undef IR_HELPER_TABLE_COUNT
+#undef IR_HELPER_TABLE
+#endif
+
 #undef IR_HELPER_GEN_INFO
 
 #endif

@@ -194,6 +194,37 @@ static inline void ir_wr(uint64_t *frame, char *env, int32_t r, uint64_t v)
     }
 }
 
+/* The inline soft-TLB hit test (see IrTlbFast); NULL: take the hook. */
+static inline void *ir_tlb_fast(const IrRuntime *rt, char *env, uint64_t addr, MemOp mop,
+                                unsigned mmu_idx, bool store)
+{
+    if (!rt->tlb_fast || (mop & MO_BE)) {
+        return NULL;
+    }
+    const IrTlbFast *f = (const IrTlbFast *)(env + rt->tlb_fast_offset) + mmu_idx;
+    IrTlbEntry *e = &f->table[(addr >> rt->tlb_page_bits) & f->index_mask];
+    uint64_t page_mask = ~((1ull << rt->tlb_page_bits) - 1);
+    uint64_t tag = store ? __atomic_load_n(&e->addr_write, __ATOMIC_RELAXED) : e->addr_read;
+    if ((addr & (page_mask | (memop_size(mop) - 1))) != tag) {
+        return NULL;
+    }
+    return (void *)(uintptr_t)(addr + e->addend);
+}
+
+/* A little-endian load from host memory, extended per mop. */
+static inline uint64_t ir_load_host(const void *host, MemOp mop)
+{
+    switch (mop & (MO_SIZE | MO_SIGN)) {
+    case MO_UB: return *(const uint8_t *)host;
+    case MO_SB: return (uint64_t)(int64_t)*(const int8_t *)host;
+    case MO_UW: { uint16_t v; memcpy(&v, host, 2); return v; }
+    case MO_SW: { int16_t v; memcpy(&v, host, 2); return (uint64_t)(int64_t)v; }
+    case MO_UL: { uint32_t v; memcpy(&v, host, 4); return v; }
+    case MO_SL: { int32_t v; memcpy(&v, host, 4); return (uint64_t)(int64_t)v; }
+    default: { uint64_t v; memcpy(&v, host, 8); return v; }
+    }
+}
+
 IrExit ir_interp_run(const IrCode *code, void *env_ptr, const IrRuntime *rt,
                      uint32_t *insn_index)
 {
@@ -309,13 +340,30 @@ IrExit ir_interp_run(const IrCode *code, void *env_ptr, const IrRuntime *rt,
         }
 
         case IR_OP_guest_ld: {
-            uint64_t v = rt->guest_ld(env, RD(1), (MemOp)in->c[0], (unsigned)in->c[1]);
+            uint64_t addr = RD(1);
+            MemOp mop = (MemOp)in->c[0];
+            void *host = ir_tlb_fast(rt, env, addr, mop, (unsigned)in->c[1], false);
+            uint64_t v;
+            if (host) {
+                v = ir_load_host(host, mop);
+            } else {
+                v = rt->guest_ld(env, addr, mop, (unsigned)in->c[1]);
+            }
             WR(0, ir_trunc(is64, v));
             break;
         }
-        case IR_OP_guest_st:
-            rt->guest_st(env, RD(1), RD(0), (MemOp)in->c[0], (unsigned)in->c[1]);
+        case IR_OP_guest_st: {
+            uint64_t addr = RD(1);
+            MemOp mop = (MemOp)in->c[0];
+            void *host = ir_tlb_fast(rt, env, addr, mop, (unsigned)in->c[1], true);
+            if (host) {
+                uint64_t v = RD(0);
+                memcpy(host, &v, memop_size(mop));
+            } else {
+                rt->guest_st(env, addr, RD(0), mop, (unsigned)in->c[1]);
+            }
             break;
+        }
         case IR_OP_atomic_cmpxchg: {
             uint64_t v = rt->guest_atomic(env, IR_OP_atomic_cmpxchg, RD(1), RD(2), RD(3),
                                           (MemOp)in->c[0], (unsigned)in->c[1]);

@@ -21,6 +21,7 @@
 #ifndef IR_INTERP_H
 #define IR_INTERP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -28,7 +29,31 @@
 
 typedef struct IrCode IrCode;
 
+/*
+ * The soft-TLB shape a backend may inline (exec/softmmu.h's CpuTlbFast and
+ * CpuTlbEntry have this layout; exec asserts it): per MMU index an index
+ * mask and a table of entries; an access of size bytes at addr hits when
+ * (addr & (page_mask | (size - 1))) equals the entry's tag, and its host
+ * address is then addr + addend.
+ */
+typedef struct IrTlbEntry {
+    uint64_t addr_read;
+    uint64_t addr_write;
+    uint64_t addr_code;
+    uintptr_t addend;
+} IrTlbEntry;
+
+typedef struct IrTlbFast {
+    uint64_t index_mask;
+    IrTlbEntry *table;
+} IrTlbFast;
+
 typedef struct IrRuntime {
+    /* Optional inline fast path: when tlb_fast is set, env +
+     * tlb_fast_offset is IrTlbFast[mmu_idx]; else always call the hooks. */
+    bool tlb_fast;
+    uint8_t tlb_page_bits;
+    int32_t tlb_fast_offset;
     /* Load memop-sized value at addr, sign-/zero-extended to 64 bits. */
     uint64_t (*guest_ld)(void *env, uint64_t addr, MemOp mop, unsigned mmu_idx);
     void (*guest_st)(void *env, uint64_t addr, uint64_t val, MemOp mop, unsigned mmu_idx);

@@ -160,6 +160,7 @@ void ir_builder_reset(IrBuilder *b)
     b->ntemps = ng;
     b->nops = 0;
     b->nlabels = 0;
+    b->nvars = 0;
     b->const_gen++;
     if (b->const_gen == 0) {
         memset(b->const_cache, 0, sizeof(b->const_cache));
@@ -182,6 +183,9 @@ static IrVal ir_new_temp_kind(IrBuilder *b, IrType type, IrTempKind kind)
         assert(b->temps);
     }
     b->temps[b->ntemps] = (IrTemp){ .type = type, .kind = kind };
+    if (kind == IR_TEMP_TB || kind == IR_TEMP_EBB) {
+        b->temps[b->ntemps].index = b->nvars++;
+    }
     return (IrVal){ (uint32_t)b->ntemps++ };
 }
 

@@ -85,6 +85,7 @@ typedef struct IrTemp {
     int32_t env_offset;     /* globals */
     uint64_t value;         /* constants (I32 constants are zero-extended) */
     const char *name;       /* globals; NULL otherwise */
+    uint32_t index;         /* TB/EBB temps: creation ordinal in the block (tN/eN) */
 } IrTemp;
 
 /* ---- the opcode table ---------------------------------------------------- */
@@ -404,8 +405,9 @@ void ir_print_val(const IrBuilder *b, IrVal v, FILE *out);
 
 /* The parser: reads the printer's format back, appending to b.  Globals
  * by name from b's context, tN/eN temps created on first use, $0x..
- * constants, Ln labels, helpers by name from helpers[].  Blank lines and
- * '#' comments are skipped.  For golden tests and replaying -d op. */
+ * constants, Ln labels, helpers by name from helpers[] (then from the
+ * registered tables, ir_helper_find).  Blank lines and '#' comments are
+ * skipped.  For golden tests and replaying -d op. */
 bool ir_parse(IrBuilder *b, const char *text, const IrHelperInfo *const *helpers,
               size_t nhelpers, Error **errp);
 

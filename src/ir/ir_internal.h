@@ -30,6 +30,7 @@ struct IrBuilder {
     IrOp *ops;
     size_t nops, ops_cap;
     uint32_t nlabels;
+    uint32_t nvars;         /* TB/EBB temps created in this block */
     uint32_t const_gen;     /* bumped per block: invalidates const_cache */
     IrConstSlot const_cache[1u << IR_CONST_CACHE_BITS];
 };

@@ -22,6 +22,7 @@
 
 typedef struct IrParser {
     IrBuilder *b;
+    bool scan;              /* pass 1: only learn each temp's kind and type */
     const IrHelperInfo *const *helpers;
     size_t nhelpers;
     IrVal *temps;           /* text number -> value (id UINT32_MAX: none) */
@@ -198,6 +199,9 @@ static bool ir_parse_line(IrParser *p, char *line)
                 h = p->helpers[i];
             }
         }
+        if (!h && ntok > 0) {
+            h = ir_helper_find(tok[0]);     /* the registered tables */
+        }
         if (!h) {
             return ir_parse_fail(p, "unknown helper", ntok ? tok[0] : NULL);
         }
@@ -281,13 +285,12 @@ static bool ir_parse_line(IrParser *p, char *line)
     return true;
 }
 
-bool ir_parse(IrBuilder *b, const char *text, const IrHelperInfo *const *helpers,
-              size_t nhelpers, Error **errp)
+static bool ir_parse_pass(IrParser *p, const char *text)
 {
-    IrParser p = { .b = b, .helpers = helpers, .nhelpers = nhelpers, .errp = errp };
     char *copy = strdup(text);
     bool ok = true;
     char *save = NULL;
+    p->line = 0;
     /* split lines by hand: strtok is busy inside ir_parse_line */
     for (char *line = copy; ok && line; line = save) {
         char *nl = strchr(line, '\n');
@@ -295,10 +298,37 @@ bool ir_parse(IrBuilder *b, const char *text, const IrHelperInfo *const *helpers
         if (nl) {
             *nl = 0;
         }
-        p.line++;
-        ok = ir_parse_line(&p, line);
+        p->line++;
+        ok = ir_parse_line(p, line);
     }
-    free(p.temps);
     free(copy);
+    return ok;
+}
+
+bool ir_parse(IrBuilder *b, const char *text, const IrHelperInfo *const *helpers,
+              size_t nhelpers, Error **errp)
+{
+    /* pass 1 into a scratch builder learns every temp's kind and type;
+     * then the temps are created in number order, so tN/eN keep their
+     * numbers (gaps become unused TB temps) and pass 2 emits the ops */
+    IrBuilder *scratch = ir_builder_new(b->ctx);
+    IrParser p = { .b = scratch, .helpers = helpers, .nhelpers = nhelpers, .errp = errp };
+    bool ok = ir_parse_pass(&p, text);
+    if (ok) {
+        for (size_t n = 0; n < p.ntemps; n++) {
+            IrVal v = IR_VAL_NONE;
+            if (!ir_val_is_none(p.temps[n])) {
+                const IrTemp *t = ir_temp(scratch, p.temps[n]);
+                v = t->kind == IR_TEMP_EBB ? ir_new_ebb_temp(b, t->type) : ir_new_temp(b, t->type);
+            } else {
+                ir_new_temp(b, IR_I64);
+            }
+            p.temps[n] = v;
+        }
+        p.b = b;
+        ok = ir_parse_pass(&p, text);
+    }
+    ir_builder_free(scratch);
+    free(p.temps);
     return ok;
 }

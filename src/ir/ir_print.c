@@ -7,8 +7,9 @@
  *   guest_ld_i64 t2, t0, mo=sl|al, mmu=1
  *   call riscv_csrrw, t3, x1, $0x300
  *
- * Globals print by name, TB temps as tN, EBB temps as eN (N counts from the
- * first non-global temp), constants inline as $0x...  Deleted ops (nop) are
+ * Globals print by name, TB temps as tN, EBB temps as eN (N: creation
+ * order among the block's temps, one count for both kinds), constants
+ * inline as $0x...  Deleted ops (nop) are
  * not printed.  The format is stable: golden tests compare it.
  */
 #include <inttypes.h>
@@ -26,10 +27,10 @@ void ir_print_val(const IrBuilder *b, IrVal v, FILE *out)
         fputs(t->name, out);
         break;
     case IR_TEMP_TB:
-        fprintf(out, "t%u", (unsigned)(v.id - b->ctx->nglobals));
+        fprintf(out, "t%u", (unsigned)t->index);
         break;
     case IR_TEMP_EBB:
-        fprintf(out, "e%u", (unsigned)(v.id - b->ctx->nglobals));
+        fprintf(out, "e%u", (unsigned)t->index);
         break;
     case IR_TEMP_CONST:
         fprintf(out, "$0x%" PRIx64, t->value);

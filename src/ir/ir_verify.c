@@ -179,9 +179,9 @@ static bool ir_verify_op(IrVerifyState *s, const IrOp *op)
     for (unsigned i = op->nout; i < op->nout + op->nin; i++) {
         const IrTemp *t = &b->temps[op->vals[i]];
         if ((t->kind == IR_TEMP_TB || t->kind == IR_TEMP_EBB) && !s->defined[op->vals[i]]) {
-            VERIFY_FAIL(s, "reads %s temp %u before it is written",
-                        t->kind == IR_TEMP_TB ? "TB" : "EBB",
-                        (unsigned)(op->vals[i] - b->ctx->nglobals));
+            VERIFY_FAIL(s, "reads %s temp %c%u before it is written",
+                        t->kind == IR_TEMP_TB ? "TB" : "EBB", t->kind == IR_TEMP_TB ? 't' : 'e',
+                        (unsigned)t->index);
         }
     }
     for (unsigned i = 0; i < op->nout; i++) {

@@ -79,7 +79,7 @@ UNITTEST(verify_rejects_use_before_def)
     IrVal t = ir_new_temp(b, IR_I64);
     ir_add(b, g64, g64, t);
     ir_exit_tb(b, IR_EXIT_NORMAL);
-    VREJECT(b, "reads TB temp 0 before it is written");
+    VREJECT(b, "reads TB temp t0 before it is written");
 }
 
 UNITTEST(verify_rejects_ebb_temp_across_label)

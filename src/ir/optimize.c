@@ -9,6 +9,12 @@
  *     x*1, x&0, x*0, x|-1, x-x, x^x, x&x, x|x, setcond/brcond of x with x,
  *     movcond with equal arms or a known condition, full-width extract),
  *   - canonicalize commutative ops with the constant second,
+ *   - track known-zero bits (a mask of the bits each value may have set,
+ *     TCG's z_mask) and drop masking and zero-extensions that change
+ *     nothing (and with a mask covering the value, ext8u/16u/32u, extract
+ *     from bit 0 of an already narrow value), and likewise the width a
+ *     value is already sign-extended from (sign-extensions of values that
+ *     are already extended become moves: RV64's sext.w after addw),
  *   - fold branches with known conditions and delete unreachable code after
  *     unconditional branches and exits (up to the next label).
  * Knowledge is per extended basic block: forgotten at every label, and for
@@ -32,6 +38,8 @@ typedef struct IrOptInfo {
     uint64_t value;
     uint32_t copy_of;       /* UINT32_MAX: none */
     uint32_t copy_version;  /* version of copy_of when the copy was made */
+    uint64_t z_mask;        /* bits that may be set (valid with epoch) */
+    uint8_t s_width;        /* value == sext(value, s_width bits) */
 } IrOptInfo;
 
 typedef struct IrOpt {
@@ -75,6 +83,11 @@ static uint32_t ir_opt_resolve(IrOpt *o, uint32_t id)
     return id;
 }
 
+static uint64_t ir_opt_ones(const IrOpt *o, uint32_t id)
+{
+    return o->b->temps[id].type == IR_I64 ? ~0ull : 0xffffffffull;
+}
+
 static void ir_opt_forget(IrOpt *o, uint32_t id)
 {
     IrOptInfo *in = &o->info[id];
@@ -82,7 +95,134 @@ static void ir_opt_forget(IrOpt *o, uint32_t id)
     in->epoch = o->epoch;
     in->is_const = false;
     in->copy_of = UINT32_MAX;
+    in->z_mask = ir_opt_ones(o, id);
+    in->s_width = o->b->temps[id].type == IR_I64 ? 64 : 32;
 }
+
+/* The smallest w such that v is the sign-extension of its low w bits. */
+static unsigned ir_opt_sext_width(uint64_t v, unsigned width)
+{
+    for (unsigned w = 1; w < width; w++) {
+        uint64_t ext = (uint64_t)((int64_t)(v << (64 - w)) >> (64 - w));
+        if (ir_trunc(width == 64, ext) == v) {
+            return w;
+        }
+    }
+    return width;
+}
+
+/* The width id is known to be sign-extended from. */
+static unsigned ir_opt_swidth(IrOpt *o, uint32_t id)
+{
+    const IrTemp *t = &o->b->temps[id];
+    unsigned width = t->type == IR_I64 ? 64 : 32;
+    if (t->kind == IR_TEMP_CONST) {
+        return ir_opt_sext_width(t->value, width);
+    }
+    IrOptInfo *in = &o->info[id];
+    if (in->epoch != o->epoch) {
+        return width;
+    }
+    if (in->is_const) {
+        return ir_opt_sext_width(in->value, width);
+    }
+    /* a value with bits only below b is also sign-extended from b + 1 */
+    unsigned zw = in->z_mask ? 64 - (unsigned)__builtin_clzll(in->z_mask) + 1 : 1;
+    return zw < in->s_width ? zw : in->s_width;
+}
+
+/* What width op's output is sign-extended from (inputs read first). */
+static unsigned ir_opt_swidth_out(IrOpt *o, const IrOp *op)
+{
+    const uint32_t *in = &op->vals[op->nout];
+    unsigned width = op->type == IR_I64 ? 64 : 32;
+    unsigned a, c;
+    switch (op->opc) {
+    case IR_OP_ext8s: case IR_OP_ld8s: return 8;
+    case IR_OP_ext16s: case IR_OP_ld16s: return 16;
+    case IR_OP_ext32s: case IR_OP_exts_i32_i64: return 32;
+    case IR_OP_ld32s: return 32;
+    case IR_OP_sextract: return (unsigned)op->consts[1];
+    case IR_OP_guest_ld:
+        return (op->consts[0] & MO_SIGN) ? 8u << (op->consts[0] & MO_SIZE) : width;
+    case IR_OP_and: case IR_OP_or: case IR_OP_xor:
+        a = ir_opt_swidth(o, in[0]);
+        c = ir_opt_swidth(o, in[1]);
+        return a > c ? a : c;
+    case IR_OP_movcond:
+        a = ir_opt_swidth(o, in[2]);
+        c = ir_opt_swidth(o, in[3]);
+        return a > c ? a : c;
+    default:
+        return width;
+    }
+}
+
+/* Bits of id that may be set. */
+static uint64_t ir_opt_zmask(IrOpt *o, uint32_t id)
+{
+    const IrTemp *t = &o->b->temps[id];
+    if (t->kind == IR_TEMP_CONST) {
+        return t->value;
+    }
+    IrOptInfo *in = &o->info[id];
+    if (in->epoch != o->epoch) {
+        return ir_opt_ones(o, id);
+    }
+    return in->is_const ? in->value : in->z_mask;
+}
+
+static uint64_t ir_opt_size_mask(unsigned bytes)
+{
+    return bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1;
+}
+
+/* What the output of op may have set, from its inputs' masks (read before
+ * the output is written: inputs and outputs may be the same value). */
+static uint64_t ir_opt_zmask_out(IrOpt *o, const IrOp *op)
+{
+    const uint32_t *in = &op->vals[op->nout];
+    uint64_t ones = op->type == IR_I64 ? ~0ull : 0xffffffffull;
+    uint64_t c;
+    switch (op->opc) {
+    case IR_OP_and: return ir_opt_zmask(o, in[0]) & ir_opt_zmask(o, in[1]);
+    case IR_OP_or:
+    case IR_OP_xor: return ir_opt_zmask(o, in[0]) | ir_opt_zmask(o, in[1]);
+    case IR_OP_movcond: return ir_opt_zmask(o, in[2]) | ir_opt_zmask(o, in[3]);
+    case IR_OP_shr:
+        if (ir_opt_const(o, in[1], &c)) {
+            return ir_opt_zmask(o, in[0]) >> (c & (op->type == IR_I64 ? 63 : 31));
+        }
+        return ones;
+    case IR_OP_shl:
+        if (ir_opt_const(o, in[1], &c)) {
+            return (ir_opt_zmask(o, in[0]) << (c & (op->type == IR_I64 ? 63 : 31))) & ones;
+        }
+        return ones;
+    case IR_OP_ext8u: return ir_opt_zmask(o, in[0]) & 0xff;
+    case IR_OP_ext16u: return ir_opt_zmask(o, in[0]) & 0xffff;
+    case IR_OP_ext32u:
+    case IR_OP_extu_i32_i64:
+    case IR_OP_extrl_i64_i32: return ir_opt_zmask(o, in[0]) & 0xffffffffull;
+    case IR_OP_extract: return ir_field_mask((unsigned)op->consts[1]);
+    case IR_OP_setcond: return 1;
+    case IR_OP_ctpop: return 0x7f;
+    case IR_OP_clz:
+    case IR_OP_ctz: return 0x7f | ir_opt_zmask(o, in[1]);
+    case IR_OP_bswap16: return 0xffff;
+    case IR_OP_bswap32: return 0xffffffffull;
+    case IR_OP_ld8u: return 0xff;
+    case IR_OP_ld16u: return 0xffff;
+    case IR_OP_ld32u: return 0xffffffffull & ones;
+    case IR_OP_guest_ld:
+        return (op->consts[0] & MO_SIGN) ? ones
+                                         : ir_opt_size_mask(memop_size((MemOp)op->consts[0])) & ones;
+    default: return ones;
+    }
+}
+
+/* Rewrites that known-zero bits allow; true if op became a mov. */
+static bool ir_opt_zmask_rewrite(IrOpt *o, IrOp *op);
 
 static void ir_opt_set_const(IrOpt *o, uint32_t id, uint64_t v)
 {
@@ -98,9 +238,13 @@ static void ir_opt_set_copy(IrOpt *o, uint32_t d, uint32_t s)
         ir_opt_set_const(o, d, v);
         return;
     }
+    uint64_t z = ir_opt_zmask(o, s);
+    unsigned sw = ir_opt_swidth(o, s);
     ir_opt_forget(o, d);
     o->info[d].copy_of = s;
     o->info[d].copy_version = o->info[s].version;
+    o->info[d].z_mask = z;
+    o->info[d].s_width = (uint8_t)sw;
 }
 
 static void ir_opt_make_movi(IrOpt *o, IrOp *op, uint64_t v)
@@ -255,6 +399,57 @@ static int ir_opt_cond(IrOpt *o, IrCond cond, bool is64, uint32_t a, uint32_t c)
     return -1;
 }
 
+static bool ir_opt_zmask_rewrite(IrOpt *o, IrOp *op)
+{
+    uint64_t keep;
+    unsigned sext_to = 0;
+    switch (op->opc) {
+    case IR_OP_ext8s: sext_to = 8; break;
+    case IR_OP_ext16s: sext_to = 16; break;
+    case IR_OP_ext32s: sext_to = 32; break;
+    case IR_OP_sextract:
+        if (op->consts[0] == 0) {
+            sext_to = (unsigned)op->consts[1];
+        }
+        break;
+    default:
+        break;
+    }
+    if (sext_to) {
+        if (ir_opt_swidth(o, op->vals[1]) > sext_to) {
+            return false;
+        }
+        ir_opt_make_mov(o, op, op->vals[1]);
+        return true;
+    }
+    switch (op->opc) {
+    case IR_OP_and: {
+        uint64_t c;
+        if (!ir_opt_const(o, op->vals[2], &c)) {
+            return false;
+        }
+        keep = c;
+        break;
+    }
+    case IR_OP_ext8u: keep = 0xff; break;
+    case IR_OP_ext16u: keep = 0xffff; break;
+    case IR_OP_ext32u: keep = 0xffffffffull; break;
+    case IR_OP_extract:
+        if (op->consts[0] != 0) {
+            return false;
+        }
+        keep = ir_field_mask((unsigned)op->consts[1]);
+        break;
+    default:
+        return false;
+    }
+    if ((ir_opt_zmask(o, op->vals[1]) & ~keep) != 0) {
+        return false;
+    }
+    ir_opt_make_mov(o, op, op->vals[1]);
+    return true;
+}
+
 static void ir_opt_new_epoch(IrOpt *o)
 {
     o->epoch++;
@@ -336,6 +531,9 @@ void ir_optimize(IrBuilder *b)
             if (op->nout == 1 && op->nin == 2 && ir_opt_identities(&o, op)) {
                 continue;
             }
+            if (ir_opt_zmask_rewrite(&o, op)) {
+                continue;
+            }
             if (op->opc == IR_OP_movcond) {
                 int r = ir_opt_cond(&o, (IrCond)op->consts[0], is64, op->vals[1], op->vals[2]);
                 if (r >= 0) {
@@ -385,9 +583,18 @@ void ir_optimize(IrBuilder *b)
                 unreachable = true;
             }
         }
-        /* any other op: outputs are unknown values */
+        /* any other op: outputs are unknown values, but maybe narrow */
+        uint64_t z = op->nout == 1 ? ir_opt_zmask_out(&o, op) : 0;
+        unsigned sw = op->nout == 1 ? ir_opt_swidth_out(&o, op) : 64;
         for (unsigned k = 0; k < op->nout; k++) {
             ir_opt_forget(&o, op->vals[k]);
+        }
+        if (op->nout == 1) {
+            IrOptInfo *info = &o.info[op->vals[0]];
+            info->z_mask &= z;
+            if (sw < info->s_width) {
+                info->s_width = (uint8_t)sw;
+            }
         }
     }
     free(o.info);

@@ -218,6 +218,7 @@ void helper_opt_clobber(void *env)
 }
 #define IR_HELPER_DEFS "ir/optimize_test_helpers.def"
 #define IR_HELPER_GEN_INFO
+#define IR_HELPER_TABLE opt_helper_table
 #include "ir/helper_gen.h"
 
 UNITTEST(opt_calls)
@@ -377,4 +378,85 @@ UNITTEST(parse_rejects_bad_text)
         }
         ir_builder_free(b);
     }
+}
+
+UNITTEST(golden_known_zero_bits)
+{
+    GOLDEN(" ext8u_i64 t0, x1\n"
+           " and_i64 x0, t0, $0xff\n"              /* already 8 bits */
+           " ext32u_i64 x2, t0\n"
+           " shr_i64 t1, x1, $0x38\n"              /* top byte: 8 bits */
+           " ext16u_i64 x3, t1\n"
+           " guest_ld_i64 t2, x1, mo=uw, mmu=0\n"
+           " extract_i64 x1, t2, 0, 16\n"
+           " and_i32 w0, w0, $0xff\n"              /* unknown: stays */
+           " exit_tb $0x0\n",
+           " ext8u_i64 t0, x1\n"
+           " mov_i64 x0, t0\n"
+           " mov_i64 x2, t0\n"
+           " shr_i64 t1, x1, $0x38\n"
+           " mov_i64 x3, t1\n"
+           " guest_ld_i64 t2, x1, mo=uw, mmu=0\n"
+           " mov_i64 x1, t2\n"
+           " and_i32 w0, w0, $0xff\n"
+           " exit_tb $0x0\n");
+}
+
+UNITTEST(parse_print_roundtrip_keeps_temp_numbers)
+{
+    IrBuilder *b = opt_builder();
+    IrVal t0 = ir_new_temp(b, IR_I64), e1 = ir_new_ebb_temp(b, IR_I32);
+    IrVal t2 = ir_new_temp(b, IR_I64);
+    ir_movi(b, t2, 7);                      /* first use: the last temp */
+    ir_extrl_i64_i32(b, e1, t2);
+    ir_exts_i32_i64(b, t0, e1);
+    ir_add(b, x0, t0, t2);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    char *text = ir_print_to_string(b);
+    IrBuilder *c = opt_builder();
+    CHECK(ir_parse(c, text, opt_helpers, 2, &error_abort));
+    char *again = ir_print_to_string(c);
+    CHECK_STR(again, text);
+    free(text);
+    free(again);
+    ir_builder_free(b);
+    ir_builder_free(c);
+}
+
+UNITTEST(golden_known_sign_extension)
+{
+    /* RV64: addw = add + ext32s; sext.w of the result is a move */
+    GOLDEN(" add_i64 t0, x1, x2\n"
+           " ext32s_i64 t0, t0\n"
+           " ext32s_i64 x0, t0\n"
+           " guest_ld_i64 t1, x1, mo=sw, mmu=0\n"
+           " ext32s_i64 x2, t1\n"
+           " ext16s_i64 x3, t1\n"
+           " ext8s_i64 x1, t1\n"                   /* narrower: stays */
+           " exit_tb $0x0\n",
+           " add_i64 t0, x1, x2\n"
+           " ext32s_i64 t0, t0\n"
+           " mov_i64 x0, t0\n"
+           " guest_ld_i64 t1, x1, mo=sw, mmu=0\n"
+           " mov_i64 x2, t1\n"
+           " mov_i64 x3, t1\n"
+           " ext8s_i64 x1, t1\n"
+           " exit_tb $0x0\n");
+}
+
+UNITTEST(helper_table_and_registry)
+{
+    CHECK_INT(opt_helper_table_count, 2);
+    CHECK(opt_helper_table[0] == HELPER(opt_pure));
+    CHECK(opt_helper_table[1] == HELPER(opt_clobber));
+    CHECK(ir_helper_find("opt_pure") == NULL || ir_helper_find("opt_pure") == HELPER(opt_pure));
+    ir_helpers_register(opt_helper_table, opt_helper_table_count);
+    ir_helpers_register(opt_helper_table, opt_helper_table_count);   /* idempotent */
+    CHECK(ir_helper_find("opt_clobber") == HELPER(opt_clobber));
+    CHECK(ir_helper_find("no_such_helper") == NULL);
+    /* the parser falls back on the registry */
+    IrBuilder *b = opt_builder();
+    CHECK(ir_parse(b, " call opt_clobber\n exit_tb $0x0\n", NULL, 0, &error_abort));
+    CHECK_INT(ir_op_at(b, 0)->opc, IR_OP_call);
+    ir_builder_free(b);
 }

@@ -306,7 +306,9 @@ static AccelState *vl_create_accel(const SystemTarget *target, Config *cfg, Mach
             return NULL;
         }
     }
+    accel->guest_arch = target->name;
     if (!accel_init_machine(accel, ms, errp)) {
+        error_prepend(errp, "-accel %s: ", name);
         object_unref(OBJECT(accel));
         return NULL;
     }
@@ -371,7 +373,9 @@ static bool vl_create_devices(Config *cfg, Error **errp)
 static bool vl_build_machine(const SystemTarget *target, Config *cfg, Error **errp)
 {
     const char *type = cfg->machine ? opts_get(cfg->machine, "type") : NULL;
-    MachineClass *mc = type ? machine_find_class(type) : machine_default_class();
+    MachineClass *mc = type ? machine_find_class(type)
+                       : target->default_machine ? machine_find_class(target->default_machine)
+                                                 : machine_default_class();
     MachineState *ms;
     AccelState *accel;
 

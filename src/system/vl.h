@@ -16,6 +16,7 @@ typedef struct SystemTarget {
     const char *cpu_type_suffix;    /* "-riscv-cpu": -cpu rv64 → "rv64-riscv-cpu" */
     const char *cpu_parent_type;    /* listed by -cpu help */
     const char *default_accel;      /* "tcg", "kvm" */
+    const char *default_machine;    /* "microvm"; NULL: the class marked is_default */
 } SystemTarget;
 
 int system_main(const SystemTarget *target, int argc, char **argv);

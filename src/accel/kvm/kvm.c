@@ -712,3 +712,19 @@ bool kvm_vcpu_set_entry(KvmVcpu *vcpu, const KvmEntry *e, Error **errp)
     }
     return true;
 }
+
+bool kvm_vcpu_wait_for_sipi(KvmVcpu *vcpu, Error **errp)
+{
+    struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_UNINITIALIZED };
+
+    if (!vcpu->vm->irqchip) {
+        error_setg(errp, "kvm: vCPU %u: waiting for SIPI needs the in-kernel irqchip",
+                   vcpu->index);
+        return false;
+    }
+    if (ioctl(vcpu->fd, KVM_SET_MP_STATE, &mp) < 0) {
+        error_setg_errno(errp, errno, "kvm: KVM_SET_MP_STATE on vCPU %u", vcpu->index);
+        return false;
+    }
+    return true;
+}

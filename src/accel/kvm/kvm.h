@@ -156,5 +156,9 @@ typedef struct KvmEntry {
  * in-kernel irqchip it also makes the vCPU runnable: an AP otherwise waits
  * for INIT/SIPI, which is what a board wants for APs Linux starts itself. */
 bool kvm_vcpu_set_entry(KvmVcpu *vcpu, const KvmEntry *e, Error **errp);
+/* With the in-kernel irqchip: put an AP back where it was at creation,
+ * waiting for INIT/SIPI (KVM_MP_STATE_UNINITIALIZED; the INIT resets its
+ * registers), as a system reset must.  Not for vCPU 0. */
+bool kvm_vcpu_wait_for_sipi(KvmVcpu *vcpu, Error **errp);
 
 #endif

@@ -12,12 +12,12 @@
  */
 #include "guest/riscv/cpu.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <string.h>
 
 #include "core/property.h"
 #include "exec/exec.h"
-#include "guest/riscv/exec_pending.h"
 #include "util/log.h"
 
 const char *const riscv_gpr_names[32] = {
@@ -224,8 +224,20 @@ static bool riscv_hart_realize(DeviceState *dev, Error **errp)
     hart->cpu.mvendorid = RISCV_MVENDORID;
     hart->cpu.marchid = RISCV_MARCHID;
     hart->cpu.mimpid = RISCV_MIMPID;
+    hart->cpu.parent.cpu_index = (int)hart->cpu.mhartid;
     riscv_cpu_reset(&hart->cpu);
-    return true;
+    return cpu_exec_realize(&hart->cpu.parent, &riscv_cpu_ops, hart->as, errp);
+}
+
+static void riscv_hart_unrealize(DeviceState *dev)
+{
+    cpu_exec_unrealize(&RISCV_HART(dev)->cpu.parent);
+}
+
+void riscv_hart_set_address_space(RiscvHart *hart, AddressSpace *as)
+{
+    assert(!DEVICE(hart)->realized);
+    hart->as = as;
 }
 
 static void riscv_hart_reset(DeviceState *dev)
@@ -245,6 +257,7 @@ static void riscv_hart_class_init(ObjectClass *oc, const void *data)
     DeviceClass *dc = DEVICE_CLASS(oc);
 
     dc->realize = riscv_hart_realize;
+    dc->unrealize = riscv_hart_unrealize;
     dc->reset = riscv_hart_reset;
     dc->desc = "RISC-V hart";
     device_class_set_category(dc, DEVICE_CATEGORY_CPU);

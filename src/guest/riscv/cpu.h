@@ -128,6 +128,7 @@ static inline RiscvCpu *riscv_cpu(CpuState *cs)
 typedef struct RiscvHart {
     DeviceState parent_obj;
     RiscvCpu cpu;
+    AddressSpace *as;               /* the hart's view of memory (the board's) */
 } RiscvHart;
 
 typedef struct RiscvHartClass {
@@ -143,6 +144,12 @@ static inline RiscvHart *riscv_hart_of(CpuState *cs)
 {
     return (RiscvHart *)((char *)cs - offsetof(RiscvHart, cpu));
 }
+
+/* Before realize: the address space the hart's loads, stores and fetches
+ * go to (system mode; user mode sets cpu.parent.mem_mode and guest_base
+ * instead and may pass NULL).  Realize wires the hart to the exec layer
+ * (cpu_exec_realize) and fails without one in system mode. */
+void riscv_hart_set_address_space(RiscvHart *hart, AddressSpace *as);
 
 /* Reset to the Privileged ISA 3.4 state (vCPU thread, or before it runs). */
 void riscv_cpu_reset(RiscvCpu *cpu);

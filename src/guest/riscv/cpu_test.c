@@ -16,8 +16,18 @@ UNITTEST(types_and_properties)
 
     Object *obj = object_new(RISCV_CPU_DEFAULT_TYPE);
     RiscvHart *hart = RISCV_HART(obj);
+    MemoryRegion root;
+    Error *err = NULL;
+
     CHECK(object_property_set_uint(obj, "hartid", 3, &error_abort));
     CHECK(object_property_set_uint(obj, "resetvec", 0x80000000, &error_abort));
+    /* System mode needs memory. */
+    CHECK(!device_realize(DEVICE(obj), &err));
+    CHECK(err != NULL);
+    error_free(err);
+    memory_region_init(&root, NULL, "system", MEMORY_SIZE_ALL);
+    AddressSpace *as = address_space_create(&root, "cpu-test");
+    riscv_hart_set_address_space(hart, as);
     CHECK(device_realize(DEVICE(obj), &error_abort));
     CHECK_U64(hart->cpu.mhartid, 3);
     CHECK_U64(hart->cpu.pc, 0x80000000);
@@ -38,7 +48,11 @@ UNITTEST(types_and_properties)
     CHECK_INT(hart->cpu.priv, PRV_M);
     CHECK_U64(hart->cpu.pc, 0x80000000);
     CHECK(riscv_hart_of(&hart->cpu.parent) == hart);
+    CHECK_INT(hart->cpu.parent.cpu_index, 3);
+    device_unrealize(DEVICE(obj));
     object_unref(obj);
+    address_space_destroy(as);
+    memory_region_destroy(&root);
 }
 
 UNITTEST(mmu_index)

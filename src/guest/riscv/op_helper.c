@@ -1,9 +1,9 @@
 /*
  * The integer ISA's helpers (helpers.def, rv-int section): raising a guest
- * exception from generated code, the carry-less multiplies of Zbc, Zbb's
- * orc.b and Zifencei's fence.i.  This file also instantiates the
- * IrHelperInfo records of the whole helpers.def table (every row of every
- * extension), once for the binary.
+ * exception from generated code, the carry-less multiplies of Zbc and
+ * Zbb's orc.b.  This file also instantiates the IrHelperInfo records of the
+ * whole helpers.def table (every row of every extension), once for the
+ * binary.
  *
  * Helpers run on the vCPU thread executing the block; those that raise leave
  * through cpu_loop_exit_restore (the exec loop delivers the exception).
@@ -12,7 +12,6 @@
 
 #include "exec/exec.h"
 #include "guest/riscv/cpu.h"
-#include "guest/riscv/exec_pending.h"
 #include "guest/riscv/translate.h"
 
 #define IR_HELPER_DEFS "guest/riscv/helpers.def"
@@ -77,22 +76,4 @@ uint64_t helper_riscv_orc_b(void *env, uint64_t a)
         }
     }
     return r;
-}
-
-/*
- * Zifencei.  In system mode every store that reaches a page holding
- * translated code invalidates those blocks (the soft-MMU marks code pages
- * TLB_NOTDIRTY, DMA goes through the RAM write notifier), so this hart's
- * later fetches already see its stores once the block ends, which the
- * translator does right after fence.i.  User mode writes RAM through host
- * pointers the TB cache does not watch: drop every translation.
- */
-void helper_riscv_fence_i(void *env)
-{
-    CpuState *cs = env;
-
-    if (cs->mem_mode == CPU_MEM_USER) {
-        /* TODO: with several vCPUs, an exclusive section around this. */
-        tb_flush(cs);
-    }
 }

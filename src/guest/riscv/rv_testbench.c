@@ -1,151 +1,37 @@
 /*
- * The translator test bench (see rv_testbench.h): a RiscvCpu over a flat
- * RAM array, translated and run one block at a time through the IR
- * interpreter.  Memory outside RAM and the two fake devices reads 0 and
- * ignores writes.
+ * The translator test bench (see rv_testbench.h): a RiscvCpu on cpu_exec
+ * over RAM, a UART transmit register and a test finisher.  Unassigned
+ * addresses read 0 and ignore writes (the hart's do_transaction_failed).
  */
 #include "guest/riscv/rv_testbench.h"
 
 #include <elf.h>
 #include <errno.h>
-#include <setjmp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "core/error.h"
 #include "exec/exec.h"
-#include "exec/translator.h"
+#include "exec/tb.h"
 #include "guest/riscv/translate.h"
-#include "ir/interp.h"
 
-static RvTestBench *bench;
-static sigjmp_buf bench_jmp;
-static uint64_t bench_insn_pc[TB_MAX_INSNS + 1];
-static uint32_t bench_insn_index;
+/* ---- devices ---- */
 
-/* ---- weak stand-ins for exec/ (NOTE: see rv_testbench.h) ---- */
-
-static bool bench_is_same_page(const DisasContextBase *db, GuestVaddr addr)
+static uint64_t bench_uart_read(void *opaque, uint64_t addr, unsigned size)
 {
-    return ((addr ^ db->pc_first) & GUEST_PAGE_MASK) == 0;
+    return addr == 5 ? 0x60 : 0;    /* LSR: THR empty, transmitter idle */
 }
 
-static uint8_t *bench_ram(uint64_t addr, unsigned size)
+static void bench_uart_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
 {
-    if (addr < RV_TB_RAM_BASE || addr - RV_TB_RAM_BASE > RV_TB_RAM_SIZE - size) {
-        return NULL;
+    RvTestBench *tb = opaque;
+    char c = (char)val;
+
+    if (addr != 0) {
+        return;
     }
-    return &bench->ram[addr - RV_TB_RAM_BASE];
-}
-
-static uint16_t bench_lduw(CpuState *cpu, DisasContextBase *db, GuestVaddr pc)
-{
-    uint8_t *p = bench_ram(pc, 2);
-    return p ? (uint16_t)(p[0] | p[1] << 8) : 0;
-}
-
-static void bench_translator_loop(CpuState *cpu, TranslationBlock *tb, IrBuilder *b,
-                                  int max_insns, const TranslatorOps *ops, DisasContextBase *db)
-{
-    db->tb = tb;
-    db->cpu = cpu;
-    db->b = b;
-    db->pc_first = tb->pc;
-    db->pc_next = tb->pc;
-    db->is_jmp = DISAS_NEXT;
-    db->num_insns = 0;
-    db->max_insns = max_insns;
-    ops->init_disas_context(db, cpu);
-    ops->tb_start(db, cpu);
-    for (;;) {
-        db->num_insns++;
-        ops->insn_start(db, cpu);
-        ops->translate_insn(db, cpu);
-        if (db->is_jmp != DISAS_NEXT) {
-            break;
-        }
-        if (db->num_insns >= db->max_insns || !bench_is_same_page(db, db->pc_next)) {
-            db->is_jmp = DISAS_TOO_MANY;
-            break;
-        }
-    }
-    ops->tb_stop(db, cpu);
-    tb->size = (uint32_t)(db->pc_next - db->pc_first);
-    tb->icount = (uint32_t)db->num_insns;
-}
-
-static noreturn void bench_loop_exit(CpuState *cpu)
-{
-    siglongjmp(bench_jmp, 1);
-}
-
-static noreturn void bench_loop_exit_restore(CpuState *cpu, uintptr_t ra)
-{
-    riscv_cpu(cpu)->pc = bench_insn_pc[bench_insn_index];
-    siglongjmp(bench_jmp, 1);
-}
-
-/* The stand-ins take the exec functions' names only while exec/ is absent. */
-bool translator_is_same_page(const DisasContextBase *db, GuestVaddr addr)
-    __attribute__((weak, alias("bench_is_same_page")));
-uint16_t translator_lduw(CpuState *cpu, DisasContextBase *db, GuestVaddr pc)
-    __attribute__((weak, alias("bench_lduw")));
-void translator_loop(CpuState *cpu, TranslationBlock *tb, IrBuilder *b, int max_insns,
-                     const TranslatorOps *ops, DisasContextBase *db)
-    __attribute__((weak, alias("bench_translator_loop")));
-noreturn void cpu_loop_exit(CpuState *cpu) __attribute__((weak, alias("bench_loop_exit")));
-noreturn void cpu_loop_exit_restore(CpuState *cpu, uintptr_t ra)
-    __attribute__((weak, alias("bench_loop_exit_restore")));
-
-bool rv_bench_usable(void)
-{
-    /* TODO: when exec/ lands, build the bench on a real AddressSpace and
-     * cpu_exec instead of these stand-ins. */
-    return translator_loop == bench_translator_loop && translator_lduw == bench_lduw &&
-           cpu_loop_exit_restore == bench_loop_exit_restore;
-}
-
-/* ---- guest memory for the interpreter ---- */
-
-static uint64_t bench_extend(uint64_t v, MemOp mop)
-{
-    unsigned bits = 8 * memop_size(mop);
-    if (bits < 64) {
-        v &= (1ull << bits) - 1;
-        if ((mop & MO_SIGN) && (v >> (bits - 1)) & 1) {
-            v |= ~0ull << bits;
-        }
-    }
-    return v;
-}
-
-static void bench_check_align(void *env, uint64_t addr, MemOp mop, MmuAccessType access,
-                              unsigned mmu_idx)
-{
-    if (addr & (memop_alignment(mop) - 1)) {
-        riscv_cpu_do_unaligned_access(env, addr, access, mmu_idx, 0);
-    }
-}
-
-static uint64_t bench_ld(void *env, uint64_t addr, MemOp mop, unsigned mmu_idx)
-{
-    unsigned size = memop_size(mop);
-    uint64_t v = 0;
-    uint8_t *p;
-
-    bench_check_align(env, addr, mop, MMU_DATA_LOAD, mmu_idx);
-    p = bench_ram(addr, size);
-    if (p) {
-        memcpy(&v, p, size);
-    } else if (addr == RV_TB_UART + 5) {
-        v = 0x60;       /* LSR: THR empty, transmitter idle */
-    }
-    return bench_extend(v, mop);
-}
-
-static void bench_console_putc(RvTestBench *tb, char c)
-{
     if (tb->console_len + 1 < sizeof(tb->console)) {
         tb->console[tb->console_len++] = c;
         tb->console[tb->console_len] = 0;
@@ -155,102 +41,93 @@ static void bench_console_putc(RvTestBench *tb, char c)
     }
 }
 
-static void bench_st(void *env, uint64_t addr, uint64_t val, MemOp mop, unsigned mmu_idx)
-{
-    unsigned size = memop_size(mop);
-    uint8_t *p;
-
-    bench_check_align(env, addr, mop, MMU_DATA_STORE, mmu_idx);
-    p = bench_ram(addr, size);
-    if (p) {
-        memcpy(p, &val, size);
-    } else if (addr == RV_TB_UART) {
-        bench_console_putc(bench, (char)val);
-    } else if (addr == RV_TB_FINISHER) {
-        uint32_t v = (uint32_t)val;
-        bench->finished = true;
-        bench->exit_code = (v & 0xffff) == 0x5555 ? 0 : (int)(v >> 16) ? (int)(v >> 16) : 1;
-        siglongjmp(bench_jmp, 2);
-    }
-}
-
-static uint64_t bench_atomic(void *env, IrOpcode opc, uint64_t addr, uint64_t val,
-                             uint64_t newv, MemOp mop, unsigned mmu_idx)
-{
-    unsigned bits = 8 * memop_size(mop);
-    uint64_t old, res, mask = bits == 64 ? ~0ull : (1ull << bits) - 1;
-    int64_t so, sv;
-
-    bench_check_align(env, addr, mop, MMU_DATA_STORE, mmu_idx);
-    old = bench_ld(env, addr, mop | MO_SIGN, mmu_idx);
-    so = (int64_t)old;
-    sv = (int64_t)bench_extend(val, mop | MO_SIGN);
-    switch (opc) {
-    case IR_OP_atomic_cmpxchg:
-        res = (old & mask) == (val & mask) ? newv : old;
-        break;
-    case IR_OP_atomic_xchg:
-        res = val;
-        break;
-    case IR_OP_atomic_fetch_add:
-        res = old + val;
-        break;
-    case IR_OP_atomic_fetch_and:
-        res = old & val;
-        break;
-    case IR_OP_atomic_fetch_or:
-        res = old | val;
-        break;
-    case IR_OP_atomic_fetch_xor:
-        res = old ^ val;
-        break;
-    case IR_OP_atomic_fetch_smin:
-        res = so < sv ? old : val;
-        break;
-    case IR_OP_atomic_fetch_smax:
-        res = so > sv ? old : val;
-        break;
-    case IR_OP_atomic_fetch_umin:
-        res = (old & mask) < (val & mask) ? old : val;
-        break;
-    case IR_OP_atomic_fetch_umax:
-        res = (old & mask) > (val & mask) ? old : val;
-        break;
-    default:
-        abort();
-    }
-    bench_st(env, addr, res, mop, mmu_idx);
-    return bench_extend(old, mop);
-}
-
-static const IrRuntime bench_runtime = {
-    .guest_ld = bench_ld,
-    .guest_st = bench_st,
-    .guest_atomic = bench_atomic,
+static const MemoryRegionOps bench_uart_ops = {
+    .read = bench_uart_read,
+    .write = bench_uart_write,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 1, .max_access_size = 1 },
 };
+
+static uint64_t bench_finisher_read(void *opaque, uint64_t addr, unsigned size)
+{
+    return 0;
+}
+
+static void bench_finisher_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
+{
+    RvTestBench *tb = opaque;
+    uint32_t v = (uint32_t)val;
+
+    if (addr != 0) {
+        return;
+    }
+    tb->finished = true;
+    tb->exit_code = (v & 0xffff) == 0x5555 ? 0 : (v >> 16) ? (int)(v >> 16) : 1;
+    cpu_exit(&tb->cpu.parent);
+}
+
+static const MemoryRegionOps bench_finisher_ops = {
+    .read = bench_finisher_read,
+    .write = bench_finisher_write,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 4, .max_access_size = 4 },
+};
+
+/* ---- the hart's ops, with exceptions counted ---- */
+
+static RvTestBench *bench;
+
+static void bench_do_interrupt(CpuState *cs)
+{
+    bench->exceptions++;
+    riscv_cpu_ops.do_interrupt(cs);
+}
+
+static CpuOps bench_cpu_ops;
 
 /* ---- the bench ---- */
 
 RvTestBench *rv_bench_new(void)
 {
     RvTestBench *tb = calloc(1, sizeof(*tb));
-    ObjectClass *oc = object_class_by_name(TYPE_RISCV_CPU_RV64);
-    RiscvHartClass *hc = RISCV_HART_CLASS(oc);
+    RiscvHartClass *hc = RISCV_HART_CLASS(object_class_by_name(TYPE_RISCV_CPU_RV64));
 
+    memory_region_init(&tb->root, NULL, "system", MEMORY_SIZE_ALL);
+    memory_region_init_ram(&tb->ram, NULL, "ram", RV_TB_RAM_SIZE, &error_abort);
+    memory_region_add_subregion(&tb->root, RV_TB_RAM_BASE, &tb->ram);
+    memory_region_init_io(&tb->uart, NULL, &bench_uart_ops, tb, "uart", 0x100);
+    memory_region_add_subregion(&tb->root, RV_TB_UART, &tb->uart);
+    memory_region_init_io(&tb->finisher, NULL, &bench_finisher_ops, tb, "finisher", 0x1000);
+    memory_region_add_subregion(&tb->root, RV_TB_FINISHER, &tb->finisher);
+    tb->as = address_space_create(&tb->root, "bench");
+
+    bench_cpu_ops = riscv_cpu_ops;
+    bench_cpu_ops.do_interrupt = bench_do_interrupt;
     tb->cpu.misa = hc->misa;
     tb->cpu.cfg = hc->cfg;
     tb->cpu.resetvec = RV_TB_RAM_BASE;
-    tb->cpu.parent.ops = &riscv_cpu_ops;
     riscv_cpu_reset(&tb->cpu);
-    tb->cpu.parent.ir_ctx = riscv_cpu_ops.translate_init();
-    tb->cpu.parent.ir_builder = ir_builder_new(tb->cpu.parent.ir_ctx);
+    if (!cpu_exec_realize(&tb->cpu.parent, &bench_cpu_ops, tb->as, &error_abort)) {
+        abort();
+    }
+    /* Every bench starts from an empty TB cache (programs are reloaded). */
+    tb_flush(NULL);
+    tb->cpu.parent.stat_tb_translated = 0;
     bench = tb;
     return tb;
 }
 
 void rv_bench_free(RvTestBench *tb)
 {
-    ir_builder_free(tb->cpu.parent.ir_builder);
+    cpu_exec_unrealize(&tb->cpu.parent);
+    address_space_destroy(tb->as);
+    memory_region_del_subregion(&tb->root, &tb->ram);
+    memory_region_del_subregion(&tb->root, &tb->uart);
+    memory_region_del_subregion(&tb->root, &tb->finisher);
+    memory_region_destroy(&tb->ram);
+    memory_region_destroy(&tb->uart);
+    memory_region_destroy(&tb->finisher);
+    memory_region_destroy(&tb->root);
     if (bench == tb) {
         bench = NULL;
     }
@@ -259,74 +136,100 @@ void rv_bench_free(RvTestBench *tb)
 
 void rv_bench_load32(RvTestBench *tb, uint64_t addr, const uint32_t *insns, unsigned n)
 {
-    memcpy(&tb->ram[addr - RV_TB_RAM_BASE], insns, n * 4);
+    address_space_write(tb->as, addr, MEMTXATTRS_UNSPECIFIED, insns, n * 4ull);
 }
 
 void rv_bench_load16(RvTestBench *tb, uint64_t addr, const uint16_t *parcels, unsigned n)
 {
-    memcpy(&tb->ram[addr - RV_TB_RAM_BASE], parcels, n * 2);
+    address_space_write(tb->as, addr, MEMTXATTRS_UNSPECIFIED, parcels, n * 2ull);
 }
 
 uint64_t rv_bench_read64(RvTestBench *tb, uint64_t addr)
 {
-    uint64_t v;
-    memcpy(&v, &tb->ram[addr - RV_TB_RAM_BASE], 8);
+    uint64_t v = 0;
+    address_space_read(tb->as, addr, MEMTXATTRS_UNSPECIFIED, &v, 8);
     return v;
 }
 
 void rv_bench_write64(RvTestBench *tb, uint64_t addr, uint64_t val)
 {
-    memcpy(&tb->ram[addr - RV_TB_RAM_BASE], &val, 8);
+    address_space_write(tb->as, addr, MEMTXATTRS_UNSPECIFIED, &val, 8);
 }
 
-/* Run one block: 0 when it ended normally, 1 when it left through an
- * exception, 2 when the guest wrote the finisher. */
-static int bench_exec(const IrCode *code, CpuState *cs)
+uint64_t rv_bench_translations(RvTestBench *tb)
 {
-    int how = sigsetjmp(bench_jmp, 0);
-
-    if (how == 0) {
-        ir_interp_run(code, cs, &bench_runtime, &bench_insn_index);
-    }
-    return how;
+    return tb->cpu.parent.stat_tb_translated;
 }
 
-bool rv_bench_run(RvTestBench *tb, uint64_t stop_pc, unsigned max_blocks)
+/* Stops a run that takes too long: cpu_exit after the deadline. */
+typedef struct BenchWatchdog {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool done;
+    unsigned timeout_ms;
+    CpuState *cpu;
+    bool fired;
+} BenchWatchdog;
+
+static void *bench_watchdog(void *opaque)
+{
+    BenchWatchdog *w = opaque;
+    struct timespec until;
+
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += w->timeout_ms / 1000;
+    until.tv_nsec += (long)(w->timeout_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&w->lock);
+    while (!w->done) {
+        if (pthread_cond_timedwait(&w->cond, &w->lock, &until) != 0) {
+            w->fired = true;
+            cpu_exit(w->cpu);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+bool rv_bench_run(RvTestBench *tb, uint64_t stop_pc, unsigned timeout_ms)
 {
     CpuState *cs = &tb->cpu.parent;
-    IrBuilder *b = cs->ir_builder;
+    BenchWatchdog w = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER,
+                        .timeout_ms = timeout_ms, .cpu = cs };
+    pthread_t thread;
 
+    if (stop_pc != UINT64_MAX) {
+        /* lui x31, 5; addi x31, x31, 0x555; lui x30, 0x100; sw x31, 0(x30); j . */
+        const uint32_t stub[] = {
+            rv_enc_u(0x37, 31, 0x5000), rv_enc_i(0x13, 31, 0, 31, 0x555),
+            rv_enc_u(0x37, 30, (int32_t)RV_TB_FINISHER), rv_enc_s(0x23, 2, 30, 31, 0),
+            rv_enc_j(0, 0),
+        };
+        rv_bench_load32(tb, stop_pc, stub, 5);
+    }
     bench = tb;
-    for (unsigned n = 0; n < max_blocks; n++) {
-        if (tb->cpu.pc == stop_pc) {
-            return true;
-        }
-        TranslationBlock t = { .pc = tb->cpu.pc, .flags = riscv_tb_flags(&tb->cpu) };
-        ir_builder_reset(b);
-        riscv_cpu_ops.translate_code(cs, &t, b, TB_MAX_INSNS);
-        ir_verify(b, &error_abort);
-        ir_optimize(b);
-        ir_liveness(b);
-        ir_verify(b, &error_abort);
-        unsigned ninsns = 0;
-        for (size_t i = 0; i < ir_op_count(b); i++) {
-            const IrOp *op = ir_op_at_const(b, i);
-            if (op->opc == IR_OP_insn_start && ninsns < TB_MAX_INSNS) {
-                bench_insn_pc[ninsns++] = op->consts[0];
-            }
-        }
-        IrCode *code = ir_interp_compile(b, &error_abort);
-        tb->blocks++;
-        int how = bench_exec(code, cs);
-        ir_interp_free(code);
-        if (how == 1) {
-            tb->exceptions++;
-            riscv_cpu_ops.do_interrupt(cs);
-        } else if (how == 2) {
-            return true;
+    tb->finished = false;
+    pthread_create(&thread, NULL, bench_watchdog, &w);
+    while (!tb->finished && !w.fired) {
+        int r = cpu_exec(cs);
+        if (r == EXCP_HLT || r == EXCP_HALTED) {
+            /* WFI with nothing to wake it: the run cannot go on. */
+            break;
         }
     }
-    return tb->cpu.pc == stop_pc;
+    pthread_mutex_lock(&w.lock);
+    w.done = true;
+    pthread_cond_signal(&w.cond);
+    pthread_mutex_unlock(&w.lock);
+    pthread_join(thread, NULL);
+    if (tb->finished && stop_pc != UINT64_MAX && tb->exit_code == 0) {
+        tb->cpu.pc = stop_pc;
+    }
+    return tb->finished;
 }
 
 bool rv_bench_load_elf(RvTestBench *tb, const char *path, Error **errp)
@@ -360,13 +263,15 @@ bool rv_bench_load_elf(RvTestBench *tb, const char *path, Error **errp)
                        (unsigned long long)ph.p_paddr, (unsigned long long)ph.p_memsz);
             goto out;
         }
-        uint8_t *dst = &tb->ram[ph.p_paddr - RV_TB_RAM_BASE];
-        memset(dst, 0, ph.p_memsz);
+        uint8_t *seg = calloc(1, ph.p_memsz);
         if (fseek(f, (long)ph.p_offset, SEEK_SET) != 0 ||
-            fread(dst, 1, ph.p_filesz, f) != ph.p_filesz) {
+            fread(seg, 1, ph.p_filesz, f) != ph.p_filesz) {
+            free(seg);
             error_setg(errp, "%s: truncated segment", path);
             goto out;
         }
+        address_space_write(tb->as, ph.p_paddr, MEMTXATTRS_UNSPECIFIED, seg, ph.p_memsz);
+        free(seg);
     }
     tb->cpu.pc = eh.e_entry;
     ok = true;

@@ -1,29 +1,31 @@
 /*
- * A bench for the RISC-V translator in unit tests: a hart over a flat RAM
- * (RV_TB_RAM_BASE, RV_TB_RAM_SIZE bytes), run block by block through the
- * real decoder, translator, optimizer, liveness and IR interpreter, without
- * a board or the exec loop.  Exceptions are delivered by the hart's
- * do_interrupt; the run stops when pc reaches a given address, when the
- * guest writes the test finisher, or after a block budget.  Besides RAM
- * it has the two devices tests/riscv's testlib uses, at the virt board's
- * addresses: a 16550's THR/LSR (output collected in `console`) and the
- * SiFive test finisher.  Instruction encoders (rv_enc_*) build programs;
+ * A bench for the RISC-V translator in unit tests: one hart on the real
+ * exec loop (cpu_exec: TB cache, soft-MMU, IR interpreter) over a minimal
+ * machine built with the memory API, without a board: RAM at
+ * RV_TB_RAM_BASE and the two devices tests/riscv's testlib uses, at the
+ * virt board's addresses: a 16550's THR/LSR (output collected in
+ * `console`) and the SiFive test finisher, whose write ends the run.
+ *
+ * rv_bench_run(tb, stop_pc, ...) plants a stub at stop_pc that writes the
+ * finisher (clobbering x30 and x31), so a test program or a trap vector
+ * that reaches stop_pc ends the run.  Programs are written through the
+ * memory API, so rewriting code invalidates its translations.  Exceptions
+ * are delivered by the hart's do_interrupt (counted in `exceptions`).
+ * Instruction encoders (rv_enc_*, RV_R/RV_I) build test programs;
  * rv_bench_load_elf loads tests/riscv's bare-metal ELF files.
  *
- * NOTE: it supplies weak stand-ins for the exec/ functions the translator
- * calls (translator loop, code fetch, cpu_loop_exit*), for as long as exec/
- * is not merged; see exec_pending.h.
- *
- * Single-threaded; one bench at a time.
+ * One bench at a time, on the calling thread (it flushes the TB cache).
  */
 #ifndef GUEST_RISCV_RV_TESTBENCH_H
 #define GUEST_RISCV_RV_TESTBENCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
 #include "guest/riscv/cpu.h"
+#include "memory/memory.h"
 
 #define RV_TB_RAM_BASE 0x80000000ull
 #define RV_TB_RAM_SIZE (1024 * 1024)
@@ -32,8 +34,8 @@
 
 typedef struct RvTestBench {
     RiscvCpu cpu;
-    uint8_t ram[RV_TB_RAM_SIZE];
-    uint64_t blocks;        /* blocks executed */
+    MemoryRegion root, ram, uart, finisher;
+    AddressSpace *as;
     uint64_t exceptions;    /* exceptions delivered */
     bool finished;          /* the guest wrote the finisher */
     int exit_code;          /* its code: 0 pass (0x5555), else (v >> 16) */
@@ -42,20 +44,20 @@ typedef struct RvTestBench {
     bool echo;              /* also copy UART output to stdout */
 } RvTestBench;
 
-/* False when the real exec/ functions are linked in place of the bench's
- * stand-ins (the bench must then be ported: callers skip). */
-bool rv_bench_usable(void);
 /* A fresh bench: the rv64 model's misa/config, reset, pc at RAM base. */
 RvTestBench *rv_bench_new(void);
 void rv_bench_free(RvTestBench *tb);
-/* Copy n 32-bit instruction words to RAM at addr. */
+/* Write n 32-bit words / 16-bit parcels to guest memory at addr. */
 void rv_bench_load32(RvTestBench *tb, uint64_t addr, const uint32_t *insns, unsigned n);
 void rv_bench_load16(RvTestBench *tb, uint64_t addr, const uint16_t *parcels, unsigned n);
 uint64_t rv_bench_read64(RvTestBench *tb, uint64_t addr);
 void rv_bench_write64(RvTestBench *tb, uint64_t addr, uint64_t val);
-/* Run blocks until pc == stop_pc or the finisher is written (true), or
- * max_blocks ran (false). */
-bool rv_bench_run(RvTestBench *tb, uint64_t stop_pc, unsigned max_blocks);
+/* Run from the current pc until the finisher is written: by the stub
+ * planted at stop_pc (unless stop_pc is UINT64_MAX) or by the guest.
+ * False after timeout_ms without it. */
+bool rv_bench_run(RvTestBench *tb, uint64_t stop_pc, unsigned timeout_ms);
+/* Translations made since the bench was created. */
+uint64_t rv_bench_translations(RvTestBench *tb);
 /* Load an ELF64 RISC-V executable's PT_LOAD segments into RAM and set pc
  * to its entry.  False with errp set if it is not one or does not fit. */
 bool rv_bench_load_elf(RvTestBench *tb, const char *path, Error **errp);

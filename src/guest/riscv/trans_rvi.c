@@ -5,7 +5,7 @@
  * through insn16.decode.  Loads and stores take any alignment (the soft-MMU
  * splits misaligned accesses, as the spec permits, 2.6).  fence orders
  * memory with an IR barrier; fence.i ends the block so the next fetch sees
- * stores made before it.
+ * stores made before it (exec/ invalidates code that stores touch).
  */
 #include "guest/riscv/decode-insn32.h"
 #include "guest/riscv/translate.h"
@@ -311,8 +311,9 @@ bool trans_fence_i(DisasContext *d, arg_empty *a)
     if (!d->cfg->ext_zifencei) {
         return false;
     }
-    rv_update_pc(d, d->pc + d->insn_len);
-    ir_call0(d->b, HELPER(riscv_fence_i), IR_VAL_NONE);
-    d->base.is_jmp = DISAS_RV_LOOKUP;
+    /* Stores into translated code invalidate it (exec/ watches guest
+     * stores, DMA and loader writes), so ending the block is enough: the
+     * next instruction is looked up, and retranslated if it changed. */
+    d->base.is_jmp = DISAS_RV_UPDATE_PC;
     return true;
 }

@@ -24,7 +24,6 @@
 
 #include "exec/exec.h"
 #include "guest/riscv/disas.h"
-#include "guest/riscv/exec_pending.h"
 #include "util/log.h"
 
 #include "guest/riscv/decode_fields.h"
@@ -176,9 +175,8 @@ void rv_gen_lookup(DisasContext *d)
 
 void rv_gen_goto_tb(DisasContext *d, unsigned slot, uint64_t dest)
 {
-    /* Chain only within the block's page: another page may be remapped. */
-    if (!(d->base.tb->cflags & (CF_NO_GOTO_TB | CF_SINGLE_STEP)) &&
-        translator_is_same_page(&d->base, dest)) {
+    /* Chains only within the block's page (another may be remapped). */
+    if (translator_use_goto_tb(&d->base, dest)) {
         ir_goto_tb(d->b, slot);
         rv_update_pc(d, dest);
         ir_exit_tb(d->b, slot == 0 ? IR_EXIT_SLOT0 : IR_EXIT_SLOT1);
@@ -316,7 +314,7 @@ static void riscv_disas_log(const DisasContextBase *db, CpuState *cs, FILE *out)
     GuestVaddr pc = db->pc_first;
     GuestVaddr end = db->pc_first + db->tb->size;
 
-    fprintf(out, "IN: \n");
+    /* The translator loop prints the "IN:" header; one line per insn here. */
     while (pc < end) {
         uint8_t bytes[4];
         char text[128];
@@ -340,7 +338,6 @@ static void riscv_disas_log(const DisasContextBase *db, CpuState *cs, FILE *out)
         }
         pc += len;
     }
-    fprintf(out, "\n");
 }
 
 static const TranslatorOps riscv_translator_ops = {

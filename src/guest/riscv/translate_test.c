@@ -5,8 +5,12 @@
  */
 #include "guest/riscv/rv_testbench.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "util/log.h"
 #include "util/unittest.h"
 
 #define OP_IMM 0x13
@@ -20,24 +24,18 @@
 #define JALR 0x67
 
 #define BASE RV_TB_RAM_BASE
+#define RUN_MS 10000
 #define DATA (BASE + 0x8000)
 
-/* Load n instructions at BASE followed by `j .`, and run them up to it (a
- * block boundary, where the bench checks for the stop address). */
+/* Load n instructions at BASE and run them up to their end. */
 static bool run_prog(RvTestBench *tb, const uint32_t *insns, unsigned n)
 {
-    const uint32_t self_loop = rv_enc_j(0, 0);
-
     rv_bench_load32(tb, BASE, insns, n);
-    rv_bench_load32(tb, BASE + 4 * n, &self_loop, 1);
-    return rv_bench_run(tb, BASE + 4 * n, 100);
+    return rv_bench_run(tb, BASE + 4 * n, RUN_MS);
 }
 
 UNITTEST(reset_state)
 {
-    if (!rv_bench_usable()) {
-        UNITTEST_SKIP("exec/ is linked: rv_testbench needs porting to it");
-    }
     RvTestBench *tb = rv_bench_new();
     CHECK_INT(tb->cpu.priv, PRV_M);
     CHECK_U64(tb->cpu.pc, BASE);
@@ -50,9 +48,6 @@ UNITTEST(reset_state)
 
 UNITTEST(addi_lui_auipc)
 {
-    if (!rv_bench_usable()) {
-        UNITTEST_SKIP("exec/ is linked: rv_testbench needs porting to it");
-    }
     RvTestBench *tb = rv_bench_new();
     const uint32_t p[] = {
         rv_enc_i(OP_IMM, 1, 0, 0, -5),          /* addi ra, zero, -5 */
@@ -72,9 +67,6 @@ UNITTEST(addi_lui_auipc)
 
 UNITTEST(shifts_and_compares)
 {
-    if (!rv_bench_usable()) {
-        UNITTEST_SKIP("exec/ is linked: rv_testbench needs porting to it");
-    }
     RvTestBench *tb = rv_bench_new();
     tb->cpu.gpr[10] = 0x8000000000000001ull;
     tb->cpu.gpr[11] = 63;
@@ -103,9 +95,6 @@ UNITTEST(shifts_and_compares)
 
 UNITTEST(word_ops_sign_extend)
 {
-    if (!rv_bench_usable()) {
-        UNITTEST_SKIP("exec/ is linked: rv_testbench needs porting to it");
-    }
     RvTestBench *tb = rv_bench_new();
     tb->cpu.gpr[10] = 0x7fffffff;
     tb->cpu.gpr[11] = 0xffffffff00000001ull;
@@ -132,9 +121,6 @@ UNITTEST(word_ops_sign_extend)
 
 UNITTEST(loads_and_stores)
 {
-    if (!rv_bench_usable()) {
-        UNITTEST_SKIP("exec/ is linked: rv_testbench needs porting to it");
-    }
     RvTestBench *tb = rv_bench_new();
     tb->cpu.gpr[10] = DATA;
     tb->cpu.gpr[11] = 0x8899aabbccddeeffull;
@@ -163,9 +149,6 @@ UNITTEST(loads_and_stores)
 
 UNITTEST(branches_and_jumps)
 {
-    if (!rv_bench_usable()) {
-        UNITTEST_SKIP("exec/ is linked: rv_testbench needs porting to it");
-    }
     RvTestBench *tb = rv_bench_new();
     /* A loop: t0 counts 10 down, a0 sums; then jal/jalr. */
     const uint32_t p[] = {
@@ -194,9 +177,6 @@ UNITTEST(branches_and_jumps)
 
 UNITTEST(illegal_instruction_traps_with_bits)
 {
-    if (!rv_bench_usable()) {
-        UNITTEST_SKIP("exec/ is linked: rv_testbench needs porting to it");
-    }
     RvTestBench *tb = rv_bench_new();
     tb->cpu.mtvec = BASE + 0x100;
     const uint32_t p[] = {
@@ -204,7 +184,7 @@ UNITTEST(illegal_instruction_traps_with_bits)
         0xffffffffu,                        /* no such instruction */
     };
     rv_bench_load32(tb, BASE, p, 2);
-    CHECK(rv_bench_run(tb, BASE + 0x100, 10));
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
     CHECK_U64(tb->cpu.gpr[1], 1);
     CHECK_U64(tb->cpu.mcause, RISCV_EXCP_ILLEGAL_INST);
     CHECK_U64(tb->cpu.mepc, BASE + 4);
@@ -214,9 +194,6 @@ UNITTEST(illegal_instruction_traps_with_bits)
 
 UNITTEST(compressed_instructions)
 {
-    if (!rv_bench_usable()) {
-        UNITTEST_SKIP("exec/ is linked: rv_testbench needs porting to it");
-    }
     RvTestBench *tb = rv_bench_new();
     const uint16_t p[] = {
         0x4515,     /* c.li a0, 5 */
@@ -228,7 +205,7 @@ UNITTEST(compressed_instructions)
     };
     tb->cpu.mtvec = BASE + 0x100;
     rv_bench_load16(tb, BASE, p, 6);
-    CHECK(rv_bench_run(tb, BASE + 0x100, 10));
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
     CHECK_U64(tb->cpu.gpr[10], 6);
     CHECK_U64(tb->cpu.gpr[11], 24);
     CHECK_U64(tb->cpu.mepc, BASE + 10);
@@ -239,35 +216,26 @@ UNITTEST(compressed_instructions)
 
 UNITTEST(insn_straddling_a_page_starts_a_block)
 {
-    if (!rv_bench_usable()) {
-        UNITTEST_SKIP("exec/ is linked: rv_testbench needs porting to it");
-    }
     RvTestBench *tb = rv_bench_new();
     uint64_t at = BASE + 4096 - 8;
     const uint32_t addi1 = rv_enc_i(OP_IMM, 1, 0, 0, 1);
     const uint16_t caddi = 0x0085;                      /* c.addi ra, 1 */
     const uint32_t addi7 = rv_enc_i(OP_IMM, 2, 0, 0, 7); /* straddles the page end */
-    const uint32_t self_loop = rv_enc_j(0, 0);
-    uint8_t *ram = tb->ram;
 
-    memcpy(&ram[at - BASE], &addi1, 4);
-    memcpy(&ram[at + 4 - BASE], &caddi, 2);
-    memcpy(&ram[at + 6 - BASE], &addi7, 4);
-    memcpy(&ram[at + 10 - BASE], &self_loop, 4);
+    rv_bench_load32(tb, at, &addi1, 1);
+    rv_bench_load16(tb, at + 4, &caddi, 1);
+    rv_bench_load32(tb, at + 6, &addi7, 1);
     tb->cpu.pc = at;
-    CHECK(rv_bench_run(tb, at + 10, 10));
+    CHECK(rv_bench_run(tb, at + 10, RUN_MS));
     CHECK_U64(tb->cpu.gpr[1], 2);
     CHECK_U64(tb->cpu.gpr[2], 7);
-    /* [addi, c.addi] then [addi (straddling), j .]. */
-    CHECK_U64(tb->blocks, 2);
+    /* [addi, c.addi], then [addi] alone (it straddles), then the stub. */
+    CHECK_U64(rv_bench_translations(tb), 3);
     rv_bench_free(tb);
 }
 
 UNITTEST(misaligned_targets_without_c)
 {
-    if (!rv_bench_usable()) {
-        UNITTEST_SKIP("exec/ is linked: rv_testbench needs porting to it");
-    }
     RvTestBench *tb = rv_bench_new();
     tb->cpu.misa &= ~RVC;
     tb->cpu.mtvec = BASE + 0x100;
@@ -276,7 +244,7 @@ UNITTEST(misaligned_targets_without_c)
     const uint32_t jal = rv_enc_j(1, 6);
     tb->cpu.gpr[1] = 0x55;
     rv_bench_load32(tb, BASE, &jal, 1);
-    CHECK(rv_bench_run(tb, BASE + 0x100, 5));
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
     CHECK_U64(tb->cpu.mcause, RISCV_EXCP_INST_ADDR_MIS);
     CHECK_U64(tb->cpu.mepc, BASE);
     CHECK_U64(tb->cpu.mtval, BASE + 6);
@@ -289,7 +257,7 @@ UNITTEST(misaligned_targets_without_c)
     };
     tb->cpu.pc = BASE;
     rv_bench_load32(tb, BASE, p, 2);
-    CHECK(rv_bench_run(tb, BASE + 0x100, 5));
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
     CHECK_U64(tb->cpu.mepc, BASE + 4);
     CHECK_U64(tb->cpu.mtval, BASE + 10);
 
@@ -298,7 +266,7 @@ UNITTEST(misaligned_targets_without_c)
     tb->cpu.gpr[10] = BASE + 0x40;
     tb->cpu.pc = BASE;
     rv_bench_load32(tb, BASE, &jalr, 1);
-    CHECK(rv_bench_run(tb, BASE + 0x100, 5));
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
     CHECK_U64(tb->cpu.mcause, RISCV_EXCP_INST_ADDR_MIS);
     CHECK_U64(tb->cpu.mtval, BASE + 0x42);
     CHECK_U64(tb->cpu.gpr[1], 0x55);
@@ -307,7 +275,7 @@ UNITTEST(misaligned_targets_without_c)
     const uint16_t cli = 0x4515;
     tb->cpu.pc = BASE;
     rv_bench_load16(tb, BASE, &cli, 1);
-    CHECK(rv_bench_run(tb, BASE + 0x100, 5));
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
     CHECK_U64(tb->cpu.mcause, RISCV_EXCP_ILLEGAL_INST);
     CHECK_U64(tb->cpu.mtval, 0x4515);
     CHECK_U64(tb->cpu.gpr[10], BASE + 0x40);
@@ -316,9 +284,6 @@ UNITTEST(misaligned_targets_without_c)
 
 UNITTEST(fence_i_and_pause_end_the_block)
 {
-    if (!rv_bench_usable()) {
-        UNITTEST_SKIP("exec/ is linked: rv_testbench needs porting to it");
-    }
     RvTestBench *tb = rv_bench_new();
     const uint32_t p[] = {
         0x0000100f,                             /* fence.i */
@@ -328,7 +293,44 @@ UNITTEST(fence_i_and_pause_end_the_block)
     };
     CHECK(run_prog(tb, p, 4));
     CHECK_U64(tb->cpu.gpr[1], 3);
-    /* fence.i ends its block, pause ends its own, the rest is one more. */
-    CHECK_U64(tb->blocks, 3);
+    /* fence.i ends its block, pause ends its own, the rest (and the
+     * finisher stub) is one more. */
+    CHECK_U64(rv_bench_translations(tb), 3);
     rv_bench_free(tb);
+}
+
+UNITTEST(in_asm_log_disassembles_the_block)
+{
+    char path[] = "/tmp/morpho-in-asm-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK(log_set_file(path));
+    uint32_t saved = log_mask;
+    log_mask |= LOG_IN_ASM;
+
+    RvTestBench *tb = rv_bench_new();
+    const uint32_t p[] = { rv_enc_i(OP_IMM, 10, 0, 0, -5) };
+    const uint16_t c = 0x0505;                  /* c.addi a0, 1 */
+    rv_bench_load32(tb, BASE, p, 1);
+    rv_bench_load16(tb, BASE + 4, &c, 1);
+    rv_bench_load16(tb, BASE + 6, &c, 1);
+    CHECK(rv_bench_run(tb, BASE + 8, RUN_MS));
+    CHECK_U64(tb->cpu.gpr[10], (uint64_t)-3);
+    rv_bench_free(tb);
+
+    log_mask = saved;
+    log_set_file(NULL);
+    char text[8192] = { 0 };
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    if (f) {
+        size_t n = fread(text, 1, sizeof(text) - 1, f);
+        text[n] = 0;
+        fclose(f);
+    }
+    unlink(path);
+    CHECK(strstr(text, "0x0000000080000000:  ffb00513          addi\ta0,zero,-5") != NULL);
+    CHECK(strstr(text, "0x0000000080000004:  0505              addi\ta0,a0,1") != NULL);
+    CHECK(strstr(text, "0x0000000080000006:  0505              addi\ta0,a0,1") != NULL);
 }

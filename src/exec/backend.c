@@ -1,0 +1,199 @@
+/*
+ * Which backend runs translated blocks: the IR interpreter (always there,
+ * the reference) or the x86-64 JIT (jit/jit.h).  This file is the glue: it
+ * describes CpuState's layout to the JIT (exit request flag, TLB fast-path
+ * tables), gives it the soft-MMU slow paths and the lookup of
+ * lookup_and_goto_ptr, and wraps compile/run/chain/invalidate/flush/unwind
+ * for tb.c and cpu_exec.c.
+ *
+ * The JIT is created lazily by the first translation after
+ * exec_set_backend(EXEC_BACKEND_JIT), from that vCPU's memory mode (every
+ * vCPU of a process shares it: user mode's guest_base, or the soft-MMU).
+ * Blocks the JIT cannot compile (a full code buffer, a block needing too
+ * many spill slots, one-shot CF_NOCACHE blocks) run on the interpreter; a
+ * full buffer also asks for a tb_flush, which resets the buffer with every
+ * vCPU out of generated code.
+ *
+ * Threads: translation, chaining and invalidation run under tb_lock or on
+ * the translating vCPU thread (as the TB cache requires); the flush runs in
+ * the exclusive section.
+ */
+#include <assert.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "exec/exec.h"
+#include "exec/exec_internal.h"
+#include "exec/softmmu.h"
+#include "exec/tb.h"
+#include "jit/jit.h"
+#include "util/log.h"
+
+static ExecBackend exec_backend = EXEC_BACKEND_INTERP;
+static Jit *exec_jit;
+static pthread_mutex_t exec_jit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+_Static_assert(sizeof(CpuTlbEntry) == 32, "the JIT indexes TLB entries by << 5");
+
+bool exec_set_backend(ExecBackend backend, Error **errp)
+{
+    if (backend == EXEC_BACKEND_JIT) {
+#if !defined(__x86_64__)
+        error_setg(errp, "the JIT backend needs an x86-64 host");
+        return false;
+#endif
+    }
+    exec_backend = backend;
+    return true;
+}
+
+ExecBackend exec_get_backend(void)
+{
+    return exec_backend;
+}
+
+/* ---- what generated code calls -------------------------------------------- */
+
+/* Slow paths: GETPC() is the return address inside generated code, which
+ * cpu_restore_state maps back to the guest instruction. */
+static __attribute__((noinline)) uint64_t exec_jit_ld(void *env, uint64_t addr, uint32_t oi)
+{
+    return cpu_ld_mmu(env, addr, JIT_OI_MEMOP(oi), JIT_OI_MMU(oi), GETPC());
+}
+
+static __attribute__((noinline)) void exec_jit_st(void *env, uint64_t addr, uint64_t val,
+                                                  uint32_t oi)
+{
+    cpu_st_mmu(env, addr, val, JIT_OI_MEMOP(oi), JIT_OI_MMU(oi), GETPC());
+}
+
+static __attribute__((noinline)) uint64_t exec_jit_atomic(void *env, uint64_t addr, uint64_t val,
+                                                          uint64_t newv, uint32_t oi)
+{
+    return cpu_atomic_mmu(env, JIT_OI_OPC(oi), addr, val, newv, JIT_OI_MEMOP(oi),
+                          JIT_OI_MMU(oi), GETPC());
+}
+
+/* lookup_and_goto_ptr: the next block's code when the loop would run it
+ * next anyway; NULL sends the block back to the loop (IR_EXIT_LOOKUP). */
+static const void *exec_jit_lookup(void *env)
+{
+    CpuState *cpu = env;
+    if (cpu->cflags_next_tb != UINT32_MAX || cpu->singlestep ||
+        atomic_load_explicit(&cpu->exit_request, memory_order_relaxed) ||
+        atomic_load_explicit(&cpu->interrupt_request, memory_order_relaxed) ||
+        log_enabled(LOG_EXEC | LOG_CPU)) {
+        return NULL;
+    }
+    GuestVaddr pc;
+    uint64_t cs_base;
+    uint32_t flags;
+    cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
+    TranslationBlock *tb = tb_lookup(cpu, pc, cs_base, flags, exec_default_cflags(cpu));
+    return tb ? tb->host_code : NULL;
+}
+
+static Jit *exec_jit_get(CpuState *cpu)
+{
+    pthread_mutex_lock(&exec_jit_lock);
+    if (!exec_jit) {
+        JitConfig cfg = {
+            .exit_request_offset = (int32_t)offsetof(CpuState, exit_request),
+            .lookup = exec_jit_lookup,
+            .manual_flush = true,
+            .mem = {
+                .mode = cpu->mem_mode == CPU_MEM_USER ? JIT_MEM_DIRECT : JIT_MEM_TLB,
+                .guest_base = cpu->guest_base,
+                .tlb_offset = (int32_t)offsetof(CpuState, tlb.f),
+                .tlb_stride = sizeof(CpuTlbFast),
+                .tlb_mask_field = (int32_t)offsetof(CpuTlbFast, index_mask),
+                .tlb_table_field = (int32_t)offsetof(CpuTlbFast, table),
+                .page_bits = GUEST_PAGE_BITS,
+                .entry_size_log2 = 5,
+                .entry_read = (int32_t)offsetof(CpuTlbEntry, addr_read),
+                .entry_write = (int32_t)offsetof(CpuTlbEntry, addr_write),
+                .entry_addend = (int32_t)offsetof(CpuTlbEntry, addend),
+                .ld = exec_jit_ld,
+                .st = exec_jit_st,
+                .atomic = exec_jit_atomic,
+            },
+        };
+        Error *err = NULL;
+        exec_jit = jit_new(&cfg, &err);
+        if (!exec_jit) {
+            error_report("JIT unavailable, using the interpreter: %s", error_get_pretty(err));
+            error_free(err);
+            exec_backend = EXEC_BACKEND_INTERP;
+        }
+    }
+    pthread_mutex_unlock(&exec_jit_lock);
+    return exec_jit;
+}
+
+/* ---- what the TB cache and the loop call ------------------------------------ */
+
+bool exec_jit_compile(CpuState *cpu, TranslationBlock *tb, IrBuilder *b)
+{
+    if (exec_backend != EXEC_BACKEND_JIT || (tb->cflags & CF_NOCACHE)) {
+        return false;
+    }
+    Jit *jit = exec_jit_get(cpu);
+    if (!jit) {
+        return false;
+    }
+    /* one mode per process: another vCPU's different mode stays interpreted */
+    if ((cpu->mem_mode == CPU_MEM_USER) != (jit_mem_mode(jit) == JIT_MEM_DIRECT)) {
+        return false;
+    }
+    Error *err = NULL;
+    tb->host_code = (void *)jit_compile(jit, b, tb, &err);
+    if (!tb->host_code) {
+        bool full = jit_buffer_full(jit);
+        log_mask_printf(LOG_UNIMP, "JIT: pc 0x%llx interpreted: %s\n",
+                        (unsigned long long)tb->pc, error_get_pretty(err));
+        error_free(err);
+        if (full) {
+            tb_flush(exec_current_cpu);     /* deferred to the block boundary */
+        }
+        return false;
+    }
+    return true;
+}
+
+uintptr_t exec_jit_run(CpuState *cpu, TranslationBlock *tb)
+{
+    return jit_exec(exec_jit, cpu, tb->host_code);
+}
+
+void exec_jit_chain(TranslationBlock *from, unsigned slot, TranslationBlock *to)
+{
+    if (exec_jit && from->host_code && to->host_code) {
+        jit_chain(exec_jit, from->host_code, slot, to->host_code);
+    }
+}
+
+void exec_jit_invalidate(TranslationBlock *tb)
+{
+    if (exec_jit && tb->host_code) {
+        jit_invalidate(exec_jit, tb->host_code);
+    }
+}
+
+void exec_jit_flush(void)
+{
+    if (exec_jit) {
+        jit_flush(exec_jit);
+    }
+}
+
+bool exec_jit_find(uintptr_t ra, TranslationBlock **tb, uint32_t *insn_index)
+{
+    void *tag;
+    if (!exec_jit || !ra || !jit_contains(exec_jit, ra) ||
+        !jit_find_insn(exec_jit, ra, &tag, insn_index)) {
+        return false;
+    }
+    *tb = tag;
+    return true;
+}

@@ -1,0 +1,283 @@
+/*
+ * The JIT driver (see jit.h): owns the code buffer and the records of the
+ * blocks in it (code range, tag, goto_tb jump sites, insn marks), compiles
+ * through the host emitter, chains and unchains, and maps host return
+ * addresses back to guest instructions.  Records are in code order (the
+ * buffer is a bump allocator), so lookups by address are binary searches;
+ * a flush drops them all.
+ */
+#include "jit/jit_internal.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jit/x86_64/encoder.h"
+#include "util/log.h"
+
+#define JIT_DEFAULT_CODE_SIZE (64u << 20)
+
+static void jit_drop_records(Jit *jit)
+{
+    for (size_t i = 0; i < jit->nrecs; i++) {
+        free(jit->recs[i].marks);
+    }
+    jit->nrecs = 0;
+}
+
+static void jit_on_flush(void *opaque)
+{
+    Jit *jit = opaque;
+    if (jit->hook) {
+        jit->hook(jit->hook_opaque);
+    }
+    pthread_mutex_lock(&jit->lock);
+    jit_drop_records(jit);
+    pthread_mutex_unlock(&jit->lock);
+    jit->stats.flushes++;
+}
+
+Jit *jit_new(const JitConfig *cfg, Error **errp)
+{
+    if (cfg->mem.mode == JIT_MEM_TLB && (cfg->mem.entry_size_log2 > 6 || cfg->mem.page_bits > 30)) {
+        error_setg(errp, "JIT: unsupported TLB layout");
+        return NULL;
+    }
+    Jit *jit = calloc(1, sizeof(*jit));
+    assert(jit);
+    jit->cfg = *cfg;
+    size_t size = cfg->code_size ? cfg->code_size : JIT_DEFAULT_CODE_SIZE;
+    jit->cb = codebuf_new(size, JIT_HEAD_BYTES, errp);
+    if (!jit->cb) {
+        free(jit);
+        return NULL;
+    }
+    size_t head_size;
+    uint8_t *head = codebuf_head(jit->cb, &head_size);
+    if (!jit_host_emit_head(jit, head, head_size)) {
+        error_setg(errp, "JIT: prologue does not fit its %zu bytes", head_size);
+        codebuf_free(jit->cb);
+        free(jit);
+        return NULL;
+    }
+    codebuf_set_flush_hook(jit->cb, jit_on_flush, jit);
+    if (!cfg->no_host_extensions) {
+        const X86Features *f = x86_features();
+        jit->feat.lzcnt = f->lzcnt;
+        jit->feat.tzcnt = f->bmi1;
+        jit->feat.popcnt = f->popcnt;
+    }
+    pthread_mutex_init(&jit->lock, NULL);
+    pthread_mutex_init(&jit->compile_lock, NULL);
+    return jit;
+}
+
+void jit_free(Jit *jit)
+{
+    if (!jit) {
+        return;
+    }
+    jit_drop_records(jit);
+    free(jit->recs);
+    codebuf_free(jit->cb);
+    pthread_mutex_destroy(&jit->lock);
+    pthread_mutex_destroy(&jit->compile_lock);
+    free(jit);
+}
+
+void jit_set_flush_hook(Jit *jit, CodeBufFlushFn fn, void *opaque)
+{
+    jit->hook = fn;
+    jit->hook_opaque = opaque;
+}
+
+void jit_flush(Jit *jit)
+{
+    codebuf_flush(jit->cb);
+    jit->full = false;
+}
+
+bool jit_buffer_full(const Jit *jit)
+{
+    return jit->full;
+}
+
+static void jit_log_block(const JitBlockRec *r)
+{
+    FILE *f = log_file();
+    fprintf(f, "OUT: [size=%u, tag=%p]\n", r->size, r->tag);
+    uint32_t from = 0;
+    for (uint32_t i = 0; i <= r->nmarks; i++) {
+        uint32_t to = i < r->nmarks ? r->marks[i].offset : r->size;
+        if (to > from) {
+            codebuf_disas(f, r->code + from, to - from);
+        }
+        if (i < r->nmarks) {
+            fprintf(f, "  -- guest insn %u\n", r->marks[i].insn);
+        }
+        from = to;
+    }
+    fprintf(f, "\n");
+}
+
+static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, Error **errp)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        size_t room;
+        uint8_t *rw = codebuf_begin(jit->cb, &room);
+        JitEmitOut out;
+        if (!jit_host_emit_block(jit, b, tag, rw, room, &out, errp)) {
+            if (out.overflow && jit->cfg.manual_flush) {
+                jit->full = true;
+                error_setg(errp, "JIT code buffer full");
+                jit->stats.failed++;
+                return NULL;
+            }
+            if (out.overflow && attempt == 0) {
+                codebuf_flush(jit->cb);
+                continue;
+            }
+            if (out.overflow) {
+                error_setg(errp, "block too large for the JIT code buffer");
+            }
+            jit->stats.failed++;
+            return NULL;
+        }
+        codebuf_commit(jit->cb, out.size);
+        JitBlockRec rec = {
+            .code = codebuf_to_rx(jit->cb, rw),
+            .size = (uint32_t)out.size,
+            .inv_field = out.inv_field,
+            .inv_target = out.inv_target,
+            .tag = tag,
+            .marks = out.marks,
+            .nmarks = out.nmarks,
+        };
+        memcpy(rec.jmp_field, out.jmp_field, sizeof(rec.jmp_field));
+        memcpy(rec.jmp_reset, out.jmp_reset, sizeof(rec.jmp_reset));
+        rec.entry = rec.code + out.entry;
+        pthread_mutex_lock(&jit->lock);
+        if (jit->nrecs == jit->cap) {
+            jit->cap = jit->cap ? 2 * jit->cap : 256;
+            jit->recs = realloc(jit->recs, jit->cap * sizeof(*jit->recs));
+            assert(jit->recs);
+        }
+        jit->recs[jit->nrecs++] = rec;
+        pthread_mutex_unlock(&jit->lock);
+        jit->stats.blocks++;
+        jit->stats.code_bytes += out.size;
+        if (log_enabled(LOG_OUT_ASM)) {
+            jit_log_block(&rec);
+        }
+        return rec.entry;
+    }
+    return NULL;
+}
+
+const void *jit_compile(Jit *jit, const IrBuilder *b, void *tag, Error **errp)
+{
+    pthread_mutex_lock(&jit->compile_lock);
+    const void *code = jit_compile_locked(jit, b, tag, errp);
+    pthread_mutex_unlock(&jit->compile_lock);
+    return code;
+}
+
+uintptr_t jit_exec(Jit *jit, void *env, const void *code)
+{
+    uintptr_t (*entry)(void *, const void *) =
+        (uintptr_t (*)(void *, const void *))(uintptr_t)jit->entry;
+    return entry(env, code);
+}
+
+/* The record whose code contains pc (lock held). */
+static JitBlockRec *jit_find_rec_locked(Jit *jit, uintptr_t pc)
+{
+    size_t lo = 0, hi = jit->nrecs;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        JitBlockRec *r = &jit->recs[mid];
+        if (pc < (uintptr_t)r->code) {
+            hi = mid;
+        } else if (pc >= (uintptr_t)r->code + r->size) {
+            lo = mid + 1;
+        } else {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+static void jit_patch(Jit *jit, const void *from, unsigned slot, const void *to, bool reset)
+{
+    assert(slot < 2);
+    pthread_mutex_lock(&jit->lock);
+    JitBlockRec *r = jit_find_rec_locked(jit, (uintptr_t)from);
+    if (r && r->entry == from && r->jmp_field[slot] != JIT_NO_JUMP) {
+        const uint8_t *field = r->code + r->jmp_field[slot];
+        const void *target = reset ? r->code + r->jmp_reset[slot] : to;
+        jit_host_patch_jump(codebuf_to_rw(jit->cb, field), field, target);
+    }
+    pthread_mutex_unlock(&jit->lock);
+}
+
+void jit_invalidate(Jit *jit, const void *code)
+{
+    pthread_mutex_lock(&jit->lock);
+    JitBlockRec *r = jit_find_rec_locked(jit, (uintptr_t)code);
+    if (r && r->entry == code) {
+        const uint8_t *field = r->code + r->inv_field;
+        jit_host_patch_jump(codebuf_to_rw(jit->cb, field), field, r->code + r->inv_target);
+    }
+    pthread_mutex_unlock(&jit->lock);
+}
+
+void jit_chain(Jit *jit, const void *from, unsigned slot, const void *to)
+{
+    jit_patch(jit, from, slot, to, false);
+}
+
+void jit_unchain(Jit *jit, const void *from, unsigned slot)
+{
+    jit_patch(jit, from, slot, NULL, true);
+}
+
+bool jit_find_insn(Jit *jit, uintptr_t host_pc, void **tag, uint32_t *insn_index)
+{
+    bool found = false;
+    pthread_mutex_lock(&jit->lock);
+    JitBlockRec *r = jit_find_rec_locked(jit, host_pc);
+    if (r) {
+        uint32_t off = (uint32_t)(host_pc - (uintptr_t)r->code);
+        /* the last mark strictly before off: a return address follows the
+         * call it returns from */
+        size_t lo = 0, hi = r->nmarks;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (r->marks[mid].offset < off) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        *tag = r->tag;
+        *insn_index = lo ? r->marks[lo - 1].insn : 0;
+        found = true;
+    }
+    pthread_mutex_unlock(&jit->lock);
+    return found;
+}
+
+JitMemMode jit_mem_mode(const Jit *jit)
+{
+    return jit->cfg.mem.mode;
+}
+
+bool jit_contains(const Jit *jit, uintptr_t host_pc)
+{
+    return codebuf_contains(jit->cb, host_pc);
+}
+
+void jit_get_stats(const Jit *jit, JitStats *out)
+{
+    *out = jit->stats;
+}

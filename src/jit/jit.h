@@ -1,0 +1,161 @@
+/*
+ * The JIT backend: compiles one block's optimized IR (after ir_liveness)
+ * into x86-64 host code in a W^X code buffer and runs it.  It is the
+ * interpreter's twin (ir/interp.h): the same IR must leave the same guest
+ * state.  jit/ knows no guest and no exec layer: what it needs from them
+ * (how guest memory is reached, where the exit request flag is, how to
+ * look up the next block) comes in a JitConfig filled by exec/.
+ *
+ * Running a block: jit_exec(jit, env, code) enters through a shared
+ * prologue (callee-saved registers pushed, env in r14, a fixed frame for
+ * spill slots) and returns `tag | IrExit` where tag is the tag given to
+ * jit_compile of the block that left (blocks jump to each other when
+ * chained, so this is not necessarily the block entered); tags must be
+ * 8-byte aligned (a TranslationBlock pointer).  Exits:
+ *   - IR_EXIT_SLOT0/1: left through goto_tb slot n, unchained: the exec
+ *     loop may jit_chain(tag's code, n, next code);
+ *   - IR_EXIT_REQUESTED: the block `tag` found the exit request set at its
+ *     entry and did NOT run: its guest pc must be restored from the block
+ *     (restore_state_to_opc with insn 0's data), since a chained
+ *     predecessor jumps before it stores the pc;
+ *   - IR_EXIT_NORMAL / IR_EXIT_LOOKUP: as in the interpreter.
+ *
+ * Exceptions: helpers and the memory slow paths leave generated code by
+ * siglongjmp (cpu_loop_exit*); the JIT frame holds nothing that needs
+ * unwinding.  Their return address (GETPC()) maps back to the guest
+ * instruction with jit_find_insn, so cpu_restore_state is exact.  Globals
+ * are in memory before every op that may raise.
+ *
+ * Threads: jit_compile may be called from several translating threads (it
+ * serializes them itself); jit_chain/unchain/invalidate and jit_find_insn
+ * from any thread (the JIT's record lock); jit_exec on any vCPU thread;
+ * jit_flush only when no thread runs generated code or compiles.
+ */
+#ifndef JIT_JIT_H
+#define JIT_JIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "ir/ir.h"
+#include "jit/codebuf.h"
+
+typedef struct Jit Jit;
+
+/* oi: the memory access, packed for the slow-path calls. */
+static inline uint32_t jit_oi(MemOp mop, unsigned mmu_idx, IrOpcode opc)
+{
+    return (uint32_t)mop | (uint32_t)mmu_idx << 8 | (uint32_t)opc << 16;
+}
+#define JIT_OI_MEMOP(oi) ((MemOp)((oi) & 0xff))
+#define JIT_OI_MMU(oi) (((oi) >> 8) & 0xff)
+#define JIT_OI_OPC(oi) ((IrOpcode)((oi) >> 16))
+
+/* Slow paths, called from generated code.  They find the guest instruction
+ * through their own return address (GETPC()), so they must not be inlined
+ * into another function.  Loads return the value extended per memop. */
+typedef uint64_t (*JitLoadFn)(void *env, uint64_t addr, uint32_t oi);
+typedef void (*JitStoreFn)(void *env, uint64_t addr, uint64_t val, uint32_t oi);
+typedef uint64_t (*JitAtomicFn)(void *env, uint64_t addr, uint64_t val, uint64_t newv,
+                                uint32_t oi);
+/* lookup_and_goto_ptr: host code of the next block, or NULL to return to
+ * the exec loop (IR_EXIT_LOOKUP). */
+typedef const void *(*JitLookupFn)(void *env);
+
+typedef enum JitMemMode {
+    JIT_MEM_DIRECT,     /* host = guest_base + vaddr (user mode) */
+    JIT_MEM_TLB,        /* soft-MMU: inline TLB probe, slow path on a miss */
+} JitMemMode;
+
+typedef struct JitMemConfig {
+    JitMemMode mode;
+    uintptr_t guest_base;           /* JIT_MEM_DIRECT */
+    /* JIT_MEM_TLB: the fast path's view of the TLB, all offsets in bytes.
+     * The per-MMU-index descriptors {index_mask, table} are an array at
+     * env + tlb_offset with tlb_stride bytes per index; entries are
+     * 1 << entry_size_log2 bytes with the tags and addend at the offsets
+     * given.  Tag compare: (addr & (page_mask | (size - 1))) == tag. */
+    int32_t tlb_offset;
+    uint32_t tlb_stride;
+    int32_t tlb_mask_field, tlb_table_field;
+    unsigned page_bits;
+    unsigned entry_size_log2;
+    int32_t entry_read, entry_write, entry_addend;
+    /* slow paths (both modes: misaligned, big-endian, TLB misses) */
+    JitLoadFn ld;
+    JitStoreFn st;
+    JitAtomicFn atomic;
+} JitMemConfig;
+
+typedef struct JitConfig {
+    size_t code_size;               /* bytes of code buffer (0: 64 MiB) */
+    JitMemConfig mem;
+    int32_t exit_request_offset;    /* env offset of a uint32_t; < 0: no check */
+    JitLookupFn lookup;             /* NULL: lookup_and_goto_ptr always exits */
+    bool no_host_extensions;        /* tests: ignore lzcnt/tzcnt/popcnt */
+    /* Never flush from jit_compile: when the buffer is full it fails and
+     * jit_buffer_full() says so; the owner flushes (jit_flush) when no
+     * thread runs generated code.  Without it, jit_compile flushes itself
+     * (after the hook), which is only safe with one thread. */
+    bool manual_flush;
+} JitConfig;
+
+Jit *jit_new(const JitConfig *cfg, Error **errp);
+void jit_free(Jit *jit);
+
+/* The code buffer's flush hook: called when it is full, before every
+ * block's code is dropped (the TB cache must forget all host code). */
+void jit_set_flush_hook(Jit *jit, CodeBufFlushFn fn, void *opaque);
+/* Drop all code now (tb_flush); runs the hook.  No thread may be running
+ * generated code. */
+void jit_flush(Jit *jit);
+/* manual_flush: did the last jit_compile fail because the buffer is full? */
+bool jit_buffer_full(const Jit *jit);
+
+/* Compile b (verified, optimized, liveness done) into host code; tag names
+ * the block in exit values and unwinding.  Returns the executable entry,
+ * or NULL with *errp set when the block cannot be compiled (too big for the
+ * buffer or the frame): the caller falls back to the interpreter.  May
+ * flush the buffer (and run the hook) first when it is full. */
+const void *jit_compile(Jit *jit, const IrBuilder *b, void *tag, Error **errp);
+
+/* Run code (from jit_compile) against env; returns tag | IrExit. */
+uintptr_t jit_exec(Jit *jit, void *env, const void *code);
+
+static inline void *jit_exit_tag(uintptr_t ret)
+{
+    return (void *)(ret & ~(uintptr_t)7);
+}
+
+static inline IrExit jit_exit_value(uintptr_t ret)
+{
+    return (IrExit)(ret & 7);
+}
+
+/* Chaining: make goto_tb `slot` of from jump straight to `to` (both from
+ * jit_compile), or back to its exit.  Atomic for concurrent runners. */
+void jit_chain(Jit *jit, const void *from, unsigned slot, const void *to);
+void jit_unchain(Jit *jit, const void *from, unsigned slot);
+
+/* Invalidation: make the block at `code` leave at its entry with
+ * IR_EXIT_REQUESTED (and its own tag) instead of running, so that jumps
+ * already chained into it stop reaching stale code.  Atomic. */
+void jit_invalidate(Jit *jit, const void *code);
+
+/* Unwinding: the block and guest instruction (ordinal of its insn_start)
+ * that host_pc (a return address inside generated code) belongs to. */
+bool jit_find_insn(Jit *jit, uintptr_t host_pc, void **tag, uint32_t *insn_index);
+
+JitMemMode jit_mem_mode(const Jit *jit);
+
+/* Is host_pc inside generated code (a signal handler's question)? */
+bool jit_contains(const Jit *jit, uintptr_t host_pc);
+
+typedef struct JitStats {
+    uint64_t blocks, code_bytes, flushes, failed;
+} JitStats;
+void jit_get_stats(const Jit *jit, JitStats *out);
+
+#endif

@@ -1,0 +1,756 @@
+/*
+ * Differential tests of the JIT against the interpreter, its reference:
+ *  - per-op edge cases: every pure op, both widths, on the values where
+ *    ISAs differ (0, 1, -1, INT_MIN/INT_MAX, shift counts at and past the
+ *    width...), once with inputs in globals and once with the second input
+ *    a constant (the immediate forms), checked against ir_eval_pure;
+ *  - random blocks: thousands of generated IR blocks (every op kind,
+ *    forward branches, constants, TB and EBB temps, globals of both widths,
+ *    env loads/stores, guest memory of every MemOp, atomics, helper calls)
+ *    run by both backends from the same start state; the CPU state, the
+ *    guest memory and the exit value must be identical.  Guest memory is
+ *    reached directly (user mode) and through a fake soft-MMU TLB whose
+ *    entry is valid or not (fast and slow paths).
+ * A failure prints the seed and the block.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir/helper.h"
+#include "ir/interp.h"
+#include "ir/ir.h"
+#include "jit/jit.h"
+#include "util/unittest.h"
+
+#define MEM_SIZE 4096
+#define NG 6            /* globals per width used as operands */
+#define NTB 8           /* TB temps per width in random blocks */
+
+typedef struct FakeTlbEntry {
+    uint64_t addr_read, addr_write, addr_code;
+    uintptr_t addend;
+} FakeTlbEntry;
+
+typedef struct FakeTlbDesc {
+    uint64_t index_mask;
+    FakeTlbEntry *table;
+} FakeTlbDesc;
+
+typedef struct FakeEnv {
+    uint32_t exit_request;
+    uint32_t pad;
+    uint64_t r[NG + 2];         /* r[NG]: bumped by jtest_bump */
+    uint32_t w[NG + 2];
+    uint8_t scratch[64];        /* env ld/st */
+    uint64_t dump[32];          /* TB temps at the end */
+    FakeTlbDesc tlb[2];
+} FakeEnv;
+
+static uint8_t guest_mem[MEM_SIZE + 16] __attribute__((aligned(16)));
+static FakeTlbEntry tlb_table[2][4];
+
+/* ---- helpers --------------------------------------------------------- */
+
+uint64_t helper_jtest_mix(void *env, uint64_t a, uint32_t b);
+void helper_jtest_bump(void *env, uint64_t a);
+uint64_t helper_jtest_six(void *env, uint64_t a, uint32_t b, uint64_t c, uint32_t d, uint64_t e,
+                          uint64_t f);
+uint32_t helper_jtest_ret32(void *env, uint32_t a);
+
+uint64_t helper_jtest_mix(void *env, uint64_t a, uint32_t b)
+{
+    return a * 31 + b;
+}
+
+void helper_jtest_bump(void *env, uint64_t a)
+{
+    FakeEnv *fe = env;
+    fe->r[NG] = fe->r[NG] * 3 + a;
+    fe->r[0] ^= fe->w[1];       /* reads and writes globals */
+}
+
+uint64_t helper_jtest_six(void *env, uint64_t a, uint32_t b, uint64_t c, uint32_t d, uint64_t e,
+                          uint64_t f)
+{
+    return a + 3 * b + 5 * c + 7 * (uint64_t)d + 11 * e + 13 * f;
+}
+
+uint32_t helper_jtest_ret32(void *env, uint32_t a)
+{
+    return a * 0x9e3779b9u;
+}
+
+#define IR_HELPER_DEFS "jit/jit_diff_test_helpers.def"
+#include "ir/helper_gen.h"
+#define IR_HELPER_DEFS "jit/jit_diff_test_helpers.def"
+#define IR_HELPER_GEN_INFO
+#include "ir/helper_gen.h"
+
+/* ---- guest memory, shared by both backends ----------------------------- */
+
+static uint64_t mem_ld(uint64_t addr, MemOp mop)
+{
+    unsigned size = memop_size(mop);
+    uint64_t v = 0;
+    memcpy(&v, guest_mem + (addr % MEM_SIZE), size);
+    if (mop & MO_BE) {
+        v = __builtin_bswap64(v) >> (64 - 8 * size);
+    }
+    if ((mop & MO_SIGN) && size < 8) {
+        v = (uint64_t)((int64_t)(v << (64 - 8 * size)) >> (64 - 8 * size));
+    }
+    return v;
+}
+
+static void mem_st(uint64_t addr, uint64_t v, MemOp mop)
+{
+    unsigned size = memop_size(mop);
+    if (mop & MO_BE) {
+        v = __builtin_bswap64(v) >> (64 - 8 * size);
+    }
+    memcpy(guest_mem + (addr % MEM_SIZE), &v, size);
+}
+
+static uint64_t mem_atomic(IrOpcode opc, uint64_t addr, uint64_t val, uint64_t newv, MemOp mop)
+{
+    unsigned size = memop_size(mop);
+    unsigned sh = 64 - 8 * size;
+    uint64_t old = mem_ld(addr, mop & ~MO_SIGN);
+    int64_t so = (int64_t)(old << sh) >> sh, sv = (int64_t)(val << sh) >> sh;
+    uint64_t uv = (val << sh) >> sh;
+    uint64_t n;
+    switch (opc) {
+    case IR_OP_atomic_cmpxchg: n = old == ((val << sh) >> sh) ? newv : old; break;
+    case IR_OP_atomic_xchg: n = val; break;
+    case IR_OP_atomic_fetch_add: n = old + val; break;
+    case IR_OP_atomic_fetch_and: n = old & val; break;
+    case IR_OP_atomic_fetch_or: n = old | val; break;
+    case IR_OP_atomic_fetch_xor: n = old ^ val; break;
+    case IR_OP_atomic_fetch_smin: n = so < sv ? old : val; break;
+    case IR_OP_atomic_fetch_smax: n = so > sv ? old : val; break;
+    case IR_OP_atomic_fetch_umin: n = old < uv ? old : val; break;
+    default: n = old > uv ? old : val; break;
+    }
+    mem_st(addr, n, mop & ~MO_SIGN);
+    return (mop & MO_SIGN) ? (uint64_t)so : old;
+}
+
+static uint64_t rt_ld(void *env, uint64_t addr, MemOp mop, unsigned mmu_idx)
+{
+    return mem_ld(addr, mop);
+}
+
+static void rt_st(void *env, uint64_t addr, uint64_t val, MemOp mop, unsigned mmu_idx)
+{
+    mem_st(addr, val, mop);
+}
+
+static uint64_t rt_atomic(void *env, IrOpcode opc, uint64_t addr, uint64_t val, uint64_t newv,
+                          MemOp mop, unsigned mmu_idx)
+{
+    return mem_atomic(opc, addr, val, newv, mop);
+}
+
+static const IrRuntime interp_rt = { .guest_ld = rt_ld, .guest_st = rt_st, .guest_atomic = rt_atomic };
+
+static unsigned slow_calls;
+
+static uint64_t jit_slow_ld(void *env, uint64_t addr, uint32_t oi)
+{
+    slow_calls++;
+    return mem_ld(addr, JIT_OI_MEMOP(oi));
+}
+
+static void jit_slow_st(void *env, uint64_t addr, uint64_t val, uint32_t oi)
+{
+    slow_calls++;
+    mem_st(addr, val, JIT_OI_MEMOP(oi));
+}
+
+static uint64_t jit_slow_atomic(void *env, uint64_t addr, uint64_t val, uint64_t newv,
+                                uint32_t oi)
+{
+    return mem_atomic(JIT_OI_OPC(oi), addr, val, newv, JIT_OI_MEMOP(oi));
+}
+
+/* ---- set-up -------------------------------------------------------------- */
+
+static IrContext *ctx;
+static IrVal g64[NG + 2], g32[NG + 2];
+static Jit *jit_direct, *jit_tlb, *jit_plain;
+
+static Jit *make_jit(JitMemMode mode, bool no_ext)
+{
+    JitConfig cfg = {
+        .code_size = 1 << 20,
+        .exit_request_offset = (int32_t)offsetof(FakeEnv, exit_request),
+        .no_host_extensions = no_ext,
+        .mem = {
+            .mode = mode,
+            .guest_base = (uintptr_t)guest_mem,
+            .tlb_offset = (int32_t)offsetof(FakeEnv, tlb),
+            .tlb_stride = sizeof(FakeTlbDesc),
+            .tlb_mask_field = (int32_t)offsetof(FakeTlbDesc, index_mask),
+            .tlb_table_field = (int32_t)offsetof(FakeTlbDesc, table),
+            .page_bits = 12,
+            .entry_size_log2 = 5,
+            .entry_read = (int32_t)offsetof(FakeTlbEntry, addr_read),
+            .entry_write = (int32_t)offsetof(FakeTlbEntry, addr_write),
+            .entry_addend = (int32_t)offsetof(FakeTlbEntry, addend),
+            .ld = jit_slow_ld,
+            .st = jit_slow_st,
+            .atomic = jit_slow_atomic,
+        },
+    };
+    return jit_new(&cfg, &error_abort);
+}
+
+static void setup(void)
+{
+    if (ctx) {
+        return;
+    }
+    ctx = ir_context_new();
+    for (int i = 0; i < NG + 2; i++) {
+        char n[8];
+        snprintf(n, sizeof(n), "r%d", i);
+        g64[i] = ir_global(ctx, IR_I64, (int32_t)offsetof(FakeEnv, r[i]), n);
+        snprintf(n, sizeof(n), "w%d", i);
+        g32[i] = ir_global(ctx, IR_I32, (int32_t)offsetof(FakeEnv, w[i]), n);
+    }
+    jit_direct = make_jit(JIT_MEM_DIRECT, false);
+    jit_tlb = make_jit(JIT_MEM_TLB, false);
+    jit_plain = make_jit(JIT_MEM_DIRECT, true);
+}
+
+static void env_init(FakeEnv *env, uint64_t seed, bool tlb_valid)
+{
+    memset(env, 0, sizeof(*env));
+    uint64_t x = seed * 0x9e3779b97f4a7c15ull + 1;
+    for (int i = 0; i < NG + 2; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        env->r[i] = i % 3 == 0 ? x : i % 3 == 1 ? (x & 0xff) : (uint64_t)(int64_t)(int8_t)x;
+        env->w[i] = (uint32_t)(x >> 17) ^ (i & 1 ? 0x80000000u : 0);
+    }
+    for (int k = 0; k < 2; k++) {
+        env->tlb[k].index_mask = 3;
+        env->tlb[k].table = tlb_table[k];
+        for (int i = 0; i < 4; i++) {
+            uint64_t tag = i == 0 && tlb_valid ? 0 : (1ull << 11);    /* TLB_INVALID */
+            tlb_table[k][i] = (FakeTlbEntry){ tag, tag, tag, (uintptr_t)guest_mem };
+        }
+    }
+    for (int i = 0; i < MEM_SIZE; i++) {
+        guest_mem[i] = (uint8_t)(i * 7 + (seed & 0xff));
+    }
+}
+
+/* ---- per-op edge cases ---------------------------------------------------- */
+
+static const uint64_t edge64[] = {
+    0, 1, 2, 7, 31, 32, 33, 63, 64, 65, 0x80, 0xff, 0x7fffffff, 0x80000000, 0xffffffff,
+    0x100000000ull, 0x7fffffffffffffffull, 0x8000000000000000ull, ~0ull, ~1ull,
+    0x123456789abcdef0ull, 0xfedcba9876543210ull,
+};
+#define NEDGE (sizeof(edge64) / sizeof(edge64[0]))
+
+/* Run d = opc(a, b [, c, x]) with inputs from globals (konst: the last
+ * input a constant) on jit; returns d. */
+static uint64_t jit_op(Jit *jit, IrOpcode opc, IrType t, unsigned nin, const uint64_t *in,
+                       const uint64_t *cs, unsigned ncs, bool konst)
+{
+    IrBuilder *b = ir_builder_new(ctx);
+    FakeEnv env;
+    env_init(&env, 1, true);
+    IrVal *g = t == IR_I64 ? g64 : g32;
+    IrVal ins[4], d = g[0];
+    for (unsigned k = 0; k < nin; k++) {
+        IrType it = t;
+        if (opc == IR_OP_extrl_i64_i32 || opc == IR_OP_extrh_i64_i32) {
+            it = IR_I64;
+        } else if (opc == IR_OP_extu_i32_i64 || opc == IR_OP_exts_i32_i64) {
+            it = IR_I32;
+        }
+        if (konst && k == nin - 1) {
+            ins[k] = ir_const(b, it, in[k]);
+        } else if (it == IR_I64) {
+            ins[k] = g64[k + 1];
+            env.r[k + 1] = in[k];
+        } else {
+            ins[k] = g32[k + 1];
+            env.w[k + 1] = (uint32_t)in[k];
+        }
+    }
+    ir_emit(b, opc, t, &d, 1, ins, nin, cs, ncs);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    ir_liveness(b);
+    Error *err = NULL;
+    const void *code = jit_compile(jit, b, (void *)(uintptr_t)0x1000, &err);
+    CHECK(code != NULL);
+    uint64_t r = 0;
+    if (code) {
+        uintptr_t ret = jit_exec(jit, &env, code);
+        CHECK_U64(ret, 0x1000);
+        r = t == IR_I64 ? env.r[0] : env.w[0];
+    } else {
+        error_free(err);
+    }
+    ir_builder_free(b);
+    return r;
+}
+
+static unsigned edge_failures;
+
+static void check_op(IrOpcode opc, IrType t, unsigned nin, const uint64_t *in,
+                     const uint64_t *cs, unsigned ncs)
+{
+    uint64_t want;
+    uint64_t inx[4];
+    for (unsigned k = 0; k < 4; k++) {
+        inx[k] = k < nin ? in[k] : 0;
+        /* the interpreter's view of I32 inputs: zero-extended */
+        bool in32 = t == IR_I32 ? !(opc == IR_OP_extrl_i64_i32 || opc == IR_OP_extrh_i64_i32)
+                                : (opc == IR_OP_extu_i32_i64 || opc == IR_OP_exts_i32_i64);
+        if (in32) {
+            inx[k] = (uint32_t)inx[k];
+        }
+    }
+    if (!ir_eval_pure(opc, t, inx, cs, &want)) {
+        return;
+    }
+    Jit *jits[2] = { jit_direct, jit_plain };
+    for (int j = 0; j < 2; j++) {
+        for (int konst = 0; konst < 2; konst++) {
+            uint64_t got = jit_op(jits[j], opc, t, nin, inx, cs, ncs, konst);
+            if (got != want && edge_failures++ < 20) {
+                unittest_fail(__FILE__, __LINE__,
+                              "%s.%s(%#llx, %#llx, %#llx) c=(%llu,%llu)%s%s: jit %#llx, want %#llx",
+                              ir_op_defs[opc].name, t == IR_I64 ? "i64" : "i32",
+                              (unsigned long long)inx[0], (unsigned long long)inx[1],
+                              (unsigned long long)inx[2], (unsigned long long)cs[0],
+                              (unsigned long long)cs[1], konst ? " (imm)" : "",
+                              j ? " (no ext)" : "", (unsigned long long)got,
+                              (unsigned long long)want);
+            }
+        }
+    }
+}
+
+UNITTEST(jit_ops_edge_cases)
+{
+    setup();
+    for (int ti = 0; ti < 2; ti++) {
+        IrType t = ti ? IR_I64 : IR_I32;
+        unsigned width = ti ? 64 : 32;
+        for (unsigned opc = 0; opc < IR_OP_COUNT; opc++) {
+            const IrOpDef *def = &ir_op_defs[opc];
+            if (!(def->flags & IR_OPF_PURE) || def->nout != 1 || opc == IR_OP_movi) {
+                continue;
+            }
+            if ((def->flags & IR_OPF_I64) && t != IR_I64) {
+                continue;
+            }
+            if (def->flags & IR_OPF_CONV) {
+                bool to64 = opc == IR_OP_extu_i32_i64 || opc == IR_OP_exts_i32_i64;
+                if (to64 != (t == IR_I64)) {
+                    continue;
+                }
+            }
+            uint64_t cs[3] = { 0, 0, 0 };
+            if (opc == IR_OP_setcond || opc == IR_OP_movcond) {
+                for (unsigned c = 0; c < IR_COND_COUNT; c++) {
+                    cs[0] = c;
+                    for (unsigned i = 0; i < NEDGE; i += 3) {
+                        for (unsigned j = 0; j < NEDGE; j += 2) {
+                            uint64_t in[4] = { edge64[i], edge64[j], 0x1111, 0x2222 };
+                            check_op(opc, t, def->nin, in, cs, def->nconst);
+                        }
+                    }
+                }
+                continue;
+            }
+            if (opc == IR_OP_deposit || opc == IR_OP_extract || opc == IR_OP_sextract) {
+                static const unsigned pl[][2] = { { 0, 1 }, { 0, 8 }, { 0, 16 }, { 0, 32 },
+                                                  { 3, 5 }, { 8, 8 }, { 31, 1 }, { 1, 31 },
+                                                  { 16, 16 }, { 0, 64 }, { 63, 1 }, { 20, 40 },
+                                                  { 32, 32 }, { 7, 50 } };
+                for (unsigned p = 0; p < sizeof(pl) / sizeof(pl[0]); p++) {
+                    if (pl[p][0] + pl[p][1] > width) {
+                        continue;
+                    }
+                    cs[0] = pl[p][0];
+                    cs[1] = pl[p][1];
+                    for (unsigned i = 0; i < NEDGE; i += 2) {
+                        uint64_t in[2] = { edge64[i], edge64[NEDGE - 1 - i] };
+                        check_op(opc, t, def->nin, in, cs, def->nconst);
+                    }
+                }
+                continue;
+            }
+            for (unsigned i = 0; i < NEDGE; i++) {
+                for (unsigned j = 0; j < (def->nin > 1 ? NEDGE : 1); j++) {
+                    uint64_t in[2] = { edge64[i], edge64[j] };
+                    check_op(opc, t, def->nin, in, cs, def->nconst);
+                }
+            }
+        }
+    }
+}
+
+/* ---- random blocks ------------------------------------------------------- */
+
+typedef struct Gen {
+    IrBuilder *b;
+    uint64_t rng;
+    IrVal tb[2][NTB];           /* TB temps [is64][i] */
+    IrLabel pending[8];
+    unsigned npending;
+} Gen;
+
+static uint64_t rnd(Gen *g)
+{
+    g->rng ^= g->rng << 13;
+    g->rng ^= g->rng >> 7;
+    g->rng ^= g->rng << 17;
+    return g->rng;
+}
+
+static unsigned rn(Gen *g, unsigned n)
+{
+    return (unsigned)(rnd(g) % n);
+}
+
+static IrVal pick_dst(Gen *g, IrType t)
+{
+    bool is64 = t == IR_I64;
+    unsigned k = rn(g, NG + NTB);
+    if (k < NG) {
+        return is64 ? g64[k] : g32[k];
+    }
+    return g->tb[is64][k - NG];
+}
+
+static IrVal pick_src(Gen *g, IrType t)
+{
+    if (rn(g, 4) == 0) {
+        uint64_t v = rn(g, 2) ? edge64[rn(g, NEDGE)] : rnd(g);
+        return ir_const(g->b, t, v);
+    }
+    return pick_dst(g, t);
+}
+
+static IrCond pick_cond(Gen *g)
+{
+    return (IrCond)rn(g, IR_COND_COUNT);    /* NEVER and ALWAYS too */
+}
+
+static const IrOpcode bin_ops[] = {
+    IR_OP_add, IR_OP_sub, IR_OP_mul, IR_OP_mulsh, IR_OP_muluh, IR_OP_div, IR_OP_divu,
+    IR_OP_rem, IR_OP_remu, IR_OP_and, IR_OP_or, IR_OP_xor, IR_OP_andc, IR_OP_orc, IR_OP_eqv,
+    IR_OP_nand, IR_OP_nor, IR_OP_shl, IR_OP_shr, IR_OP_sar, IR_OP_rotl, IR_OP_rotr,
+    IR_OP_clz, IR_OP_ctz,
+};
+static const IrOpcode un_ops[] = {
+    IR_OP_mov, IR_OP_neg, IR_OP_not, IR_OP_ctpop, IR_OP_bswap16, IR_OP_bswap32, IR_OP_ext8s,
+    IR_OP_ext8u, IR_OP_ext16s, IR_OP_ext16u, IR_OP_bswap64, IR_OP_ext32s, IR_OP_ext32u,
+};
+
+static void gen_mem(Gen *g)
+{
+    IrBuilder *b = g->b;
+    IrType t = rn(g, 2) ? IR_I64 : IR_I32;
+    unsigned size_log2 = rn(g, t == IR_I64 ? 4 : 3);
+    MemOp mop = (MemOp)size_log2;
+    if (rn(g, 3) == 0 && size_log2 < (t == IR_I64 ? 3u : 2u)) {
+        mop |= MO_SIGN;
+    }
+    if (rn(g, 4) == 0) {
+        mop |= MO_BE;
+    }
+    bool atomic = rn(g, 5) == 0;
+    bool aligned = atomic || rn(g, 3) == 0;
+    if (aligned && !atomic) {
+        mop |= MO_ALIGN;
+    }
+    /* addr = (src & mask) in an EBB temp: inside the page, aligned if asked */
+    IrVal addr = ir_new_ebb_temp(b, IR_I64);
+    uint64_t mask = (MEM_SIZE - 8) & ~(uint64_t)(aligned ? memop_size(mop) - 1 : 0);
+    ir_and_imm(b, addr, pick_dst(g, IR_I64), (int64_t)mask);
+    unsigned mmu = rn(g, 2);
+    if (atomic) {
+        IrVal d = pick_dst(g, t);
+        if (rn(g, 3) == 0) {
+            ir_atomic_cmpxchg(b, d, addr, pick_src(g, t), pick_src(g, t), mop & ~MO_BE, mmu);
+        } else {
+            IrOpcode opc = (IrOpcode)(IR_OP_atomic_xchg + rn(g, 9));
+            ir_atomic_rmw(b, opc, d, addr, pick_src(g, t), mop & ~MO_BE, mmu);
+        }
+    } else if (rn(g, 2)) {
+        ir_guest_ld(b, pick_dst(g, t), addr, mop, mmu);
+    } else {
+        ir_guest_st(b, pick_src(g, t), addr, mop & ~MO_SIGN, mmu);
+    }
+}
+
+static void gen_op(Gen *g)
+{
+    IrBuilder *b = g->b;
+    IrType t = rn(g, 2) ? IR_I64 : IR_I32;
+    unsigned width = t == IR_I64 ? 64 : 32;
+    unsigned k = rn(g, 100);
+    if (k < 30) {
+        IrOpcode opc = bin_ops[rn(g, sizeof(bin_ops) / sizeof(bin_ops[0]))];
+        IrVal d = pick_dst(g, t), ins[2] = { pick_src(g, t), pick_src(g, t) };
+        if (rn(g, 4) == 0) {
+            /* through an EBB temp, used right away */
+            IrVal e = ir_new_ebb_temp(b, t);
+            ir_emit(b, opc, t, &e, 1, ins, 2, NULL, 0);
+            ir_add(b, d, e, pick_src(g, t));
+        } else {
+            ir_emit(b, opc, t, &d, 1, ins, 2, NULL, 0);
+        }
+    } else if (k < 40) {
+        unsigned n = sizeof(un_ops) / sizeof(un_ops[0]);
+        IrOpcode opc = un_ops[rn(g, t == IR_I64 ? n : n - 3)];
+        IrVal d = pick_dst(g, t), a = pick_src(g, t);
+        ir_emit(b, opc, t, &d, 1, &a, 1, NULL, 0);
+    } else if (k < 44) {
+        IrVal lo = pick_dst(g, t), hi = pick_dst(g, t);
+        if (lo.id == hi.id) {
+            IrVal *tb = g->tb[t == IR_I64];
+            hi = tb[0].id == lo.id ? tb[1] : tb[0];
+        }
+        IrVal ins[2] = { pick_src(g, t), pick_src(g, t) };
+        IrVal outs[2] = { lo, hi };
+        ir_emit(b, rn(g, 2) ? IR_OP_mulu2 : IR_OP_muls2, t, outs, 2, ins, 2, NULL, 0);
+    } else if (k < 48) {
+        switch (rn(g, 4)) {
+        case 0: ir_extrl_i64_i32(b, pick_dst(g, IR_I32), pick_src(g, IR_I64)); break;
+        case 1: ir_extrh_i64_i32(b, pick_dst(g, IR_I32), pick_src(g, IR_I64)); break;
+        case 2: ir_extu_i32_i64(b, pick_dst(g, IR_I64), pick_src(g, IR_I32)); break;
+        default: ir_exts_i32_i64(b, pick_dst(g, IR_I64), pick_src(g, IR_I32)); break;
+        }
+    } else if (k < 54) {
+        unsigned len = 1 + rn(g, width), pos = rn(g, width - len + 1);
+        switch (rn(g, 3)) {
+        case 0: ir_deposit(b, pick_dst(g, t), pick_src(g, t), pick_src(g, t), pos, len); break;
+        case 1: ir_extract(b, pick_dst(g, t), pick_src(g, t), pos, len); break;
+        default: ir_sextract(b, pick_dst(g, t), pick_src(g, t), pos, len); break;
+        }
+    } else if (k < 60) {
+        if (rn(g, 2)) {
+            ir_setcond(b, pick_cond(g), pick_dst(g, t), pick_src(g, t), pick_src(g, t));
+        } else {
+            ir_movcond(b, pick_cond(g), pick_dst(g, t), pick_src(g, t), pick_src(g, t),
+                       pick_src(g, t), pick_src(g, t));
+        }
+    } else if (k < 66) {
+        if (g->npending < 8) {
+            IrLabel l = ir_new_label(b);
+            g->pending[g->npending++] = l;
+            ir_brcond(b, pick_cond(g), pick_src(g, t), pick_src(g, t), l);
+        }
+    } else if (k < 70) {
+        if (g->npending) {
+            unsigned i = rn(g, g->npending);
+            ir_set_label(b, g->pending[i]);
+            g->pending[i] = g->pending[--g->npending];
+        }
+    } else if (k < 76) {
+        int32_t off = (int32_t)offsetof(FakeEnv, scratch);
+        IrVal v = pick_dst(g, t);
+        switch (rn(g, 7)) {
+        case 0: ir_ld8s(b, v, off + (int32_t)rn(g, 64)); break;
+        case 1: ir_ld16u(b, v, off + (int32_t)rn(g, 62)); break;
+        case 2: ir_ld32s(b, v, off + (int32_t)rn(g, 60)); break;
+        case 3: ir_st8(b, pick_src(g, t), off + (int32_t)rn(g, 64)); break;
+        case 4: ir_st16(b, pick_src(g, t), off + (int32_t)rn(g, 62)); break;
+        case 5: ir_st32(b, pick_src(g, t), off + (int32_t)rn(g, 60)); break;
+        default:
+            if (t == IR_I64) {
+                if (rn(g, 2)) {
+                    ir_ld64(b, v, off + (int32_t)rn(g, 56));
+                } else {
+                    ir_st64(b, pick_src(g, t), off + (int32_t)rn(g, 56));
+                }
+            } else {
+                ir_ld8u(b, v, off + (int32_t)rn(g, 64));
+            }
+        }
+    } else if (k < 88) {
+        gen_mem(g);
+    } else if (k < 94) {
+        switch (rn(g, 4)) {
+        case 0:
+            ir_call(b, HELPER(jtest_mix), pick_dst(g, IR_I64), pick_src(g, IR_I64),
+                    pick_src(g, IR_I32));
+            break;
+        case 1:
+            ir_call(b, HELPER(jtest_bump), IR_VAL_NONE, pick_src(g, IR_I64));
+            break;
+        case 2:
+            ir_call(b, HELPER(jtest_six), pick_dst(g, IR_I64), pick_src(g, IR_I64),
+                    pick_src(g, IR_I32), pick_src(g, IR_I64), pick_src(g, IR_I32),
+                    pick_src(g, IR_I64), pick_src(g, IR_I64));
+            break;
+        default:
+            ir_call(b, HELPER(jtest_ret32), pick_dst(g, IR_I32), pick_src(g, IR_I32));
+            break;
+        }
+    } else if (k < 96) {
+        ir_mb(b, rn(g, 2) ? IR_MB_ALL : IR_MB_LD_LD);
+    } else {
+        ir_movi(b, pick_dst(g, t), rn(g, 2) ? rnd(g) : edge64[rn(g, NEDGE)]);
+    }
+}
+
+/* Build a random block from seed into b. */
+static void gen_block(IrBuilder *b, uint64_t seed, unsigned nops)
+{
+    Gen g = { .b = b, .rng = seed * 0x2545f4914f6cdd1dull + 7 };
+    for (int w = 0; w < 2; w++) {
+        for (int i = 0; i < NTB; i++) {
+            g.tb[w][i] = ir_new_temp(b, w ? IR_I64 : IR_I32);
+            ir_movi(b, g.tb[w][i], rnd(&g));
+        }
+    }
+    for (unsigned i = 0; i < nops; i++) {
+        gen_op(&g);
+    }
+    while (g.npending) {
+        ir_set_label(b, g.pending[--g.npending]);
+    }
+    for (int w = 0; w < 2; w++) {
+        for (int i = 0; i < NTB; i++) {
+            int32_t off = (int32_t)offsetof(FakeEnv, dump[w * NTB + i]);
+            if (w) {
+                ir_st64(b, g.tb[w][i], off);
+            } else {
+                ir_st32(b, g.tb[w][i], off);
+            }
+        }
+    }
+    switch (rn(&g, 6)) {
+    case 0:
+        ir_goto_tb(b, 0);
+        ir_exit_tb(b, IR_EXIT_SLOT0);
+        break;
+    case 1:
+        ir_goto_tb(b, 1);
+        ir_exit_tb(b, IR_EXIT_SLOT1);
+        break;
+    case 2:
+        ir_lookup_and_goto_ptr(b);      /* no lookup function: IR_EXIT_LOOKUP */
+        break;
+    default:
+        ir_exit_tb(b, IR_EXIT_NORMAL);
+        break;
+    }
+}
+
+static bool run_diff(Jit *jit, uint64_t seed, bool optimize, bool tlb_valid)
+{
+    IrBuilder *b = ir_builder_new(ctx);
+    gen_block(b, seed, 10 + (unsigned)(seed % 60));
+    Error *err = NULL;
+    if (!ir_verify(b, &err)) {
+        unittest_fail(__FILE__, __LINE__, "seed %llu: generator made bad IR: %s",
+                      (unsigned long long)seed, error_get_pretty(err));
+        error_free(err);
+        ir_builder_free(b);
+        return false;
+    }
+    if (optimize) {
+        ir_optimize(b);
+    }
+    ir_liveness(b);
+
+    static FakeEnv e1, e2;
+    static uint8_t mem1[MEM_SIZE];
+    env_init(&e1, seed, tlb_valid);
+    IrCode *code = ir_interp_compile(b, &error_abort);
+    uint32_t idx = 0;
+    IrExit x1 = ir_interp_run(code, &e1, &interp_rt, &idx);
+    ir_interp_free(code);
+    memcpy(mem1, guest_mem, MEM_SIZE);
+
+    env_init(&e2, seed, tlb_valid);
+    const void *hc = jit_compile(jit, b, (void *)(uintptr_t)0x4000, &err);
+    bool ok = hc != NULL;
+    if (!hc) {
+        unittest_fail(__FILE__, __LINE__, "seed %llu: %s", (unsigned long long)seed,
+                      error_get_pretty(err));
+        error_free(err);
+    } else {
+        uintptr_t ret = jit_exec(jit, &e2, hc);
+        ok = jit_exit_value(ret) == x1 && jit_exit_tag(ret) == (void *)(uintptr_t)0x4000 &&
+             memcmp(&e1, &e2, offsetof(FakeEnv, tlb)) == 0 &&
+             memcmp(mem1, guest_mem, MEM_SIZE) == 0;
+        if (!ok) {
+            unittest_fail(__FILE__, __LINE__, "seed %llu (opt %d, tlb %d): states differ",
+                          (unsigned long long)seed, optimize, tlb_valid);
+            for (int i = 0; i < NG + 2; i++) {
+                if (e1.r[i] != e2.r[i]) {
+                    fprintf(stderr, "  r%d: interp %#llx jit %#llx\n", i,
+                            (unsigned long long)e1.r[i], (unsigned long long)e2.r[i]);
+                }
+                if (e1.w[i] != e2.w[i]) {
+                    fprintf(stderr, "  w%d: interp %#x jit %#x\n", i, e1.w[i], e2.w[i]);
+                }
+            }
+            for (int i = 0; i < 2 * NTB; i++) {
+                if (e1.dump[i] != e2.dump[i]) {
+                    fprintf(stderr, "  tb temp %d: interp %#llx jit %#llx\n", i,
+                            (unsigned long long)e1.dump[i], (unsigned long long)e2.dump[i]);
+                }
+            }
+            if (memcmp(e1.scratch, e2.scratch, sizeof(e1.scratch))) {
+                fprintf(stderr, "  env scratch differs\n");
+            }
+            if (memcmp(mem1, guest_mem, MEM_SIZE)) {
+                fprintf(stderr, "  guest memory differs\n");
+            }
+            ir_print(b, stderr);
+        }
+    }
+    ir_builder_free(b);
+    return ok;
+}
+
+/* JIT_DIFF_SCALE=n runs n times as many random blocks (soak testing). */
+static uint64_t scale(void)
+{
+    const char *s = getenv("JIT_DIFF_SCALE");
+    uint64_t n = s ? strtoull(s, NULL, 0) : 1;
+    return n ? n : 1;
+}
+
+UNITTEST(jit_random_blocks_direct)
+{
+    setup();
+    unsigned bad = 0;
+    for (uint64_t seed = 1; seed <= 4000 * scale() && bad < 3; seed++) {
+        bad += !run_diff(jit_direct, seed, seed & 1, true);
+    }
+}
+
+UNITTEST(jit_random_blocks_tlb)
+{
+    setup();
+    unsigned bad = 0;
+    slow_calls = 0;
+    for (uint64_t seed = 1u << 30; seed <= (1u << 30) + 2000 * scale() && bad < 3; seed++) {
+        bad += !run_diff(jit_tlb, seed, seed & 1, seed % 3 != 0);
+    }
+    CHECK(slow_calls > 0);      /* both paths were taken */
+}
+
+UNITTEST(jit_random_blocks_no_host_extensions)
+{
+    setup();
+    unsigned bad = 0;
+    for (uint64_t seed = 1u << 31; seed <= (1u << 31) + 1000 * scale() && bad < 3; seed++) {
+        bad += !run_diff(jit_plain, seed, seed & 1, true);
+    }
+}

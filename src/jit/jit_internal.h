@@ -1,0 +1,80 @@
+/*
+ * What jit.c (the host-independent driver: records, flushes, chaining,
+ * unwinding) and the host emitter (jit/x86_64/emit.c) share.  The emitter
+ * writes one block into a writable window of the code buffer and reports
+ * its size, its goto_tb jump sites and its host-pc -> guest-insn marks.
+ */
+#ifndef JIT_JIT_INTERNAL_H
+#define JIT_JIT_INTERNAL_H
+
+#include <pthread.h>
+
+#include "jit/jit.h"
+
+/* From this code offset on, the block executes guest insn `insn`. */
+typedef struct JitInsnMark {
+    uint32_t offset;
+    uint32_t insn;
+} JitInsnMark;
+
+#define JIT_NO_JUMP UINT32_MAX
+
+typedef struct JitBlockRec {
+    const uint8_t *code;            /* rx: start of the block's bytes */
+    const uint8_t *entry;           /* rx: where it is entered (after padding) */
+    uint32_t size;
+    uint32_t inv_field;             /* offset of the entry jump's rel32 */
+    uint32_t inv_target;            /* offset of the "did not run" exit */
+    void *tag;
+    uint32_t jmp_field[2];          /* offset of goto_tb's rel32, or JIT_NO_JUMP */
+    uint32_t jmp_reset[2];          /* offset the unchained jump goes to */
+    JitInsnMark *marks;             /* sorted by offset */
+    uint32_t nmarks;
+} JitBlockRec;
+
+/* The emitter's result for one block. */
+typedef struct JitEmitOut {
+    size_t size;
+    uint32_t entry;                 /* offset of the entry point */
+    uint32_t inv_field, inv_target;
+    bool overflow;                  /* did not fit: flush and retry */
+    uint32_t jmp_field[2];
+    uint32_t jmp_reset[2];
+    JitInsnMark *marks;             /* malloc'd; the record takes it */
+    uint32_t nmarks;
+} JitEmitOut;
+
+/* Host features the emitter may use (after JitConfig.no_host_extensions). */
+typedef struct JitHostFeatures {
+    bool lzcnt, tzcnt, popcnt;
+} JitHostFeatures;
+
+struct Jit {
+    JitConfig cfg;
+    CodeBuf *cb;
+    JitHostFeatures feat;
+    const uint8_t *entry;           /* rx: uintptr_t entry(void *env, const void *code) */
+    const uint8_t *epilogue;        /* rx: return to jit_exec's caller, rax = exit */
+    CodeBufFlushFn hook;
+    void *hook_opaque;
+    pthread_mutex_t compile_lock;   /* one compilation at a time (the buffer) */
+    pthread_mutex_t lock;           /* records, for jit_find_insn from any thread */
+    JitBlockRec *recs;              /* in code order (bump allocation) */
+    size_t nrecs, cap;
+    JitStats stats;
+    bool full;                      /* manual_flush: the last compile found no room */
+};
+
+/* The head of the code buffer: prologue and epilogue.  Returns bytes used
+ * (0 if head_size is too small). */
+size_t jit_host_emit_head(Jit *jit, uint8_t *rw, size_t head_size);
+#define JIT_HEAD_BYTES 128
+
+/* Emit one block at rw (room bytes).  false with *errp unless out->overflow. */
+bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, size_t room,
+                         JitEmitOut *out, Error **errp);
+
+/* Point the rel32 field at rw_field (rx address rx_field) to rx_target. */
+void jit_host_patch_jump(uint8_t *rw_field, const uint8_t *rx_field, const void *rx_target);
+
+#endif

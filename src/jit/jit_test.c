@@ -1,0 +1,401 @@
+/*
+ * JIT driver tests on hand-made blocks: chaining and unchaining of goto_tb,
+ * the exit request check, invalidation of a chained-to block,
+ * lookup_and_goto_ptr, host-pc -> guest-insn mapping from helpers and from
+ * the memory slow path, leaving generated code by siglongjmp, code buffer
+ * flushes (automatic and manual), a backward-branch loop, and -d out_asm.
+ */
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ir/helper.h"
+#include "ir/ir.h"
+#include "jit/jit.h"
+#include "util/log.h"
+#include "util/unittest.h"
+
+typedef struct Env {
+    uint32_t exit_request;
+    uint32_t pad;
+    uint64_t r[4];
+    const void *next_code;      /* what the lookup returns */
+} Env;
+
+static Jit *jit;
+static sigjmp_buf jb;
+static uint32_t seen_insn;
+static void *seen_tag;
+static bool seen_found;
+static uint8_t mem[256];
+
+void helper_jt_where(void *env);
+void helper_jt_raise(void *env, uint64_t code);
+
+/* Where was I called from?  (what cpu_restore_state does with GETPC()) */
+__attribute__((noinline)) void helper_jt_where(void *env)
+{
+    seen_found = jit_find_insn(jit, (uintptr_t)__builtin_return_address(0), &seen_tag,
+                               &seen_insn);
+}
+
+__attribute__((noinline)) void helper_jt_raise(void *env, uint64_t code)
+{
+    seen_found = jit_find_insn(jit, (uintptr_t)__builtin_return_address(0), &seen_tag,
+                               &seen_insn);
+    siglongjmp(jb, (int)code);
+}
+
+#define IR_HELPER_DEFS "jit/jit_test_helpers.def"
+#include "ir/helper_gen.h"
+#define IR_HELPER_DEFS "jit/jit_test_helpers.def"
+#define IR_HELPER_GEN_INFO
+#include "ir/helper_gen.h"
+
+static __attribute__((noinline)) uint64_t slow_ld(void *env, uint64_t addr, uint32_t oi)
+{
+    seen_found = jit_find_insn(jit, (uintptr_t)__builtin_return_address(0), &seen_tag,
+                               &seen_insn);
+    return mem[addr & 0xff] | (uint64_t)mem[(addr + 1) & 0xff] << 8;
+}
+
+static __attribute__((noinline)) void slow_st(void *env, uint64_t addr, uint64_t val, uint32_t oi)
+{
+    mem[addr & 0xff] = (uint8_t)val;
+}
+
+static uint64_t slow_atomic(void *env, uint64_t addr, uint64_t val, uint64_t newv, uint32_t oi)
+{
+    return 0;
+}
+
+static const void *lookup(void *env)
+{
+    return ((Env *)env)->next_code;
+}
+
+static IrContext *ctx;
+static IrVal r[4];
+
+static Jit *new_jit(size_t code_size, bool manual)
+{
+    JitConfig cfg = {
+        .code_size = code_size,
+        .exit_request_offset = (int32_t)offsetof(Env, exit_request),
+        .lookup = lookup,
+        .manual_flush = manual,
+        .mem = { .mode = JIT_MEM_DIRECT, .guest_base = (uintptr_t)mem,
+                 .ld = slow_ld, .st = slow_st, .atomic = slow_atomic },
+    };
+    return jit_new(&cfg, &error_abort);
+}
+
+static void setup(void)
+{
+    if (!ctx) {
+        ctx = ir_context_new();
+        for (int i = 0; i < 4; i++) {
+            char n[4] = { 'r', (char)('0' + i), 0 };
+            r[i] = ir_global(ctx, IR_I64, (int32_t)offsetof(Env, r[i]), n);
+        }
+    }
+    if (!jit) {
+        jit = new_jit(1 << 20, false);
+    }
+}
+
+static const void *compile(IrBuilder *b, uintptr_t tag)
+{
+    ir_optimize(b);
+    const void *code = jit_compile(jit, b, (void *)tag, &error_abort);
+    ir_builder_reset(b);
+    return code;
+}
+
+UNITTEST(jit_chain_unchain_and_exit_request)
+{
+    setup();
+    IrBuilder *b = ir_builder_new(ctx);
+    /* A: r0 += 1; goto_tb 0; r1 = 10; exit SLOT0 */
+    ir_insn_start(b, 0x100, 0, 0);
+    ir_add_imm(b, r[0], r[0], 1);
+    ir_goto_tb(b, 0);
+    ir_movi(b, r[1], 10);
+    ir_exit_tb(b, IR_EXIT_SLOT0);
+    const void *a = compile(b, 0x1000);
+    /* B: r2 += r0; exit NORMAL */
+    ir_insn_start(b, 0x200, 0, 0);
+    ir_add(b, r[2], r[2], r[0]);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    const void *bb = compile(b, 0x2000);
+
+    Env env = { .r = { 5, 0, 100, 0 } };
+    uintptr_t ret = jit_exec(jit, &env, a);
+    CHECK(jit_exit_tag(ret) == (void *)0x1000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT0);
+    CHECK_U64(env.r[0], 6);
+    CHECK_U64(env.r[1], 10);
+
+    jit_chain(jit, a, 0, bb);
+    env.r[1] = 0;
+    ret = jit_exec(jit, &env, a);
+    CHECK(jit_exit_tag(ret) == (void *)0x2000);     /* left from B */
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_NORMAL);
+    CHECK_U64(env.r[0], 7);
+    CHECK_U64(env.r[1], 0);                         /* A's exit path skipped */
+    CHECK_U64(env.r[2], 107);
+
+    /* an exit request: B does not run when entered through the chain */
+    env.exit_request = 1;
+    ret = jit_exec(jit, &env, a);
+    CHECK(jit_exit_tag(ret) == (void *)0x1000);     /* A did not run either */
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_REQUESTED);
+    CHECK_U64(env.r[0], 7);
+    env.exit_request = 0;
+
+    /* invalidating B: the chained jump now leaves at B's entry */
+    jit_invalidate(jit, bb);
+    ret = jit_exec(jit, &env, a);
+    CHECK(jit_exit_tag(ret) == (void *)0x2000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_REQUESTED);
+    CHECK_U64(env.r[0], 8);
+    CHECK_U64(env.r[2], 107);
+
+    jit_unchain(jit, a, 0);
+    ret = jit_exec(jit, &env, a);
+    CHECK(jit_exit_tag(ret) == (void *)0x1000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT0);
+    CHECK_U64(env.r[1], 10);
+    ir_builder_free(b);
+}
+
+UNITTEST(jit_lookup_and_goto_ptr)
+{
+    setup();
+    IrBuilder *b = ir_builder_new(ctx);
+    ir_insn_start(b, 0x300, 0, 0);
+    ir_add_imm(b, r[3], r[3], 2);
+    ir_lookup_and_goto_ptr(b);
+    const void *a = compile(b, 0x3000);
+    ir_insn_start(b, 0x400, 0, 0);
+    ir_mul_imm(b, r[3], r[3], 10);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    const void *c = compile(b, 0x4000);
+
+    Env env = { .r = { 0, 0, 0, 1 } };
+    uintptr_t ret = jit_exec(jit, &env, a);         /* lookup misses */
+    CHECK(jit_exit_tag(ret) == (void *)0x3000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_LOOKUP);
+    CHECK_U64(env.r[3], 3);
+    env.next_code = c;                              /* lookup hits: jump there */
+    ret = jit_exec(jit, &env, a);
+    CHECK(jit_exit_tag(ret) == (void *)0x4000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_NORMAL);
+    CHECK_U64(env.r[3], 50);
+    ir_builder_free(b);
+}
+
+UNITTEST(jit_unwinding_finds_the_instruction)
+{
+    setup();
+    IrBuilder *b = ir_builder_new(ctx);
+    ir_insn_start(b, 0x500, 0, 0);
+    ir_add_imm(b, r[0], r[0], 1);
+    ir_insn_start(b, 0x504, 0, 0);
+    ir_call0(b, HELPER(jt_where), IR_VAL_NONE);
+    ir_insn_start(b, 0x508, 0, 0);
+    ir_add_imm(b, r[0], r[0], 1);
+    ir_insn_start(b, 0x50c, 0, 0);
+    /* a misaligned load with MO_ALIGN takes the slow path, which asks too */
+    IrVal t = ir_new_temp(b, IR_I64);
+    ir_guest_ld(b, t, r[1], MO_UW | MO_ALIGN, 0);
+    ir_add(b, r[2], r[2], t);
+    ir_insn_start(b, 0x510, 0, 0);
+    ir_call(b, HELPER(jt_raise), IR_VAL_NONE, ir_const(b, IR_I64, 7));
+    const void *code = compile(b, 0x5000);
+
+    Env env = { .r = { 0, 0, 0, 0 } };
+    mem[0] = 0x34;
+    mem[1] = 0x12;
+    seen_found = false;
+    /* aligned: fast path, only the helper reports */
+    int got = sigsetjmp(jb, 0);
+    if (got == 0) {
+        jit_exec(jit, &env, code);
+        CHECK(!"jt_raise returned");
+    }
+    CHECK_INT(got, 7);
+    CHECK(seen_found);
+    CHECK(seen_tag == (void *)0x5000);
+    CHECK_INT(seen_insn, 4);                /* the raising call is in insn 4 */
+    CHECK_U64(env.r[0], 2);                 /* globals were written home */
+    CHECK_U64(env.r[2], 0x1234);
+
+    ir_builder_free(b);
+}
+
+UNITTEST(jit_slow_path_reports_its_instruction)
+{
+    setup();
+    IrBuilder *b = ir_builder_new(ctx);
+    ir_insn_start(b, 0x600, 0, 0);
+    ir_add_imm(b, r[0], r[0], 1);
+    ir_insn_start(b, 0x604, 0, 0);
+    IrVal t = ir_new_temp(b, IR_I64);
+    ir_guest_ld(b, t, r[1], MO_UL | MO_ALIGN, 0);
+    ir_mov(b, r[2], t);
+    ir_insn_start(b, 0x608, 0, 0);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    const void *code = compile(b, 0x6000);
+    Env env = { .r = { 0, 2, 0, 0 } };      /* misaligned: slow path */
+    seen_found = false;
+    jit_exec(jit, &env, code);
+    CHECK(seen_found);
+    CHECK(seen_tag == (void *)0x6000);
+    CHECK_INT(seen_insn, 1);
+    ir_builder_free(b);
+}
+
+/* sum = 0; for (i = r0; i != 0; i--) sum += i, with a backward branch. */
+static void build_loop(IrBuilder *b)
+{
+    IrLabel top = ir_new_label(b), done = ir_new_label(b);
+    IrVal i = ir_new_temp(b, IR_I64), sum = ir_new_temp(b, IR_I64);
+    ir_insn_start(b, 0x700, 0, 0);
+    ir_mov(b, i, r[0]);
+    ir_movi(b, sum, 0);
+    ir_set_label(b, top);
+    ir_brcond_imm(b, IR_COND_EQ, i, 0, done);
+    ir_add(b, sum, sum, i);
+    ir_sub_imm(b, i, i, 1);
+    ir_br(b, top);
+    ir_set_label(b, done);
+    ir_mov(b, r[1], sum);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+}
+
+UNITTEST(jit_backward_loop)
+{
+    setup();
+    IrBuilder *b = ir_builder_new(ctx);
+    build_loop(b);
+    const void *code = compile(b, 0x7000);
+    Env env = { .r = { 1000, 0, 0, 0 } };
+    jit_exec(jit, &env, code);
+    CHECK_U64(env.r[1], 500500);
+    ir_builder_free(b);
+}
+
+/* 600 EBB temps, each live across a helper call (which empties the
+ * caller-saved registers), one after the other: more spills than the
+ * frame's slots in total, few at a time, so slots must be recycled. */
+UNITTEST(jit_spill_slots_are_recycled)
+{
+    setup();
+    IrBuilder *b = ir_builder_new(ctx);
+    ir_insn_start(b, 0xa00, 0, 0);
+    for (int i = 0; i < 600; i++) {
+        IrVal t = ir_new_ebb_temp(b, IR_I64);
+        ir_add_imm(b, t, r[0], i);
+        ir_call0(b, HELPER(jt_where), IR_VAL_NONE);
+        ir_add(b, r[2], r[2], t);
+    }
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    ir_optimize(b);
+    Error *err = NULL;
+    const void *code = jit_compile(jit, b, (void *)0xa000, &err);
+    CHECK(code != NULL);
+    if (code) {
+        Env env = { .r = { 1, 0, 0, 0 } };
+        jit_exec(jit, &env, code);
+        CHECK_U64(env.r[2], 600 + 599 * 600 / 2);
+    } else {
+        error_free(err);
+    }
+    ir_builder_free(b);
+}
+
+static int hook_calls;
+
+static void on_flush(void *opaque)
+{
+    hook_calls++;
+}
+
+UNITTEST(jit_flushes_when_full)
+{
+    setup();
+    IrBuilder *b = ir_builder_new(ctx);
+    Jit *small = new_jit(16384, false);
+    jit_set_flush_hook(small, on_flush, NULL);
+    hook_calls = 0;
+    const void *last = NULL;
+    for (int n = 0; n < 200; n++) {
+        build_loop(b);
+        ir_optimize(b);
+        last = jit_compile(small, b, (void *)0x8000, &error_abort);
+        ir_builder_reset(b);
+    }
+    CHECK(hook_calls > 0);
+    Env env = { .r = { 10, 0, 0, 0 } };
+    jit_exec(small, &env, last);
+    CHECK_U64(env.r[1], 55);
+    JitStats st;
+    jit_get_stats(small, &st);
+    CHECK_U64(st.flushes, (uint64_t)hook_calls);
+    jit_free(small);
+
+    /* manual flushing: compile fails when full, the owner flushes */
+    Jit *manual = new_jit(16384, true);
+    bool full = false;
+    for (int n = 0; n < 200 && !full; n++) {
+        build_loop(b);
+        ir_optimize(b);
+        Error *err = NULL;
+        if (!jit_compile(manual, b, (void *)0x8000, &err)) {
+            full = jit_buffer_full(manual);
+            error_free(err);
+        }
+        ir_builder_reset(b);
+    }
+    CHECK(full);
+    jit_flush(manual);
+    CHECK(!jit_buffer_full(manual));
+    build_loop(b);
+    ir_optimize(b);
+    CHECK(jit_compile(manual, b, (void *)0x8000, &error_abort) != NULL);
+    jit_free(manual);
+    ir_builder_free(b);
+}
+
+UNITTEST(jit_out_asm_log)
+{
+    setup();
+    char path[] = "/tmp/morpho-jit-test-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    CHECK(log_set_file(path));
+    uint32_t saved = log_mask;
+    log_mask |= LOG_OUT_ASM;
+    IrBuilder *b = ir_builder_new(ctx);
+    build_loop(b);
+    compile(b, 0x9000);
+    log_mask = saved;
+    log_set_file(NULL);
+    FILE *f = fopen(path, "r");
+    char buf[8192] = "";
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = 0;
+    fclose(f);
+    if (getenv("JIT_TEST_SHOW_ASM")) {
+        fputs(buf, stderr);
+    }
+    unlink(path);
+    CHECK(strstr(buf, "OUT: [size=") != NULL);
+    CHECK(strstr(buf, "-- guest insn 0") != NULL);
+    CHECK(strstr(buf, "jmp") != NULL);
+    ir_builder_free(b);
+}

@@ -1,0 +1,260 @@
+/*
+ * The register allocator (see regalloc.h).  Victims are chosen cheapest
+ * first: a constant (re-materialized for free), then a value whose home is
+ * current (no store), then a dirty one; among equals, round-robin from a
+ * moving cursor so that one register is not evicted over and over.
+ */
+#include "jit/regalloc.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ra_init(RegAlloc *ra, const IrBuilder *b, const RaHostOps *ops, void *opaque,
+             uint32_t allocatable, unsigned max_slots)
+{
+    memset(ra, 0, sizeof(*ra));
+    ra->ntemps = ir_temp_count(b);
+    ra->nglobals = ir_context_global_count(ir_builder_context(b));
+    ra->temps = calloc(ra->ntemps + 1, sizeof(RaTemp));
+    ra->free_slots = calloc(max_slots + 1, sizeof(int32_t));
+    assert(ra->temps && ra->free_slots);
+    for (size_t i = 0; i < ra->ntemps; i++) {
+        const IrTemp *t = ir_temp(b, (IrVal){ (uint32_t)i });
+        RaTemp *r = &ra->temps[i];
+        r->reg = -1;
+        r->kind = (uint8_t)t->kind;
+        r->is64 = t->type == IR_I64;
+        r->slot = -1;
+        r->env_offset = t->env_offset;
+        r->value = t->value;
+        /* globals start in memory; temps start dead */
+        r->in_mem = t->kind == IR_TEMP_GLOBAL;
+    }
+    for (int i = 0; i < RA_MAX_REGS; i++) {
+        ra->owner[i] = -1;
+    }
+    ra->allocatable = allocatable;
+    ra->max_slots = max_slots;
+    ra->ops = ops;
+    ra->opaque = opaque;
+}
+
+void ra_fini(RegAlloc *ra)
+{
+    free(ra->temps);
+    free(ra->free_slots);
+    ra->temps = NULL;
+    ra->free_slots = NULL;
+}
+
+int32_t ra_slot(RegAlloc *ra, uint32_t v)
+{
+    RaTemp *t = &ra->temps[v];
+    assert(t->kind == IR_TEMP_TB || t->kind == IR_TEMP_EBB);
+    if (t->slot < 0 && ra->nfree) {
+        t->slot = ra->free_slots[--ra->nfree];
+    } else if (t->slot < 0) {
+        if (ra->nslots >= ra->max_slots) {
+            ra->out_of_slots = true;
+            return -1;
+        }
+        t->slot = (int32_t)ra->nslots++;
+    }
+    return t->slot;
+}
+
+static bool ra_has_home(RegAlloc *ra, uint32_t v)
+{
+    RaTemp *t = &ra->temps[v];
+    if (t->kind == IR_TEMP_GLOBAL) {
+        return true;
+    }
+    return ra_slot(ra, v) >= 0;
+}
+
+void ra_sync_one(RegAlloc *ra, uint32_t v)
+{
+    RaTemp *t = &ra->temps[v];
+    if (t->reg >= 0 && !t->in_mem && t->kind != IR_TEMP_CONST) {
+        if (ra_has_home(ra, v)) {
+            ra->ops->store(ra->opaque, t->reg, t);
+        }
+        t->in_mem = true;
+    }
+}
+
+void ra_free_reg(RegAlloc *ra, int reg)
+{
+    int32_t v = ra->owner[reg];
+    if (v < 0) {
+        return;
+    }
+    ra_sync_one(ra, (uint32_t)v);
+    ra->temps[v].reg = -1;
+    ra->owner[reg] = -1;
+}
+
+void ra_evict_mask(RegAlloc *ra, uint32_t mask)
+{
+    for (int r = 0; r < RA_MAX_REGS; r++) {
+        if (mask & (1u << r)) {
+            ra_free_reg(ra, r);
+        }
+    }
+}
+
+static int ra_cost(RegAlloc *ra, int reg)
+{
+    int32_t v = ra->owner[reg];
+    if (v < 0) {
+        return 0;
+    }
+    const RaTemp *t = &ra->temps[v];
+    if (t->kind == IR_TEMP_CONST) {
+        return 1;
+    }
+    return t->in_mem ? 2 : 3;
+}
+
+int ra_alloc(RegAlloc *ra, uint32_t allowed)
+{
+    uint32_t cand = allowed & ra->allocatable & ~ra->locked;
+    assert(cand != 0);
+    int best = -1, best_cost = 99;
+    for (unsigned k = 0; k < RA_MAX_REGS; k++) {
+        int r = (int)((ra->cursor + k) % RA_MAX_REGS);
+        if (!(cand & (1u << r))) {
+            continue;
+        }
+        int c = ra_cost(ra, r);
+        if (c < best_cost) {
+            best = r;
+            best_cost = c;
+            if (c == 0) {
+                break;
+            }
+        }
+    }
+    if (best_cost > 0) {
+        ra->cursor = (unsigned)best + 1;
+    }
+    ra_free_reg(ra, best);
+    return best;
+}
+
+int ra_use(RegAlloc *ra, uint32_t v, uint32_t allowed)
+{
+    RaTemp *t = &ra->temps[v];
+    if (t->reg >= 0 && (allowed & (1u << t->reg))) {
+        ra_lock(ra, t->reg);
+        return t->reg;
+    }
+    int r = ra_alloc(ra, allowed);
+    if (t->reg >= 0) {
+        /* in a register the op cannot use: move it */
+        ra->ops->mov(ra->opaque, r, t->reg, t->is64);
+        ra->owner[t->reg] = -1;
+    } else {
+        if (t->kind == IR_TEMP_TB || t->kind == IR_TEMP_EBB) {
+            ra_slot(ra, v);     /* reading a never-written temp: total */
+        }
+        ra->ops->load(ra->opaque, r, t);
+        if (t->kind != IR_TEMP_CONST) {
+            t->in_mem = true;
+        }
+    }
+    t->reg = (int8_t)r;
+    ra->owner[r] = (int32_t)v;
+    ra_lock(ra, r);
+    return r;
+}
+
+void ra_def(RegAlloc *ra, uint32_t v, int reg)
+{
+    RaTemp *t = &ra->temps[v];
+    assert(t->kind != IR_TEMP_CONST);
+    int32_t prev = ra->owner[reg];
+    if (prev >= 0 && prev != (int32_t)v) {
+        /* the register's old value was an operand that is no longer needed
+         * there; keep it if its home is current, else it must be dead */
+        ra->temps[prev].reg = -1;
+    }
+    if (t->reg >= 0 && t->reg != reg) {
+        ra->owner[t->reg] = -1;
+    }
+    t->reg = (int8_t)reg;
+    t->in_mem = false;
+    ra->owner[reg] = (int32_t)v;
+}
+
+void ra_dead(RegAlloc *ra, uint32_t v)
+{
+    RaTemp *t = &ra->temps[v];
+    if (t->kind == IR_TEMP_GLOBAL || t->kind == IR_TEMP_CONST) {
+        return;
+    }
+    if (t->reg >= 0) {
+        ra->owner[t->reg] = -1;
+        t->reg = -1;
+    }
+    t->in_mem = false;
+    /* Only EBB temps give their slot back: a dead TB temp may be written
+     * again and reach a label from paths that stored it at its old slot. */
+    if (t->slot >= 0 && t->kind == IR_TEMP_EBB) {
+        assert(ra->nfree < ra->max_slots);
+        ra->free_slots[ra->nfree++] = t->slot;
+        t->slot = -1;
+    }
+}
+
+void ra_sync(RegAlloc *ra, bool temps)
+{
+    for (int r = 0; r < RA_MAX_REGS; r++) {
+        int32_t v = ra->owner[r];
+        if (v < 0) {
+            continue;
+        }
+        uint8_t k = ra->temps[v].kind;
+        if (k == IR_TEMP_GLOBAL || (temps && k == IR_TEMP_TB)) {
+            ra_sync_one(ra, (uint32_t)v);
+        }
+    }
+}
+
+void ra_forget_globals(RegAlloc *ra)
+{
+    for (int r = 0; r < RA_MAX_REGS; r++) {
+        int32_t v = ra->owner[r];
+        if (v >= 0 && ra->temps[v].kind == IR_TEMP_GLOBAL) {
+            assert(ra->temps[v].in_mem);
+            ra->temps[v].reg = -1;
+            ra->owner[r] = -1;
+        }
+    }
+}
+
+void ra_drop_all(RegAlloc *ra)
+{
+    for (int r = 0; r < RA_MAX_REGS; r++) {
+        int32_t v = ra->owner[r];
+        if (v >= 0) {
+            ra->temps[v].reg = -1;
+            ra->owner[r] = -1;
+        }
+    }
+}
+
+void ra_forget_all(RegAlloc *ra)
+{
+    ra_drop_all(ra);
+    for (size_t i = 0; i < ra->ntemps; i++) {
+        RaTemp *t = &ra->temps[i];
+        if (t->kind == IR_TEMP_GLOBAL || t->kind == IR_TEMP_TB) {
+            /* every edge into a label wrote these home */
+            t->in_mem = t->kind == IR_TEMP_GLOBAL || t->slot >= 0;
+        } else if (t->kind == IR_TEMP_EBB) {
+            t->in_mem = false;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+/*
+ * The JIT's register allocator: a TCG-style local allocator that walks the
+ * ops of one block in order and tracks, for every IR value, whether it sits
+ * in a host register and whether its memory home is current.  Homes: a
+ * global's field in the CPU state (env + offset, 4 or 8 bytes), a temp's
+ * spill slot in the JIT frame (assigned on first spill), nothing for a
+ * constant (re-materialized).  It is host-independent: the code it needs
+ * (load, store, move) comes from RaHostOps, which jit/x86_64/emit.c
+ * provides.
+ *
+ * Invariants the emitter relies on:
+ *  - owner[reg] == v exactly when temps[v].reg == reg;
+ *  - a global or temp whose register copy is dirty has in_mem == false; a
+ *    value with in_mem == false and reg < 0 is dead (never read again);
+ *  - registers in `locked` are never chosen as victims (the operands of the
+ *    op being emitted); the emitter unlocks after each op.
+ * Block boundaries (what the IR's liveness assumes): at branches and exits
+ * globals and TB temps are written home (ra_sync); at labels nothing is in
+ * a register (ra_forget_all); before calls the caller-saved registers are
+ * emptied (ra_evict_mask) and globals synced per the helper's flags.
+ *
+ * Thread: one RegAlloc per compilation, on the translating thread.
+ */
+#ifndef JIT_REGALLOC_H
+#define JIT_REGALLOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ir/ir.h"
+
+#define RA_MAX_REGS 32
+
+typedef struct RaTemp {
+    int8_t reg;             /* host register holding the value, or -1 */
+    bool in_mem;            /* the memory home holds the current value */
+    bool is64;
+    uint8_t kind;           /* IrTempKind */
+    int32_t slot;           /* spill slot (TB/EBB temps), -1 until spilled */
+    int32_t env_offset;     /* globals */
+    uint64_t value;         /* constants */
+} RaTemp;
+
+typedef struct RaHostOps {
+    /* reg = t's home (global field, spill slot) or t's constant value. */
+    void (*load)(void *opaque, int reg, const RaTemp *t);
+    /* t's home = reg. */
+    void (*store)(void *opaque, int reg, const RaTemp *t);
+    void (*mov)(void *opaque, int dst, int src, bool is64);
+} RaHostOps;
+
+typedef struct RegAlloc {
+    RaTemp *temps;
+    size_t ntemps, nglobals;
+    int32_t owner[RA_MAX_REGS];     /* value index or -1 */
+    uint32_t allocatable;           /* registers the allocator may hand out */
+    uint32_t locked;
+    unsigned nslots, max_slots;
+    bool out_of_slots;              /* a spill needed more than max_slots */
+    int32_t *free_slots;            /* slots of dead temps, reused first */
+    unsigned nfree;
+    unsigned cursor;                /* round-robin start for victim search */
+    const RaHostOps *ops;
+    void *opaque;
+} RegAlloc;
+
+void ra_init(RegAlloc *ra, const IrBuilder *b, const RaHostOps *ops, void *opaque,
+             uint32_t allocatable, unsigned max_slots);
+void ra_fini(RegAlloc *ra);
+
+static inline RaTemp *ra_temp(RegAlloc *ra, uint32_t v)
+{
+    return &ra->temps[v];
+}
+
+/* A free register in `allowed` (minus locked), evicting a value if needed;
+ * the register is returned unowned. */
+int ra_alloc(RegAlloc *ra, uint32_t allowed);
+/* Empty reg: write its value home first if that is the only copy. */
+void ra_free_reg(RegAlloc *ra, int reg);
+/* Empty every register in mask (caller-saved registers before a call). */
+void ra_evict_mask(RegAlloc *ra, uint32_t mask);
+/* v's value in a register of `allowed` (loading or moving it there); locks
+ * that register. */
+int ra_use(RegAlloc *ra, uint32_t v, uint32_t allowed);
+/* v's new value is in reg (v takes reg over from whatever held it). */
+void ra_def(RegAlloc *ra, uint32_t v, int reg);
+/* v is dead: drop its register without storing.  An EBB temp's spill slot
+ * is recycled (it gets a fresh one if written and spilled again); a TB
+ * temp keeps its slot, which every path into a label must agree on. */
+void ra_dead(RegAlloc *ra, uint32_t v);
+/* Write v's register copy home if dirty (keeps the register). */
+void ra_sync_one(RegAlloc *ra, uint32_t v);
+/* Write dirty globals (and TB temps when `temps`) home; keep registers. */
+void ra_sync(RegAlloc *ra, bool temps);
+/* Drop every register copy of globals (memory is current: after a helper
+ * that may write globals).  Globals must have been synced. */
+void ra_forget_globals(RegAlloc *ra);
+/* At a label: nothing in registers; globals and temps in memory. */
+void ra_forget_all(RegAlloc *ra);
+/* After an unconditional exit: the code that follows is unreachable. */
+void ra_drop_all(RegAlloc *ra);
+/* v's spill slot (assigned on first call; -1 when out of slots). */
+int32_t ra_slot(RegAlloc *ra, uint32_t v);
+
+static inline void ra_lock(RegAlloc *ra, int reg)
+{
+    ra->locked |= 1u << reg;
+}
+
+static inline void ra_unlock_all(RegAlloc *ra)
+{
+    ra->locked = 0;
+}
+
+#endif

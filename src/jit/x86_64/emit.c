@@ -1,0 +1,1315 @@
+/*
+ * Lowering of Morpho's IR to x86-64 (the JIT's only host today).  One pass
+ * over the ops of a block, in order, with the register allocator of
+ * jit/regalloc.h; then the out-of-line slow paths of guest memory accesses
+ * and the exit-request exit.  QEMU's tcg/i386 backend has the same shape.
+ *
+ * Host register roles (System V AMD64 ABI):
+ *   r14       env (the CPU state), for the whole block;
+ *   rsp       the JIT frame: [rsp, +16) outgoing stack arguments, then
+ *             JIT_MAX_SLOTS spill slots of 8 bytes; 16-byte aligned;
+ *   r10, r11  scratch of single lowerings, never allocated;
+ *   the other 12 registers are allocated; rbx, rbp, r12, r13 and r15
+ *   survive calls, so values live across helper calls and memory slow
+ *   paths stay there.
+ * Invariants: an I32 value in a register is zero-extended to 64 bits (every
+ * 32-bit x86 operation does that), so I32 -> I64 zero extension is a move
+ * and helpers receive clean arguments.  Globals are written home before any
+ * op that may raise, every block end and every call that reads or writes
+ * them (regalloc.h).  Ops' semantics are those of ir/eval_internal.h: shift
+ * counts modulo the width, division by zero and overflow total.
+ */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir/helper.h"
+#include "ir/ir.h"
+#include "jit/jit_internal.h"
+#include "jit/regalloc.h"
+#include "jit/x86_64/encoder.h"
+
+#define ENV X86_R14
+#define TMP0 X86_R11
+#define TMP1 X86_R10
+
+#define JIT_MAX_SLOTS 256
+#define FRAME_ARGS 16
+/* 8 mod 16 so that rsp is 16-byte aligned after six pushes and the call */
+#define FRAME_SIZE (FRAME_ARGS + 8 * JIT_MAX_SLOTS + 8)
+
+#define R(r) (1u << (r))
+static const uint32_t ALL_REGS = 0xffff & ~(R(X86_RSP) | R(ENV) | R(TMP0) | R(TMP1));
+static const uint32_t CALLER_SAVED = R(X86_RAX) | R(X86_RCX) | R(X86_RDX) | R(X86_RSI) |
+                                     R(X86_RDI) | R(X86_R8) | R(X86_R9);
+static const uint32_t CALLEE_SAVED = R(X86_RBX) | R(X86_RBP) | R(X86_R12) | R(X86_R13) |
+                                     R(X86_R15);
+static const X86Reg ARG_REGS[6] = { X86_RDI, X86_RSI, X86_RDX, X86_RCX, X86_R8, X86_R9 };
+
+typedef enum StubKind {
+    STUB_LD,
+    STUB_ST,
+} StubKind;
+
+/* An out-of-line slow path of a guest memory access. */
+typedef struct Stub {
+    StubKind kind;
+    uint8_t *jump_field;        /* the fast path's rel32 to patch here */
+    uint8_t *resume;            /* where the fast path continues */
+    X86Reg addr, val, out;
+    bool out64;
+    uint32_t oi;
+    uint32_t insn;
+} Stub;
+
+typedef struct Fixup {
+    uint8_t *field;             /* rel32 */
+    uint32_t label;
+} Fixup;
+
+typedef struct Emit {
+    Jit *jit;
+    const IrBuilder *b;
+    X86Asm a;
+    RegAlloc ra;
+    ptrdiff_t delta;            /* rx - rw */
+    void *tag;
+    uint8_t **label_pos;
+    Fixup *fixups;
+    size_t nfixups, fixups_cap;
+    Stub *stubs;
+    size_t nstubs, stubs_cap;
+    JitInsnMark *marks;
+    uint32_t nmarks, marks_cap;
+    uint32_t insn;              /* ordinal of the current guest insn */
+    uint32_t ninsns;
+    uint32_t jmp_field[2], jmp_reset[2];
+} Emit;
+
+#define GROW(ptr, n, cap)                                                     \
+    do {                                                                      \
+        if ((n) == (cap)) {                                                   \
+            (cap) = (cap) ? 2 * (cap) : 16;                                   \
+            (ptr) = realloc((ptr), (cap) * sizeof(*(ptr)));                   \
+            assert(ptr);                                                      \
+        }                                                                     \
+    } while (0)
+
+static X86Mem slot_mem(int32_t slot)
+{
+    return x86_mem(X86_RSP, FRAME_ARGS + 8 * slot);
+}
+
+/* ---- register allocator hooks -------------------------------------- */
+
+static void host_load(void *opaque, int reg, const RaTemp *t)
+{
+    Emit *e = opaque;
+    switch (t->kind) {
+    case IR_TEMP_CONST:
+        x86_mov_ri(&e->a, reg, t->is64 ? t->value : (uint32_t)t->value);
+        break;
+    case IR_TEMP_GLOBAL:
+        x86_load(&e->a, reg, x86_mem(ENV, t->env_offset), t->is64 ? 8 : 4, false, t->is64);
+        break;
+    default:
+        if (t->slot >= 0) {
+            x86_load(&e->a, reg, slot_mem(t->slot), 8, false, true);
+        }
+        break;
+    }
+}
+
+static void host_store(void *opaque, int reg, const RaTemp *t)
+{
+    Emit *e = opaque;
+    if (t->kind == IR_TEMP_GLOBAL) {
+        x86_store(&e->a, x86_mem(ENV, t->env_offset), reg, t->is64 ? 8 : 4);
+    } else if (t->slot >= 0) {
+        x86_store(&e->a, slot_mem(t->slot), reg, 8);
+    }
+}
+
+static void host_mov(void *opaque, int dst, int src, bool is64)
+{
+    Emit *e = opaque;
+    x86_mov_rr(&e->a, is64, dst, src);
+}
+
+static const RaHostOps host_ops = { host_load, host_store, host_mov };
+
+/* ---- operand helpers ------------------------------------------------ */
+
+static RaTemp *tv(Emit *e, uint32_t v)
+{
+    return ra_temp(&e->ra, v);
+}
+
+static bool is_const(Emit *e, uint32_t v)
+{
+    return tv(e, v)->kind == IR_TEMP_CONST;
+}
+
+static uint64_t cval(Emit *e, uint32_t v, bool is64)
+{
+    uint64_t x = tv(e, v)->value;
+    return is64 ? x : (uint32_t)x;
+}
+
+/* Usable as a sign-extended imm32 of an operation of this width. */
+static bool imm_ok(Emit *e, uint32_t v, bool is64)
+{
+    if (!is_const(e, v)) {
+        return false;
+    }
+    uint64_t x = cval(e, v, is64);
+    return !is64 || (int64_t)x == (int32_t)x;
+}
+
+/* Copy v's value into dst without changing who owns what (call arguments,
+ * scratch registers). */
+static void get_raw(Emit *e, uint32_t v, X86Reg dst)
+{
+    RaTemp *t = tv(e, v);
+    if (t->reg >= 0) {
+        if (t->reg != dst) {
+            x86_mov_rr(&e->a, true, dst, t->reg);
+        }
+    } else {
+        if (t->kind == IR_TEMP_TB || t->kind == IR_TEMP_EBB) {
+            ra_slot(&e->ra, v);
+        }
+        host_load(e, dst, t);
+    }
+}
+
+static int use(Emit *e, uint32_t v, uint32_t allowed)
+{
+    return ra_use(&e->ra, v, allowed);
+}
+
+/* May the emitter overwrite input k's register with the result? */
+static bool reusable(Emit *e, const IrOp *op, unsigned k)
+{
+    uint32_t v = op->vals[k];
+    RaTemp *t = tv(e, v);
+    if (op->nout >= 1 && v == op->vals[0] && t->kind != IR_TEMP_CONST) {
+        return true;
+    }
+    if (!(op->life & (1u << k))) {
+        return false;
+    }
+    if (t->kind != IR_TEMP_TB && t->kind != IR_TEMP_EBB) {
+        return false;
+    }
+    /* not if another input is the same value (it is still read) */
+    for (unsigned j = op->nout; j < (unsigned)(op->nout + op->nin); j++) {
+        if (j != k && op->vals[j] == v) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A register holding input k's value that the result may overwrite. */
+static int dest_from(Emit *e, const IrOp *op, unsigned k, bool is64, uint32_t allowed)
+{
+    uint32_t v = op->vals[k];
+    if (reusable(e, op, k)) {
+        return use(e, v, allowed);
+    }
+    int r = ra_alloc(&e->ra, allowed);
+    ra_lock(&e->ra, r);
+    get_raw(e, v, r);
+    (void)is64;
+    return r;
+}
+
+static int new_reg(Emit *e, uint32_t allowed)
+{
+    int r = ra_alloc(&e->ra, allowed);
+    ra_lock(&e->ra, r);
+    return r;
+}
+
+static void def(Emit *e, uint32_t v, int reg)
+{
+    ra_def(&e->ra, v, reg);
+}
+
+/* ---- labels and marks ----------------------------------------------- */
+
+static void jump_to_label(Emit *e, int cc, uint32_t label)
+{
+    uint8_t *pos = e->label_pos[label];
+    if (pos) {
+        if (cc < 0) {
+            x86_jmp(&e->a, pos);
+        } else {
+            x86_jcc(&e->a, (X86Cond)cc, pos);
+        }
+        return;
+    }
+    uint8_t *field = cc < 0 ? x86_jmp32_fwd(&e->a) : x86_jcc32_fwd(&e->a, (X86Cond)cc);
+    if (field) {
+        GROW(e->fixups, e->nfixups, e->fixups_cap);
+        e->fixups[e->nfixups++] = (Fixup){ field, label };
+    }
+}
+
+static void mark(Emit *e, uint32_t insn)
+{
+    GROW(e->marks, e->nmarks, e->marks_cap);
+    e->marks[e->nmarks++] = (JitInsnMark){ (uint32_t)x86_asm_size(&e->a), insn };
+}
+
+static void jmp_epilogue(Emit *e)
+{
+    x86_jmp(&e->a, (uint8_t *)e->jit->epilogue - e->delta);
+}
+
+static void exit_with(Emit *e, IrExit value)
+{
+    x86_mov_ri(&e->a, X86_RAX, (uint64_t)(uintptr_t)e->tag | (uint64_t)value);
+    jmp_epilogue(e);
+}
+
+/* ---- calls ---------------------------------------------------------- */
+
+typedef struct CallArg {
+    bool is_imm;
+    uint64_t imm;
+    uint32_t v;
+} CallArg;
+
+/* Call fn(env?, args...) per the SysV ABI; the result, if ret is not
+ * IR_VAL_NONE, goes to ret (I32 results zero-extended).  Caller-saved
+ * registers are emptied first, so argument sources never collide with
+ * argument registers. */
+static void emit_call_fn(Emit *e, const void *fn, bool pass_env, const CallArg *args,
+                         unsigned nargs, uint32_t ret, bool ret64, bool clobbers_globals)
+{
+    ra_evict_mask(&e->ra, CALLER_SAVED);
+    unsigned k = 0;
+    if (pass_env) {
+        x86_mov_rr(&e->a, true, ARG_REGS[k++], ENV);
+    }
+    for (unsigned i = 0; i < nargs; i++, k++) {
+        X86Reg dst = k < 6 ? ARG_REGS[k] : TMP0;
+        if (args[i].is_imm) {
+            x86_mov_ri(&e->a, dst, args[i].imm);
+        } else {
+            get_raw(e, args[i].v, dst);
+        }
+        if (k >= 6) {
+            assert(k < 6 + FRAME_ARGS / 8);
+            x86_store(&e->a, x86_mem(X86_RSP, 8 * (int32_t)(k - 6)), TMP0, 8);
+        }
+    }
+    x86_mov_ri(&e->a, TMP0, (uint64_t)(uintptr_t)fn);
+    x86_call_r(&e->a, TMP0);
+    if (clobbers_globals) {
+        ra_forget_globals(&e->ra);
+    }
+    if (ret != UINT32_MAX) {
+        if (!ret64) {
+            x86_mov_rr(&e->a, false, X86_RAX, X86_RAX);
+        }
+        def(e, ret, X86_RAX);
+    }
+}
+
+static void emit_helper_call(Emit *e, const IrOp *op)
+{
+    const IrHelperInfo *h = (const IrHelperInfo *)(uintptr_t)op->consts[0];
+    bool reads = !(h->flags & IR_CALL_NO_READ_GLOBALS) || !(h->flags & IR_CALL_NO_RAISE);
+    bool writes = !(h->flags & IR_CALL_NO_WRITE_GLOBALS);
+    if (reads || writes) {
+        ra_sync(&e->ra, false);
+    }
+    CallArg args[IR_CALL_MAX_ARGS];
+    for (unsigned i = 0; i < op->nin; i++) {
+        args[i] = (CallArg){ .v = op->vals[op->nout + i] };
+    }
+    uint32_t ret = op->nout ? op->vals[0] : UINT32_MAX;
+    emit_call_fn(e, h->fn, true, args, op->nin, ret, h->ret == IR_HT_I64, writes);
+    if (h->flags & IR_CALL_NO_RETURN) {
+        x86_ud2(&e->a);
+        ra_drop_all(&e->ra);
+    }
+}
+
+/* ---- arithmetic ----------------------------------------------------- */
+
+static void emit_alu(Emit *e, const IrOp *op, X86Alu alu, bool invert_result)
+{
+    bool is64 = op->type == IR_I64;
+    unsigned ka = 1, kb = 2;
+    bool commutes = ir_op_def(op)->flags & IR_OPF_COMMUTES;
+    if (commutes && ((!reusable(e, op, 1) && reusable(e, op, 2)) ||
+                     (is_const(e, op->vals[1]) && !is_const(e, op->vals[2])))) {
+        ka = 2;
+        kb = 1;
+    }
+    uint32_t b = op->vals[kb];
+    int rb = -1;
+    if (!imm_ok(e, b, is64)) {
+        rb = use(e, b, ALL_REGS);
+    }
+    if ((alu == X86_ADD || (alu == X86_SUB && rb < 0)) && !invert_result &&
+        !reusable(e, op, ka) && !is_const(e, op->vals[ka])) {
+        /* three-operand add: lea spares the copy of a */
+        int64_t imm = rb < 0 ? (int64_t)(int32_t)cval(e, b, is64) : 0;
+        if (alu == X86_SUB) {
+            imm = -imm;
+        }
+        if (imm == (int32_t)imm) {
+            int ra = use(e, op->vals[ka], ALL_REGS);
+            int out = new_reg(e, ALL_REGS);
+            X86Mem m = rb < 0 ? x86_mem(ra, (int32_t)imm) : x86_mem_idx(ra, rb, 0, 0);
+            x86_lea(&e->a, is64, out, m);
+            def(e, op->vals[0], out);
+            return;
+        }
+    }
+    int out = dest_from(e, op, ka, is64, ALL_REGS);
+    if (rb < 0) {
+        x86_alu_ri(&e->a, alu, is64, out, (int32_t)cval(e, b, is64));
+    } else {
+        x86_alu_rr(&e->a, alu, is64, out, rb);
+    }
+    if (invert_result) {
+        x86_unary(&e->a, X86_NOT, is64, out);
+    }
+    def(e, op->vals[0], out);
+}
+
+/* a & ~b, a | ~b */
+static void emit_alu_not_b(Emit *e, const IrOp *op, X86Alu alu)
+{
+    bool is64 = op->type == IR_I64;
+    get_raw(e, op->vals[2], TMP0);
+    x86_unary(&e->a, X86_NOT, is64, TMP0);
+    int out = dest_from(e, op, 1, is64, ALL_REGS);
+    x86_alu_rr(&e->a, alu, is64, out, TMP0);
+    def(e, op->vals[0], out);
+}
+
+static void emit_unary(Emit *e, const IrOp *op, X86Unary u)
+{
+    bool is64 = op->type == IR_I64;
+    int out = dest_from(e, op, 1, is64, ALL_REGS);
+    x86_unary(&e->a, u, is64, out);
+    def(e, op->vals[0], out);
+}
+
+static void emit_mul(Emit *e, const IrOp *op)
+{
+    bool is64 = op->type == IR_I64;
+    unsigned ka = 1, kb = 2;
+    if ((is_const(e, op->vals[1]) && !is_const(e, op->vals[2])) ||
+        (!reusable(e, op, 1) && reusable(e, op, 2))) {
+        ka = 2;
+        kb = 1;
+    }
+    uint32_t b = op->vals[kb];
+    if (imm_ok(e, b, is64)) {
+        int ra = use(e, op->vals[ka], ALL_REGS);
+        int out = reusable(e, op, ka) ? ra : new_reg(e, ALL_REGS);
+        x86_imul_rri(&e->a, is64, out, ra, (int32_t)cval(e, b, is64));
+        def(e, op->vals[0], out);
+        return;
+    }
+    int rb = use(e, b, ALL_REGS);
+    int out = dest_from(e, op, ka, is64, ALL_REGS);
+    x86_imul_rr(&e->a, is64, out, rb);
+    def(e, op->vals[0], out);
+}
+
+static void emit_shift(Emit *e, const IrOp *op, X86Shift sh)
+{
+    bool is64 = op->type == IR_I64;
+    unsigned width = is64 ? 64 : 32;
+    uint32_t b = op->vals[2];
+    if (is_const(e, b)) {
+        unsigned n = (unsigned)(cval(e, b, is64) & (width - 1));
+        int out = dest_from(e, op, 1, is64, ALL_REGS);
+        if (n) {
+            x86_shift_ri(&e->a, sh, is64, out, n);
+        }
+        def(e, op->vals[0], out);
+        return;
+    }
+    /* the count goes in cl; the hardware masks it to the width as IR does */
+    use(e, b, R(X86_RCX));
+    int out = dest_from(e, op, 1, is64, ALL_REGS & ~R(X86_RCX));
+    x86_shift_cl(&e->a, sh, is64, out);
+    def(e, op->vals[0], out);
+}
+
+/* mulsh, muluh, mulu2, muls2. */
+static void emit_mul_wide(Emit *e, const IrOp *op, bool sign, bool two)
+{
+    bool is64 = op->type == IR_I64;
+    unsigned ia = two ? 2 : 1;
+    uint32_t a = op->vals[ia], b = op->vals[ia + 1];
+    if (!is64) {
+        /* the exact 64-bit product of the extended halves */
+        int out = new_reg(e, ALL_REGS);
+        get_raw(e, a, out);
+        get_raw(e, b, TMP0);
+        if (sign) {
+            x86_movsx_rr(&e->a, true, out, out, 4);
+            x86_movsx_rr(&e->a, true, TMP0, TMP0, 4);
+        }
+        x86_imul_rr(&e->a, true, out, TMP0);
+        if (two) {
+            int lo = new_reg(e, ALL_REGS);
+            x86_mov_rr(&e->a, false, lo, out);
+            x86_shift_ri(&e->a, X86_SHR, true, out, 32);
+            def(e, op->vals[0], lo);
+            def(e, op->vals[1], out);
+        } else {
+            x86_shift_ri(&e->a, X86_SHR, true, out, 32);
+            def(e, op->vals[0], out);
+        }
+        return;
+    }
+    ra_free_reg(&e->ra, X86_RAX);
+    ra_free_reg(&e->ra, X86_RDX);
+    ra_lock(&e->ra, X86_RAX);
+    ra_lock(&e->ra, X86_RDX);
+    uint32_t not_ad = ALL_REGS & ~(R(X86_RAX) | R(X86_RDX));
+    int rb = use(e, b, not_ad);
+    get_raw(e, a, X86_RAX);
+    x86_unary(&e->a, sign ? X86_IMUL1 : X86_MUL, true, rb);
+    if (two) {
+        def(e, op->vals[0], X86_RAX);
+        def(e, op->vals[1], X86_RDX);
+    } else {
+        def(e, op->vals[0], X86_RDX);
+    }
+}
+
+/* div, divu, rem, remu with the IR's total semantics. */
+static void emit_div(Emit *e, const IrOp *op, bool sign, bool rem)
+{
+    bool is64 = op->type == IR_I64;
+    ra_free_reg(&e->ra, X86_RAX);
+    ra_free_reg(&e->ra, X86_RDX);
+    ra_lock(&e->ra, X86_RAX);
+    ra_lock(&e->ra, X86_RDX);
+    uint32_t not_ad = ALL_REGS & ~(R(X86_RAX) | R(X86_RDX));
+    int ra = use(e, op->vals[1], not_ad);
+    int rb = use(e, op->vals[2], not_ad);
+    X86Asm *a = &e->a;
+
+    x86_test_rr(a, is64, rb, rb);
+    uint8_t *to_zero = x86_jcc32_fwd(a, X86_CC_E);
+    uint8_t *to_done1 = NULL;
+    if (sign) {
+        /* x / -1 = -x (INT_MIN stays INT_MIN), x % -1 = 0: no #DE */
+        x86_alu_ri(a, X86_CMP, is64, rb, -1);
+        uint8_t *to_normal = x86_jcc8_fwd(a, X86_CC_NE);
+        if (rem) {
+            x86_alu_rr(a, X86_XOR, false, X86_RAX, X86_RAX);
+        } else {
+            x86_mov_rr(a, is64, X86_RAX, ra);
+            x86_unary(a, X86_NEG, is64, X86_RAX);
+        }
+        to_done1 = x86_jmp32_fwd(a);
+        x86_patch_rel8(to_normal, a->p);
+    }
+    x86_mov_rr(a, is64, X86_RAX, ra);
+    if (sign) {
+        x86_cdq(a, is64);
+    } else {
+        x86_alu_rr(a, X86_XOR, false, X86_RDX, X86_RDX);
+    }
+    x86_unary(a, sign ? X86_IDIV : X86_DIV, is64, rb);
+    if (rem) {
+        x86_mov_rr(a, is64, X86_RAX, X86_RDX);
+    }
+    uint8_t *to_done2 = x86_jmp8_fwd(a);
+    x86_patch_rel32(to_zero, a->p);
+    if (rem) {
+        x86_mov_rr(a, is64, X86_RAX, ra);               /* x % 0 = x */
+    } else {
+        x86_mov_ri(a, X86_RAX, is64 ? UINT64_MAX : UINT32_MAX);  /* x / 0 = -1 */
+    }
+    x86_patch_rel8(to_done2, a->p);
+    x86_patch_rel32(to_done1, a->p);
+    def(e, op->vals[0], X86_RAX);
+}
+
+static void emit_clz_ctz(Emit *e, const IrOp *op, bool clz)
+{
+    bool is64 = op->type == IR_I64;
+    unsigned width = is64 ? 64 : 32;
+    uint32_t z = op->vals[2];
+    int ra = use(e, op->vals[1], ALL_REGS);
+    int out = new_reg(e, ALL_REGS);
+    bool native = clz ? e->jit->feat.lzcnt : e->jit->feat.tzcnt;
+    X86Asm *a = &e->a;
+    if (native) {
+        /* lzcnt/tzcnt give the width for 0 and set CF */
+        bool need = !(is_const(e, z) && cval(e, z, is64) == width);
+        if (need) {
+            get_raw(e, z, TMP0);
+        }
+        x86_bitcount(a, clz ? X86_LZCNT : X86_TZCNT, is64, out, ra);
+        if (need) {
+            x86_cmovcc(a, X86_CC_B, is64, out, TMP0);
+        }
+    } else if (clz) {
+        /* clz = bsr ^ (width - 1); pre-flip the zero value the same way */
+        get_raw(e, z, TMP0);
+        x86_alu_ri(a, X86_XOR, is64, TMP0, (int32_t)(width - 1));
+        x86_bitcount(a, X86_BSR, is64, out, ra);
+        x86_cmovcc(a, X86_CC_E, is64, out, TMP0);
+        x86_alu_ri(a, X86_XOR, is64, out, (int32_t)(width - 1));
+    } else {
+        get_raw(e, z, TMP0);
+        x86_bitcount(a, X86_BSF, is64, out, ra);
+        x86_cmovcc(a, X86_CC_E, is64, out, TMP0);
+    }
+    def(e, op->vals[0], out);
+}
+
+static uint64_t jit_ctpop64(uint64_t x)
+{
+    return (uint64_t)__builtin_popcountll(x);
+}
+
+static void emit_ctpop(Emit *e, const IrOp *op)
+{
+    bool is64 = op->type == IR_I64;
+    if (e->jit->feat.popcnt) {
+        int ra = use(e, op->vals[1], ALL_REGS);
+        int out = new_reg(e, ALL_REGS);
+        x86_bitcount(&e->a, X86_POPCNT, is64, out, ra);
+        def(e, op->vals[0], out);
+        return;
+    }
+    CallArg arg = { .v = op->vals[1] };
+    emit_call_fn(e, (const void *)jit_ctpop64, false, &arg, 1, op->vals[0], true, false);
+}
+
+/* ext8s..ext32u, extrl/extrh/extu/exts and the bswaps. */
+static void emit_ext(Emit *e, const IrOp *op)
+{
+    bool is64 = op->type == IR_I64;
+    int ra = use(e, op->vals[1], ALL_REGS);
+    int out = reusable(e, op, 1) ? ra : new_reg(e, ALL_REGS);
+    X86Asm *a = &e->a;
+    switch (op->opc) {
+    case IR_OP_ext8s: x86_movsx_rr(a, is64, out, ra, 1); break;
+    case IR_OP_ext8u: x86_movzx_rr(a, out, ra, 1); break;
+    case IR_OP_ext16s: x86_movsx_rr(a, is64, out, ra, 2); break;
+    case IR_OP_ext16u: x86_movzx_rr(a, out, ra, 2); break;
+    case IR_OP_ext32s:
+    case IR_OP_exts_i32_i64:
+        x86_movsx_rr(a, true, out, ra, 4);
+        break;
+    case IR_OP_ext32u:
+    case IR_OP_extrl_i64_i32:
+    case IR_OP_extu_i32_i64:
+        x86_mov_rr(a, false, out, ra);
+        break;
+    case IR_OP_extrh_i64_i32:
+        x86_mov_rr(a, true, out, ra);
+        x86_shift_ri(a, X86_SHR, true, out, 32);
+        break;
+    case IR_OP_bswap16:
+        x86_movzx_rr(a, out, ra, 2);
+        x86_rol16_8(a, out);
+        break;
+    case IR_OP_bswap32:
+        x86_mov_rr(a, false, out, ra);
+        x86_bswap(a, false, out);
+        break;
+    case IR_OP_bswap64:
+        x86_mov_rr(a, true, out, ra);
+        x86_bswap(a, true, out);
+        break;
+    default:
+        assert(!"emit_ext: not an extension");
+    }
+    def(e, op->vals[0], out);
+}
+
+static void emit_extract(Emit *e, const IrOp *op, bool sign)
+{
+    bool is64 = op->type == IR_I64;
+    unsigned width = is64 ? 64 : 32;
+    unsigned pos = (unsigned)op->consts[0], len = (unsigned)op->consts[1];
+    X86Asm *a = &e->a;
+    if (pos == 0 && (len == 8 || len == 16 || (len == 32 && is64))) {
+        int ra = use(e, op->vals[1], ALL_REGS);
+        int out = reusable(e, op, 1) ? ra : new_reg(e, ALL_REGS);
+        if (sign) {
+            x86_movsx_rr(a, is64, out, ra, len / 8);
+        } else if (len == 32) {
+            x86_mov_rr(a, false, out, ra);
+        } else {
+            x86_movzx_rr(a, out, ra, len / 8);
+        }
+        def(e, op->vals[0], out);
+        return;
+    }
+    int out = dest_from(e, op, 1, is64, ALL_REGS);
+    unsigned left = width - pos - len, right = width - len;
+    if (left) {
+        x86_shift_ri(a, X86_SHL, is64, out, left);
+    }
+    if (right) {
+        x86_shift_ri(a, sign ? X86_SAR : X86_SHR, is64, out, right);
+    }
+    def(e, op->vals[0], out);
+}
+
+static void emit_deposit(Emit *e, const IrOp *op)
+{
+    bool is64 = op->type == IR_I64;
+    unsigned width = is64 ? 64 : 32;
+    unsigned pos = (unsigned)op->consts[0], len = (unsigned)op->consts[1];
+    X86Asm *a = &e->a;
+    /* TMP0 = (b & mask(len)) << pos, by two shifts */
+    get_raw(e, op->vals[2], TMP0);
+    if (width - len) {
+        x86_shift_ri(a, X86_SHL, is64, TMP0, width - len);
+    }
+    if (width - len - pos) {
+        x86_shift_ri(a, X86_SHR, is64, TMP0, width - len - pos);
+    }
+    int out = dest_from(e, op, 1, is64, ALL_REGS);
+    uint64_t field = (len >= 64 ? ~0ull : (1ull << len) - 1) << pos;
+    uint64_t keep = is64 ? ~field : (uint32_t)~field;
+    if (!is64 || (int64_t)keep == (int32_t)keep) {
+        x86_alu_ri(a, X86_AND, is64, out, (int32_t)keep);
+    } else {
+        x86_mov_ri(a, TMP1, keep);
+        x86_alu_rr(a, X86_AND, true, out, TMP1);
+    }
+    x86_alu_rr(a, X86_OR, is64, out, TMP0);
+    def(e, op->vals[0], out);
+}
+
+/* ---- comparisons ---------------------------------------------------- */
+
+static X86Cond x86_cond_of(IrCond c)
+{
+    switch (c) {
+    case IR_COND_EQ: return X86_CC_E;
+    case IR_COND_NE: return X86_CC_NE;
+    case IR_COND_LT: return X86_CC_L;
+    case IR_COND_GE: return X86_CC_GE;
+    case IR_COND_LE: return X86_CC_LE;
+    case IR_COND_GT: return X86_CC_G;
+    case IR_COND_LTU: return X86_CC_B;
+    case IR_COND_GEU: return X86_CC_AE;
+    case IR_COND_LEU: return X86_CC_BE;
+    case IR_COND_GTU: return X86_CC_A;
+    case IR_COND_TSTEQ: return X86_CC_E;
+    case IR_COND_TSTNE: return X86_CC_NE;
+    default: assert(!"no x86 condition"); return X86_CC_E;
+    }
+}
+
+/* Set the flags for (a c b); returns the x86 condition to test. */
+static X86Cond emit_cmp(Emit *e, IrCond c, bool is64, uint32_t a, uint32_t b)
+{
+    bool tst = c == IR_COND_TSTEQ || c == IR_COND_TSTNE;
+    if (is_const(e, a) && !is_const(e, b)) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+        c = ir_cond_swap(c);
+    }
+    int ra = use(e, a, ALL_REGS);
+    if (imm_ok(e, b, is64)) {
+        int32_t imm = (int32_t)cval(e, b, is64);
+        if (tst) {
+            x86_test_ri(&e->a, is64, ra, imm);
+        } else if (imm == 0) {
+            x86_test_rr(&e->a, is64, ra, ra);   /* same flags as cmp ra, 0 */
+        } else {
+            x86_alu_ri(&e->a, X86_CMP, is64, ra, imm);
+        }
+    } else {
+        int rb = use(e, b, ALL_REGS);
+        if (tst) {
+            x86_test_rr(&e->a, is64, ra, rb);
+        } else {
+            x86_alu_rr(&e->a, X86_CMP, is64, ra, rb);
+        }
+    }
+    return x86_cond_of(c);
+}
+
+static void emit_setcond(Emit *e, const IrOp *op)
+{
+    bool is64 = op->type == IR_I64;
+    IrCond c = (IrCond)op->consts[0];
+    if (c == IR_COND_NEVER || c == IR_COND_ALWAYS) {
+        int out = new_reg(e, ALL_REGS);
+        x86_mov_ri(&e->a, out, c == IR_COND_ALWAYS);
+        def(e, op->vals[0], out);
+        return;
+    }
+    X86Cond cc = emit_cmp(e, c, is64, op->vals[1], op->vals[2]);
+    int out = new_reg(e, ALL_REGS);
+    x86_setcc(&e->a, cc, out);
+    x86_movzx_rr(&e->a, out, out, 1);
+    def(e, op->vals[0], out);
+}
+
+static void emit_movcond(Emit *e, const IrOp *op)
+{
+    bool is64 = op->type == IR_I64;
+    IrCond c = (IrCond)op->consts[0];
+    if (c == IR_COND_NEVER || c == IR_COND_ALWAYS) {
+        int out = dest_from(e, op, c == IR_COND_ALWAYS ? 3 : 4, is64, ALL_REGS);
+        def(e, op->vals[0], out);
+        return;
+    }
+    int r1 = use(e, op->vals[3], ALL_REGS);
+    int out = dest_from(e, op, 4, is64, ALL_REGS);
+    X86Cond cc = emit_cmp(e, c, is64, op->vals[1], op->vals[2]);
+    x86_cmovcc(&e->a, cc, is64, out, r1);
+    def(e, op->vals[0], out);
+}
+
+static void emit_brcond(Emit *e, const IrOp *op)
+{
+    bool is64 = op->type == IR_I64;
+    IrCond c = (IrCond)op->consts[0];
+    uint32_t label = (uint32_t)op->consts[1];
+    ra_sync(&e->ra, true);
+    if (c == IR_COND_NEVER) {
+        return;
+    }
+    if (c == IR_COND_ALWAYS) {
+        jump_to_label(e, -1, label);
+        ra_drop_all(&e->ra);
+        return;
+    }
+    X86Cond cc = emit_cmp(e, c, is64, op->vals[0], op->vals[1]);
+    jump_to_label(e, (int)cc, label);
+}
+
+/* ---- moves and env accesses ---------------------------------------- */
+
+static void emit_mov(Emit *e, const IrOp *op)
+{
+    bool is64 = op->type == IR_I64;
+    uint32_t d = op->vals[0], s = op->vals[1];
+    if (d == s) {
+        return;
+    }
+    if (is_const(e, s)) {
+        int out = new_reg(e, ALL_REGS);
+        x86_mov_ri(&e->a, out, cval(e, s, is64));
+        def(e, d, out);
+        return;
+    }
+    if (reusable(e, op, 1)) {
+        def(e, d, use(e, s, ALL_REGS));     /* hand the register over */
+        return;
+    }
+    if (tv(e, s)->reg < 0) {
+        /* straight from s's home into d's register */
+        int out = new_reg(e, ALL_REGS);
+        get_raw(e, s, out);
+        def(e, d, out);
+        return;
+    }
+    int rs = use(e, s, ALL_REGS);
+    int out = new_reg(e, ALL_REGS);
+    x86_mov_rr(&e->a, is64, out, rs);
+    def(e, d, out);
+}
+
+static void emit_env_ld(Emit *e, const IrOp *op, unsigned size, bool sign)
+{
+    bool is64 = op->type == IR_I64;
+    int out = new_reg(e, ALL_REGS);
+    if (size == 4 && !is64) {
+        sign = false;
+    }
+    x86_load(&e->a, out, x86_mem(ENV, (int32_t)op->consts[0]), size, sign, is64);
+    def(e, op->vals[0], out);
+}
+
+static void emit_env_st(Emit *e, const IrOp *op, unsigned size)
+{
+    uint32_t v = op->vals[0];
+    X86Mem m = x86_mem(ENV, (int32_t)op->consts[0]);
+    if (is_const(e, v) && (size < 8 || imm_ok(e, v, true))) {
+        x86_store_imm(&e->a, m, (int32_t)cval(e, v, true), size);
+        return;
+    }
+    int r = use(e, v, ALL_REGS);
+    x86_store(&e->a, m, r, size);
+}
+
+/* ---- guest memory ---------------------------------------------------- */
+
+static void add_stub(Emit *e, Stub s)
+{
+    GROW(e->stubs, e->nstubs, e->stubs_cap);
+    e->stubs[e->nstubs++] = s;
+}
+
+/* Inline fast path: sets *m to the host address of the access, or returns
+ * false when the access always takes the slow call.  Emits the branch to
+ * the stub into *jump_field. */
+static bool emit_fast_addr(Emit *e, X86Reg raddr, MemOp mop, unsigned mmu_idx, bool store,
+                           X86Mem *m, uint8_t **jump_field)
+{
+    const JitMemConfig *mc = &e->jit->cfg.mem;
+    X86Asm *a = &e->a;
+    unsigned size = memop_size(mop), align = memop_alignment(mop);
+    *jump_field = NULL;
+    if (mop & MO_BE) {
+        return false;
+    }
+    if (mc->mode == JIT_MEM_DIRECT) {
+        if (align > 1) {
+            x86_test_ri(a, true, raddr, (int32_t)(align - 1));
+            *jump_field = x86_jcc32_fwd(a, X86_CC_NE);
+        }
+        if (mc->guest_base == 0) {
+            *m = x86_mem(raddr, 0);
+        } else if ((intptr_t)mc->guest_base == (int32_t)mc->guest_base) {
+            *m = x86_mem(raddr, (int32_t)mc->guest_base);
+        } else {
+            x86_mov_ri(a, TMP1, mc->guest_base);
+            *m = x86_mem_idx(TMP1, raddr, 0, 0);
+        }
+        return true;
+    }
+    int32_t desc = mc->tlb_offset + (int32_t)(mmu_idx * mc->tlb_stride);
+    unsigned span = size > align ? size : align;
+    int64_t cmp_mask = (int64_t)(~((1ull << mc->page_bits) - 1) | (span - 1));
+    /* TMP1 = &table[(addr >> page_bits) & index_mask] */
+    x86_mov_rr(a, true, TMP1, raddr);
+    x86_shift_ri(a, X86_SHR, true, TMP1, mc->page_bits);
+    x86_alu_rm(a, X86_AND, true, TMP1, x86_mem(ENV, desc + mc->tlb_mask_field));
+    x86_shift_ri(a, X86_SHL, true, TMP1, mc->entry_size_log2);
+    x86_alu_rm(a, X86_ADD, true, TMP1, x86_mem(ENV, desc + mc->tlb_table_field));
+    /* TMP0 = addr & (page_mask | (span - 1)): misaligned addresses miss */
+    x86_mov_rr(a, true, TMP0, raddr);
+    x86_alu_ri(a, X86_AND, true, TMP0, (int32_t)cmp_mask);
+    x86_alu_rm(a, X86_CMP, true, TMP0,
+               x86_mem(TMP1, store ? mc->entry_write : mc->entry_read));
+    *jump_field = x86_jcc32_fwd(a, X86_CC_NE);
+    x86_load(a, TMP1, x86_mem(TMP1, mc->entry_addend), 8, false, true);
+    *m = x86_mem_idx(TMP1, raddr, 0, 0);
+    return true;
+}
+
+static bool mem_needs_slow(Emit *e, MemOp mop)
+{
+    return e->jit->cfg.mem.mode == JIT_MEM_TLB || (mop & MO_BE) ||
+           memop_alignment(mop) > 1;
+}
+
+static void emit_guest_ld(Emit *e, const IrOp *op)
+{
+    bool is64 = op->type == IR_I64;
+    MemOp mop = (MemOp)op->consts[0];
+    unsigned mmu = (unsigned)op->consts[1];
+    uint32_t oi = jit_oi(mop, mmu, IR_OP_guest_ld);
+    bool slow = mem_needs_slow(e, mop);
+    ra_sync(&e->ra, false);
+    if (slow) {
+        ra_evict_mask(&e->ra, CALLER_SAVED);
+    }
+    X86Reg raddr = use(e, op->vals[1], slow ? CALLEE_SAVED : ALL_REGS);
+    X86Mem m;
+    uint8_t *jump_field;
+    if (!emit_fast_addr(e, raddr, mop, mmu, false, &m, &jump_field)) {
+        CallArg args[2] = { { .v = op->vals[1] }, { .is_imm = true, .imm = oi } };
+        emit_call_fn(e, (const void *)e->jit->cfg.mem.ld, true, args, 2, op->vals[0], is64, false);
+        return;
+    }
+    int out = new_reg(e, ALL_REGS);
+    unsigned size = memop_size(mop);
+    bool sign = (mop & MO_SIGN) && !(size == 4 && !is64) && size < 8;
+    x86_load(&e->a, out, m, size, sign, is64);
+    if (jump_field) {
+        add_stub(e, (Stub){ STUB_LD, jump_field, e->a.p, raddr, X86_NOREG, out, is64, oi,
+                            e->insn });
+    }
+    def(e, op->vals[0], out);
+}
+
+static void emit_guest_st(Emit *e, const IrOp *op)
+{
+    MemOp mop = (MemOp)op->consts[0];
+    unsigned mmu = (unsigned)op->consts[1];
+    uint32_t oi = jit_oi(mop, mmu, IR_OP_guest_st);
+    bool slow = mem_needs_slow(e, mop);
+    ra_sync(&e->ra, false);
+    if (slow) {
+        ra_evict_mask(&e->ra, CALLER_SAVED);
+    }
+    uint32_t allowed = slow ? CALLEE_SAVED : ALL_REGS;
+    X86Reg rval = use(e, op->vals[0], allowed);
+    X86Reg raddr = use(e, op->vals[1], allowed);
+    X86Mem m;
+    uint8_t *jump_field;
+    if (!emit_fast_addr(e, raddr, mop, mmu, true, &m, &jump_field)) {
+        CallArg args[3] = { { .v = op->vals[1] }, { .v = op->vals[0] },
+                            { .is_imm = true, .imm = oi } };
+        emit_call_fn(e, (const void *)e->jit->cfg.mem.st, true, args, 3, UINT32_MAX, true, false);
+        return;
+    }
+    x86_store(&e->a, m, rval, memop_size(mop));
+    if (jump_field) {
+        add_stub(e, (Stub){ STUB_ST, jump_field, e->a.p, raddr, rval, X86_NOREG, false, oi,
+                            e->insn });
+    }
+}
+
+static void emit_atomic(Emit *e, const IrOp *op)
+{
+    bool is64 = op->type == IR_I64;
+    MemOp mop = (MemOp)op->consts[0];
+    unsigned mmu = (unsigned)op->consts[1];
+    ra_sync(&e->ra, false);
+    CallArg args[4];
+    args[0] = (CallArg){ .v = op->vals[1] };
+    args[1] = (CallArg){ .v = op->vals[2] };
+    if (op->opc == IR_OP_atomic_cmpxchg) {
+        args[2] = (CallArg){ .v = op->vals[3] };
+    } else {
+        args[2] = (CallArg){ .is_imm = true, .imm = 0 };
+    }
+    args[3] = (CallArg){ .is_imm = true, .imm = jit_oi(mop, mmu, (IrOpcode)op->opc) };
+    emit_call_fn(e, (const void *)e->jit->cfg.mem.atomic, true, args, 4, op->vals[0], is64, false);
+}
+
+static void emit_stub(Emit *e, const Stub *s)
+{
+    X86Asm *a = &e->a;
+    mark(e, s->insn);
+    x86_patch_rel32(s->jump_field, a->p);
+    x86_mov_rr(a, true, X86_RDI, ENV);
+    x86_mov_rr(a, true, X86_RSI, s->addr);
+    if (s->kind == STUB_LD) {
+        x86_mov_ri(a, X86_RDX, s->oi);
+        x86_mov_ri(a, TMP0, (uint64_t)(uintptr_t)e->jit->cfg.mem.ld);
+        x86_call_r(a, TMP0);
+        x86_mov_rr(a, s->out64, s->out, X86_RAX);
+    } else {
+        x86_mov_rr(a, true, X86_RDX, s->val);
+        x86_mov_ri(a, X86_RCX, s->oi);
+        x86_mov_ri(a, TMP0, (uint64_t)(uintptr_t)e->jit->cfg.mem.st);
+        x86_call_r(a, TMP0);
+    }
+    x86_jmp(a, s->resume);
+}
+
+/* ---- block exits ---------------------------------------------------- */
+
+static void emit_goto_tb(Emit *e, const IrOp *op)
+{
+    unsigned slot = (unsigned)op->consts[0];
+    assert(slot < 2);
+    ra_sync(&e->ra, false);
+    /* the rel32 must be 4-byte aligned so that chaining patches it with one
+     * atomic store */
+    while (!e->a.overflow && ((uintptr_t)(e->a.p + 1) & 3)) {
+        x86_bytes(&e->a, (const uint8_t[]){ 0x90 }, 1);
+    }
+    uint8_t *field = x86_jmp32_fwd(&e->a);
+    if (field) {
+        x86_patch_rel32(field, e->a.p);     /* unchained: fall through to the exit */
+        e->jmp_field[slot] = (uint32_t)(field - e->a.start);
+        e->jmp_reset[slot] = (uint32_t)x86_asm_size(&e->a);
+    }
+}
+
+static void emit_lookup_and_goto_ptr(Emit *e)
+{
+    ra_sync(&e->ra, false);
+    JitLookupFn fn = e->jit->cfg.lookup;
+    if (fn) {
+        emit_call_fn(e, (const void *)fn, true, NULL, 0, UINT32_MAX, true, false);
+        x86_test_rr(&e->a, true, X86_RAX, X86_RAX);
+        uint8_t *to_exit = x86_jcc8_fwd(&e->a, X86_CC_E);
+        x86_jmp_r(&e->a, X86_RAX);
+        x86_patch_rel8(to_exit, e->a.p);
+    }
+    exit_with(e, IR_EXIT_LOOKUP);
+    ra_drop_all(&e->ra);
+}
+
+/* ---- the op loop ----------------------------------------------------- */
+
+static void emit_op(Emit *e, const IrOp *op)
+{
+    switch ((IrOpcode)op->opc) {
+    case IR_OP_nop:
+        return;
+    case IR_OP_discard:
+        ra_dead(&e->ra, op->vals[0]);
+        return;
+    case IR_OP_insn_start:
+        e->insn = e->ninsns++;
+        mark(e, e->insn);
+        return;
+    case IR_OP_mov: emit_mov(e, op); return;
+    case IR_OP_movi: {
+        int out = new_reg(e, ALL_REGS);
+        x86_mov_ri(&e->a, out, op->type == IR_I64 ? op->consts[0] : (uint32_t)op->consts[0]);
+        def(e, op->vals[0], out);
+        return;
+    }
+    case IR_OP_add: emit_alu(e, op, X86_ADD, false); return;
+    case IR_OP_sub: emit_alu(e, op, X86_SUB, false); return;
+    case IR_OP_and: emit_alu(e, op, X86_AND, false); return;
+    case IR_OP_or: emit_alu(e, op, X86_OR, false); return;
+    case IR_OP_xor: emit_alu(e, op, X86_XOR, false); return;
+    case IR_OP_eqv: emit_alu(e, op, X86_XOR, true); return;
+    case IR_OP_nand: emit_alu(e, op, X86_AND, true); return;
+    case IR_OP_nor: emit_alu(e, op, X86_OR, true); return;
+    case IR_OP_andc: emit_alu_not_b(e, op, X86_AND); return;
+    case IR_OP_orc: emit_alu_not_b(e, op, X86_OR); return;
+    case IR_OP_neg: emit_unary(e, op, X86_NEG); return;
+    case IR_OP_not: emit_unary(e, op, X86_NOT); return;
+    case IR_OP_mul: emit_mul(e, op); return;
+    case IR_OP_mulsh: emit_mul_wide(e, op, true, false); return;
+    case IR_OP_muluh: emit_mul_wide(e, op, false, false); return;
+    case IR_OP_muls2: emit_mul_wide(e, op, true, true); return;
+    case IR_OP_mulu2: emit_mul_wide(e, op, false, true); return;
+    case IR_OP_div: emit_div(e, op, true, false); return;
+    case IR_OP_divu: emit_div(e, op, false, false); return;
+    case IR_OP_rem: emit_div(e, op, true, true); return;
+    case IR_OP_remu: emit_div(e, op, false, true); return;
+    case IR_OP_shl: emit_shift(e, op, X86_SHL); return;
+    case IR_OP_shr: emit_shift(e, op, X86_SHR); return;
+    case IR_OP_sar: emit_shift(e, op, X86_SAR); return;
+    case IR_OP_rotl: emit_shift(e, op, X86_ROL); return;
+    case IR_OP_rotr: emit_shift(e, op, X86_ROR); return;
+    case IR_OP_clz: emit_clz_ctz(e, op, true); return;
+    case IR_OP_ctz: emit_clz_ctz(e, op, false); return;
+    case IR_OP_ctpop: emit_ctpop(e, op); return;
+    case IR_OP_bswap16:
+    case IR_OP_bswap32:
+    case IR_OP_bswap64:
+    case IR_OP_ext8s:
+    case IR_OP_ext8u:
+    case IR_OP_ext16s:
+    case IR_OP_ext16u:
+    case IR_OP_ext32s:
+    case IR_OP_ext32u:
+    case IR_OP_extrl_i64_i32:
+    case IR_OP_extrh_i64_i32:
+    case IR_OP_extu_i32_i64:
+    case IR_OP_exts_i32_i64:
+        emit_ext(e, op);
+        return;
+    case IR_OP_deposit: emit_deposit(e, op); return;
+    case IR_OP_extract: emit_extract(e, op, false); return;
+    case IR_OP_sextract: emit_extract(e, op, true); return;
+    case IR_OP_setcond: emit_setcond(e, op); return;
+    case IR_OP_movcond: emit_movcond(e, op); return;
+    case IR_OP_brcond: emit_brcond(e, op); return;
+    case IR_OP_br:
+        ra_sync(&e->ra, true);
+        jump_to_label(e, -1, (uint32_t)op->consts[0]);
+        ra_drop_all(&e->ra);
+        return;
+    case IR_OP_set_label:
+        ra_sync(&e->ra, true);
+        ra_forget_all(&e->ra);
+        e->label_pos[op->consts[0]] = e->a.p;
+        return;
+    case IR_OP_ld8u: emit_env_ld(e, op, 1, false); return;
+    case IR_OP_ld8s: emit_env_ld(e, op, 1, true); return;
+    case IR_OP_ld16u: emit_env_ld(e, op, 2, false); return;
+    case IR_OP_ld16s: emit_env_ld(e, op, 2, true); return;
+    case IR_OP_ld32u: emit_env_ld(e, op, 4, false); return;
+    case IR_OP_ld32s: emit_env_ld(e, op, 4, true); return;
+    case IR_OP_ld64: emit_env_ld(e, op, 8, false); return;
+    case IR_OP_st8: emit_env_st(e, op, 1); return;
+    case IR_OP_st16: emit_env_st(e, op, 2); return;
+    case IR_OP_st32: emit_env_st(e, op, 4); return;
+    case IR_OP_st64: emit_env_st(e, op, 8); return;
+    case IR_OP_guest_ld: emit_guest_ld(e, op); return;
+    case IR_OP_guest_st: emit_guest_st(e, op); return;
+    case IR_OP_atomic_cmpxchg:
+    case IR_OP_atomic_xchg:
+    case IR_OP_atomic_fetch_add:
+    case IR_OP_atomic_fetch_and:
+    case IR_OP_atomic_fetch_or:
+    case IR_OP_atomic_fetch_xor:
+    case IR_OP_atomic_fetch_smin:
+    case IR_OP_atomic_fetch_smax:
+    case IR_OP_atomic_fetch_umin:
+    case IR_OP_atomic_fetch_umax:
+        emit_atomic(e, op);
+        return;
+    case IR_OP_mb:
+        /* x86 is TSO: only store->load ordering needs a fence */
+        if (op->consts[0] & (IR_MB_ST_LD | IR_BAR_SC)) {
+            x86_mfence(&e->a);
+        }
+        return;
+    case IR_OP_call: emit_helper_call(e, op); return;
+    case IR_OP_goto_tb: emit_goto_tb(e, op); return;
+    case IR_OP_exit_tb:
+        ra_sync(&e->ra, false);
+        exit_with(e, (IrExit)op->consts[0]);
+        ra_drop_all(&e->ra);
+        return;
+    case IR_OP_lookup_and_goto_ptr: emit_lookup_and_goto_ptr(e); return;
+    case IR_OP_COUNT:
+        break;
+    }
+    assert(!"jit: unexpected opcode");
+}
+
+/* Apply the liveness bits: dead inputs (that are not also outputs) and
+ * never-read outputs give their registers back. */
+static void apply_life(Emit *e, const IrOp *op)
+{
+    if (!op->life) {
+        return;
+    }
+    for (unsigned k = 0; k < (unsigned)(op->nout + op->nin); k++) {
+        if (!(op->life & (1u << k))) {
+            continue;
+        }
+        uint32_t v = op->vals[k];
+        bool also_out = false;
+        for (unsigned j = 0; k >= op->nout && j < op->nout; j++) {
+            also_out |= op->vals[j] == v;
+        }
+        if (!also_out) {
+            ra_dead(&e->ra, v);
+        }
+    }
+}
+
+static void emit_free(Emit *e)
+{
+    ra_fini(&e->ra);
+    free(e->label_pos);
+    free(e->fixups);
+    free(e->stubs);
+}
+
+bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, size_t room,
+                         JitEmitOut *out, Error **errp)
+{
+    Emit e = { .jit = jit, .b = b, .tag = tag, .delta = codebuf_delta(jit->cb) };
+    memset(out, 0, sizeof(*out));
+    assert(((uintptr_t)tag & 7) == 0);
+    x86_asm_init(&e.a, rw, room);
+    ra_init(&e.ra, b, &host_ops, &e, ALL_REGS, JIT_MAX_SLOTS);
+    e.label_pos = calloc(ir_label_count(b) + 1, sizeof(*e.label_pos));
+    assert(e.label_pos);
+    for (int i = 0; i < 2; i++) {
+        e.jmp_field[i] = e.jmp_reset[i] = JIT_NO_JUMP;
+    }
+
+    /* The entry: a jump to the next instruction whose 4-byte aligned rel32
+     * jit_invalidate retargets to the "did not run" exit; then the exit
+     * request check, which leaves the same way. */
+    while (!e.a.overflow && ((uintptr_t)(e.a.p + 1) & 3)) {
+        x86_bytes(&e.a, (const uint8_t[]){ 0xcc }, 1);  /* padding, never run */
+    }
+    uint32_t entry = (uint32_t)x86_asm_size(&e.a);
+    uint8_t *inv_field = x86_jmp32_fwd(&e.a);
+    x86_patch_rel32(inv_field, e.a.p);
+    uint8_t *req_field = NULL;
+    if (jit->cfg.exit_request_offset >= 0) {
+        x86_alu_mi(&e.a, X86_CMP, false, x86_mem(ENV, jit->cfg.exit_request_offset), 0);
+        req_field = x86_jcc32_fwd(&e.a, X86_CC_NE);
+    }
+
+    size_t nops = ir_op_count(b);
+    for (size_t i = 0; i < nops && !e.a.overflow && !e.ra.out_of_slots; i++) {
+        const IrOp *op = ir_op_at_const(b, i);
+        emit_op(&e, op);
+        ra_unlock_all(&e.ra);
+        apply_life(&e, op);
+    }
+    for (size_t i = 0; i < e.nfixups; i++) {
+        uint8_t *target = e.label_pos[e.fixups[i].label];
+        assert(target || e.a.overflow);
+        if (target) {
+            x86_patch_rel32(e.fixups[i].field, target);
+        }
+    }
+    for (size_t i = 0; i < e.nstubs && !e.a.overflow; i++) {
+        emit_stub(&e, &e.stubs[i]);
+    }
+    uint32_t inv_target = (uint32_t)x86_asm_size(&e.a);
+    if (!e.a.overflow) {
+        x86_patch_rel32(req_field, e.a.p);
+        exit_with(&e, IR_EXIT_REQUESTED);
+    }
+
+    bool ok = !e.a.overflow && !e.ra.out_of_slots;
+    if (ok) {
+        out->size = x86_asm_size(&e.a);
+        out->entry = entry;
+        out->inv_field = (uint32_t)(inv_field - e.a.start);
+        out->inv_target = inv_target;
+        memcpy(out->jmp_field, e.jmp_field, sizeof(e.jmp_field));
+        memcpy(out->jmp_reset, e.jmp_reset, sizeof(e.jmp_reset));
+        out->marks = e.marks;
+        out->nmarks = e.nmarks;
+        e.marks = NULL;
+    } else if (e.a.overflow) {
+        out->overflow = true;
+    } else {
+        error_setg(errp, "block needs more than %d spill slots", JIT_MAX_SLOTS);
+    }
+    free(e.marks);
+    emit_free(&e);
+    return ok;
+}
+
+size_t jit_host_emit_head(Jit *jit, uint8_t *rw, size_t head_size)
+{
+    static const X86Reg saved[] = { X86_RBP, X86_RBX, X86_R12, X86_R13, X86_R14, X86_R15 };
+    ptrdiff_t delta = codebuf_delta(jit->cb);
+    X86Asm a;
+    x86_asm_init(&a, rw, head_size);
+
+    /* entry(env, code): save, set up env and the frame, jump to the block */
+    for (size_t i = 0; i < sizeof(saved) / sizeof(saved[0]); i++) {
+        x86_push(&a, saved[i]);
+    }
+    x86_mov_rr(&a, true, ENV, X86_RDI);
+    x86_alu_ri(&a, X86_SUB, true, X86_RSP, FRAME_SIZE);
+    x86_jmp_r(&a, X86_RSI);
+
+    x86_align(&a, 16);
+    uint8_t *epi = a.p;
+    x86_alu_ri(&a, X86_ADD, true, X86_RSP, FRAME_SIZE);
+    for (size_t i = sizeof(saved) / sizeof(saved[0]); i-- > 0;) {
+        x86_pop(&a, saved[i]);
+    }
+    x86_ret(&a);
+    if (a.overflow) {
+        return 0;
+    }
+    jit->entry = rw + delta;
+    jit->epilogue = epi + delta;
+    return x86_asm_size(&a);
+}
+
+void jit_host_patch_jump(uint8_t *rw_field, const uint8_t *rx_field, const void *rx_target)
+{
+    int64_t d = (const uint8_t *)rx_target - (rx_field + 4);
+    assert(d == (int32_t)d);
+    assert(((uintptr_t)rw_field & 3) == 0);
+    __atomic_store_n((int32_t *)(void *)rw_field, (int32_t)d, __ATOMIC_RELEASE);
+}

@@ -1,0 +1,792 @@
+/*
+ * The x86-64 encoder (see encoder.h).  Every instruction is first built in
+ * a 16-byte X86Ins (prefixes, REX, opcode, ModRM, SIB, displacement,
+ * immediate; at most 15 bytes by the architecture) and then committed to
+ * the buffer whole, so an overflow never leaves half an instruction.
+ * Opcodes are passed as one integer whose bytes are emitted high to low
+ * (0x0fb6 is 0F B6); flags carry the legacy prefixes and REX.W.
+ */
+#include "jit/x86_64/encoder.h"
+
+#include <assert.h>
+#include <cpuid.h>
+#include <pthread.h>
+#include <string.h>
+
+enum {
+    P_66 = 1u << 0,         /* operand-size prefix / SSE mandatory prefix */
+    P_F2 = 1u << 1,
+    P_F3 = 1u << 2,
+    P_LOCK = 1u << 3,
+    P_W = 1u << 4,          /* REX.W */
+    P_BYTE_REG = 1u << 5,   /* the ModRM reg field names a byte register */
+    P_BYTE_RM = 1u << 6,    /* the ModRM rm field names a byte register */
+};
+
+typedef struct X86Ins {
+    uint8_t b[16];
+    unsigned n;
+} X86Ins;
+
+static void ins_byte(X86Ins *i, uint8_t v)
+{
+    assert(i->n < sizeof(i->b));
+    i->b[i->n++] = v;
+}
+
+static void ins_imm(X86Ins *i, uint64_t v, unsigned size)
+{
+    for (unsigned k = 0; k < size; k++) {
+        ins_byte(i, (uint8_t)(v >> (8 * k)));
+    }
+}
+
+static bool fits_i8(int64_t v)
+{
+    return v == (int8_t)v;
+}
+
+static bool fits_i32(int64_t v)
+{
+    return v == (int32_t)v;
+}
+
+/* Legacy prefixes, REX, opcode.  reg/index/base are register numbers (or
+ * -1 when absent); byte-register flags force an empty REX for 4..7. */
+static void ins_head(X86Ins *i, unsigned flags, uint32_t opc, int reg, int index, int base)
+{
+    if (flags & P_66) {
+        ins_byte(i, 0x66);
+    }
+    if (flags & P_LOCK) {
+        ins_byte(i, 0xf0);      /* after 66, as GNU as orders them */
+    }
+    if (flags & P_F2) {
+        ins_byte(i, 0xf2);
+    }
+    if (flags & P_F3) {
+        ins_byte(i, 0xf3);
+    }
+    unsigned rex = 0;
+    bool force = false;
+    if (flags & P_W) {
+        rex |= 8;
+    }
+    if (reg >= 8) {
+        rex |= 4;
+    }
+    if (index >= 8) {
+        rex |= 2;
+    }
+    if (base >= 8) {
+        rex |= 1;
+    }
+    if ((flags & P_BYTE_REG) && reg >= 4 && reg < 8) {
+        force = true;
+    }
+    if ((flags & P_BYTE_RM) && base >= 4 && base < 8) {
+        force = true;
+    }
+    if (rex || force) {
+        ins_byte(i, (uint8_t)(0x40 | rex));
+    }
+    if (opc > 0xffff) {
+        ins_byte(i, (uint8_t)(opc >> 16));
+    }
+    if (opc > 0xff) {
+        ins_byte(i, (uint8_t)(opc >> 8));
+    }
+    ins_byte(i, (uint8_t)opc);
+}
+
+/* opcode with a register operand in rm. */
+static void ins_rr(X86Ins *i, unsigned flags, uint32_t opc, int reg, int rm)
+{
+    ins_head(i, flags, opc, reg, -1, rm);
+    ins_byte(i, (uint8_t)(0xc0 | (reg & 7) << 3 | (rm & 7)));
+}
+
+/* opcode with a memory operand. */
+static void ins_rm(X86Ins *i, unsigned flags, uint32_t opc, int reg, X86Mem m)
+{
+    int base = m.base, index = m.index;
+    assert(index != X86_RSP);
+    ins_head(i, flags, opc, reg, index, base);
+    unsigned r = (unsigned)(reg & 7) << 3;
+
+    if (base == X86_NOREG) {
+        /* [index*s + disp32] or absolute [disp32] (SIB: rm=100 base=101) */
+        ins_byte(i, (uint8_t)(0x04 | r));
+        unsigned idx = index == X86_NOREG ? 4 : (unsigned)(index & 7);
+        ins_byte(i, (uint8_t)(m.scale_log2 << 6 | idx << 3 | 5));
+        ins_imm(i, (uint32_t)m.disp, 4);
+        return;
+    }
+    unsigned mod;
+    if (m.disp == 0 && (base & 7) != 5) {
+        mod = 0;
+    } else if (fits_i8(m.disp)) {
+        mod = 1;
+    } else {
+        mod = 2;
+    }
+    if (index == X86_NOREG && (base & 7) != 4) {
+        ins_byte(i, (uint8_t)(mod << 6 | r | (base & 7)));
+    } else {
+        unsigned idx = index == X86_NOREG ? 4 : (unsigned)(index & 7);
+        ins_byte(i, (uint8_t)(mod << 6 | r | 4));
+        ins_byte(i, (uint8_t)(m.scale_log2 << 6 | idx << 3 | (base & 7)));
+    }
+    if (mod == 1) {
+        ins_imm(i, (uint8_t)m.disp, 1);
+    } else if (mod == 2) {
+        ins_imm(i, (uint32_t)m.disp, 4);
+    }
+}
+
+static void commit(X86Asm *a, const X86Ins *i)
+{
+    if (a->overflow) {
+        return;
+    }
+    if ((size_t)(a->end - a->p) < i->n) {
+        a->overflow = true;
+        return;
+    }
+    memcpy(a->p, i->b, i->n);
+    a->p += i->n;
+}
+
+static unsigned wflag(bool w64)
+{
+    return w64 ? P_W : 0;
+}
+
+void x86_asm_init(X86Asm *a, void *buf, size_t size)
+{
+    a->start = a->p = buf;
+    a->end = a->start + size;
+    a->overflow = false;
+}
+
+void x86_bytes(X86Asm *a, const uint8_t *bytes, size_t n)
+{
+    if (a->overflow) {
+        return;
+    }
+    if ((size_t)(a->end - a->p) < n) {
+        a->overflow = true;
+        return;
+    }
+    memcpy(a->p, bytes, n);
+    a->p += n;
+}
+
+void x86_align(X86Asm *a, unsigned align)
+{
+    /* the recommended multi-byte NOPs (SDM vol. 2B, NOP) */
+    static const uint8_t nops[9][9] = {
+        { 0 },
+        { 0x90 },
+        { 0x66, 0x90 },
+        { 0x0f, 0x1f, 0x00 },
+        { 0x0f, 0x1f, 0x40, 0x00 },
+        { 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+        { 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+        { 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+        { 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+    };
+    while (!a->overflow && ((uintptr_t)a->p & (align - 1))) {
+        size_t n = align - ((uintptr_t)a->p & (align - 1));
+        n = n > 8 ? 8 : n;
+        x86_bytes(a, nops[n], n);
+    }
+}
+
+/* ---- moves ---------------------------------------------------------- */
+
+void x86_mov_rr(X86Asm *a, bool w64, X86Reg dst, X86Reg src)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, wflag(w64), 0x89, src, dst);
+    commit(a, &i);
+}
+
+void x86_movabs(X86Asm *a, X86Reg dst, uint64_t imm)
+{
+    X86Ins i = { .n = 0 };
+    ins_head(&i, P_W, 0xb8 + (dst & 7), -1, -1, dst);
+    ins_imm(&i, imm, 8);
+    commit(a, &i);
+}
+
+void x86_mov_ri(X86Asm *a, X86Reg dst, uint64_t imm)
+{
+    X86Ins i = { .n = 0 };
+    if (imm <= UINT32_MAX) {
+        ins_head(&i, 0, 0xb8 + (dst & 7), -1, -1, dst);
+        ins_imm(&i, imm, 4);
+    } else if (fits_i32((int64_t)imm)) {
+        ins_rr(&i, P_W, 0xc7, 0, dst);
+        ins_imm(&i, imm, 4);
+    } else {
+        x86_movabs(a, dst, imm);
+        return;
+    }
+    commit(a, &i);
+}
+
+void x86_load(X86Asm *a, X86Reg dst, X86Mem m, unsigned size_bytes, bool sign, bool w64)
+{
+    X86Ins i = { .n = 0 };
+    switch (size_bytes) {
+    case 1:
+        ins_rm(&i, sign ? wflag(w64) : 0, sign ? 0x0fbe : 0x0fb6, dst, m);
+        break;
+    case 2:
+        ins_rm(&i, sign ? wflag(w64) : 0, sign ? 0x0fbf : 0x0fb7, dst, m);
+        break;
+    case 4:
+        if (sign && w64) {
+            ins_rm(&i, P_W, 0x63, dst, m);
+        } else {
+            ins_rm(&i, 0, 0x8b, dst, m);
+        }
+        break;
+    case 8:
+        ins_rm(&i, P_W, 0x8b, dst, m);
+        break;
+    default:
+        assert(!"x86_load: bad size");
+    }
+    commit(a, &i);
+}
+
+void x86_store(X86Asm *a, X86Mem m, X86Reg src, unsigned size_bytes)
+{
+    X86Ins i = { .n = 0 };
+    switch (size_bytes) {
+    case 1: ins_rm(&i, P_BYTE_REG, 0x88, src, m); break;
+    case 2: ins_rm(&i, P_66, 0x89, src, m); break;
+    case 4: ins_rm(&i, 0, 0x89, src, m); break;
+    case 8: ins_rm(&i, P_W, 0x89, src, m); break;
+    default: assert(!"x86_store: bad size");
+    }
+    commit(a, &i);
+}
+
+void x86_store_imm(X86Asm *a, X86Mem m, int32_t imm, unsigned size_bytes)
+{
+    X86Ins i = { .n = 0 };
+    switch (size_bytes) {
+    case 1:
+        ins_rm(&i, 0, 0xc6, 0, m);
+        ins_imm(&i, (uint32_t)imm, 1);
+        break;
+    case 2:
+        ins_rm(&i, P_66, 0xc7, 0, m);
+        ins_imm(&i, (uint32_t)imm, 2);
+        break;
+    case 4:
+    case 8:
+        ins_rm(&i, size_bytes == 8 ? P_W : 0, 0xc7, 0, m);
+        ins_imm(&i, (uint32_t)imm, 4);
+        break;
+    default:
+        assert(!"x86_store_imm: bad size");
+    }
+    commit(a, &i);
+}
+
+void x86_movzx_rr(X86Asm *a, X86Reg dst, X86Reg src, unsigned from_bytes)
+{
+    X86Ins i = { .n = 0 };
+    if (from_bytes == 1) {
+        ins_rr(&i, P_BYTE_RM, 0x0fb6, dst, src);
+    } else {
+        assert(from_bytes == 2);
+        ins_rr(&i, 0, 0x0fb7, dst, src);
+    }
+    commit(a, &i);
+}
+
+void x86_movsx_rr(X86Asm *a, bool w64, X86Reg dst, X86Reg src, unsigned from_bytes)
+{
+    X86Ins i = { .n = 0 };
+    if (from_bytes == 1) {
+        ins_rr(&i, wflag(w64) | P_BYTE_RM, 0x0fbe, dst, src);
+    } else if (from_bytes == 2) {
+        ins_rr(&i, wflag(w64), 0x0fbf, dst, src);
+    } else {
+        assert(from_bytes == 4 && w64);
+        ins_rr(&i, P_W, 0x63, dst, src);
+    }
+    commit(a, &i);
+}
+
+void x86_lea(X86Asm *a, bool w64, X86Reg dst, X86Mem m)
+{
+    X86Ins i = { .n = 0 };
+    ins_rm(&i, wflag(w64), 0x8d, dst, m);
+    commit(a, &i);
+}
+
+void x86_xchg_rr(X86Asm *a, bool w64, X86Reg r1, X86Reg r2)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, wflag(w64), 0x87, r2, r1);
+    commit(a, &i);
+}
+
+/* ---- integer arithmetic -------------------------------------------- */
+
+void x86_alu_rr(X86Asm *a, X86Alu op, bool w64, X86Reg dst, X86Reg src)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, wflag(w64), (uint32_t)op * 8 + 1, src, dst);
+    commit(a, &i);
+}
+
+void x86_alu_ri(X86Asm *a, X86Alu op, bool w64, X86Reg dst, int32_t imm)
+{
+    X86Ins i = { .n = 0 };
+    if (fits_i8(imm)) {
+        ins_rr(&i, wflag(w64), 0x83, op, dst);
+        ins_imm(&i, (uint32_t)imm, 1);
+    } else {
+        ins_rr(&i, wflag(w64), 0x81, op, dst);
+        ins_imm(&i, (uint32_t)imm, 4);
+    }
+    commit(a, &i);
+}
+
+void x86_alu_rm(X86Asm *a, X86Alu op, bool w64, X86Reg dst, X86Mem m)
+{
+    X86Ins i = { .n = 0 };
+    ins_rm(&i, wflag(w64), (uint32_t)op * 8 + 3, dst, m);
+    commit(a, &i);
+}
+
+void x86_alu_mr(X86Asm *a, X86Alu op, bool w64, X86Mem m, X86Reg src)
+{
+    X86Ins i = { .n = 0 };
+    ins_rm(&i, wflag(w64), (uint32_t)op * 8 + 1, src, m);
+    commit(a, &i);
+}
+
+void x86_alu_mi(X86Asm *a, X86Alu op, bool w64, X86Mem m, int32_t imm)
+{
+    X86Ins i = { .n = 0 };
+    if (fits_i8(imm)) {
+        ins_rm(&i, wflag(w64), 0x83, op, m);
+        ins_imm(&i, (uint32_t)imm, 1);
+    } else {
+        ins_rm(&i, wflag(w64), 0x81, op, m);
+        ins_imm(&i, (uint32_t)imm, 4);
+    }
+    commit(a, &i);
+}
+
+void x86_test_rr(X86Asm *a, bool w64, X86Reg r1, X86Reg r2)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, wflag(w64), 0x85, r2, r1);
+    commit(a, &i);
+}
+
+void x86_test_ri(X86Asm *a, bool w64, X86Reg r, int32_t imm)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, wflag(w64), 0xf7, 0, r);
+    ins_imm(&i, (uint32_t)imm, 4);
+    commit(a, &i);
+}
+
+void x86_unary(X86Asm *a, X86Unary op, bool w64, X86Reg r)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, wflag(w64), 0xf7, op, r);
+    commit(a, &i);
+}
+
+void x86_imul_rr(X86Asm *a, bool w64, X86Reg dst, X86Reg src)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, wflag(w64), 0x0faf, dst, src);
+    commit(a, &i);
+}
+
+void x86_imul_rri(X86Asm *a, bool w64, X86Reg dst, X86Reg src, int32_t imm)
+{
+    X86Ins i = { .n = 0 };
+    if (fits_i8(imm)) {
+        ins_rr(&i, wflag(w64), 0x6b, dst, src);
+        ins_imm(&i, (uint32_t)imm, 1);
+    } else {
+        ins_rr(&i, wflag(w64), 0x69, dst, src);
+        ins_imm(&i, (uint32_t)imm, 4);
+    }
+    commit(a, &i);
+}
+
+void x86_cdq(X86Asm *a, bool w64)
+{
+    X86Ins i = { .n = 0 };
+    ins_head(&i, wflag(w64), 0x99, -1, -1, -1);
+    commit(a, &i);
+}
+
+void x86_shift_ri(X86Asm *a, X86Shift op, bool w64, X86Reg r, unsigned count)
+{
+    X86Ins i = { .n = 0 };
+    if (count == 1) {
+        ins_rr(&i, wflag(w64), 0xd1, op, r);
+    } else {
+        ins_rr(&i, wflag(w64), 0xc1, op, r);
+        ins_imm(&i, count, 1);
+    }
+    commit(a, &i);
+}
+
+void x86_shift_cl(X86Asm *a, X86Shift op, bool w64, X86Reg r)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, wflag(w64), 0xd3, op, r);
+    commit(a, &i);
+}
+
+void x86_bt_ri(X86Asm *a, X86Bt op, bool w64, X86Reg r, unsigned bit)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, wflag(w64), 0x0fba, op, r);
+    ins_imm(&i, bit, 1);
+    commit(a, &i);
+}
+
+void x86_bitcount(X86Asm *a, X86BitCount op, bool w64, X86Reg dst, X86Reg src)
+{
+    static const struct {
+        unsigned prefix;
+        uint32_t opc;
+    } forms[] = {
+        [X86_BSF] = { 0, 0x0fbc },
+        [X86_BSR] = { 0, 0x0fbd },
+        [X86_TZCNT] = { P_F3, 0x0fbc },
+        [X86_LZCNT] = { P_F3, 0x0fbd },
+        [X86_POPCNT] = { P_F3, 0x0fb8 },
+    };
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, forms[op].prefix | wflag(w64), forms[op].opc, dst, src);
+    commit(a, &i);
+}
+
+void x86_bswap(X86Asm *a, bool w64, X86Reg r)
+{
+    X86Ins i = { .n = 0 };
+    ins_head(&i, wflag(w64), 0x0fc8 + (r & 7), -1, -1, r);
+    commit(a, &i);
+}
+
+void x86_rol16_8(X86Asm *a, X86Reg r)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, P_66, 0xc1, X86_ROL, r);
+    ins_imm(&i, 8, 1);
+    commit(a, &i);
+}
+
+/* ---- conditions ----------------------------------------------------- */
+
+void x86_setcc(X86Asm *a, X86Cond cc, X86Reg r8)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, P_BYTE_RM, 0x0f90 + cc, 0, r8);
+    commit(a, &i);
+}
+
+void x86_cmovcc(X86Asm *a, X86Cond cc, bool w64, X86Reg dst, X86Reg src)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, wflag(w64), 0x0f40 + cc, dst, src);
+    commit(a, &i);
+}
+
+/* ---- control flow -------------------------------------------------- */
+
+void x86_jmp(X86Asm *a, const uint8_t *target)
+{
+    X86Ins i = { .n = 0 };
+    int64_t d8 = target - (a->p + 2);
+    if (fits_i8(d8)) {
+        ins_byte(&i, 0xeb);
+        ins_imm(&i, (uint64_t)d8, 1);
+    } else {
+        int64_t d32 = target - (a->p + 5);
+        assert(fits_i32(d32));
+        ins_byte(&i, 0xe9);
+        ins_imm(&i, (uint64_t)d32, 4);
+    }
+    commit(a, &i);
+}
+
+void x86_jcc(X86Asm *a, X86Cond cc, const uint8_t *target)
+{
+    X86Ins i = { .n = 0 };
+    int64_t d8 = target - (a->p + 2);
+    if (fits_i8(d8)) {
+        ins_byte(&i, (uint8_t)(0x70 + cc));
+        ins_imm(&i, (uint64_t)d8, 1);
+    } else {
+        int64_t d32 = target - (a->p + 6);
+        assert(fits_i32(d32));
+        ins_byte(&i, 0x0f);
+        ins_byte(&i, (uint8_t)(0x80 + cc));
+        ins_imm(&i, (uint64_t)d32, 4);
+    }
+    commit(a, &i);
+}
+
+static uint8_t *fwd(X86Asm *a, const uint8_t *opc, unsigned nopc, unsigned dsize)
+{
+    X86Ins i = { .n = 0 };
+    for (unsigned k = 0; k < nopc; k++) {
+        ins_byte(&i, opc[k]);
+    }
+    ins_imm(&i, 0, dsize);
+    commit(a, &i);
+    return a->overflow ? NULL : a->p - dsize;
+}
+
+uint8_t *x86_jmp32_fwd(X86Asm *a)
+{
+    return fwd(a, (const uint8_t[]){ 0xe9 }, 1, 4);
+}
+
+uint8_t *x86_jcc32_fwd(X86Asm *a, X86Cond cc)
+{
+    return fwd(a, (const uint8_t[]){ 0x0f, (uint8_t)(0x80 + cc) }, 2, 4);
+}
+
+uint8_t *x86_jcc8_fwd(X86Asm *a, X86Cond cc)
+{
+    return fwd(a, (const uint8_t[]){ (uint8_t)(0x70 + cc) }, 1, 1);
+}
+
+uint8_t *x86_jmp8_fwd(X86Asm *a)
+{
+    return fwd(a, (const uint8_t[]){ 0xeb }, 1, 1);
+}
+
+void x86_patch_rel32(uint8_t *loc, const uint8_t *target)
+{
+    if (!loc) {
+        return;
+    }
+    int64_t d = target - (loc + 4);
+    assert(fits_i32(d));
+    int32_t d32 = (int32_t)d;
+    memcpy(loc, &d32, 4);
+}
+
+void x86_patch_rel8(uint8_t *loc, const uint8_t *target)
+{
+    if (!loc) {
+        return;
+    }
+    int64_t d = target - (loc + 1);
+    assert(fits_i8(d));
+    *loc = (uint8_t)d;
+}
+
+void x86_jmp_r(X86Asm *a, X86Reg r)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, 0, 0xff, 4, r);
+    commit(a, &i);
+}
+
+void x86_jmp_m(X86Asm *a, X86Mem m)
+{
+    X86Ins i = { .n = 0 };
+    ins_rm(&i, 0, 0xff, 4, m);
+    commit(a, &i);
+}
+
+void x86_call_r(X86Asm *a, X86Reg r)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, 0, 0xff, 2, r);
+    commit(a, &i);
+}
+
+void x86_ret(X86Asm *a)
+{
+    x86_bytes(a, (const uint8_t[]){ 0xc3 }, 1);
+}
+
+void x86_push(X86Asm *a, X86Reg r)
+{
+    X86Ins i = { .n = 0 };
+    ins_head(&i, 0, 0x50 + (r & 7), -1, -1, r);
+    commit(a, &i);
+}
+
+void x86_pop(X86Asm *a, X86Reg r)
+{
+    X86Ins i = { .n = 0 };
+    ins_head(&i, 0, 0x58 + (r & 7), -1, -1, r);
+    commit(a, &i);
+}
+
+void x86_ud2(X86Asm *a)
+{
+    x86_bytes(a, (const uint8_t[]){ 0x0f, 0x0b }, 2);
+}
+
+/* ---- atomics -------------------------------------------------------- */
+
+static unsigned size_flags(unsigned size_bytes)
+{
+    switch (size_bytes) {
+    case 1: return P_BYTE_REG;
+    case 2: return P_66;
+    case 4: return 0;
+    case 8: return P_W;
+    default: assert(!"bad atomic size"); return 0;
+    }
+}
+
+void x86_lock_cmpxchg(X86Asm *a, X86Mem m, X86Reg src, unsigned size_bytes)
+{
+    X86Ins i = { .n = 0 };
+    ins_rm(&i, P_LOCK | size_flags(size_bytes), size_bytes == 1 ? 0x0fb0 : 0x0fb1, src, m);
+    commit(a, &i);
+}
+
+void x86_xchg_mr(X86Asm *a, X86Mem m, X86Reg r, unsigned size_bytes)
+{
+    X86Ins i = { .n = 0 };
+    ins_rm(&i, size_flags(size_bytes), size_bytes == 1 ? 0x86 : 0x87, r, m);
+    commit(a, &i);
+}
+
+void x86_lock_xadd(X86Asm *a, X86Mem m, X86Reg r, unsigned size_bytes)
+{
+    X86Ins i = { .n = 0 };
+    ins_rm(&i, P_LOCK | size_flags(size_bytes), size_bytes == 1 ? 0x0fc0 : 0x0fc1, r, m);
+    commit(a, &i);
+}
+
+void x86_mfence(X86Asm *a)
+{
+    x86_bytes(a, (const uint8_t[]){ 0x0f, 0xae, 0xf0 }, 3);
+}
+
+/* ---- SSE2 ----------------------------------------------------------- */
+
+static unsigned fp_prefix(bool dbl)
+{
+    return dbl ? P_F2 : P_F3;
+}
+
+void x86_movs_xm(X86Asm *a, bool dbl, X86Xmm dst, X86Mem m)
+{
+    X86Ins i = { .n = 0 };
+    ins_rm(&i, fp_prefix(dbl), 0x0f10, dst, m);
+    commit(a, &i);
+}
+
+void x86_movs_mx(X86Asm *a, bool dbl, X86Mem m, X86Xmm src)
+{
+    X86Ins i = { .n = 0 };
+    ins_rm(&i, fp_prefix(dbl), 0x0f11, src, m);
+    commit(a, &i);
+}
+
+void x86_movs_xx(X86Asm *a, bool dbl, X86Xmm dst, X86Xmm src)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, fp_prefix(dbl), 0x0f10, dst, src);
+    commit(a, &i);
+}
+
+void x86_sse_arith(X86Asm *a, X86SseOp op, bool dbl, X86Xmm dst, X86Xmm src)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, fp_prefix(dbl), 0x0f00 + op, dst, src);
+    commit(a, &i);
+}
+
+void x86_ucomis(X86Asm *a, bool dbl, X86Xmm x1, X86Xmm x2)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, dbl ? P_66 : 0, 0x0f2e, x1, x2);
+    commit(a, &i);
+}
+
+void x86_cvtsi2s(X86Asm *a, bool dbl, bool w64, X86Xmm dst, X86Reg src)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, fp_prefix(dbl) | wflag(w64), 0x0f2a, dst, src);
+    commit(a, &i);
+}
+
+void x86_cvtts2si(X86Asm *a, bool dbl, bool w64, X86Reg dst, X86Xmm src)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, fp_prefix(dbl) | wflag(w64), 0x0f2c, dst, src);
+    commit(a, &i);
+}
+
+void x86_cvtsd2ss(X86Asm *a, X86Xmm dst, X86Xmm src)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, P_F2, 0x0f5a, dst, src);
+    commit(a, &i);
+}
+
+void x86_cvtss2sd(X86Asm *a, X86Xmm dst, X86Xmm src)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, P_F3, 0x0f5a, dst, src);
+    commit(a, &i);
+}
+
+void x86_movq_xr(X86Asm *a, bool w64, X86Xmm dst, X86Reg src)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, P_66 | wflag(w64), 0x0f6e, dst, src);
+    commit(a, &i);
+}
+
+void x86_movq_rx(X86Asm *a, bool w64, X86Reg dst, X86Xmm src)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, P_66 | wflag(w64), 0x0f7e, src, dst);
+    commit(a, &i);
+}
+
+/* ---- host features -------------------------------------------------- */
+
+static X86Features x86_host_features;
+static pthread_once_t x86_features_once = PTHREAD_ONCE_INIT;
+
+static void x86_features_probe(void)
+{
+    unsigned eax, ebx, ecx, edx;
+    if (__get_cpuid(1, &eax, &ebx, &ecx, &edx)) {
+        x86_host_features.popcnt = (ecx >> 23) & 1;
+    }
+    if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) {
+        x86_host_features.bmi1 = (ebx >> 3) & 1;
+    }
+    if (__get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx)) {
+        x86_host_features.lzcnt = (ecx >> 5) & 1;
+    }
+}
+
+const X86Features *x86_features(void)
+{
+    pthread_once(&x86_features_once, x86_features_probe);
+    return &x86_host_features;
+}
