@@ -108,6 +108,22 @@ static void test_amo(void)
     AMOD("amomin.d", 0x00000000ffffffffull, 0xffffffffffffffffull, 0xffffffff,
          0xffffffffffffffffull);
     AMOD("amomaxu.d.aqrl", 0xfffffffe, 0xffffffff, 0xfffffffe, 0xffffffff);
+    /* rd = rs2: the old value lands in rd, memory gets rs2's value. */
+    uint64_t r = 5;
+    mem[1] = 100;
+    __asm__ volatile("amoadd.d %0, %0, (%1)" : "+r"(r) : "r"(&mem[1]) : "memory");
+    CHECK_EQ(r, 100);
+    CHECK_EQ(mem[1], 105);
+    /* rd = rs1: the address is read before rd is written. */
+    uint64_t p = (uint64_t)(uintptr_t)&mem[1];
+    __asm__ volatile("amoswap.d %0, %1, (%0)" : "+r"(p) : "r"(7ull) : "memory");
+    CHECK_EQ(p, 105);
+    CHECK_EQ(mem[1], 7);
+    p = (uint64_t)(uintptr_t)&mem[1];
+    (void)LR("d", &mem[1]);
+    __asm__ volatile("sc.d %0, %1, (%0)" : "+r"(p) : "r"(9ull) : "memory");
+    CHECK_EQ(p, 0);
+    CHECK_EQ(mem[1], 9);
     /* rd = x0: memory still changes. */
     mem[1] = 5;
     __asm__ volatile("amoadd.d zero, %1, (%0)" :: "r"(&mem[1]), "r"(3ull) : "memory");

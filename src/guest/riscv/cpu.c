@@ -107,6 +107,41 @@ unsigned riscv_cpu_mmu_index(const RiscvCpu *cpu, bool ifetch)
     }
 }
 
+size_t riscv_cpu_isa_string(const RiscvCpu *cpu, char *buf, size_t size)
+{
+    /* Single letters in canonical order, then multi-letter extensions by
+     * category (Zi*, then Zb*, in the single letters' order) and
+     * alphabetically within one, then S extensions. */
+    static const char letters[] = "iemafdqcbvh";
+    const struct {
+        const char *name;
+        size_t offset;
+    } multi[] = {
+#define RV_CFG(field, name) { name, offsetof(RiscvCpuConfig, field) }
+        RV_CFG(ext_zicntr, "zicntr"), RV_CFG(ext_zicond, "zicond"),
+        RV_CFG(ext_zicsr, "zicsr"), RV_CFG(ext_zifencei, "zifencei"),
+        RV_CFG(ext_zihintpause, "zihintpause"), RV_CFG(ext_zba, "zba"),
+        RV_CFG(ext_zbb, "zbb"), RV_CFG(ext_zbc, "zbc"), RV_CFG(ext_zbs, "zbs"),
+        RV_CFG(ext_sstc, "sstc"),
+#undef RV_CFG
+    };
+    char tmp[256];
+    size_t n = (size_t)snprintf(tmp, sizeof(tmp), "rv64");
+
+    for (const char *l = letters; *l; l++) {
+        if (cpu->misa & RV_EXT(*l - 'a' + 'A')) {
+            tmp[n++] = *l;
+        }
+    }
+    for (size_t i = 0; i < sizeof(multi) / sizeof(multi[0]); i++) {
+        if (*(const bool *)((const char *)&cpu->cfg + multi[i].offset)) {
+            n += (size_t)snprintf(tmp + n, sizeof(tmp) - n, "_%s", multi[i].name);
+        }
+    }
+    tmp[n] = 0;
+    return (size_t)snprintf(buf, size, "%s", tmp);
+}
+
 void riscv_cpu_dump_state(CpuState *cs, FILE *out)
 {
     RiscvCpu *cpu = riscv_cpu(cs);
@@ -226,7 +261,7 @@ static bool riscv_hart_realize(DeviceState *dev, Error **errp)
     hart->cpu.mimpid = RISCV_MIMPID;
     hart->cpu.parent.cpu_index = (int)hart->cpu.mhartid;
     riscv_cpu_reset(&hart->cpu);
-    return cpu_exec_realize(&hart->cpu.parent, &riscv_cpu_ops, hart->as, errp);
+    return cpu_exec_realize(&hart->cpu.parent, &riscv_cpu_ops, hart->cpu.parent.as, errp);
 }
 
 static void riscv_hart_unrealize(DeviceState *dev)
@@ -237,12 +272,19 @@ static void riscv_hart_unrealize(DeviceState *dev)
 void riscv_hart_set_address_space(RiscvHart *hart, AddressSpace *as)
 {
     assert(!DEVICE(hart)->realized);
-    hart->as = as;
+    hart->cpu.parent.as = as;
 }
 
 static void riscv_hart_reset(DeviceState *dev)
 {
-    riscv_cpu_reset(&RISCV_HART(dev)->cpu);
+    RiscvHart *hart = RISCV_HART(dev);
+
+    riscv_cpu_reset(&hart->cpu);
+    /* Translations of the old privilege and satp must not survive; the
+     * vCPU is stopped during a reset, it applies this when it runs again. */
+    if (dev->realized) {
+        tlb_flush_async(&hart->cpu.parent, (1u << RISCV_MMU_IDX_COUNT) - 1);
+    }
 }
 
 static const Property riscv_hart_props[] = {

@@ -128,7 +128,6 @@ static inline RiscvCpu *riscv_cpu(CpuState *cs)
 typedef struct RiscvHart {
     DeviceState parent_obj;
     RiscvCpu cpu;
-    AddressSpace *as;               /* the hart's view of memory (the board's) */
 } RiscvHart;
 
 typedef struct RiscvHartClass {
@@ -146,9 +145,9 @@ static inline RiscvHart *riscv_hart_of(CpuState *cs)
 }
 
 /* Before realize: the address space the hart's loads, stores and fetches
- * go to (system mode; user mode sets cpu.parent.mem_mode and guest_base
- * instead and may pass NULL).  Realize wires the hart to the exec layer
- * (cpu_exec_realize) and fails without one in system mode. */
+ * go to, i.e. cpu.parent.as (system mode; user mode sets cpu.parent.mem_mode
+ * and guest_base instead).  Realize wires the hart to the exec layer
+ * (cpu_exec_realize), which fails without one in system mode. */
 void riscv_hart_set_address_space(RiscvHart *hart, AddressSpace *as);
 
 /* Reset to the Privileged ISA 3.4 state (vCPU thread, or before it runs). */
@@ -156,6 +155,10 @@ void riscv_cpu_reset(RiscvCpu *cpu);
 /* The MMU index of data accesses (ifetch false: honours mstatus.MPRV) or of
  * instruction fetch (ifetch true). */
 unsigned riscv_cpu_mmu_index(const RiscvCpu *cpu, bool ifetch);
+/* The ISA string of the device tree's riscv,isa and -cpu help, in the
+ * canonical order (Unprivileged ISA 27.11): "rv64imafdc_zicntr_zicond_...".
+ * Always NUL-terminated; returns the length it needed (as snprintf). */
+size_t riscv_cpu_isa_string(const RiscvCpu *cpu, char *buf, size_t size);
 /* ABI names: "zero", "ra", ...; "ft0", ...  Index 0..31. */
 extern const char *const riscv_gpr_names[32];
 extern const char *const riscv_fpr_names[32];

@@ -4,6 +4,8 @@
  */
 #include "guest/riscv/cpu.h"
 
+#include <string.h>
+
 #include "core/property.h"
 #include "guest/riscv/translate.h"
 #include "util/unittest.h"
@@ -86,4 +88,21 @@ UNITTEST(tb_flags)
     CHECK(f & TB_FLAGS_MISA_C);
     CHECK(f & TB_FLAGS_TSR);
     CHECK(!(f & TB_FLAGS_TW));
+}
+
+UNITTEST(isa_string)
+{
+    RiscvHartClass *hc = RISCV_HART_CLASS(object_class_by_name(TYPE_RISCV_CPU_RV64));
+    RiscvCpu cpu = { .misa = hc->misa, .cfg = hc->cfg };
+    char buf[128];
+
+    CHECK_INT(riscv_cpu_isa_string(&cpu, buf, sizeof(buf)), strlen(buf));
+    CHECK_STR(buf, "rv64imafdc_zicntr_zicond_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc");
+    cpu.misa &= ~(RVF | RVD);
+    cpu.cfg = (RiscvCpuConfig){ .ext_zicsr = true };
+    riscv_cpu_isa_string(&cpu, buf, sizeof(buf));
+    CHECK_STR(buf, "rv64imac_zicsr");
+    /* Truncation is safe and reports the length needed. */
+    CHECK_INT(riscv_cpu_isa_string(&cpu, buf, 6), 14);
+    CHECK_STR(buf, "rv64i");
 }

@@ -63,22 +63,24 @@ static bool rv_gen_sc(DisasContext *d, arg_atomic *a, MemOp mop)
     IrLabel misaligned = ir_new_label(b);
     IrLabel fail = ir_new_label(b);
     IrLabel done = ir_new_label(b);
-    IrVal addr = rv_gen_addr(d, a->rs1, 0);
-    IrVal result = rv_dest_gpr(d, a->rd);
+    /* Both live across the labels below: TB temps. */
+    IrVal addr = ir_new_temp(b, IR_I64);
+    IrVal result = ir_new_temp(b, IR_I64);
 
+    ir_mov(b, addr, rv_gpr(d, a->rs1));
     ir_brcond_imm(b, IR_COND_TSTNE, addr, (int64_t)memop_size(mop) - 1, misaligned);
     ir_brcond(b, IR_COND_NE, addr, rv_cpu_load_res, fail);
     rv_gen_rl(d, a);
     if ((mop & MO_SIZE) == MO_64) {
-        IrVal old = ir_new_temp(b, IR_I64);
+        IrVal old = ir_new_ebb_temp(b, IR_I64);
         ir_atomic_cmpxchg(b, old, addr, rv_cpu_load_val, rv_gpr(d, a->rs2),
                           MO_UQ | MO_ALIGN, d->mmu_idx);
         ir_setcond(b, IR_COND_NE, result, old, rv_cpu_load_val);
     } else {
-        IrVal old = ir_new_temp(b, IR_I32);
-        IrVal cmp = ir_new_temp(b, IR_I32);
-        IrVal newv = ir_new_temp(b, IR_I32);
-        IrVal ne = ir_new_temp(b, IR_I32);
+        IrVal old = ir_new_ebb_temp(b, IR_I32);
+        IrVal cmp = ir_new_ebb_temp(b, IR_I32);
+        IrVal newv = ir_new_ebb_temp(b, IR_I32);
+        IrVal ne = ir_new_ebb_temp(b, IR_I32);
         ir_extrl_i64_i32(b, cmp, rv_cpu_load_val);
         ir_extrl_i64_i32(b, newv, rv_gpr(d, a->rs2));
         ir_atomic_cmpxchg(b, old, addr, cmp, newv, MO_UL | MO_ALIGN, d->mmu_idx);
@@ -119,8 +121,8 @@ static bool rv_gen_amo(DisasContext *d, arg_atomic *a, IrOpcode opc, bool word)
 
     rv_gen_rl(d, a);
     if (word) {
-        IrVal val = ir_new_temp(b, IR_I32);
-        IrVal old = ir_new_temp(b, IR_I32);
+        IrVal val = ir_new_ebb_temp(b, IR_I32);
+        IrVal old = ir_new_ebb_temp(b, IR_I32);
         ir_extrl_i64_i32(b, val, rv_gpr(d, a->rs2));
         ir_atomic_rmw(b, opc, old, addr, val, MO_UL | MO_ALIGN, d->mmu_idx);
         ir_exts_i32_i64(b, dst, old);

@@ -74,7 +74,7 @@ static void rv_ctz64(IrBuilder *b, IrVal dst, IrVal a) { ir_ctz_imm(b, dst, a, 6
 /* Leading zeros of the low word: shift it to the top; a zero word gives 32. */
 static void rv_clzw(IrBuilder *b, IrVal dst, IrVal a)
 {
-    IrVal t = ir_new_temp(b, IR_I64);
+    IrVal t = ir_new_ebb_temp(b, IR_I64);
     ir_shl_imm(b, t, a, 32);
     ir_clz_imm(b, dst, t, 32);
 }
@@ -82,14 +82,14 @@ static void rv_clzw(IrBuilder *b, IrVal dst, IrVal a)
 /* Trailing zeros of the low word: a bit at 32 caps the count at 32. */
 static void rv_ctzw(IrBuilder *b, IrVal dst, IrVal a)
 {
-    IrVal t = ir_new_temp(b, IR_I64);
+    IrVal t = ir_new_ebb_temp(b, IR_I64);
     ir_or_imm(b, t, a, (int64_t)1 << 32);
     ir_ctz_imm(b, dst, t, 64);
 }
 
 static void rv_cpopw(IrBuilder *b, IrVal dst, IrVal a)
 {
-    IrVal t = ir_new_temp(b, IR_I64);
+    IrVal t = ir_new_ebb_temp(b, IR_I64);
     ir_ext32u(b, t, a);
     ir_ctpop(b, dst, t);
 }
@@ -141,9 +141,9 @@ bool trans_rori(DisasContext *d, arg_shift *a)
 static bool rv_gen_rotw(DisasContext *d, int rd, int rs1, IrVal count64, bool left)
 {
     IrBuilder *b = d->b;
-    IrVal x = ir_new_temp(b, IR_I32);
-    IrVal n = ir_new_temp(b, IR_I32);
-    IrVal r = ir_new_temp(b, IR_I32);
+    IrVal x = ir_new_ebb_temp(b, IR_I32);
+    IrVal n = ir_new_ebb_temp(b, IR_I32);
+    IrVal r = ir_new_ebb_temp(b, IR_I32);
     IrVal dst = rv_dest_gpr(d, rd);
 
     ir_extrl_i64_i32(b, x, rv_gpr(d, rs1));
@@ -220,7 +220,7 @@ static bool rv_gen_bitop(DisasContext *d, int rd, int rs1, IrVal index, RvBitOp 
         ir_shr(b, dst, src, index);     /* shift counts are taken mod 64 */
         ir_and_imm(b, dst, dst, 1);
     } else {
-        IrVal bit = ir_new_temp(b, IR_I64);
+        IrVal bit = ir_new_ebb_temp(b, IR_I64);
         ir_shl(b, bit, ir_const(b, IR_I64, 1), index);
         if (op == RV_BCLR) {
             ir_andc(b, dst, src, bit);

@@ -251,7 +251,7 @@ bool trans_subw(DisasContext *d, arg_r *a)
 static bool rv_gen_shiftw(DisasContext *d, arg_r *a, RvBinaryFn fn, bool sign)
 {
     IrBuilder *b = d->b;
-    IrVal count = ir_new_temp(b, IR_I64);
+    IrVal count = ir_new_ebb_temp(b, IR_I64);
     IrVal dst = rv_dest_gpr(d, a->rd);
     IrVal src = sign ? rv_gpr_sext32(d, a->rs1) : rv_gpr_zext32(d, a->rs1);
 

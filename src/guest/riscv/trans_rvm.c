@@ -27,7 +27,7 @@ static bool rv_gen_m(DisasContext *d, arg_r *a, RvMulDivFn fn)
  * rs2 when rs1 is negative (rs1 = u - 2^64 when its sign bit is set). */
 static void rv_mulhsu(IrBuilder *b, IrVal dst, IrVal a, IrVal c)
 {
-    IrVal t = ir_new_temp(b, IR_I64);
+    IrVal t = ir_new_ebb_temp(b, IR_I64);
 
     ir_sar_imm(b, t, a, 63);
     ir_and(b, t, t, c);

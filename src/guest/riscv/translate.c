@@ -106,21 +106,21 @@ IrVal rv_gpr(DisasContext *d, int n)
 
 IrVal rv_gpr_sext32(DisasContext *d, int n)
 {
-    IrVal t = ir_new_temp(d->b, IR_I64);
+    IrVal t = ir_new_ebb_temp(d->b, IR_I64);
     ir_ext32s(d->b, t, rv_gpr(d, n));
     return t;
 }
 
 IrVal rv_gpr_zext32(DisasContext *d, int n)
 {
-    IrVal t = ir_new_temp(d->b, IR_I64);
+    IrVal t = ir_new_ebb_temp(d->b, IR_I64);
     ir_ext32u(d->b, t, rv_gpr(d, n));
     return t;
 }
 
 IrVal rv_dest_gpr(DisasContext *d, int n)
 {
-    return ir_new_temp(d->b, IR_I64);
+    return ir_new_ebb_temp(d->b, IR_I64);
 }
 
 void rv_set_gpr(DisasContext *d, int n, IrVal val)
@@ -200,7 +200,7 @@ void rv_gen_jump(DisasContext *d, uint64_t dest)
 
 IrVal rv_gen_addr(DisasContext *d, int rs1, int64_t imm)
 {
-    IrVal addr = ir_new_temp(d->b, IR_I64);
+    IrVal addr = ir_new_ebb_temp(d->b, IR_I64);
     ir_add_imm(d->b, addr, rv_gpr(d, rs1), imm);
     return addr;
 }

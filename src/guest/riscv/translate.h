@@ -12,7 +12,9 @@
  * instruction bits, Privileged 3.1.16) and emit nothing observable before
  * deciding; read sources with rv_gpr (x0 reads 0), compute into a temp from
  * rv_dest_gpr and commit with rv_set_gpr (x0 writes are dropped), so a
- * destination may always alias a source.  Instructions that leave the block
+ * destination may always alias a source.  The temps these helpers return
+ * (rv_dest_gpr, rv_gpr_sext32/zext32, rv_gen_addr) are EBB temps, dead at
+ * the next label: a value that must survive a label goes in ir_new_temp.  Instructions that leave the block
  * set d->base.is_jmp.  The pc global is only up to date at block exits and
  * before raising: use rv_update_pc before a helper that reads cpu->pc.
  *
@@ -81,10 +83,11 @@ extern IrVal rv_cpu_load_val;           /* I64 cpu->load_val */
 /* ---- registers ---- */
 /* Source register n (x0 yields the constant 0). */
 IrVal rv_gpr(DisasContext *d, int n);
-/* Source register n sign- or zero-extended from its low 32 bits (W ops). */
+/* Source register n sign- or zero-extended from its low 32 bits (W ops);
+ * an EBB temp. */
 IrVal rv_gpr_sext32(DisasContext *d, int n);
 IrVal rv_gpr_zext32(DisasContext *d, int n);
-/* A fresh I64 temp to compute register n's new value into. */
+/* A fresh I64 EBB temp to compute register n's new value into. */
 IrVal rv_dest_gpr(DisasContext *d, int n);
 /* Commit val to register n (dropped for x0). */
 void rv_set_gpr(DisasContext *d, int n, IrVal val);
@@ -107,10 +110,13 @@ void rv_gen_jump(DisasContext *d, uint64_t dest);
 void rv_gen_lookup(DisasContext *d);
 
 /* ---- memory ---- */
-/* rs1 + imm as a guest virtual address (I64 temp). */
+/* rs1 + imm as a guest virtual address (I64 EBB temp). */
 IrVal rv_gen_addr(DisasContext *d, int rs1, int64_t imm);
 
 /* ---- extensions present ---- */
+/* NOTE: read at translation time, so misa must not change under existing
+ * translations: only C is in the TB flags.  A misa that becomes writable
+ * for other letters needs them in the flags too, or a tb_flush. */
 static inline bool rv_has(DisasContext *d, uint64_t misa_bit)
 {
     return (d->cpu->misa & misa_bit) != 0;
