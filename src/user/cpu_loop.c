@@ -40,6 +40,7 @@
 #include <linux/sched.h>
 
 #include "exec/exec.h"
+#include "exec/exec_internal.h"
 #include "exec/tb.h"
 #include "guest/riscv/cpu.h"
 #include "guest/riscv/cpu_bits.h"
@@ -55,6 +56,7 @@
 typedef struct UserCpu {
     RiscvCpu cpu;                   /* first: the CpuState is the UserCpu */
     UserThread thread;
+    struct UserCpu *next;           /* user_cpus, under user_cpus_lock */
     int excp;                       /* the exception do_interrupt recorded */
     uint64_t excp_tval;
     GuestVaddr exec_lo, exec_hi;    /* cached executable mapping */
@@ -64,6 +66,58 @@ typedef struct UserCpu {
 static CpuOps user_cpu_ops;
 static GuestVaddr user_sigtramp;
 static _Atomic int user_thread_count;
+/* The fork gate: vCPU threads enter cpu_exec only through it, so a fork
+ * can wait until none is inside (holding the exec lock, translating under
+ * tb_lock) and keep them out while it forks.  The exec layer's own
+ * exclusive section cannot be used across fork: its rwlock remembers the
+ * writer's thread id, which the child does not have. */
+static pthread_mutex_t user_gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t user_gate_cond = PTHREAD_COND_INITIALIZER;
+static int user_gate_running;
+static bool user_gate_forking;
+
+static void user_gate_enter(void)
+{
+    pthread_mutex_lock(&user_gate_lock);
+    while (user_gate_forking) {
+        pthread_cond_wait(&user_gate_cond, &user_gate_lock);
+    }
+    user_gate_running++;
+    pthread_mutex_unlock(&user_gate_lock);
+}
+
+static void user_gate_leave(void)
+{
+    pthread_mutex_lock(&user_gate_lock);
+    if (--user_gate_running == 0 && user_gate_forking) {
+        pthread_cond_broadcast(&user_gate_cond);
+    }
+    pthread_mutex_unlock(&user_gate_lock);
+}
+
+/* Every live guest thread's CPU, for fork (the child keeps only its own). */
+static pthread_mutex_t user_cpus_lock = PTHREAD_MUTEX_INITIALIZER;
+static UserCpu *user_cpus;
+
+static void user_cpus_add(UserCpu *uc)
+{
+    pthread_mutex_lock(&user_cpus_lock);
+    uc->next = user_cpus;
+    user_cpus = uc;
+    pthread_mutex_unlock(&user_cpus_lock);
+}
+
+static void user_cpus_remove(UserCpu *uc)
+{
+    pthread_mutex_lock(&user_cpus_lock);
+    for (UserCpu **pp = &user_cpus; *pp; pp = &(*pp)->next) {
+        if (*pp == uc) {
+            *pp = uc->next;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&user_cpus_lock);
+}
 
 static UserCpu *user_cpu_of(CpuState *cs)
 {
@@ -429,6 +483,7 @@ static UserCpu *user_cpu_new(UserProcess *p, const UserCpu *parent, Error **errp
     uc->excp = EXCP_NONE;
     uc->thread.proc = p;
     uc->thread.cpu = cs;
+    user_cpus_add(uc);
     return uc;
 }
 
@@ -436,11 +491,14 @@ static noreturn void user_cpu_run(UserCpu *uc)
 {
     CpuState *cs = &uc->cpu.parent;
     for (;;) {
+        user_gate_enter();
         int r = cpu_exec(cs);
+        if (uc->excp == EXCP_NONE && r == EXCP_ATOMIC) {
+            cpu_exec_step_atomic(cs);
+        }
+        user_gate_leave();
         if (uc->excp != EXCP_NONE) {
             user_handle_exception(uc);
-        } else if (r == EXCP_ATOMIC) {
-            cpu_exec_step_atomic(cs);
         } else if (r == EXCP_HALTED || r == EXCP_HLT) {
             atomic_store(&cs->halted, 0);   /* no WFI in user mode: go on */
         }
@@ -529,6 +587,7 @@ static int64_t user_clone_thread(UserThread *pt, uint64_t flags, GuestVaddr stac
     pthread_attr_destroy(&attr);
     if (rc != 0) {
         atomic_fetch_sub(&user_thread_count, 1);
+        user_cpus_remove(uc);
         cpu_exec_unrealize(&cpu->parent);
         free(uc);
         sem_destroy(&st.ready);
@@ -557,6 +616,7 @@ static void user_exit_thread(UserThread *t, int status)
     pthread_sigmask(SIG_SETMASK, &all, NULL);
     signal_current_thread = NULL;
     UserCpu *uc = user_cpu_of(t->cpu);
+    user_cpus_remove(uc);
     cpu_exec_unrealize(t->cpu);
     free(uc);
     pthread_exit(NULL);
@@ -574,9 +634,69 @@ static int64_t user_sigreturn(UserThread *t)
     return -USER_ESIGRETURN;
 }
 
+/* fork: no vCPU may be inside cpu_exec (translating under tb_lock, or
+ * holding the exec lock) and no thread changing the address space
+ * (invalidating under tb_lock), or the child inherits locks nobody will
+ * release. */
+static void user_fork_prepare(UserThread *t)
+{
+    pthread_mutex_lock(&user_gate_lock);
+    user_gate_forking = true;
+    pthread_mutex_lock(&user_cpus_lock);
+    for (UserCpu *uc = user_cpus; uc; uc = uc->next) {
+        if (&uc->thread != t) {
+            cpu_exit(&uc->cpu.parent);
+        }
+    }
+    pthread_mutex_unlock(&user_cpus_lock);
+    while (user_gate_running > 0) {
+        pthread_cond_wait(&user_gate_cond, &user_gate_lock);
+    }
+    pthread_mutex_lock(&t->proc->mem.lock);
+    pthread_mutex_lock(&user_cpus_lock);
+}
+
+static void user_fork_release(UserThread *t)
+{
+    pthread_mutex_unlock(&user_cpus_lock);
+    pthread_mutex_unlock(&t->proc->mem.lock);
+    user_gate_forking = false;
+    pthread_cond_broadcast(&user_gate_cond);
+    pthread_mutex_unlock(&user_gate_lock);
+}
+
+static void user_fork_parent(UserThread *t)
+{
+    user_fork_release(t);
+}
+
 static void user_fork_child(UserThread *t, uint64_t flags, GuestVaddr newsp, GuestVaddr tls)
 {
     RiscvCpu *cpu = riscv_cpu(t->cpu);
+    UserCpu *self = user_cpu_of(t->cpu);
+
+    /* Only this thread lives on: forget the other vCPUs. */
+    for (UserCpu *uc = user_cpus; uc; uc = uc->next) {
+        if (uc != self) {
+            exec_cpu_unregister(&uc->cpu.parent);
+        }
+    }
+    self->next = NULL;
+    user_cpus = self;
+    pthread_cond_init(&user_gate_cond, NULL);   /* waiters were other threads */
+    user_fork_release(t);
+    /* NOTE: the JIT's code buffer is a shared memfd mapping, which the
+     * child shares with the parent: any compile, chain or invalidation on
+     * either side would rewrite the other's code.  The child therefore
+     * drops every translation and goes on with the interpreter (usually
+     * just until it calls execve).  TODO: a private code buffer per
+     * process after fork, in jit/. */
+    if (exec_get_backend() == EXEC_BACKEND_JIT) {
+        exec_set_backend(EXEC_BACKEND_INTERP, NULL);
+        exec_start_exclusive();
+        tb_flush_exclusive();
+        exec_end_exclusive();
+    }
     atomic_store(&user_thread_count, 1);
     if (newsp) {
         cpu->gpr[2] = newsp;
@@ -653,6 +773,8 @@ int user_cpu_loop_start(UserProcess *p)
     user_syscall_hooks.clone_thread = user_clone_thread;
     user_syscall_hooks.sigreturn = user_sigreturn;
     user_syscall_hooks.exit_thread = user_exit_thread;
+    user_syscall_hooks.fork_prepare = user_fork_prepare;
+    user_syscall_hooks.fork_parent = user_fork_parent;
     user_syscall_hooks.fork_child = user_fork_child;
     signal_kick_hook = user_kick;
     mmap_set_invalidate(&p->mem, user_invalidate, NULL);

@@ -709,13 +709,23 @@ int64_t sys_clone(UserThread *t, const uint64_t *a)
     }
     /* Our own buffered output must not be written twice. */
     fflush(NULL);
+    if (user_syscall_hooks.fork_prepare) {
+        user_syscall_hooks.fork_prepare(t);
+    }
     pid_t pid = fork();
+    int fork_errno = errno;
+    if (pid != 0 && user_syscall_hooks.fork_parent) {
+        user_syscall_hooks.fork_parent(t);
+    }
     if (pid < 0) {
-        return -errno;
+        return -fork_errno;
     }
     if (pid == 0) {
         pid_t tid = (pid_t)syscall(SYS_gettid);
         t->tid = tid;
+        if (user_syscall_hooks.fork_child) {
+            user_syscall_hooks.fork_child(t, flags, newsp, tls);
+        }
         if (flags & CLONE_CHILD_SETTID) {
             int32_t *p = user_ptr(t, ctid, 4, PROT_WRITE);
             if (p) {
@@ -723,9 +733,6 @@ int64_t sys_clone(UserThread *t, const uint64_t *a)
             }
         }
         t->clear_child_tid = flags & CLONE_CHILD_CLEARTID ? ctid : 0;
-        if (user_syscall_hooks.fork_child) {
-            user_syscall_hooks.fork_child(t, flags, newsp, tls);
-        }
         return 0;
     }
     if (flags & CLONE_PARENT_SETTID) {

@@ -38,6 +38,10 @@ typedef struct UserSyscallHooks {
                             GuestVaddr tls, GuestVaddr ctid);
     int64_t (*sigreturn)(UserThread *t);
     void (*exit_thread)(UserThread *t, int status);
+    /* Around fork: prepare (no vCPU translating or running, locks held),
+     * then parent or child releases and tidies up. */
+    void (*fork_prepare)(UserThread *t);
+    void (*fork_parent)(UserThread *t);
     /* After fork, in the child (flags: clone's; newsp/tls when given). */
     void (*fork_child)(UserThread *t, uint64_t flags, GuestVaddr newsp, GuestVaddr tls);
 } UserSyscallHooks;

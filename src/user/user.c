@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config/version.h"
+#include "exec/exec.h"
 #include "user/cpu_loop.h"
 #include "util/log.h"
 
@@ -24,7 +25,7 @@ UserProcess user_proc;
 
 typedef enum UserOpt {
     OPT_HELP, OPT_LD_PREFIX, OPT_STACK_SIZE, OPT_CPU, OPT_SET_ENV, OPT_UNSET_ENV, OPT_ARGV0,
-    OPT_UNAME, OPT_LOG, OPT_LOG_FILE, OPT_STRACE, OPT_ONE_INSN, OPT_VERSION,
+    OPT_UNAME, OPT_LOG, OPT_LOG_FILE, OPT_STRACE, OPT_ONE_INSN, OPT_VERSION, OPT_ACCEL,
 } UserOpt;
 
 static const struct {
@@ -50,6 +51,8 @@ static const struct {
     { "one-insn-per-tb", "ONE_INSN_PER_TB", NULL, OPT_ONE_INSN,
       "run with one guest instruction per emulated TB" },
     { "singlestep", "SINGLESTEP", NULL, OPT_ONE_INSN, "deprecated synonym for -one-insn-per-tb" },
+    { "accel", "ACCEL", "tcg[,backend=B]", OPT_ACCEL,
+      "run translated code on B: jit (default) or interp" },
     { "version", "VERSION", NULL, OPT_VERSION, "display version information and exit" },
 };
 
@@ -219,6 +222,17 @@ static bool user_apply(UserOptions *o, UserOpt opt, const char *arg, bool from_e
     case OPT_ONE_INSN:
         o->singlestep = true;
         return true;
+    case OPT_ACCEL:
+        if (strcmp(arg, "tcg") == 0 || strcmp(arg, "tcg,backend=jit") == 0) {
+            o->backend = EXEC_BACKEND_JIT;
+        } else if (strcmp(arg, "tcg,backend=interp") == 0) {
+            o->backend = EXEC_BACKEND_INTERP;
+        } else {
+            error_setg(errp, "-accel: '%s' is not tcg, tcg,backend=jit or tcg,backend=interp",
+                       arg);
+            return false;
+        }
+        return true;
     }
     return true;
 }
@@ -248,6 +262,7 @@ bool user_parse_args(UserOptions *o, int argc, char **argv, char **envp, bool *e
                      int *status, Error **errp)
 {
     memset(o, 0, sizeof(*o));
+    o->backend = EXEC_BACKEND_JIT;
     *exit_now = false;
     *status = 0;
 
@@ -403,6 +418,10 @@ int user_main(int argc, char **argv)
     }
     if (p->opts.strace) {
         log_mask |= LOG_STRACE;
+    }
+    if (!exec_set_backend(p->opts.backend, &err)) {
+        error_report_err(err);
+        return 1;
     }
     if (!mmap_init(&p->mem, USER_SPACE_SIZE_DEFAULT, &err) ||
         !elf_load_program(&p->mem, load_path, p->opts.ld_prefix, &p->image, &err)) {

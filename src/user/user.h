@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "core/error.h"
+#include "exec/exec.h"
 #include "user/elfload.h"
 #include "user/mmap.h"
 
@@ -33,6 +34,7 @@ typedef struct UserOptions {
     uint64_t stack_size;        /* -s (bytes, 0: default) */
     bool strace;                /* -strace */
     bool singlestep;            /* -one-insn-per-tb / -singlestep */
+    ExecBackend backend;        /* -accel tcg,backend=jit|interp (JIT by default) */
     char **env_set;             /* -E var=value, in order (NULL-terminated) */
     char **env_unset;           /* -U var (NULL-terminated) */
     const char *program;        /* the guest program's path */

@@ -97,6 +97,8 @@ UNITTEST(bad_command_lines)
     check_parse_error((char *[]){ "morpho-riscv64", "-s", "lots", "p", NULL },
                       "invalid stack size");
     check_parse_error((char *[]){ "morpho-riscv64", "-E", "NOEQUALS", "p", NULL }, "var=value");
+    check_parse_error((char *[]){ "morpho-riscv64", "-accel", "kvm", "p", NULL },
+                      "-accel: 'kvm' is not tcg");
     log_mask = 0;
 }
 
@@ -106,6 +108,11 @@ UNITTEST(double_dash_ends_options)
     char *argv[] = { "morpho-riscv64", "-strace", "--", "-weird-name", NULL };
     CHECK(parse(&o, argv, NULL, &error_abort));
     CHECK_STR(o.program, "-weird-name");
+    CHECK_INT(o.backend, EXEC_BACKEND_JIT);
+    user_options_free(&o);
+    char *argv2[] = { "morpho-riscv64", "-accel", "tcg,backend=interp", "p", NULL };
+    CHECK(parse(&o, argv2, NULL, &error_abort));
+    CHECK_INT(o.backend, EXEC_BACKEND_INTERP);
     user_options_free(&o);
 }
 
