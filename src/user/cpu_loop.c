@@ -280,6 +280,11 @@ static void user_host_fault(int sig, siginfo_t *info, void *ucv)
     UserMem *m = t ? &t->proc->mem : NULL;
     uintptr_t host = (uintptr_t)info->si_addr;
 
+    if (t && info->si_code <= 0) {
+        /* kill/tgkill/sigqueue of SIGSEGV or SIGBUS: the guest's, async. */
+        signal_queue_host(sig, info);
+        return;
+    }
     if (!t || !t->cpu || !t->cpu->in_exec || !mmap_host_in_reservation(m, host)) {
         /* Not the guest's: die of it as the host would. */
         signal(sig, SIG_DFL);

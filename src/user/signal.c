@@ -72,6 +72,13 @@ int signal_take_pending(UserThread *t)
     }
 }
 
+static void signal_host_handler(int sig, siginfo_t *info, void *uc);
+
+void signal_queue_host(int sig, const siginfo_t *info)
+{
+    signal_host_handler(sig, (siginfo_t *)info, NULL);
+}
+
 /* Host handler of signals the guest handles: queue and kick. */
 static void signal_host_handler(int sig, siginfo_t *info, void *uc)
 {

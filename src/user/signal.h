@@ -39,6 +39,11 @@ void signal_host_mask(uint64_t guest_mask, sigset_t *host);
 /* Set the thread's guest mask and mirror it into the host thread. */
 void signal_set_mask(UserThread *t, uint64_t mask);
 
+/* Queue a host signal for the current thread's guest, as the host handler
+ * of guest-handled signals does (async-signal-safe): for the emulator's
+ * own fault handlers when the signal was sent, not caused by a fault. */
+void signal_queue_host(int sig, const siginfo_t *info);
+
 /* The next deliverable pending signal of t (unblocked), or 0; clears it. */
 int signal_take_pending(UserThread *t);
 

@@ -122,6 +122,12 @@ int main(void)
     }
     printf("sigtrap: got %d\n", got);
 
+    /* SIGSEGV sent, not caused: delivered like any other signal. */
+    install(SIGSEGV, handler, 0);
+    got = 0;
+    kill(getpid(), SIGSEGV);
+    printf("kill SIGSEGV: got %d code %s\n", got, got_code == SI_USER ? "SI_USER" : "other");
+
     signal(SIGPIPE, SIG_IGN);
     int fds[2];
     pipe(fds);
