@@ -371,6 +371,14 @@ static void user_do_syscall(UserCpu *uc)
                                cpu->gpr[13], cpu->gpr[14], cpu->gpr[15] };
     uint64_t pc = cpu->pc;
     int64_t ret = syscall_dispatch(&uc->thread, (int64_t)cpu->gpr[17], args);
+    if (ret == -EINTR && syscall_restartable((int64_t)cpu->gpr[17], args)) {
+        /* Interrupted by a signal whose handler is about to run: with
+         * SA_RESTART the call runs again when the handler returns. */
+        int sig = signal_peek_pending(&uc->thread);
+        if (sig && (uc->thread.proc->sigactions[sig].flags & SA_RESTART)) {
+            ret = -USER_ERESTARTSYS;
+        }
+    }
     if (ret == -USER_ERESTARTSYS) {
         cpu->pc = pc;
     } else if (ret != -USER_ESIGRETURN) {

@@ -55,6 +55,12 @@ void signal_set_mask(UserThread *t, uint64_t mask)
     pthread_sigmask(SIG_SETMASK, &host, NULL);
 }
 
+int signal_peek_pending(const UserThread *t)
+{
+    uint64_t ready = atomic_load(&t->pending) & ~t->sigmask;
+    return ready ? __builtin_ctzll(ready) + 1 : 0;
+}
+
 int signal_take_pending(UserThread *t)
 {
     uint64_t pending = atomic_load(&t->pending);
@@ -109,8 +115,11 @@ static int signal_apply_host(int sig, const UserSigaction *act)
     } else if (act->handler == (uint64_t)(uintptr_t)SIG_IGN) {
         sa.sa_handler = SIG_IGN;
     } else {
+        /* Never SA_RESTART on the host: a blocking call must return EINTR
+         * so the guest's handler runs now; the CPU loop restarts the
+         * guest's call afterwards when the guest asked for SA_RESTART. */
         sa.sa_sigaction = signal_host_handler;
-        sa.sa_flags = SA_SIGINFO | (act->flags & SA_RESTART);
+        sa.sa_flags = SA_SIGINFO;
     }
     if (sigaction(sig, &sa, NULL) != 0) {
         /* NOTE: the host's libc keeps 32 and 33 for itself; the guest's

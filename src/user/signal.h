@@ -44,6 +44,8 @@ void signal_set_mask(UserThread *t, uint64_t mask);
  * own fault handlers when the signal was sent, not caused by a fault. */
 void signal_queue_host(int sig, const siginfo_t *info);
 
+/* The signal signal_take_pending would return next, or 0 (not cleared). */
+int signal_peek_pending(const UserThread *t);
 /* The next deliverable pending signal of t (unblocked), or 0; clears it. */
 int signal_take_pending(UserThread *t);
 

@@ -201,6 +201,36 @@ out:
     return ret;
 }
 
+/* ---- restarting after a signal handler ---- */
+
+/* Would Linux restart this call after a handler with SA_RESTART
+ * interrupted it (signal(7), "Interruption of system calls")?  Calls with
+ * timeouts and the waits for signals never are. */
+bool syscall_restartable(int64_t num, const uint64_t args[6])
+{
+    const char *name = syscall_name(num);
+    static const char *const restartable[] = {
+        "read", "write", "readv", "writev", "pread64", "pwrite64", "preadv", "pwritev",
+        "ioctl", "openat", "wait4", "waitid", "accept", "accept4", "connect", "recvfrom",
+        "sendto", "recvmsg", "sendmsg", "flock", "fcntl", "sendfile", "splice", "tee",
+        "getrandom", "copy_file_range", "fallocate", "ftruncate", "truncate",
+    };
+    if (!name) {
+        return false;
+    }
+    if (strcmp(name, "futex") == 0) {
+        /* FUTEX_WAIT without a timeout returns ERESTARTSYS. */
+        int cmd = (int)args[1] & FUTEX_CMD_MASK;
+        return (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET) && args[3] == 0;
+    }
+    for (size_t i = 0; i < sizeof(restartable) / sizeof(restartable[0]); i++) {
+        if (strcmp(name, restartable[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* ---- dispatch ---- */
 
 int64_t syscall_dispatch(UserThread *t, int64_t num, const uint64_t args[6])

@@ -49,6 +49,8 @@ typedef struct UserSyscallHooks {
 extern UserSyscallHooks user_syscall_hooks;
 
 int64_t syscall_dispatch(UserThread *t, int64_t num, const uint64_t args[6]);
+/* Is num (with these arguments) restarted after an SA_RESTART handler? */
+bool syscall_restartable(int64_t num, const uint64_t args[6]);
 /* The name of riscv64 syscall num, or NULL. */
 const char *syscall_name(int64_t num);
 

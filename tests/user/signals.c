@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/wait.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -127,6 +129,30 @@ int main(void)
     got = 0;
     kill(getpid(), SIGSEGV);
     printf("kill SIGSEGV: got %d code %s\n", got, got_code == SI_USER ? "SI_USER" : "other");
+
+    /* A handler runs while read() blocks: SA_RESTART resumes the read,
+     * without it read fails with EINTR. */
+    int rp[2];
+    pipe(rp);
+    pid_t writer = fork();
+    if (writer == 0) {
+        usleep(300000);
+        write(rp[1], "x", 1);
+        _exit(0);
+    }
+    install(SIGALRM, handler, SA_RESTART);
+    got = 0;
+    struct itimerval soon = { .it_value = { .tv_usec = 30000 } };
+    setitimer(ITIMER_REAL, &soon, NULL);
+    char c = 0;
+    ssize_t rn = read(rp[0], &c, 1);
+    printf("SA_RESTART read: %zd '%c' handler ran %d\n", rn, c, got == SIGALRM);
+    install(SIGALRM, handler, 0);
+    got = 0;
+    setitimer(ITIMER_REAL, &soon, NULL);
+    rn = read(rp[0], &c, 1);
+    printf("plain read: %zd EINTR %d handler ran %d\n", rn, errno == EINTR, got == SIGALRM);
+    waitpid(writer, NULL, 0);
 
     signal(SIGPIPE, SIG_IGN);
     int fds[2];
