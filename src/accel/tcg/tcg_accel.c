@@ -2,7 +2,8 @@
  * The TCG accelerator ("-accel tcg"): runs guest code through the exec
  * layer's translator, one host thread per vCPU (thread=multi, the default)
  * or all vCPUs round-robin on one thread (thread=single), with the backend
- * chosen by backend=interp|jit.
+ * chosen by backend=jit|interp (the JIT by default; the interpreter is the
+ * reference every guest test also runs on).
  *
  * Threads: each vCPU thread loops on cpu_exec(); it parks while the VM is
  * stopped and sleeps while its CPU is halted (WFI) until kicked by
@@ -300,8 +301,7 @@ static bool tcg_set_backend(Object *obj, const char *value, Error **errp)
     if (strcmp(value, "interp") == 0) {
         TCG_ACCEL(obj)->jit = false;
     } else if (strcmp(value, "jit") == 0) {
-        error_setg(errp, "backend 'jit': the JIT backend is not built yet");
-        return false;
+        TCG_ACCEL(obj)->jit = true;
     } else {
         error_setg(errp, "Invalid 'backend' setting '%s' (expected interp or jit)", value);
         return false;
@@ -309,11 +309,23 @@ static bool tcg_set_backend(Object *obj, const char *value, Error **errp)
     return true;
 }
 
+static void tcg_accel_instance_init(Object *obj)
+{
+    TCG_ACCEL(obj)->jit = true;     /* the JIT is the default, interp the reference */
+}
+
+static bool tcg_init_machine(AccelState *accel, MachineState *ms, Error **errp)
+{
+    return exec_set_backend(TCG_ACCEL(accel)->jit ? EXEC_BACKEND_JIT : EXEC_BACKEND_INTERP,
+                            errp);
+}
+
 static void tcg_accel_class_init(ObjectClass *oc, const void *data)
 {
     AccelClass *ac = ACCEL_CLASS(oc);
 
     ac->name = "tcg";
+    ac->init_machine = tcg_init_machine;
     ac->start_vcpus = tcg_start_vcpus;
     object_class_property_add_str(oc, "thread", tcg_get_thread, tcg_set_thread,
                                   "vCPU threading: multi (a host thread per vCPU) or single");
@@ -325,6 +337,7 @@ static const TypeInfo tcg_accel_type = {
     .name = TYPE_TCG_ACCEL,
     .parent = TYPE_ACCEL,
     .instance_size = sizeof(TcgAccel),
+    .instance_init = tcg_accel_instance_init,
     .class_init = tcg_accel_class_init,
 };
 

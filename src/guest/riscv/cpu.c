@@ -243,8 +243,15 @@ __attribute__((weak)) void riscv_cpu_do_transaction_failed(CpuState *cs, GuestPa
                                                            unsigned mmu_idx, MemTxAttrs attrs,
                                                            MemTxResult response, uintptr_t ra)
 {
-    /* Unassigned addresses read 0 and ignore writes, as on QEMU's virt board
-     * (only PMP and the page tables raise access faults). */
+    RiscvCpu *cpu = riscv_cpu(cs);
+
+    /* A bus error (nothing mapped there, or a device refused) is an access
+     * fault (Privileged 3.6), as QEMU's virt board reports it. */
+    cs->exception_index = access == MMU_INST_FETCH ? RISCV_EXCP_INST_ACCESS_FAULT
+                          : access == MMU_DATA_LOAD ? RISCV_EXCP_LOAD_ACCESS_FAULT
+                                                    : RISCV_EXCP_STORE_AMO_ACCESS_FAULT;
+    cpu->trap_tval = addr;
+    cpu_loop_exit_restore(cs, ra);
 }
 
 /* ---- QOM ---- */
@@ -261,7 +268,7 @@ static bool riscv_hart_realize(DeviceState *dev, Error **errp)
     hart->cpu.mimpid = RISCV_MIMPID;
     hart->cpu.parent.cpu_index = (int)hart->cpu.mhartid;
     riscv_cpu_reset(&hart->cpu);
-    return cpu_exec_realize(&hart->cpu.parent, &riscv_cpu_ops, hart->cpu.parent.as, errp);
+    return cpu_exec_realize(&hart->cpu.parent, &riscv_cpu_ops, hart->as, errp);
 }
 
 static void riscv_hart_unrealize(DeviceState *dev)
@@ -272,7 +279,7 @@ static void riscv_hart_unrealize(DeviceState *dev)
 void riscv_hart_set_address_space(RiscvHart *hart, AddressSpace *as)
 {
     assert(!DEVICE(hart)->realized);
-    hart->cpu.parent.as = as;
+    hart->as = as;
 }
 
 static void riscv_hart_reset(DeviceState *dev)

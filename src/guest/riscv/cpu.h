@@ -121,13 +121,14 @@ static inline RiscvCpu *riscv_cpu(CpuState *cs)
 
 /* ---- the QOM device ---- */
 #define TYPE_RISCV_CPU "riscv-cpu"
-#define TYPE_RISCV_CPU_RV64 "rv64"
-#define TYPE_RISCV_CPU_MAX "max"
+#define TYPE_RISCV_CPU_RV64 "rv64-riscv-cpu"
+#define TYPE_RISCV_CPU_MAX "max-riscv-cpu"
 #define RISCV_CPU_DEFAULT_TYPE TYPE_RISCV_CPU_RV64
 
 typedef struct RiscvHart {
     DeviceState parent_obj;
     RiscvCpu cpu;
+    AddressSpace *as;               /* the hart's view of memory (the board's) */
 } RiscvHart;
 
 typedef struct RiscvHartClass {
@@ -145,9 +146,9 @@ static inline RiscvHart *riscv_hart_of(CpuState *cs)
 }
 
 /* Before realize: the address space the hart's loads, stores and fetches
- * go to, i.e. cpu.parent.as (system mode; user mode sets cpu.parent.mem_mode
- * and guest_base instead).  Realize wires the hart to the exec layer
- * (cpu_exec_realize), which fails without one in system mode. */
+ * go to (system mode; user mode sets cpu.parent.mem_mode and guest_base
+ * instead and may pass NULL).  Realize wires the hart to the exec layer
+ * (cpu_exec_realize) and fails without one in system mode. */
 void riscv_hart_set_address_space(RiscvHart *hart, AddressSpace *as);
 
 /* Reset to the Privileged ISA 3.4 state (vCPU thread, or before it runs). */

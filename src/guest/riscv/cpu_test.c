@@ -4,6 +4,8 @@
  */
 #include "guest/riscv/cpu.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/property.h"
@@ -14,7 +16,8 @@ UNITTEST(types_and_properties)
 {
     CHECK(object_class_by_name(TYPE_RISCV_CPU) != NULL);
     CHECK(object_class_is_abstract(object_class_by_name(TYPE_RISCV_CPU)));
-    CHECK(object_class_dynamic_cast(object_class_by_name("max"), TYPE_RISCV_CPU) != NULL);
+    ObjectClass *max = object_class_by_name(TYPE_RISCV_CPU_MAX);
+    CHECK(object_class_dynamic_cast(max, TYPE_RISCV_CPU) != NULL);
 
     Object *obj = object_new(RISCV_CPU_DEFAULT_TYPE);
     RiscvHart *hart = RISCV_HART(obj);
@@ -105,4 +108,30 @@ UNITTEST(isa_string)
     /* Truncation is safe and reports the length needed. */
     CHECK_INT(riscv_cpu_isa_string(&cpu, buf, 6), 14);
     CHECK_STR(buf, "rv64i");
+}
+
+UNITTEST(dump_state)
+{
+    RiscvCpu cpu = { 0 };
+    char *text = NULL;
+    size_t len = 0;
+
+    cpu.pc = 0x80001234;
+    cpu.priv = PRV_S;
+    cpu.gpr[10] = 0xdeadbeef;
+    FILE *f = open_memstream(&text, &len);
+    riscv_cpu_dump_state(&cpu.parent, f);
+    fclose(f);
+    CHECK(strstr(text, " pc       0000000080001234  priv S") != NULL);
+    CHECK(strstr(text, "x10/a0   00000000deadbeef") != NULL);
+    CHECK(strstr(text, "ft0") == NULL);         /* FS is Off: no FP registers */
+    free(text);
+
+    cpu.mstatus = (uint64_t)EXT_STATUS_DIRTY << MSTATUS_FS_SHIFT;
+    cpu.fpr[31] = 0xffffffff3f800000ull;
+    f = open_memstream(&text, &len);
+    riscv_cpu_dump_state(&cpu.parent, f);
+    fclose(f);
+    CHECK(strstr(text, "f31/ft11 ffffffff3f800000") != NULL);
+    free(text);
 }

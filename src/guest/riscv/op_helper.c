@@ -16,6 +16,7 @@
 
 #define IR_HELPER_DEFS "guest/riscv/helpers.def"
 #define IR_HELPER_GEN_INFO
+#define IR_HELPER_TABLE riscv_helpers
 #include "ir/helper_gen.h"
 
 void helper_riscv_raise_exception(void *env, uint32_t cause, uint64_t tval)

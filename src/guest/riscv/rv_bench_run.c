@@ -5,20 +5,35 @@
  * or 124 when it did not finish in time.  Lets the guest tests run before the
  * virt board exists, and fast.
  *
- *   riscv-bench-run TEST.elf [TIMEOUT_MS]
+ *   riscv-bench-run TEST.elf [interp|jit [TIMEOUT_MS]]
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "exec/exec.h"
 #include "guest/riscv/rv_testbench.h"
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s TEST.elf [TIMEOUT_MS]\n", argv[0]);
+        fprintf(stderr, "usage: %s TEST.elf [interp|jit [TIMEOUT_MS]]\n", argv[0]);
         return 2;
     }
-    unsigned timeout_ms = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 0) : 30000u;
+    if (argc > 2) {
+        Error *err = NULL;
+        ExecBackend backend = strcmp(argv[2], "jit") == 0 ? EXEC_BACKEND_JIT
+                                                          : EXEC_BACKEND_INTERP;
+        if (strcmp(argv[2], "jit") != 0 && strcmp(argv[2], "interp") != 0) {
+            fprintf(stderr, "riscv-bench-run: unknown backend '%s'\n", argv[2]);
+            return 2;
+        }
+        if (!exec_set_backend(backend, &err)) {
+            error_report_err(err);
+            return 2;
+        }
+    }
+    unsigned timeout_ms = argc > 3 ? (unsigned)strtoul(argv[3], NULL, 0) : 30000u;
     RvTestBench *tb = rv_bench_new();
     Error *err = NULL;
 

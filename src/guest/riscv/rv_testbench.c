@@ -258,7 +258,8 @@ bool rv_bench_load_elf(RvTestBench *tb, const char *path, Error **errp)
             continue;
         }
         if (ph.p_paddr < RV_TB_RAM_BASE || ph.p_filesz > ph.p_memsz ||
-            ph.p_memsz > RV_TB_RAM_SIZE || ph.p_paddr - RV_TB_RAM_BASE > RV_TB_RAM_SIZE - ph.p_memsz) {
+            ph.p_memsz > RV_TB_RAM_SIZE ||
+            ph.p_paddr - RV_TB_RAM_BASE > RV_TB_RAM_SIZE - ph.p_memsz) {
             error_setg(errp, "%s: segment at 0x%llx (+0x%llx) is outside the bench's RAM", path,
                        (unsigned long long)ph.p_paddr, (unsigned long long)ph.p_memsz);
             goto out;

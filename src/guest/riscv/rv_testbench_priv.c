@@ -10,6 +10,7 @@
  * link line.
  */
 #include "guest/riscv/decode-insn32.h"
+#include "guest/riscv/fpu_helper.h"
 #include "guest/riscv/rv_testbench.h"
 #include "guest/riscv/translate.h"
 
@@ -32,9 +33,29 @@ static uint64_t *bench_csr_field(RiscvCpu *cpu, uint32_t csr)
     }
 }
 
+/* fflags, frm, fcsr through the F/D accessors (fpu_helper.h); the FS=Off
+ * check of their predicate is not modelled here. */
+static uint64_t bench_fp_csr(RiscvCpu *cpu, uint32_t csr, uint64_t val, uint32_t op)
+{
+    uint64_t (*const rd[3])(RiscvCpu *) = { riscv_csr_read_fflags, riscv_csr_read_frm,
+                                            riscv_csr_read_fcsr };
+    void (*const wr[3])(RiscvCpu *, uint64_t) = { riscv_csr_write_fflags, riscv_csr_write_frm,
+                                                  riscv_csr_write_fcsr };
+    uint64_t old = rd[csr - 1](cpu);
+
+    if (op != CSR_OP_READ) {
+        wr[csr - 1](cpu, op == CSR_OP_WRITE ? val : op == CSR_OP_SET ? old | val : old & ~val);
+    }
+    return old;
+}
+
 uint64_t helper_rvbench_csr(void *env, uint32_t csr, uint64_t val, uint32_t op)
 {
     RiscvCpu *cpu = riscv_cpu(env);
+
+    if (csr >= RISCV_CSR_FFLAGS && csr <= RISCV_CSR_FCSR) {
+        return bench_fp_csr(cpu, csr, val, op);
+    }
     uint64_t *field = bench_csr_field(cpu, csr);
     uint64_t old = field ? *field
                    : csr == 0x301 ? cpu->misa

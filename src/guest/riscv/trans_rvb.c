@@ -64,9 +64,15 @@ bool trans_slli_uw(DisasContext *d, arg_shift *a)
 
 /* ---- Zbb ---- */
 
-bool trans_andn(DisasContext *d, arg_r *a) { return d->cfg->ext_zbb && rv_gen_r(d, a, ir_andc); }
-bool trans_orn(DisasContext *d, arg_r *a)  { return d->cfg->ext_zbb && rv_gen_r(d, a, ir_orc); }
-bool trans_xnor(DisasContext *d, arg_r *a) { return d->cfg->ext_zbb && rv_gen_r(d, a, ir_eqv); }
+#define RV_ZBB_BINARY(name, fn)                                                \
+    bool trans_##name(DisasContext *d, arg_r *a)                               \
+    {                                                                          \
+        return d->cfg->ext_zbb && rv_gen_r(d, a, fn);                          \
+    }
+
+RV_ZBB_BINARY(andn, ir_andc)
+RV_ZBB_BINARY(orn, ir_orc)
+RV_ZBB_BINARY(xnor, ir_eqv)
 
 static void rv_clz64(IrBuilder *b, IrVal dst, IrVal a) { ir_clz_imm(b, dst, a, 64); }
 static void rv_ctz64(IrBuilder *b, IrVal dst, IrVal a) { ir_ctz_imm(b, dst, a, 64); }
@@ -94,16 +100,22 @@ static void rv_cpopw(IrBuilder *b, IrVal dst, IrVal a)
     ir_ctpop(b, dst, t);
 }
 
-bool trans_clz(DisasContext *d, arg_r2 *a)    { return d->cfg->ext_zbb && rv_gen_r2(d, a, rv_clz64); }
-bool trans_ctz(DisasContext *d, arg_r2 *a)    { return d->cfg->ext_zbb && rv_gen_r2(d, a, rv_ctz64); }
-bool trans_cpop(DisasContext *d, arg_r2 *a)   { return d->cfg->ext_zbb && rv_gen_r2(d, a, ir_ctpop); }
-bool trans_clzw(DisasContext *d, arg_r2 *a)   { return d->cfg->ext_zbb && rv_gen_r2(d, a, rv_clzw); }
-bool trans_ctzw(DisasContext *d, arg_r2 *a)   { return d->cfg->ext_zbb && rv_gen_r2(d, a, rv_ctzw); }
-bool trans_cpopw(DisasContext *d, arg_r2 *a)  { return d->cfg->ext_zbb && rv_gen_r2(d, a, rv_cpopw); }
-bool trans_sext_b(DisasContext *d, arg_r2 *a) { return d->cfg->ext_zbb && rv_gen_r2(d, a, ir_ext8s); }
-bool trans_sext_h(DisasContext *d, arg_r2 *a) { return d->cfg->ext_zbb && rv_gen_r2(d, a, ir_ext16s); }
-bool trans_zext_h(DisasContext *d, arg_r2 *a) { return d->cfg->ext_zbb && rv_gen_r2(d, a, ir_ext16u); }
-bool trans_rev8(DisasContext *d, arg_r2 *a)   { return d->cfg->ext_zbb && rv_gen_r2(d, a, ir_bswap64); }
+#define RV_ZBB_UNARY(name, fn)                                                 \
+    bool trans_##name(DisasContext *d, arg_r2 *a)                              \
+    {                                                                          \
+        return d->cfg->ext_zbb && rv_gen_r2(d, a, fn);                         \
+    }
+
+RV_ZBB_UNARY(clz, rv_clz64)
+RV_ZBB_UNARY(ctz, rv_ctz64)
+RV_ZBB_UNARY(cpop, ir_ctpop)
+RV_ZBB_UNARY(clzw, rv_clzw)
+RV_ZBB_UNARY(ctzw, rv_ctzw)
+RV_ZBB_UNARY(cpopw, rv_cpopw)
+RV_ZBB_UNARY(sext_b, ir_ext8s)
+RV_ZBB_UNARY(sext_h, ir_ext16s)
+RV_ZBB_UNARY(zext_h, ir_ext16u)
+RV_ZBB_UNARY(rev8, ir_bswap64)
 
 static bool rv_gen_minmax(DisasContext *d, arg_r *a, IrCond cond)
 {
@@ -123,8 +135,8 @@ bool trans_maxu(DisasContext *d, arg_r *a) { return rv_gen_minmax(d, a, IR_COND_
 bool trans_min(DisasContext *d, arg_r *a)  { return rv_gen_minmax(d, a, IR_COND_LT); }
 bool trans_minu(DisasContext *d, arg_r *a) { return rv_gen_minmax(d, a, IR_COND_LTU); }
 
-bool trans_rol(DisasContext *d, arg_r *a) { return d->cfg->ext_zbb && rv_gen_r(d, a, ir_rotl); }
-bool trans_ror(DisasContext *d, arg_r *a) { return d->cfg->ext_zbb && rv_gen_r(d, a, ir_rotr); }
+RV_ZBB_BINARY(rol, ir_rotl)
+RV_ZBB_BINARY(ror, ir_rotr)
 
 bool trans_rori(DisasContext *d, arg_shift *a)
 {

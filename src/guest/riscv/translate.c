@@ -33,6 +33,10 @@
 
 /* ---- globals ---- */
 
+/* helpers.def as a table (op_helper.c). */
+extern const IrHelperInfo *const riscv_helpers[];
+extern const size_t riscv_helpers_count;
+
 static IrVal rv_cpu_gpr[32];
 IrVal rv_cpu_pc;
 IrVal rv_cpu_load_res;
@@ -53,6 +57,8 @@ static void riscv_ir_context_build(void)
     rv_cpu_pc = ir_global(ctx, IR_I64, offsetof(RiscvCpu, pc), "pc");
     rv_cpu_load_res = ir_global(ctx, IR_I64, offsetof(RiscvCpu, load_res), "load_res");
     rv_cpu_load_val = ir_global(ctx, IR_I64, offsetof(RiscvCpu, load_val), "load_val");
+    /* Helper names for -d op and the JIT's annotations. */
+    ir_helpers_register(riscv_helpers, riscv_helpers_count);
     riscv_ir_ctx = ctx;
 }
 
@@ -293,8 +299,10 @@ static void riscv_tb_stop(DisasContextBase *db, CpuState *cs)
         rv_gen_goto_tb(d, 0, db->pc_next);
         break;
     case DISAS_RV_UPDATE_PC:
+        /* Not chained, not looked up: back through the exec loop, which
+         * re-reads the TB flags and checks pending interrupts. */
         rv_update_pc(d, db->pc_next);
-        rv_gen_lookup(d);
+        ir_exit_tb(d->b, IR_EXIT_NORMAL);
         break;
     case DISAS_RV_LOOKUP:
         rv_gen_lookup(d);

@@ -14,9 +14,10 @@
  * rv_dest_gpr and commit with rv_set_gpr (x0 writes are dropped), so a
  * destination may always alias a source.  The temps these helpers return
  * (rv_dest_gpr, rv_gpr_sext32/zext32, rv_gen_addr) are EBB temps, dead at
- * the next label: a value that must survive a label goes in ir_new_temp.  Instructions that leave the block
- * set d->base.is_jmp.  The pc global is only up to date at block exits and
- * before raising: use rv_update_pc before a helper that reads cpu->pc.
+ * the next label: a value that must survive a label goes in ir_new_temp.
+ * Instructions that leave the block set d->base.is_jmp.  The pc global is
+ * only up to date at block exits and before raising: use rv_update_pc
+ * before a helper that reads cpu->pc.
  *
  * Shared file: rv-fp and rv-priv append fields to DisasContext and
  * prototypes here only in their marked sections.
@@ -53,7 +54,9 @@ uint32_t riscv_tb_flags(const RiscvCpu *cpu);
 /* Reasons a block ends, beyond the generic DisasJumpType. */
 #define DISAS_RV_LOOKUP DISAS_GUEST_0   /* pc global set: look up next block */
 #define DISAS_RV_EXIT DISAS_GUEST_1     /* pc global set: back to the exec loop */
-#define DISAS_RV_UPDATE_PC DISAS_GUEST_2 /* continue at pc_next via lookup (state changed) */
+/* Continue at pc_next through the exec loop: for instructions that change
+ * what the TB flags hold or enable interrupts (exec/README.md, 3). */
+#define DISAS_RV_UPDATE_PC DISAS_GUEST_2
 
 typedef struct DisasContext {
     DisasContextBase base;          /* first: the translator loop's part */

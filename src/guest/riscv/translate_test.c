@@ -334,3 +334,27 @@ UNITTEST(in_asm_log_disassembles_the_block)
     CHECK(strstr(text, "0x0000000080000004:  0505              addi\ta0,a0,1") != NULL);
     CHECK(strstr(text, "0x0000000080000006:  0505              addi\ta0,a0,1") != NULL);
 }
+
+UNITTEST(bus_errors_are_access_faults)
+{
+    RvTestBench *tb = rv_bench_new();
+    tb->cpu.mtvec = BASE + 0x100;
+    tb->cpu.gpr[10] = 0x40000000;               /* nothing there */
+    tb->cpu.gpr[5] = 0x77;
+
+    const uint32_t ld = rv_enc_i(LOAD, 5, 3, 10, 8);
+    rv_bench_load32(tb, BASE, &ld, 1);
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
+    CHECK_U64(tb->cpu.mcause, RISCV_EXCP_LOAD_ACCESS_FAULT);
+    CHECK_U64(tb->cpu.mtval, 0x40000008);
+    CHECK_U64(tb->cpu.mepc, BASE);
+    CHECK_U64(tb->cpu.gpr[5], 0x77);
+
+    const uint32_t sd = rv_enc_s(STORE, 3, 10, 5, -8);
+    tb->cpu.pc = BASE;
+    rv_bench_load32(tb, BASE, &sd, 1);
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
+    CHECK_U64(tb->cpu.mcause, RISCV_EXCP_STORE_AMO_ACCESS_FAULT);
+    CHECK_U64(tb->cpu.mtval, 0x3ffffff8);
+    rv_bench_free(tb);
+}

@@ -121,15 +121,6 @@ static bool riscv_virt_create_harts(RiscvVirtState *s, MachineState *ms, Error *
             return false;
         }
         s->harts[i] = DEVICE(obj);
-        /* NOTE: until the hart's realize wires itself for TCG (and joins the
-         * vCPU list), the board does it, so that the accelerator finds it. */
-        if (object_dynamic_cast(obj, TYPE_RISCV_CPU) && !RISCV_HART(obj)->cpu.parent.ops) {
-            if (!cpu_exec_realize(&RISCV_HART(obj)->cpu.parent, &riscv_cpu_ops, s->as, errp)) {
-                return false;
-            }
-            s->hart_exec_wired[i] = true;
-            object_ref(obj);    /* so that teardown can unwire it first */
-        }
     }
     s->n_harts = ms->smp.cpus;
     return true;
@@ -815,10 +806,6 @@ static void riscv_virt_finalize(Object *obj)
         }
     }
     for (unsigned h = 0; h < RISCV_VIRT_MAX_HARTS; h++) {
-        if (s->hart_exec_wired[h]) {
-            cpu_exec_unrealize(&RISCV_HART(s->harts[h])->cpu.parent);
-            object_unref(s->harts[h]);
-        }
         if (s->hart_irqs[h]) {
             irq_free_array(s->hart_irqs[h], IRQ_LOCAL_COUNT);
         }
@@ -840,7 +827,7 @@ static void riscv_virt_class_init(ObjectClass *oc, const void *data)
     mc->desc = "RISC-V VirtIO board";
     mc->init = riscv_virt_init;
     mc->max_cpus = RISCV_VIRT_MAX_HARTS;
-    mc->default_cpu_type = "rv64";
+    mc->default_cpu_type = TYPE_RISCV_CPU_RV64;
     mc->default_ram_size = 128 * MiB;
     mc->is_default = true;
 }

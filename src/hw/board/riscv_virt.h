@@ -61,7 +61,6 @@ typedef struct RiscvVirtState {
     MemoryRegion mrom;
     DeviceState *harts[RISCV_VIRT_MAX_HARTS];
     unsigned n_harts;
-    bool hart_exec_wired[RISCV_VIRT_MAX_HARTS];  /* the board ran cpu_exec_realize */
     DeviceState *devs[8];      /* in riscv_virt.c's device-list order */
     DeviceState *aclint;
     DeviceState *plic;

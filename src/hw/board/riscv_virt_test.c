@@ -89,7 +89,7 @@ static MachineState *board_new(unsigned cpus, uint64_t ram, const char *kernel)
     CHECK(machine_default_class() == mc);
     MachineState *ms = machine_create(mc, &error_abort);
     CHECK_U64(ms->ram_size, 128 << 20);          /* QEMU's default */
-    CHECK_STR(ms->cpu_type, "rv64");
+    CHECK_STR(ms->cpu_type, TYPE_RISCV_CPU_RV64);
     free(ms->cpu_type);
     ms->cpu_type = strdup(TYPE_TEST_HART);
     ms->smp.cpus = cpus;

@@ -1,0 +1,427 @@
+/*
+ * F and D through the real decoder, translator, optimizer and IR
+ * interpreter (rv_testbench.h): one table row per instruction and operands
+ * with the expected destination bits and fflags (hand-computed from the
+ * spec: canonical NaNs, NaN boxing, saturating conversions, minimumNumber,
+ * signed zeros), then the architectural rules around them: mstatus.FS Off
+ * makes every FP instruction illegal, FP writes make FS Dirty (and SD),
+ * reserved static and dynamic rounding modes are illegal, D without misa.D
+ * is illegal, loads box and stores take the low word.
+ */
+#include "guest/riscv/fpu_helper.h"
+#include "guest/riscv/rv_testbench.h"
+
+#include "util/unittest.h"
+
+#define BASE RV_TB_RAM_BASE
+#define DATA (BASE + 0x8000)
+#define TRAP (BASE + 0x100)
+#define RUN_MS 2000
+
+#define OP_FP 0x53
+#define LOAD_FP 0x07
+#define STORE_FP 0x27
+#define MADD 0x43
+#define MSUB 0x47
+#define NMSUB 0x4b
+#define NMADD 0x4f
+
+#define BOX(x) (0xffffffff00000000ull | (uint32_t)(x))
+#define QNAN_S BOX(0x7fc00000)
+#define QNAN_D 0x7ff8000000000000ull
+
+#define NX FFLAGS_NX
+#define UF FFLAGS_UF
+#define OF FFLAGS_OF
+#define DZ FFLAGS_DZ
+#define NV FFLAGS_NV
+
+/* Operands: f10/x10 = a, f11 = b, f12 = c; the result in f13 or x13. */
+#define FOP(f7, rm, rs2) RV_R(OP_FP, 13, rm, 10, rs2, f7)
+#define FOP2(f7, rm) RV_R(OP_FP, 13, rm, 10, 11, f7)
+#define R4(opc, fmt, rm) RV_R(opc, 13, rm, 10, 11, (12u << 2) | (fmt))
+
+typedef struct FpCase {
+    const char *name;
+    uint32_t insn;
+    uint64_t a, b, c;
+    bool to_gpr;            /* result in x13, else f13 */
+    uint64_t want;
+    unsigned flags;
+} FpCase;
+
+static const FpCase fp_cases[] = {
+    /* arithmetic */
+    { "fadd.s", FOP2(0x00, 0), BOX(0x3f800000), BOX(0x40000000), 0, false, BOX(0x40400000), 0 },
+    { "fadd.s rne tie", FOP2(0x00, 0), BOX(0x3f800000), BOX(0x33800000), 0, false,
+      BOX(0x3f800000), NX },
+    { "fadd.s rmm tie", FOP2(0x00, 4), BOX(0x3f800000), BOX(0x33800000), 0, false,
+      BOX(0x3f800001), NX },
+    { "fadd.s rup", FOP2(0x00, 3), BOX(0x3f800000), BOX(0x33000000), 0, false,
+      BOX(0x3f800001), NX },
+    { "fadd.s unboxed", FOP2(0x00, 0), 0x000000003f800000ull, BOX(0x3f800000), 0, false,
+      QNAN_S, 0 },
+    { "fadd.s snan", FOP2(0x00, 0), BOX(0x7f800001), BOX(0x3f800000), 0, false, QNAN_S, NV },
+    { "fadd.s x-x rdn", FOP2(0x00, 2), BOX(0x3f800000), BOX(0xbf800000), 0, false,
+      BOX(0x80000000), 0 },
+    { "fsub.d inf-inf", FOP2(0x05, 0), 0x7ff0000000000000ull, 0x7ff0000000000000ull, 0, false,
+      QNAN_D, NV },
+    { "fmul.d overflow", FOP2(0x09, 0), 0x7fe1ccf385ebc8a0ull, 0x4024000000000000ull, 0, false,
+      0x7ff0000000000000ull, OF | NX },
+    { "fmul.d overflow rtz", FOP2(0x09, 1), 0x7fe1ccf385ebc8a0ull, 0x4024000000000000ull, 0,
+      false, 0x7fefffffffffffffull, OF | NX },
+    { "fmul.s underflow", FOP2(0x08, 0), BOX(0x00800001), BOX(0x3f000000), 0, false,
+      BOX(0x00400000), UF | NX },
+    { "fdiv.s 1/0", FOP2(0x0c, 0), BOX(0x3f800000), BOX(0x00000000), 0, false,
+      BOX(0x7f800000), DZ },
+    { "fdiv.s 0/0", FOP2(0x0c, 0), BOX(0x00000000), BOX(0x80000000), 0, false, QNAN_S, NV },
+    { "fdiv.d 1/3", FOP2(0x0d, 0), 0x3ff0000000000000ull, 0x4008000000000000ull, 0, false,
+      0x3fd5555555555555ull, NX },
+    { "fdiv.d 1/3 rup", FOP2(0x0d, 3), 0x3ff0000000000000ull, 0x4008000000000000ull, 0, false,
+      0x3fd5555555555556ull, NX },
+    { "fsqrt.s -1", FOP(0x2c, 0, 0), BOX(0xbf800000), 0, 0, false, QNAN_S, NV },
+    { "fsqrt.s -0", FOP(0x2c, 0, 0), BOX(0x80000000), 0, 0, false, BOX(0x80000000), 0 },
+    { "fsqrt.d 2", FOP(0x2d, 0, 0), 0x4000000000000000ull, 0, 0, false, 0x3ff6a09e667f3bcdull,
+      NX },
+    /* min/max */
+    { "fmin.s -0 +0", FOP2(0x14, 0), BOX(0x00000000), BOX(0x80000000), 0, false,
+      BOX(0x80000000), 0 },
+    { "fmax.s -0 +0", FOP2(0x14, 1), BOX(0x80000000), BOX(0x00000000), 0, false,
+      BOX(0x00000000), 0 },
+    { "fmax.s qnan 1", FOP2(0x14, 1), BOX(0x7fc00000), BOX(0x3f800000), 0, false,
+      BOX(0x3f800000), 0 },
+    { "fmin.s snan 1", FOP2(0x14, 0), BOX(0x7f800001), BOX(0x3f800000), 0, false,
+      BOX(0x3f800000), NV },
+    { "fmin.s unboxed 1", FOP2(0x14, 0), 0x3f800000ull, BOX(0x40000000), 0, false,
+      BOX(0x40000000), 0 },
+    { "fmax.d nan nan", FOP2(0x15, 1), 0x7ff8000000000001ull, 0xfff8000000000000ull, 0, false,
+      QNAN_D, 0 },
+    { "fmin.d", FOP2(0x15, 0), 0xbff0000000000000ull, 0x3ff0000000000000ull, 0, false,
+      0xbff0000000000000ull, 0 },
+    /* fused multiply-add */
+    { "fmadd.s inf*0+qnan", R4(MADD, 0, 0), BOX(0x7f800000), BOX(0x00000000), BOX(0x7fc00000),
+      false, QNAN_S, NV },
+    { "fmadd.s 2*3+1", R4(MADD, 0, 0), BOX(0x40000000), BOX(0x40400000), BOX(0x3f800000), false,
+      BOX(0x40e00000), 0 },
+    { "fmsub.s 2*3-1", R4(MSUB, 0, 0), BOX(0x40000000), BOX(0x40400000), BOX(0x3f800000), false,
+      BOX(0x40a00000), 0 },
+    { "fnmsub.s -(2*3)+1", R4(NMSUB, 0, 0), BOX(0x40000000), BOX(0x40400000), BOX(0x3f800000),
+      false, BOX(0xc0a00000), 0 },
+    { "fnmadd.s -(2*3)-1", R4(NMADD, 0, 0), BOX(0x40000000), BOX(0x40400000), BOX(0x3f800000),
+      false, BOX(0xc0e00000), 0 },
+    { "fnmadd.d -(1*1)-1", R4(NMADD, 1, 0), 0x3ff0000000000000ull, 0x3ff0000000000000ull,
+      0x3ff0000000000000ull, false, 0xc000000000000000ull, 0 },
+    { "fnmsub.d -(1*1)+1 rdn", R4(NMSUB, 1, 2), 0x3ff0000000000000ull, 0x3ff0000000000000ull,
+      0x3ff0000000000000ull, false, 0x8000000000000000ull, 0 },
+    { "fmadd.d single rounding", R4(MADD, 1, 0), 0x3ff0000000000001ull, 0x3ff0000000000001ull,
+      0xbff0000000000002ull, false, 0x3970000000000000ull, 0 },
+    /* compares */
+    { "feq.s nan", FOP2(0x50, 2), BOX(0x7fc00000), BOX(0x7fc00000), 0, true, 0, 0 },
+    { "feq.s snan", FOP2(0x50, 2), BOX(0x7f800001), BOX(0x3f800000), 0, true, 0, NV },
+    { "feq.s -0 +0", FOP2(0x50, 2), BOX(0x80000000), BOX(0x00000000), 0, true, 1, 0 },
+    { "flt.s qnan", FOP2(0x50, 1), BOX(0x7fc00000), BOX(0x3f800000), 0, true, 0, NV },
+    { "flt.s", FOP2(0x50, 1), BOX(0xbf800000), BOX(0x3f800000), 0, true, 1, 0 },
+    { "fle.d equal", FOP2(0x51, 0), 0x3ff0000000000000ull, 0x3ff0000000000000ull, 0, true, 1,
+      0 },
+    { "flt.d equal", FOP2(0x51, 1), 0x3ff0000000000000ull, 0x3ff0000000000000ull, 0, true, 0,
+      0 },
+    /* conversions to integers */
+    { "fcvt.w.s nan", FOP(0x60, 0, 0), BOX(0x7fc00000), 0, 0, true, 0x7fffffff, NV },
+    { "fcvt.w.s -inf", FOP(0x60, 0, 0), BOX(0xff800000), 0, 0, true, 0xffffffff80000000ull,
+      NV },
+    { "fcvt.wu.s big", FOP(0x60, 0, 1), BOX(0x4f700000), 0, 0, true, 0xfffffffff0000000ull, 0 },
+    { "fcvt.wu.s nan", FOP(0x60, 0, 1), BOX(0x7fc00000), 0, 0, true, ~0ull, NV },
+    { "fcvt.wu.s -1", FOP(0x60, 0, 1), BOX(0xbf800000), 0, 0, true, 0, NV },
+    { "fcvt.l.s -inf", FOP(0x60, 0, 2), BOX(0xff800000), 0, 0, true, 0x8000000000000000ull, NV },
+    { "fcvt.lu.s 2^64", FOP(0x60, 0, 3), BOX(0x5f800000), 0, 0, true, ~0ull, NV },
+    { "fcvt.w.d -1.5 rne", FOP(0x61, 0, 0), 0xbff8000000000000ull, 0, 0, true, (uint64_t)-2,
+      NX },
+    { "fcvt.w.d -1.5 rtz", FOP(0x61, 1, 0), 0xbff8000000000000ull, 0, 0, true, (uint64_t)-1,
+      NX },
+    { "fcvt.w.d -1.5 rmm", FOP(0x61, 4, 0), 0xbff8000000000000ull, 0, 0, true, (uint64_t)-2,
+      NX },
+    { "fcvt.lu.d -1", FOP(0x61, 0, 3), 0xbff0000000000000ull, 0, 0, true, 0, NV },
+    { "fcvt.lu.d -0.4", FOP(0x61, 0, 3), 0xbfd999999999999aull, 0, 0, true, 0, NX },
+    { "fcvt.l.d 2^63", FOP(0x61, 0, 2), 0x43e0000000000000ull, 0, 0, true,
+      0x7fffffffffffffffull, NV },
+    /* conversions from integers (a in x10) */
+    { "fcvt.s.w -1", FOP(0x68, 0, 0), (uint64_t)-1, 0, 0, false, BOX(0xbf800000), 0 },
+    { "fcvt.s.wu", FOP(0x68, 0, 1), ~0ull, 0, 0, false, BOX(0x4f800000), NX },
+    { "fcvt.s.wu rtz", FOP(0x68, 1, 1), ~0ull, 0, 0, false, BOX(0x4f7fffff), NX },
+    { "fcvt.s.l", FOP(0x68, 0, 2), 0x8000000000000000ull, 0, 0, false, BOX(0xdf000000), 0 },
+    { "fcvt.d.lu", FOP(0x69, 0, 3), ~0ull, 0, 0, false, 0x43f0000000000000ull, NX },
+    { "fcvt.d.w", FOP(0x69, 0, 0), 0x00000000ffffffffull, 0, 0, false, 0xbff0000000000000ull,
+      0 },
+    /* between formats */
+    { "fcvt.s.d inexact", FOP(0x20, 0, 1), 0x3ff0000000000001ull, 0, 0, false,
+      BOX(0x3f800000), NX },
+    { "fcvt.s.d overflow", FOP(0x20, 0, 1), 0x7e37e43c8800759cull, 0, 0, false,
+      BOX(0x7f800000), OF | NX },
+    { "fcvt.d.s snan", FOP(0x21, 0, 0), BOX(0x7f800001), 0, 0, false, QNAN_D, NV },
+    { "fcvt.d.s unboxed", FOP(0x21, 0, 0), 0x3f800000ull, 0, 0, false, QNAN_D, 0 },
+    { "fcvt.d.s", FOP(0x21, 0, 0), BOX(0xc0400000), 0, 0, false, 0xc008000000000000ull, 0 },
+    /* classification */
+    { "fclass.s -inf", FOP(0x70, 1, 0), BOX(0xff800000), 0, 0, true, 1u << 0, 0 },
+    { "fclass.s -normal", FOP(0x70, 1, 0), BOX(0xbf800000), 0, 0, true, 1u << 1, 0 },
+    { "fclass.s -sub", FOP(0x70, 1, 0), BOX(0x80000001), 0, 0, true, 1u << 2, 0 },
+    { "fclass.s -0", FOP(0x70, 1, 0), BOX(0x80000000), 0, 0, true, 1u << 3, 0 },
+    { "fclass.s +0", FOP(0x70, 1, 0), BOX(0x00000000), 0, 0, true, 1u << 4, 0 },
+    { "fclass.s +sub", FOP(0x70, 1, 0), BOX(0x007fffff), 0, 0, true, 1u << 5, 0 },
+    { "fclass.s +normal", FOP(0x70, 1, 0), BOX(0x7f7fffff), 0, 0, true, 1u << 6, 0 },
+    { "fclass.s +inf", FOP(0x70, 1, 0), BOX(0x7f800000), 0, 0, true, 1u << 7, 0 },
+    { "fclass.s snan", FOP(0x70, 1, 0), BOX(0x7f800001), 0, 0, true, 1u << 8, 0 },
+    { "fclass.s qnan", FOP(0x70, 1, 0), BOX(0xffc00000), 0, 0, true, 1u << 9, 0 },
+    { "fclass.s unboxed", FOP(0x70, 1, 0), 0x00000000ff800000ull, 0, 0, true, 1u << 9, 0 },
+    { "fclass.d +sub", FOP(0x71, 1, 0), 1, 0, 0, true, 1u << 5, 0 },
+    { "fclass.d snan", FOP(0x71, 1, 0), 0x7ff0000000000001ull, 0, 0, true, 1u << 8, 0 },
+    /* sign injection and moves */
+    { "fsgnj.s", FOP2(0x10, 0), BOX(0x3f800000), BOX(0x80000000), 0, false, BOX(0xbf800000),
+      0 },
+    { "fsgnjn.s", FOP2(0x10, 1), BOX(0x3f800000), BOX(0x80000000), 0, false, BOX(0x3f800000),
+      0 },
+    { "fsgnjx.s", FOP2(0x10, 2), BOX(0xbf800000), BOX(0xbf800000), 0, false, BOX(0x3f800000),
+      0 },
+    { "fsgnj.s unboxed", FOP2(0x10, 0), 0x3f800000ull, BOX(0x80000000), 0, false,
+      BOX(0xffc00000), 0 },
+    { "fsgnj.s snan keeps", FOP2(0x10, 0), BOX(0x7f800001), BOX(0x80000000), 0, false,
+      BOX(0xff800001), 0 },
+    { "fsgnjn.d", FOP2(0x11, 1), 0x3ff0000000000000ull, 0x3ff0000000000000ull, 0, false,
+      0xbff0000000000000ull, 0 },
+    { "fsgnjx.d", FOP2(0x11, 2), 0xbff0000000000000ull, 0x8000000000000000ull, 0, false,
+      0x3ff0000000000000ull, 0 },
+    { "fmv.x.w", FOP(0x70, 0, 0), 0x1234567880000000ull, 0, 0, true, 0xffffffff80000000ull, 0 },
+    { "fmv.w.x", FOP(0x78, 0, 0), 0x1234567890abcdefull, 0, 0, false, 0xffffffff90abcdefull, 0 },
+    { "fmv.x.d", FOP(0x71, 0, 0), 0x7ff0000000000001ull, 0, 0, true, 0x7ff0000000000001ull, 0 },
+    { "fmv.d.x", FOP(0x79, 0, 0), 0x0123456789abcdefull, 0, 0, false, 0x0123456789abcdefull,
+      0 },
+};
+
+/* Runs n instructions at BASE; false if they trap (to TRAP, which is never
+ * reached as a stop then) or time out. */
+static bool run_prog(RvTestBench *tb, const uint32_t *insns, unsigned n)
+{
+    tb->cpu.pc = BASE;
+    tb->cpu.mtvec = TRAP;
+    rv_bench_load32(tb, BASE, insns, n);
+    return rv_bench_run(tb, BASE + 4 * n, RUN_MS);
+}
+
+static RvTestBench *fp_bench(unsigned fs)
+{
+    RvTestBench *tb = rv_bench_new();
+
+    tb->cpu.mstatus = (tb->cpu.mstatus & ~MSTATUS_FS) | (uint64_t)fs << MSTATUS_FS_SHIFT;
+    return tb;
+}
+
+UNITTEST(fp_instruction_table)
+{
+    RvTestBench *tb = fp_bench(EXT_STATUS_INITIAL);
+
+    for (size_t i = 0; i < sizeof(fp_cases) / sizeof(fp_cases[0]); i++) {
+        const FpCase *c = &fp_cases[i];
+        tb->cpu.fpr[10] = c->a;
+        tb->cpu.gpr[10] = c->a;
+        tb->cpu.fpr[11] = c->b;
+        tb->cpu.fpr[12] = c->c;
+        tb->cpu.fpr[13] = 0x5a5a5a5a5a5a5a5aull;
+        tb->cpu.gpr[13] = 0x5a5a5a5a5a5a5a5aull;
+        tb->cpu.fflags = 0;
+        tb->cpu.frm = 0;
+        bool ran = run_prog(tb, &c->insn, 1);
+        uint64_t got = c->to_gpr ? tb->cpu.gpr[13] : tb->cpu.fpr[13];
+        if (!ran || got != c->want || tb->cpu.fflags != c->flags) {
+            unittest_fail(__FILE__, __LINE__, "%s: %s 0x%016" PRIx64 " flags %02x, expected 0x%016"
+                          PRIx64 " flags %02x", c->name, ran ? "got" : "trapped", got,
+                          tb->cpu.fflags, c->want, c->flags);
+        }
+    }
+    rv_bench_free(tb);
+}
+
+/* Runs one instruction expecting an illegal-instruction trap. */
+static void expect_illegal(RvTestBench *tb, uint32_t insn, int line)
+{
+    uint64_t f13 = tb->cpu.fpr[13] = 0x1111111111111111ull;
+
+    tb->cpu.mcause = 0;
+    tb->cpu.mtval = 0;
+    tb->cpu.pc = BASE;
+    tb->cpu.mtvec = TRAP;
+    rv_bench_load32(tb, BASE, &insn, 1);
+    if (!rv_bench_run(tb, TRAP, RUN_MS)) {
+        unittest_fail(__FILE__, line, "insn %08x did not trap", insn);
+        return;
+    }
+    if (tb->cpu.mcause != RISCV_EXCP_ILLEGAL_INST || tb->cpu.mtval != insn ||
+        tb->cpu.mepc != BASE || tb->cpu.fpr[13] != f13) {
+        unittest_fail(__FILE__, line, "insn %08x: mcause %" PRIu64 " mtval %" PRIx64
+                      " mepc %" PRIx64, insn, tb->cpu.mcause, tb->cpu.mtval, tb->cpu.mepc);
+    }
+}
+
+UNITTEST(fs_off_makes_fp_illegal)
+{
+    RvTestBench *tb = fp_bench(EXT_STATUS_OFF);
+    const uint32_t insns[] = {
+        FOP2(0x00, 0),                          /* fadd.s */
+        FOP2(0x01, 0),                          /* fadd.d */
+        RV_I(LOAD_FP, 13, 2, 10, 0),            /* flw */
+        RV_I(LOAD_FP, 13, 3, 10, 0),            /* fld */
+        FOP(0x70, 0, 0),                        /* fmv.x.w */
+        FOP(0x78, 0, 0),                        /* fmv.w.x */
+        FOP2(0x10, 0),                          /* fsgnj.s */
+        FOP2(0x50, 2),                          /* feq.s */
+        R4(MADD, 1, 0),                         /* fmadd.d */
+    };
+
+    tb->cpu.gpr[10] = DATA;
+    for (size_t i = 0; i < sizeof(insns) / sizeof(insns[0]); i++) {
+        expect_illegal(tb, insns[i], __LINE__);
+        CHECK_U64(tb->cpu.mstatus & MSTATUS_FS, 0);
+    }
+    /* fsw: memory unchanged too. */
+    rv_bench_write64(tb, DATA, 0x77);
+    expect_illegal(tb, rv_enc_s(STORE_FP, 2, 10, 11, 0), __LINE__);
+    CHECK_U64(rv_bench_read64(tb, DATA), 0x77);
+    rv_bench_free(tb);
+}
+
+UNITTEST(fp_writes_make_fs_dirty)
+{
+    static const struct {
+        uint32_t insn;
+        bool dirty;
+    } cases[] = {
+        { FOP2(0x00, 0), true },                /* fadd.s writes f13 */
+        { RV_I(LOAD_FP, 13, 3, 10, 0), true },  /* fld */
+        { FOP(0x78, 0, 0), true },              /* fmv.w.x */
+        { FOP2(0x50, 2), true },                /* feq.s: may accrue NV */
+        { FOP(0x60, 0, 0), true },              /* fcvt.w.s: may accrue flags */
+        { FOP(0x70, 0, 0), false },             /* fmv.x.w: reads only */
+        { FOP(0x70, 1, 0), false },             /* fclass.s */
+        { 0, false },                           /* fsd (below) */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        for (unsigned fs = EXT_STATUS_INITIAL; fs <= EXT_STATUS_CLEAN; fs++) {
+            RvTestBench *tb = fp_bench(fs);
+            uint32_t insn = cases[i].insn ? cases[i].insn : rv_enc_s(STORE_FP, 3, 10, 11, 0);
+            tb->cpu.gpr[10] = DATA;
+            CHECK(run_prog(tb, &insn, 1));
+            uint64_t want = cases[i].dirty ? MSTATUS_FS | MSTATUS_SD
+                                           : (uint64_t)fs << MSTATUS_FS_SHIFT;
+            if ((tb->cpu.mstatus & (MSTATUS_FS | MSTATUS_SD)) != want) {
+                unittest_fail(__FILE__, __LINE__, "insn %08x from FS=%u: mstatus %016" PRIx64,
+                              insn, fs, tb->cpu.mstatus);
+            }
+            rv_bench_free(tb);
+        }
+    }
+}
+
+UNITTEST(reserved_rounding_modes)
+{
+    RvTestBench *tb = fp_bench(EXT_STATUS_DIRTY);
+
+    /* Static rm 5 and 6 are reserved, whatever frm holds. */
+    expect_illegal(tb, FOP2(0x00, 5), __LINE__);
+    expect_illegal(tb, FOP2(0x01, 6), __LINE__);
+    expect_illegal(tb, FOP(0x60, 5, 0), __LINE__);     /* fcvt.w.s */
+    expect_illegal(tb, FOP(0x21, 6, 0), __LINE__);     /* fcvt.d.s: exact, still checked */
+    expect_illegal(tb, R4(MADD, 0, 5), __LINE__);
+    /* Dynamic rm with frm 5, 6, 7: illegal; flags untouched. */
+    for (uint32_t frm = 5; frm <= 7; frm++) {
+        tb->cpu.frm = frm;
+        tb->cpu.fflags = 0;
+        tb->cpu.fpr[10] = BOX(0x3f800000);
+        tb->cpu.fpr[11] = BOX(0x33000000);
+        expect_illegal(tb, FOP2(0x00, 7), __LINE__);
+        CHECK_U64(tb->cpu.fflags, 0);
+    }
+    /* Dynamic rm follows frm: 1 + 2^-25 rounds up under RUP, not under RTZ. */
+    static const struct {
+        uint32_t frm;
+        uint64_t want;
+    } dyn[] = { { 0, BOX(0x3f800000) }, { 1, BOX(0x3f800000) }, { 2, BOX(0x3f800000) },
+                { 3, BOX(0x3f800001) }, { 4, BOX(0x3f800000) } };
+    for (size_t i = 0; i < sizeof(dyn) / sizeof(dyn[0]); i++) {
+        const uint32_t insn = FOP2(0x00, 7);
+        tb->cpu.frm = dyn[i].frm;
+        tb->cpu.fflags = 0;
+        tb->cpu.fpr[10] = BOX(0x3f800000);
+        tb->cpu.fpr[11] = BOX(0x33000000);
+        CHECK(run_prog(tb, &insn, 1));
+        CHECK_U64(tb->cpu.fpr[13], dyn[i].want);
+        CHECK_U64(tb->cpu.fflags, NX);
+    }
+    /* Flags accrue: NX then DZ. */
+    const uint32_t two[] = { FOP2(0x00, 7), RV_R(OP_FP, 14, 0, 10, 15, 0x0c) };
+    tb->cpu.frm = 0;
+    tb->cpu.fflags = 0;
+    tb->cpu.fpr[15] = BOX(0);
+    CHECK(run_prog(tb, two, 2));
+    CHECK_U64(tb->cpu.fflags, NX | DZ);
+    CHECK_U64(tb->cpu.fpr[14], BOX(0x7f800000));
+    rv_bench_free(tb);
+}
+
+UNITTEST(d_needs_misa_d)
+{
+    RvTestBench *tb = fp_bench(EXT_STATUS_DIRTY);
+    const uint32_t fadd_s = FOP2(0x00, 0);
+
+    tb->cpu.misa &= ~RVD;
+    expect_illegal(tb, FOP2(0x01, 0), __LINE__);
+    expect_illegal(tb, RV_I(LOAD_FP, 13, 3, 10, 0), __LINE__);
+    expect_illegal(tb, FOP(0x71, 0, 0), __LINE__);     /* fmv.x.d */
+    tb->cpu.fpr[10] = BOX(0x3f800000);
+    tb->cpu.fpr[11] = BOX(0x3f800000);
+    CHECK(run_prog(tb, &fadd_s, 1));
+    CHECK_U64(tb->cpu.fpr[13], BOX(0x40000000));
+    tb->cpu.misa &= ~RVF;
+    expect_illegal(tb, fadd_s, __LINE__);
+    rv_bench_free(tb);
+}
+
+UNITTEST(loads_box_and_stores_take_low_bits)
+{
+    RvTestBench *tb = fp_bench(EXT_STATUS_DIRTY);
+    const uint32_t prog[] = {
+        RV_I(LOAD_FP, 1, 2, 10, 0),             /* flw f1, 0(x10) */
+        RV_I(LOAD_FP, 2, 3, 10, 8),             /* fld f2, 8(x10) */
+        rv_enc_s(STORE_FP, 2, 10, 3, 16),       /* fsw f3, 16(x10) */
+        rv_enc_s(STORE_FP, 3, 10, 2, 24),       /* fsd f2, 24(x10) */
+    };
+
+    tb->cpu.gpr[10] = DATA;
+    rv_bench_write64(tb, DATA, 0xaaaaaaaa3f800000ull);
+    rv_bench_write64(tb, DATA + 8, 0x400921fb54442d18ull);
+    rv_bench_write64(tb, DATA + 16, 0x5555555555555555ull);
+    tb->cpu.fpr[3] = 0x00000000deadbeefull;             /* not boxed: stored anyway */
+    CHECK(run_prog(tb, prog, 4));
+    CHECK_U64(tb->cpu.fpr[1], BOX(0x3f800000));
+    CHECK_U64(tb->cpu.fpr[2], 0x400921fb54442d18ull);
+    CHECK_U64(rv_bench_read64(tb, DATA + 16), 0x55555555deadbeefull);
+    CHECK_U64(rv_bench_read64(tb, DATA + 24), 0x400921fb54442d18ull);
+    rv_bench_free(tb);
+}
+
+UNITTEST(fp_csr_accessors)
+{
+    RvTestBench *tb = fp_bench(EXT_STATUS_CLEAN);
+    RiscvCpu *cpu = &tb->cpu;
+
+    CHECK(riscv_fp_enabled(cpu));
+    riscv_csr_write_fcsr(cpu, 0xffffffffull);
+    CHECK_U64(riscv_csr_read_fcsr(cpu), 0xff);          /* bits 31:8 reserved */
+    CHECK_U64(riscv_csr_read_frm(cpu), 7);
+    CHECK_U64(riscv_csr_read_fflags(cpu), 0x1f);
+    CHECK_U64(cpu->mstatus & (MSTATUS_FS | MSTATUS_SD), MSTATUS_FS | MSTATUS_SD);
+    riscv_csr_write_frm(cpu, 0x21);
+    CHECK_U64(riscv_csr_read_fcsr(cpu), 0x3f);
+    riscv_csr_write_fflags(cpu, 0xe5);
+    CHECK_U64(riscv_csr_read_fcsr(cpu), 0x25);
+    cpu->mstatus &= ~MSTATUS_FS;
+    CHECK(!riscv_fp_enabled(cpu));
+    rv_bench_free(tb);
+}
