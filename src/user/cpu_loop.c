@@ -17,9 +17,10 @@
  * is looked up (get_tb_cpu_state), cached per thread until the mappings
  * change.
  *
- * Until the CPU branches implement them, ecall, ebreak and the user CSRs
- * (fflags, frm, fcsr, cycle, time, instret) also arrive as illegal
- * instructions; they are recognised here by their bits.
+ * Until the privileged branch (rv-priv) implements them, ecall, ebreak and
+ * the user CSRs (fflags, frm, fcsr, cycle, time, instret) arrive as
+ * illegal instructions; they are recognised here by their bits.  TODO:
+ * drop that fallback once trans_zicsr.c and trans_ecall exist.
  */
 #include "user/cpu_loop.h"
 
@@ -44,7 +45,6 @@
 #include "exec/tb.h"
 #include "guest/riscv/cpu.h"
 #include "guest/riscv/cpu_bits.h"
-#include "user/fp_shim.h"
 #include "user/sigframe.h"
 #include "user/signal.h"
 #include "user/syscall.h"
@@ -409,20 +409,6 @@ static void user_handle_exception(UserCpu *uc)
         }
         if (user_emulate_csr(cpu, (uint32_t)tval)) {
             return;
-        }
-        {
-            uint64_t fault = 0;
-            FpShimResult r = fp_shim_emulate(&uc->thread, cpu->gpr, cpu->fpr, &cpu->pc,
-                                             (uint32_t)tval, &fault);
-            cpu->gpr[0] = 0;
-            if (r == FP_SHIM_DONE) {
-                return;
-            }
-            if (r == FP_SHIM_FAULT) {
-                int prot = mmap_page_prot(&uc->thread.proc->mem, fault);
-                user_force_signal(uc, SIGSEGV, prot < 0 ? 1 : 2, fault);
-                return;
-            }
         }
         log_mask_printf(LOG_INT, "user: illegal instruction 0x%llx\n", (unsigned long long)tval);
         user_force_signal(uc, SIGILL, 1 /* ILL_ILLOPC */, cpu->pc);
