@@ -221,6 +221,23 @@ static void user_deliver(UserCpu *uc, int sig, const uint8_t *info, bool forced)
 
     log_mask_printf(LOG_INT, "user: signal %d to tid %d at pc 0x%llx (handler 0x%llx)\n", sig,
                     t->tid, (unsigned long long)uc->cpu.pc, (unsigned long long)act.handler);
+    if (log_enabled(LOG_STRACE)) {
+        int32_t code, pid, uid;
+        uint64_t addr;
+        const char *name = sigabbrev_np(sig);
+        memcpy(&code, info + 8, 4);
+        memcpy(&addr, info + 16, 8);
+        memcpy(&pid, info + 16, 4);
+        memcpy(&uid, info + 20, 4);
+        if (code > 0 && (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+                         sig == SIGTRAP)) {
+            log_printf("--- SIG%s {si_signo=%d, si_code=%d, si_addr=0x%llx} ---\n",
+                       name ? name : "?", sig, code, (unsigned long long)addr);
+        } else {
+            log_printf("--- SIG%s {si_signo=%d, si_code=%d, si_pid=%d, si_uid=%d} ---\n",
+                       name ? name : "?", sig, code, pid, uid);
+        }
+    }
     if (forced && (blocked || act.handler == (uint64_t)(uintptr_t)SIG_IGN)) {
         user_die_by_signal(sig);
     }

@@ -445,5 +445,14 @@ int user_main(int argc, char **argv)
         return 1;
     }
     free(gargv);
+    if (log_enabled(LOG_PAGE)) {
+        char *maps = mmap_maps_text(&p->mem);
+        log_printf("guest_base  0x%llx\n%sstart_brk   0x%llx\nentry       0x%llx\n"
+                   "start_stack 0x%llx\n", (unsigned long long)p->mem.guest_base,
+                   maps ? maps : "", (unsigned long long)p->image.start_brk,
+                   (unsigned long long)p->image.entry,
+                   (unsigned long long)p->image.stack_pointer);
+        free(maps);
+    }
     return user_cpu_loop_start(p);
 }
