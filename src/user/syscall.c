@@ -5,11 +5,12 @@
  * pointers inside structs, layouts that differ, state we keep ourselves:
  * the address space, the break, the program's identity).
  *
- * NOTE: blocking calls are made directly; a guest signal that arrives
- * while one blocks is delivered when it returns (EINTR comes back to the
- * guest as on Linux when the host call is interrupted).  QEMU's
- * safe_syscall closes the race between checking for signals and entering
- * the call; we do not yet.
+ * Blocking calls are made directly: a guest-handled signal interrupts them
+ * (host handlers have no SA_RESTART), the CPU loop runs the guest's
+ * handler and restarts the call when the guest asked for SA_RESTART
+ * (syscall_restartable).  NOTE: a signal that arrives after the CPU loop
+ * looked for pending signals but before the host call blocks waits for
+ * the call to return; QEMU's safe_syscall closes that window.
  */
 #include "user/syscall_internal.h"
 
@@ -17,6 +18,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdnoreturn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -686,7 +688,7 @@ int64_t sys_prctl(UserThread *t, const uint64_t *a)
     return host_ret(syscall(SYS_prctl, (int)a[0], arg2, a[2], a[3], a[4]));
 }
 
-static void exit_common(UserThread *t, int status)
+static noreturn void exit_common(int status)
 {
     FILE *log = log_file();
     if (log) {
@@ -695,22 +697,20 @@ static void exit_common(UserThread *t, int status)
     fflush(stdout);
     fflush(stderr);
     _exit(status & 0xff);
-    (void)t;
 }
 
 int64_t sys_exit_group(UserThread *t, const uint64_t *a)
 {
-    exit_common(t, (int)a[0]);
-    return 0;
+    exit_common((int)a[0]);
 }
 
 int64_t sys_exit(UserThread *t, const uint64_t *a)
 {
+    /* Returns only for the last thread, whose exit ends the process. */
     if (user_syscall_hooks.exit_thread) {
         user_syscall_hooks.exit_thread(t, (int)a[0]);
     }
-    exit_common(t, (int)a[0]);
-    return 0;
+    exit_common((int)a[0]);
 }
 
 /* clone for a new process (fork, vfork): the host's fork.  A vfork
