@@ -89,6 +89,11 @@ static const void *exec_jit_lookup(void *env)
     GuestVaddr pc;
     uint64_t cs_base;
     uint32_t flags;
+    /* We are between blocks: the guest state is exact (the block stored the
+     * pc), and tb_lookup's code fetch may raise (an instruction page fault
+     * after sret, say).  No block is current, so a fault must not be
+     * "restored" to the start of the block that called us. */
+    cpu->current_tb = NULL;
     cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
     TranslationBlock *tb = tb_lookup(cpu, pc, cs_base, flags, exec_default_cflags(cpu));
     return tb ? tb->host_code : NULL;

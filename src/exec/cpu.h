@@ -29,6 +29,17 @@ typedef struct CpuState CpuState;
 typedef struct TranslationBlock TranslationBlock;
 typedef struct TbJumpCache TbJumpCache;
 
+/* A data watchpoint (gdbstub): len bytes from addr, BP_MEM_* flags. */
+#define BP_MEM_READ 0x01
+#define BP_MEM_WRITE 0x02
+#define BP_MEM_ACCESS (BP_MEM_READ | BP_MEM_WRITE)
+typedef struct CpuWatchpoint {
+    GuestVaddr addr;
+    GuestVaddr len;
+    int flags;
+} CpuWatchpoint;
+enum { CPU_WATCH_NONE, CPU_WATCH_REEXEC, CPU_WATCH_HIT };
+
 /* cpu->exception_index values that are not guest exceptions: cpu_exec's
  * return codes.  Guests number their exceptions from 0 up. */
 #define EXCP_NONE (-1)
@@ -99,6 +110,11 @@ typedef struct CpuOps {
                                   unsigned size, MmuAccessType access, unsigned mmu_idx,
                                   MemTxAttrs attrs, MemTxResult response, uintptr_t ra);
 
+    /* Optional (debuggers): the physical address of vaddr's page in the
+     * current mode, without side effects; -1 when unmapped.  Absent: the
+     * identity. */
+    int64_t (*get_phys_page_debug)(CpuState *cpu, GuestVaddr vaddr);
+
     /* Optional: -d cpu register dump. */
     void (*dump_state)(CpuState *cpu, FILE *out);
 
@@ -126,6 +142,7 @@ struct CpuState {
     IrBuilder *ir_builder;              /* this vCPU thread's translation builder */
     /* Set by the accelerator: wakes the vCPU thread (signal/condvar). */
     void (*kick_fn)(CpuState *cpu);
+    int thread_id;                      /* accelerator: its host thread's tid */
     void *accel_opaque;
 
     /* ---- exec loop state ---- */
@@ -148,6 +165,13 @@ struct CpuState {
     /* ---- debugging (gdbstub): changed only while the vCPU is stopped ---- */
     GuestVaddr *breakpoints;
     unsigned nb_breakpoints, breakpoints_cap;
+    CpuWatchpoint *watchpoints;
+    unsigned nb_watchpoints, watchpoints_cap;
+    /* A watchpoint fired: CPU_WATCH_REEXEC while the accessing instruction
+     * runs again alone, CPU_WATCH_HIT once it completed (the stop). */
+    int watchpoint_state;
+    GuestVaddr watchpoint_hit_addr;
+    int watchpoint_hit_flags;
 
     /* ---- statistics ---- */
     uint64_t stat_tb_exec;

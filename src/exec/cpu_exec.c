@@ -190,6 +190,9 @@ void cpu_exec_unrealize(CpuState *cpu)
     free(cpu->breakpoints);
     cpu->breakpoints = NULL;
     cpu->nb_breakpoints = cpu->breakpoints_cap = 0;
+    free(cpu->watchpoints);
+    cpu->watchpoints = NULL;
+    cpu->nb_watchpoints = cpu->watchpoints_cap = 0;
     exec_cpu_unregister(cpu);
     tlb_destroy(cpu);
     tb_jmp_cache_free(cpu->tb_jmp_cache);
@@ -319,7 +322,12 @@ static bool cpu_handle_interrupt(CpuState *cpu, TranslationBlock **last_tb)
             cpu->exception_index = EXCP_HLT;
             return true;
         }
-        if (cpu->ops->exec_interrupt && cpu->ops->exec_interrupt(cpu, pending)) {
+        /* Single-stepping masks interrupts (QEMU's SSTEP_NOIRQ): a debugger's
+         * step must not land in a handler because a timer fired; so does a
+         * forced CF_NOIRQ block (a watchpoint's instruction run again). */
+        bool noirq = cpu->singlestep ||
+                     (cpu->cflags_next_tb != UINT32_MAX && (cpu->cflags_next_tb & CF_NOIRQ));
+        if (!noirq && cpu->ops->exec_interrupt && cpu->ops->exec_interrupt(cpu, pending)) {
             log_mask_printf(LOG_INT, "cpu %d: took interrupt (request 0x%x)\n", cpu->cpu_index,
                             pending);
             cpu->exception_index = EXCP_NONE;
@@ -538,6 +546,9 @@ int cpu_exec(CpuState *cpu)
     exec_current_cpu = NULL;
     __atomic_store_n(&cpu->in_exec, false, __ATOMIC_SEQ_CST);
     pthread_rwlock_unlock(&exec_rwlock);
+    if (ret == EXCP_DEBUG) {
+        cpu_debug_note_stop(cpu);
+    }
     return ret;
 }
 

@@ -843,6 +843,51 @@ UNITTEST(exec_breakpoints_and_single_step)
     toy_machine_free(m);
 }
 
+UNITTEST(exec_watchpoints)
+{
+    ToyMachine *m = toy_machine_new();
+    toy_load_trap_handler(m);
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 1, 0, 0x30), toy_insn(TOY_SLLI, 1, 1, 8), /* 0x3000 */
+             toy_insn(TOY_LI, 2, 0, 7), toy_insn(TOY_ST, 2, 1, 0),
+             toy_insn(TOY_LD, 3, 1, 8), toy_insn(TOY_LI, 4, 0, 4), toy_insn(TOY_HLT, 0, 0, 0));
+    CpuState *cpu = &m->cpu.parent;
+    uint64_t v = 0x55;
+    memcpy(m->ram_ptr + 0x3008, &v, 8);
+
+    /* a write watchpoint stops after the store, not before */
+    CHECK(cpu_watchpoint_insert(cpu, 0x3000, 8, BP_MEM_WRITE));
+    m->cpu.pc = 0x1000;
+    CHECK_INT(cpu_exec(cpu), EXCP_DEBUG);
+    CHECK_U64(m->cpu.pc, 0x1010);
+    CHECK_INT(cpu->watchpoint_state, CPU_WATCH_HIT);
+    CHECK_U64(cpu->watchpoint_hit_addr, 0x3000);
+    CHECK_INT(cpu->watchpoint_hit_flags, BP_MEM_WRITE);
+    memcpy(&v, m->ram_ptr + 0x3000, 8);
+    CHECK_U64(v, 7);
+    CHECK_U64(m->cpu.r[3], 0);                  /* the load after it did not run */
+    cpu->watchpoint_state = CPU_WATCH_NONE;
+    CHECK_INT(cpu_exec(cpu), EXCP_HLT);         /* a read of another word: no hit */
+    CHECK_U64(m->cpu.r[3], 0x55);
+
+    /* a read watchpoint on the other word; the write one no longer matches */
+    CHECK(cpu_watchpoint_remove(cpu, 0x3000, 8, BP_MEM_WRITE));
+    CHECK(!cpu_watchpoint_remove(cpu, 0x3000, 8, BP_MEM_WRITE));
+    CHECK(cpu_watchpoint_insert(cpu, 0x300c, 1, BP_MEM_READ));
+    m->cpu.pc = 0x1000;
+    m->cpu.r[3] = 0;
+    atomic_store(&cpu->halted, 0);
+    CHECK_INT(cpu_exec(cpu), EXCP_DEBUG);
+    CHECK_U64(m->cpu.pc, 0x1014);
+    CHECK_U64(m->cpu.r[3], 0x55);
+    CHECK_U64(cpu->watchpoint_hit_addr, 0x300c);
+    cpu->watchpoint_state = CPU_WATCH_NONE;
+    cpu_watchpoint_remove_all(cpu);
+    m->cpu.pc = 0x1000;
+    CHECK_INT(cpu_exec(cpu), EXCP_HLT);
+    CHECK_U64(m->cpu.r[4], 4);
+    toy_machine_free(m);
+}
+
 UNITTEST(exec_stats_dump)
 {
     ToyMachine *m = toy_machine_new();

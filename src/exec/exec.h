@@ -86,6 +86,32 @@ bool cpu_breakpoint_insert(CpuState *cpu, GuestVaddr pc);
 bool cpu_breakpoint_remove(CpuState *cpu, GuestVaddr pc);
 void cpu_breakpoint_remove_all(CpuState *cpu);
 bool cpu_breakpoint_test(const CpuState *cpu, GuestVaddr pc);
+/* Watchpoints (QEMU's cpu_watchpoint_insert): a data access overlapping
+ * [addr, addr + len) with a matching BP_MEM_* flag stops the vCPU after the
+ * accessing instruction completes (cpu_exec returns EXCP_DEBUG with
+ * cpu->watchpoint_state == CPU_WATCH_HIT and the watchpoint's address in
+ * watchpoint_hit_addr).  Pages holding watchpoints take the soft-MMU slow
+ * path.  While the vCPU is stopped, like breakpoints; the debugger resets
+ * watchpoint_state to CPU_WATCH_NONE when it resumes. */
+bool cpu_watchpoint_insert(CpuState *cpu, GuestVaddr addr, GuestVaddr len, int flags);
+bool cpu_watchpoint_remove(CpuState *cpu, GuestVaddr addr, GuestVaddr len, int flags);
+void cpu_watchpoint_remove_all(CpuState *cpu);
+
+/* Single-step runs one instruction with interrupts masked (QEMU's default
+ * SSTEP_NOIRQ): a pending interrupt is taken when stepping stops. */
 void cpu_single_step(CpuState *cpu, bool enabled);
+
+/* Debugger access to guest memory as cpu sees it: virtual addresses go
+ * through CpuOps.get_phys_page_debug when the guest provides one (identity
+ * otherwise), then the memory API; writes reach ROM too (software
+ * breakpoints) and invalidate translated code.  False if any page is
+ * unmapped or not memory.  Any thread; stop the vCPU for a consistent view. */
+bool cpu_memory_rw_debug(CpuState *cpu, GuestVaddr addr, void *buf, size_t len,
+                         bool is_write);
+
+/* The vCPU whose cpu_exec last returned EXCP_DEBUG, so the gdbstub can say
+ * which thread stopped; cleared when the debugger resumes.  Any thread. */
+CpuState *cpu_debug_stopped_cpu(void);
+void cpu_debug_clear_stopped(void);
 
 #endif

@@ -53,6 +53,15 @@ extern const size_t exec_helper_table_count;
 
 /* The cflags the loop gives the next block when nothing forces others. */
 uint32_t exec_default_cflags(CpuState *cpu);
+/* cpu_exec is returning EXCP_DEBUG for cpu (debug.c). */
+void cpu_debug_note_stop(CpuState *cpu);
+/* Soft-MMU: does a watchpoint cover part of this page (vCPU thread)? */
+bool cpu_watchpoint_on_page(const CpuState *cpu, GuestVaddr page);
+/* Soft-MMU slow path, page flagged TLB_WATCH: check a data access of size
+ * bytes at addr (flags BP_MEM_READ/WRITE); on a hit, re-runs the
+ * instruction alone and stops after it (does not return then). */
+void cpu_check_watchpoint(CpuState *cpu, GuestVaddr addr, unsigned size, int flags,
+                          uintptr_t ra);
 
 /* The JIT glue (backend.c).  exec_jit_compile sets tb->host_code and
  * returns true when the JIT compiled tb (else the interpreter must). */

@@ -176,10 +176,12 @@ void tlb_set_page_with_attrs(CpuState *cpu, GuestVaddr vaddr, GuestPaddr paddr,
     CpuTlbEntry *e = tlb_entry(cpu, mmu_idx, vpage);
     CpuTlbEntryFull *full = &d->full[(vpage >> GUEST_PAGE_BITS) & (CPU_TLB_SIZE - 1)];
     uint64_t mmio = host ? 0 : TLB_MMIO;
-    e->addr_read = (prot & PAGE_READ) ? vpage | mmio : TLB_ENTRY_INVALID;
+    uint64_t watch = cpu->nb_watchpoints && cpu_watchpoint_on_page(cpu, vpage) ? TLB_WATCH : 0;
+    e->addr_read = (prot & PAGE_READ) ? vpage | mmio | watch : TLB_ENTRY_INVALID;
     e->addr_code = (prot & PAGE_EXEC) ? vpage | mmio : TLB_ENTRY_INVALID;
     e->addend = host ? (uintptr_t)host - (uintptr_t)vpage : 0;
-    uint64_t wtag = (prot & PAGE_WRITE) ? vpage | (host_w ? 0 : TLB_MMIO) : TLB_ENTRY_INVALID;
+    uint64_t wtag = (prot & PAGE_WRITE) ? vpage | (host_w ? 0 : TLB_MMIO) | watch
+                                        : TLB_ENTRY_INVALID;
     __atomic_store_n(&e->addr_write, wtag, __ATOMIC_SEQ_CST);
     *full = (CpuTlbEntryFull){ .paddr_page = ppage, .attrs = attrs, .prot = (uint8_t)prot,
                                .page_size_log2 = (uint8_t)page_size_log2 };
@@ -280,6 +282,9 @@ static uint64_t ld_page(CpuState *cpu, GuestVaddr addr, unsigned size, MmuAccess
     CpuTlbEntry *e = tlb_lookup_fill(cpu, addr, size, access, mmu_idx, false, ra);
     uint64_t tag = tlb_tag(e, access);
     uint64_t v = 0;
+    if ((tag & TLB_WATCH) && access == MMU_DATA_LOAD) {
+        cpu_check_watchpoint(cpu, addr, size, BP_MEM_READ, ra);
+    }
     if (tag & TLB_MMIO) {
         CpuTlbEntryFull *full = tlb_full(cpu, mmu_idx, addr);
         GuestPaddr pa = full->paddr_page | (addr & ~GUEST_PAGE_MASK);
@@ -301,6 +306,9 @@ static void st_page(CpuState *cpu, GuestVaddr addr, unsigned size, uint64_t v,
     uint64_t tag = __atomic_load_n(&e->addr_write, __ATOMIC_RELAXED);
     CpuTlbEntryFull *full = tlb_full(cpu, mmu_idx, addr);
     GuestPaddr pa = full->paddr_page | (addr & ~GUEST_PAGE_MASK);
+    if (tag & TLB_WATCH) {
+        cpu_check_watchpoint(cpu, addr, size, BP_MEM_WRITE, ra);
+    }
     if (tag & TLB_MMIO) {
         MemTxResult r = address_space_store(cpu->as, pa, size, full->attrs, v);
         if (r != MEMTX_OK) {
@@ -503,6 +511,9 @@ uint64_t cpu_atomic_mmu(CpuState *cpu, IrOpcode opc, GuestVaddr addr, uint64_t v
     CpuTlbEntryFull *full = tlb_full(cpu, mmu_idx, addr);
     GuestPaddr pa = full->paddr_page | (addr & ~GUEST_PAGE_MASK);
     uint64_t old;
+    if (wtag & TLB_WATCH) {
+        cpu_check_watchpoint(cpu, addr, size, BP_MEM_ACCESS, ra);
+    }
     if (wtag & TLB_MMIO) {
         /* devices: a plain read-modify-write, serialized among vCPUs */
         pthread_mutex_lock(&mmio_atomic_lock);

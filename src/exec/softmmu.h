@@ -12,7 +12,8 @@
  * virtual address when that access is allowed, else TLB_INVALID; low bits
  * carry flags that force the slow path: TLB_MMIO (not RAM: go through
  * address_space_load/store), TLB_NOTDIRTY (the page holds translated code:
- * writes must invalidate it).  The fast-path compare uses
+ * writes must invalidate it), TLB_WATCH (a debugger watches part of the
+ * page: data accesses are checked against the watchpoints).  The fast-path compare uses
  * addr & (GUEST_PAGE_MASK | (size - 1)), so misaligned accesses also miss
  * and are handled (alignment check, page-straddling split) in the slow path.
  *
@@ -47,7 +48,8 @@ typedef struct CpuState CpuState;
 #define TLB_INVALID (1ull << (GUEST_PAGE_BITS - 1))
 #define TLB_MMIO (1ull << (GUEST_PAGE_BITS - 2))
 #define TLB_NOTDIRTY (1ull << (GUEST_PAGE_BITS - 3))
-#define TLB_FLAGS_MASK (TLB_INVALID | TLB_MMIO | TLB_NOTDIRTY)
+#define TLB_WATCH (1ull << (GUEST_PAGE_BITS - 4))   /* a watchpoint is on the page */
+#define TLB_FLAGS_MASK (TLB_INVALID | TLB_MMIO | TLB_NOTDIRTY | TLB_WATCH)
 
 /* Page protection bits for tlb_set_page. */
 enum {

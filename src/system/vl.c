@@ -23,7 +23,9 @@
 #include "core/device.h"
 #include "core/error.h"
 #include "core/object.h"
+#include "gdbstub/gdbstub.h"
 #include "hw/board/machine.h"
+#include "monitor/monitor.h"
 #include "system/bql.h"
 #include "system/main_loop.h"
 #include "system/runstate.h"
@@ -152,18 +154,43 @@ static bool vl_create_chardevs(Config *cfg, Error **errp)
     return true;
 }
 
-/* -serial and -nographic's default: serial0 on "mon:stdio" when nothing
- * else was asked for, as QEMU does with -nographic (Morpho has no
- * graphical console, so that is the default without -nographic too). */
+/* -serial, and the defaults QEMU gives -nographic (Morpho has no graphical
+ * console, so they apply without -nographic too): with neither -serial nor
+ * a monitor (-monitor, -qmp), serial0 is "mon:stdio"; with a monitor but no
+ * -serial, serial0 is plain "stdio" (none if the monitor is on stdio);
+ * with -nographic, -serial but no
+ * monitor, the human monitor takes stdio (unless a serial port has it). */
 static bool vl_create_serials(Config *cfg, Error **errp)
 {
-    static const char *const default_serial = "mon:stdio";
+    static const char *const mon_stdio = "mon:stdio", *const plain_stdio = "stdio";
     const char *const *serials = (const char *const *)cfg->serials.items;
     size_t count = cfg->serials.count;
+    bool default_monitor = cfg->monitors.count == 0 && cfg->qmps.count == 0;
 
-    if (count == 0 && cfg->monitors.count == 0) {
-        serials = &default_serial;
+    if (count == 0) {
+        bool monitor_on_stdio = false;
+
+        for (size_t i = 0; i < cfg->monitors.count; i++) {
+            monitor_on_stdio |= strcmp(cfg->monitors.items[i], "stdio") == 0;
+        }
+        for (size_t i = 0; i < cfg->qmps.count; i++) {
+            monitor_on_stdio |= strcmp(cfg->qmps.items[i], "stdio") == 0;
+        }
+        if (monitor_on_stdio) {
+            return true;        /* stdio is the monitor's: no serial port */
+        }
+        serials = default_monitor ? &mon_stdio : &plain_stdio;
         count = 1;
+    } else if (cfg->nographic && default_monitor) {
+        bool stdio_taken = false;
+
+        for (size_t i = 0; i < count; i++) {
+            stdio_taken |= strcmp(serials[i], "stdio") == 0 || strncmp(serials[i], "mon:", 4) == 0;
+        }
+        if (!stdio_taken && !monitor_init_legacy("compat_monitor0", "stdio", false, errp)) {
+            error_prepend(errp, "-nographic: ");
+            return false;
+        }
     }
     for (size_t i = 0; i < count; i++) {
         char label[32];
@@ -178,7 +205,50 @@ static bool vl_create_serials(Config *cfg, Error **errp)
             error_prepend(errp, "-serial %s: ", serials[i]);
             return false;
         }
+        /* "mon:" (and -nographic's default): the monitor shares the mux;
+         * attached first, so the serial port attached later has the focus. */
+        if (monitor && chr && !monitor_new_hmp(chr, errp)) {
+            error_prepend(errp, "-serial %s: ", serials[i]);
+            return false;
+        }
         serial_hd_set((int)i, chr);
+    }
+    return true;
+}
+
+/* -monitor DEV (HMP) and -qmp DEV, in order. */
+static bool vl_create_monitors(Config *cfg, Error **errp)
+{
+    for (size_t i = 0; i < cfg->monitors.count; i++) {
+        char label[48];
+
+        snprintf(label, sizeof(label), "compat_monitor%zu", i);
+        if (!monitor_init_legacy(label, cfg->monitors.items[i], false, errp)) {
+            error_prepend(errp, "-monitor %s: ", cfg->monitors.items[i]);
+            return false;
+        }
+    }
+    for (size_t i = 0; i < cfg->qmps.count; i++) {
+        char label[32];
+
+        snprintf(label, sizeof(label), "qmp%zu", i);
+        if (!monitor_init_legacy(label, cfg->qmps.items[i], true, errp)) {
+            error_prepend(errp, "-qmp %s: ", cfg->qmps.items[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* -gdb DEV / -s, once the vCPUs exist. */
+static bool vl_start_gdbserver(Config *cfg, Error **errp)
+{
+    if (!cfg->gdb || strcmp(cfg->gdb, "none") == 0) {
+        return true;
+    }
+    if (!gdbserver_start(cfg->gdb, errp)) {
+        error_prepend(errp, "-gdb %s: ", cfg->gdb);
+        return false;
     }
     return true;
 }
@@ -186,20 +256,6 @@ static bool vl_create_serials(Config *cfg, Error **errp)
 /* Features of later issues: refuse them plainly instead of ignoring. */
 static bool vl_check_unbuilt(const Config *cfg, Error **errp)
 {
-    for (size_t i = 0; i < cfg->monitors.count; i++) {
-        if (strcmp(cfg->monitors.items[i], "none") != 0) {
-            error_setg(errp, "-monitor %s: the monitor is not built yet", cfg->monitors.items[i]);
-            return false;
-        }
-    }
-    if (cfg->qmps.count) {
-        error_setg(errp, "-qmp %s: QMP is not built yet", cfg->qmps.items[0]);
-        return false;
-    }
-    if (cfg->gdb && strcmp(cfg->gdb, "none") != 0) {
-        error_setg(errp, "-gdb %s: the gdbstub is not built yet", cfg->gdb);
-        return false;
-    }
     if (cfg->groups[CONFIG_GROUP_DRIVE]->head) {
         error_setg(errp, "-drive: block devices are not built yet");
         return false;
@@ -432,7 +488,8 @@ static int vl_run(const SystemTarget *target, Config *cfg)
     runstate_set_no_reboot(cfg->no_reboot);
     runstate_set_no_shutdown(cfg->no_shutdown);
     if (!runstate_install_signal_handlers(&err) || !vl_create_chardevs(cfg, &err) ||
-        !vl_create_serials(cfg, &err) || !vl_build_machine(target, cfg, &err)) {
+        !vl_create_monitors(cfg, &err) || !vl_create_serials(cfg, &err) ||
+        !vl_build_machine(target, cfg, &err) || !vl_start_gdbserver(cfg, &err)) {
         error_report_err(err);
         return 1;
     }
@@ -442,6 +499,8 @@ static int vl_run(const SystemTarget *target, Config *cfg)
         return 1;
     }
     main_loop_run();
+    monitor_shutdown();
+    gdbserver_exit(runstate_exit_status());
     if (runstate_is_running()) {
         vm_stop(RUN_STATE_SHUTDOWN);
     }

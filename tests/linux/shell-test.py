@@ -65,7 +65,7 @@ def main():
     os.write(fd, b"\x03")          # Ctrl-C goes to the guest's sleep
     del out[:]
     os.write(fd, b"echo after-ctrl-c\r")
-    if not wait_for("after-ctrl-c\r\n", 120):
+    if not wait_for("\nafter-ctrl-c", 120):
         fail("Ctrl-C did not interrupt the guest's command")
     os.write(fd, b"poweroff -f\r")
     wait_for("Power down", 120)

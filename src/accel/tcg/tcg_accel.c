@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "accel/accel.h"
 #include "core/error.h"
@@ -77,21 +78,26 @@ static void tcg_park_while_stopped_locked(void)
     tcg_run.parked--;
 }
 
-/* Sleep until one of cpus has work, a kick arrives or the VM stops. */
+/* Sleep until one of cpus has work, a kick arrives or the VM stops.
+ * cpu_has_work() runs without tcg_run.lock: a guest's has_work may update
+ * interrupt state and kick (e.g. a timer comparison), which takes it. */
 static void tcg_wait_for_work(CpuState **cpus, int n)
 {
     pthread_mutex_lock(&tcg_run.lock);
     unsigned gen = tcg_run.kick_generation;
-    for (;;) {
-        for (int i = 0; i < n; i++) {
-            if (cpu_has_work(cpus[i])) {
-                pthread_mutex_unlock(&tcg_run.lock);
-                return;
-            }
+    bool running = tcg_run.running;
+    pthread_mutex_unlock(&tcg_run.lock);
+
+    if (!running) {
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        if (cpu_has_work(cpus[i])) {
+            return;
         }
-        if (!tcg_run.running || tcg_run.kick_generation != gen) {
-            break;
-        }
+    }
+    pthread_mutex_lock(&tcg_run.lock);
+    while (tcg_run.running && tcg_run.kick_generation == gen) {
         pthread_cond_wait(&tcg_run.cond, &tcg_run.lock);
     }
     pthread_mutex_unlock(&tcg_run.lock);
@@ -110,7 +116,15 @@ static bool tcg_exec_once(CpuState *cpu)
         cpu_exec_step_atomic(cpu);
         return false;
     case EXCP_DEBUG:
+        /* Stay put until the main loop has stopped the VM: running on
+         * would step past a single-step or a watchpoint before the
+         * debugger hears of it. */
         runstate_request_stop(RUN_STATE_DEBUG);
+        pthread_mutex_lock(&tcg_run.lock);
+        while (tcg_run.running) {
+            pthread_cond_wait(&tcg_run.cond, &tcg_run.lock);
+        }
+        pthread_mutex_unlock(&tcg_run.lock);
         return false;
     default:
         return false;
@@ -126,6 +140,11 @@ typedef struct TcgThread {
 static void *tcg_vcpu_thread(void *opaque)
 {
     TcgThread *t = opaque;
+
+    for (int i = 0; i < t->n; i++) {
+        /* info cpus, query-cpus-fast (read by the main thread) */
+        __atomic_store_n(&t->cpus[i]->thread_id, (int)gettid(), __ATOMIC_RELEASE);
+    }
 
     for (;;) {
         bool all_idle = true;

@@ -18,6 +18,7 @@
 
 #include "core/property.h"
 #include "exec/exec.h"
+#include "guest/riscv/csr.h"
 #include "util/log.h"
 
 const char *const riscv_gpr_names[32] = {
@@ -268,7 +269,12 @@ static bool riscv_hart_realize(DeviceState *dev, Error **errp)
     hart->cpu.mimpid = RISCV_MIMPID;
     hart->cpu.parent.cpu_index = (int)hart->cpu.mhartid;
     riscv_cpu_reset(&hart->cpu);
-    return cpu_exec_realize(&hart->cpu.parent, &riscv_cpu_ops, hart->as, errp);
+    if (!cpu_exec_realize(&hart->cpu.parent, &riscv_cpu_ops, hart->as, errp)) {
+        return false;
+    }
+    /* The interrupt inputs, GPIO n = mip bit n (csr.h, riscv_hart_gpio_set). */
+    device_init_gpio_in(dev, riscv_hart_gpio_set, IRQ_LOCAL_COUNT);
+    return true;
 }
 
 static void riscv_hart_unrealize(DeviceState *dev)

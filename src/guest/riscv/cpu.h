@@ -111,6 +111,13 @@ typedef struct RiscvCpu {
     /* ---- rv-fp: (append only) ---- */
 
     /* ---- rv-priv: (append only) ---- */
+    /* mcountinhibit (3.1.13): the value a stopped counter holds. */
+    uint64_t mcycle_saved;
+    uint64_t minstret_saved;
+    /* Sstc: the board arms a one-shot timer that calls
+     * riscv_cpu_update_stip(cpu) once mtime reaches `when` (UINT64_MAX:
+     * disarm).  NULL: STIP is only re-evaluated on CSR accesses and traps. */
+    void (*stimer_arm)(void *opaque, uint64_t when);
 } RiscvCpu;
 
 /* The env pointer of generated code is the CpuState; they are one object. */

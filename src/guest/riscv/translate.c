@@ -384,4 +384,5 @@ const CpuOps riscv_cpu_ops = {
     .do_unaligned_access = riscv_cpu_do_unaligned_access,
     .do_transaction_failed = riscv_cpu_do_transaction_failed,
     .dump_state = riscv_cpu_dump_state,
+    .mmu_index = riscv_cpu_mmu_index_op,
 };

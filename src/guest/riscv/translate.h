@@ -128,5 +128,7 @@ static inline bool rv_has(DisasContext *d, uint64_t misa_bit)
 /* ---- rv-fp: (append only) ---- */
 
 /* ---- rv-priv: (append only) ---- */
+/* CpuOps.mmu_index (mmu.c): the MMU index of fetch (ifetch) or data. */
+unsigned riscv_cpu_mmu_index_op(CpuState *cs, bool ifetch);
 
 #endif

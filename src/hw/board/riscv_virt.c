@@ -15,6 +15,7 @@
 
 #include "exec/exec.h"
 #include "guest/riscv/cpu.h"
+#include "guest/riscv/csr.h"
 #include "hw/char/uart16550.h"
 #include "hw/intc/aclint.h"
 #include "hw/intc/plic.h"
@@ -208,37 +209,45 @@ static const MemoryRegionOps riscv_virt_virtio_empty_ops = {
 };
 
 /*
- * The harts' interrupt inputs, by mip bit number.  A hart type that offers
- * GPIO inputs indexed by mip bit (the contract with the CPU) gets the lines
- * wired straight to them.  NOTE: the RISC-V hart does not declare them yet,
- * so for it the board sets mip itself, atomically, and flags the hart.
+ * Sstc: a hart's stimecmp deadline.  The hart calls stimer_arm with the
+ * mtime value at which time >= stimecmp becomes true (UINT64_MAX: never);
+ * the timer then asks the hart to re-evaluate STIP.  Conversion as the
+ * ACLINT's own mtimecmp timers: ceil((when - delta) * 1e9 / freq) ns.
  */
-static void riscv_virt_hart_mip(void *opaque, int bit, int level)
-{
-    CpuState *cs = opaque;
-    RiscvCpu *cpu = riscv_cpu(cs);
-    uint64_t mask = 1ULL << bit;
+typedef struct RiscvVirtStimer {
+    Timer timer;
+    AclintState *aclint;
+    RiscvCpu *cpu;
+} RiscvVirtStimer;
 
-    if (level) {
-        atomic_fetch_or(&cpu->mip, mask);
-        cpu_interrupt(cs, CPU_INTERRUPT_HARD);
-    } else if ((atomic_fetch_and(&cpu->mip, ~mask) & ~mask) == 0) {
-        cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
-    }
+static void riscv_virt_stimer_fire(void *opaque)
+{
+    RiscvVirtStimer *t = opaque;
+    riscv_cpu_update_stip(t->cpu);
 }
 
+static void riscv_virt_stimer_arm(void *opaque, uint64_t when)
+{
+    RiscvVirtStimer *t = opaque;
+    AclintState *a = t->aclint;
+
+    if (when == UINT64_MAX) {
+        timer_del(&t->timer);
+        return;
+    }
+    unsigned __int128 ticks = (unsigned __int128)(when - (uint64_t)a->mtime_delta);
+    unsigned __int128 ns = (ticks * 1000000000ull + a->timebase_freq - 1) / a->timebase_freq;
+    if (ns > INT64_MAX) {
+        timer_del(&t->timer);
+        return;
+    }
+    timer_mod_ns(&t->timer, (int64_t)ns);
+}
+
+/* A hart's interrupt input for mip bit `bit` (the CPU's GPIO contract). */
 static IrqLine *riscv_virt_hart_irq(RiscvVirtState *s, unsigned hart, int bit)
 {
-    Object *obj = OBJECT(s->harts[hart]);
-
-    if (!object_dynamic_cast(obj, TYPE_RISCV_CPU)) {
-        return device_get_gpio_in(s->harts[hart], bit);
-    }
-    if (!s->hart_irqs[hart]) {
-        s->hart_irqs[hart] = irq_alloc_array(riscv_virt_hart_mip,
-                                             &RISCV_HART(obj)->cpu.parent, IRQ_LOCAL_COUNT);
-    }
-    return s->hart_irqs[hart][bit];
+    return device_get_gpio_in(s->harts[hart], bit);
 }
 
 static bool riscv_virt_create_devices(RiscvVirtState *s, Error **errp)
@@ -292,6 +301,15 @@ static bool riscv_virt_create_devices(RiscvVirtState *s, Error **errp)
             RiscvCpu *cpu = &RISCV_HART(s->harts[h])->cpu;
             cpu->rdtime = aclint_rdtime;
             cpu->rdtime_opaque = ACLINT(s->aclint);
+            if (!s->stimers) {
+                s->stimers = calloc(s->n_harts, sizeof(*s->stimers));
+            }
+            RiscvVirtStimer *t = &s->stimers[h];
+            t->aclint = ACLINT(s->aclint);
+            t->cpu = cpu;
+            timer_init_ns(&t->timer, CLOCK_TYPE_VIRTUAL, riscv_virt_stimer_fire, t);
+            cpu->stimer_arm = riscv_virt_stimer_arm;
+            cpu->board_opaque = t;
         }
     }
 
@@ -778,6 +796,14 @@ static void riscv_virt_finalize(Object *obj)
 
     runstate_unregister_reset(riscv_virt_reset, s);
     devtree_free(s->fdt);
+    if (s->stimers) {
+        for (unsigned h = 0; h < s->n_harts; h++) {
+            if (s->stimers[h].cpu) {
+                timer_del(&s->stimers[h].timer);
+            }
+        }
+        free(s->stimers);
+    }
     if (!s->as) {
         return;    /* init never ran */
     }
@@ -803,11 +829,6 @@ static void riscv_virt_finalize(Object *obj)
     for (unsigned n = 0; n < RISCV_VIRT_VIRTIO_COUNT; n++) {
         if (s->virtio_empty[n].name) {
             memory_region_destroy(&s->virtio_empty[n]);
-        }
-    }
-    for (unsigned h = 0; h < RISCV_VIRT_MAX_HARTS; h++) {
-        if (s->hart_irqs[h]) {
-            irq_free_array(s->hart_irqs[h], IRQ_LOCAL_COUNT);
         }
     }
     address_space_destroy(s->as);

@@ -68,7 +68,6 @@ typedef struct RiscvVirtState {
     DeviceState *uart0;
     DeviceState *rtc;
     MemoryRegion virtio_empty[RISCV_VIRT_VIRTIO_COUNT];
-    IrqLine **hart_irqs[RISCV_VIRT_MAX_HARTS];   /* see riscv_virt_hart_irq */
     /* Devices mapped into sysmem, each with a reference the board holds
      * so that teardown can unmap before they go. */
     DeviceState *mapped_dev[32];
@@ -80,6 +79,8 @@ typedef struct RiscvVirtState {
     GuestPaddr start_addr;
     GuestPaddr kernel_entry;
     GuestPaddr initrd_start, initrd_end;
+    /* Sstc: the harts' stimecmp deadlines (riscv_virt.c, n_harts of them). */
+    struct RiscvVirtStimer *stimers;
 } RiscvVirtState;
 
 DECLARE_INSTANCE_CHECKER(RiscvVirtState, RISCV_VIRT_MACHINE, TYPE_RISCV_VIRT_MACHINE)
