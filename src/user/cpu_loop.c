@@ -16,11 +16,10 @@
  * Instruction fetch is checked against the mappings' PROT_EXEC when a block
  * is looked up (get_tb_cpu_state), cached per thread until the mappings
  * change.
- *
- * Until the privileged branch (rv-priv) implements them, ecall, ebreak and
- * the user CSRs (fflags, frm, fcsr, cycle, time, instret) arrive as
- * illegal instructions; they are recognised here by their bits.  TODO:
- * drop that fallback once trans_zicsr.c and trans_ecall exist.
+
+ * The user CSRs (fflags, frm, fcsr; cycle, time, instret through
+ * mcounteren/scounteren, time from the host's monotonic clock at the virt
+ * board's 10 MHz) are the translator's.
  */
 #include "user/cpu_loop.h"
 
@@ -321,64 +320,6 @@ static void user_host_fault(int sig, siginfo_t *info, void *ucv)
     cpu_loop_exit_restore(cs, (uintptr_t)hc->uc_mcontext.gregs[REG_RIP]);
 }
 
-/* ---- illegal instructions we can still do ---- */
-
-static bool user_csr_read(RiscvCpu *cpu, unsigned csr, uint64_t *val, bool *writable)
-{
-    *writable = csr <= 3;
-    switch (csr) {
-    case 0x001: *val = cpu->fflags; return true;
-    case 0x002: *val = cpu->frm; return true;
-    case 0x003: *val = (cpu->frm << 5) | cpu->fflags; return true;
-    case 0xc00: /* cycle */
-    case 0xc01: /* time */
-    case 0xc02: /* instret */
-        *val = user_rdtime(NULL);
-        return true;
-    }
-    return false;
-}
-
-static void user_csr_write(RiscvCpu *cpu, unsigned csr, uint64_t val)
-{
-    switch (csr) {
-    case 0x001: cpu->fflags = val & 0x1f; break;
-    case 0x002: cpu->frm = val & 7; break;
-    case 0x003: cpu->fflags = val & 0x1f; cpu->frm = (val >> 5) & 7; break;
-    }
-}
-
-/* Zicsr on the user CSRs (Unprivileged ISA 9.1).  True when done. */
-static bool user_emulate_csr(RiscvCpu *cpu, uint32_t insn)
-{
-    unsigned f3 = (insn >> 12) & 7, rd = (insn >> 7) & 31, rs1 = (insn >> 15) & 31;
-    unsigned csr = insn >> 20;
-    uint64_t old, src, val;
-    bool writable;
-
-    if ((insn & 0x7f) != 0x73 || f3 == 0 || f3 == 4 || !user_csr_read(cpu, csr, &old, &writable)) {
-        return false;
-    }
-    src = f3 >= 5 ? rs1 : cpu->gpr[rs1];
-    bool writes = (f3 & 3) == 1 || rs1 != 0;
-    if (writes && !writable) {
-        return false;
-    }
-    switch (f3 & 3) {
-    case 1: val = src; break;
-    case 2: val = old | src; break;
-    default: val = old & ~src; break;
-    }
-    if (writes) {
-        user_csr_write(cpu, csr, val);
-    }
-    if (rd) {
-        cpu->gpr[rd] = old;
-    }
-    cpu->pc += 4;
-    return true;
-}
-
 /* ---- system calls ---- */
 
 static void user_do_syscall(UserCpu *uc)
@@ -416,17 +357,6 @@ static void user_handle_exception(UserCpu *uc)
         user_do_syscall(uc);
         return;
     case RISCV_EXCP_ILLEGAL_INST:
-        if (tval == 0x00000073) {
-            user_do_syscall(uc);            /* ecall */
-            return;
-        }
-        if (tval == 0x00100073 || tval == 0x9002) {
-            user_force_signal(uc, SIGTRAP, 1 /* TRAP_BRKPT */, cpu->pc);
-            return;
-        }
-        if (user_emulate_csr(cpu, (uint32_t)tval)) {
-            return;
-        }
         log_mask_printf(LOG_INT, "user: illegal instruction 0x%llx\n", (unsigned long long)tval);
         user_force_signal(uc, SIGILL, 1 /* ILL_ILLOPC */, cpu->pc);
         return;

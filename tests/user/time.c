@@ -1,6 +1,7 @@
 /* Time: clocks move forward, sleeps last at least as asked, timers fire,
  * and the resolution and wall clock agree with the host's. */
 #define _GNU_SOURCE
+#include <fenv.h>
 #include <stdio.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
@@ -45,6 +46,20 @@ int main(void)
     struct timespec cpu;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
     printf("process cpu time readable: %d\n", ns(cpu) >= 0);
+
+    /* The user-level CSRs: time and cycle count up, fflags and frm work. */
+    unsigned long t1, t2, cyc, flags;
+    __asm__ volatile("rdtime %0" : "=r"(t1));
+    nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+    __asm__ volatile("rdtime %0" : "=r"(t2));
+    __asm__ volatile("rdcycle %0" : "=r"(cyc));
+    printf("rdtime moves: %d, rdcycle nonzero: %d\n", t2 > t1, cyc != 0);
+    feclearexcept(FE_ALL_EXCEPT);
+    feraiseexcept(FE_INEXACT);
+    __asm__ volatile("frflags %0" : "=r"(flags));
+    fesetround(FE_UPWARD);
+    printf("fflags NX: %lu, frm upward: %d\n", flags, fegetround() == FE_UPWARD);
+    fesetround(FE_TONEAREST);
 
     int tfd = timerfd_create(CLOCK_MONOTONIC, 0);
     struct itimerspec its = { .it_value = { .tv_nsec = 5000000 } };
