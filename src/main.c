@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "hw/x86/x86_cpu.h"
 #include "system/vl.h"
+#include "user/user.h"
 
 typedef int (*ModeMainFn)(int argc, char **argv);
 
@@ -44,7 +45,7 @@ static const struct {
     const char *what;
 } morpho_modes[] = {
     { "morpho-system-riscv64", riscv64_system_main, "RISC-V 64 full-system emulation (virt board)" },
-    { "morpho-riscv64", NULL, "RISC-V 64 Linux user-mode emulation" },
+    { "morpho-riscv64", user_main, "RISC-V 64 Linux user-mode emulation" },
     { "morpho-system-x86_64", x86_64_system_main, "x86-64 virtual machines on KVM (microvm board)" },
 };
 
