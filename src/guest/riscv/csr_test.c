@@ -158,6 +158,22 @@ UNITTEST(privilege_of_csr_numbers)
     rv_bench_free(tb);
 }
 
+UNITTEST(trigger_module_without_triggers)
+{
+    /* Debug spec 1.0, 5.7: probing finds the module, and no trigger in it:
+     * tselect keeps 0 and tdata1 reads type 0 whatever is written. */
+    RvTestBench *tb = rv_bench_new();
+    RiscvCpu *cpu = &tb->cpu;
+    wr_csr(cpu, CSR_tselect, 1);
+    CHECK_U64(rd_csr(cpu, CSR_tselect), 0);
+    wr_csr(cpu, CSR_tdata1, (2ull << 60) | (1 << 6) | (1 << 2));  /* mcontrol, M, execute */
+    CHECK_U64(rd_csr(cpu, CSR_tdata1), 0);
+    CHECK_U64(rd_csr(cpu, CSR_tinfo), 1);
+    cpu->priv = PRV_S;
+    CHECK(!riscv_csr_access(cpu, CSR_tselect, NULL, 0, 0, false));
+    rv_bench_free(tb);
+}
+
 UNITTEST(mstatus_warl)
 {
     RvTestBench *tb = rv_bench_new();
