@@ -137,6 +137,8 @@ void tlb_set_page_with_attrs(CpuState *cpu, GuestVaddr vaddr, GuestPaddr paddr,
                              unsigned page_size_log2)
 {
     assert(mmu_idx < CPU_TLB_MMU_MODES);
+    /* one-shot: the tags keep TLB_INVALID, so no later lookup hits */
+    uint64_t oneshot = page_size_log2 < GUEST_PAGE_BITS ? TLB_INVALID : 0;
     if (page_size_log2 < GUEST_PAGE_BITS) {
         page_size_log2 = GUEST_PAGE_BITS;
     }
@@ -177,10 +179,10 @@ void tlb_set_page_with_attrs(CpuState *cpu, GuestVaddr vaddr, GuestPaddr paddr,
     CpuTlbEntryFull *full = &d->full[(vpage >> GUEST_PAGE_BITS) & (CPU_TLB_SIZE - 1)];
     uint64_t mmio = host ? 0 : TLB_MMIO;
     uint64_t watch = cpu->nb_watchpoints && cpu_watchpoint_on_page(cpu, vpage) ? TLB_WATCH : 0;
-    e->addr_read = (prot & PAGE_READ) ? vpage | mmio | watch : TLB_ENTRY_INVALID;
-    e->addr_code = (prot & PAGE_EXEC) ? vpage | mmio : TLB_ENTRY_INVALID;
+    e->addr_read = (prot & PAGE_READ) ? vpage | mmio | watch | oneshot : TLB_ENTRY_INVALID;
+    e->addr_code = (prot & PAGE_EXEC) ? vpage | mmio | oneshot : TLB_ENTRY_INVALID;
     e->addend = host ? (uintptr_t)host - (uintptr_t)vpage : 0;
-    uint64_t wtag = (prot & PAGE_WRITE) ? vpage | (host_w ? 0 : TLB_MMIO) | watch
+    uint64_t wtag = (prot & PAGE_WRITE) ? vpage | (host_w ? 0 : TLB_MMIO) | watch | oneshot
                                         : TLB_ENTRY_INVALID;
     __atomic_store_n(&e->addr_write, wtag, __ATOMIC_SEQ_CST);
     *full = (CpuTlbEntryFull){ .paddr_page = ppage, .attrs = attrs, .prot = (uint8_t)prot,
@@ -256,8 +258,10 @@ static CpuTlbEntry *tlb_lookup_fill(CpuState *cpu, GuestVaddr addr, unsigned siz
         return NULL;
     }
     e = tlb_entry(cpu, mmu_idx, addr);
-    /* a tlb_fill that succeeds must have entered the access it was asked */
-    assert(tlb_tag_is_page(tlb_tag(e, access), page));
+    /* a tlb_fill that succeeds must have entered the access it was asked
+     * (maybe one-shot: then it serves this access only) */
+    uint64_t tag = tlb_tag(e, access);
+    assert(tag != TLB_ENTRY_INVALID && (tag & GUEST_PAGE_MASK) == page);
     return e;
 }
 

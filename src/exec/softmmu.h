@@ -108,7 +108,11 @@ void tlb_destroy(CpuState *cpu);
 /* ---- own vCPU thread (or before it runs) ---- */
 
 /* Enter a translation: vaddr's page of size 1 << page_size_log2 (>= 12)
- * maps to paddr; prot is PAGE_* bits.  Called from tlb_fill. */
+ * maps to paddr; prot is PAGE_* bits.  Called from tlb_fill.  A
+ * page_size_log2 below 12 enters a one-shot translation (QEMU's
+ * TLB_INVALID_MASK for sub-page regions, e.g. a PMP entry smaller than a
+ * page): it serves the access that filled it, and every later access to the
+ * page misses and calls tlb_fill again. */
 void tlb_set_page(CpuState *cpu, GuestVaddr vaddr, GuestPaddr paddr, int prot,
                   unsigned mmu_idx, unsigned page_size_log2);
 void tlb_set_page_with_attrs(CpuState *cpu, GuestVaddr vaddr, GuestPaddr paddr,

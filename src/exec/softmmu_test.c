@@ -27,6 +27,7 @@ typedef struct TlbBench {
 } TlbBench;
 
 static TlbBench *bench;
+static unsigned bench_fill_log2 = GUEST_PAGE_BITS;     /* < 12: one-shot fills */
 
 static bool bench_tlb_fill(CpuState *cpu, GuestVaddr addr, unsigned size, MmuAccessType access,
                            unsigned mmu_idx, bool probe, uintptr_t ra)
@@ -36,7 +37,7 @@ static bool bench_tlb_fill(CpuState *cpu, GuestVaddr addr, unsigned size, MmuAcc
         return false;       /* only probes reach here in these tests */
     }
     tlb_set_page(cpu, addr, addr - VBASE, PAGE_READ | PAGE_WRITE | PAGE_EXEC, mmu_idx,
-                 GUEST_PAGE_BITS);
+                 bench_fill_log2);
     return true;
 }
 
@@ -208,6 +209,30 @@ UNITTEST(tlb_slow_path_fills_and_converts)
     CHECK(probe_access(cpu, VBASE + 0x10, 4, MMU_DATA_STORE, 3, true, &fault, 0) ==
           b->ram_ptr + 0x10);
     CHECK(!fault);
+    bench_free(b);
+}
+
+UNITTEST(tlb_one_shot_entries)
+{
+    /* a fill with page_size_log2 < 12 serves its own access only: the
+     * guest sees every access (sub-page protection such as small PMP
+     * regions) */
+    TlbBench *b = bench_new();
+    CpuState *cpu = &b->cpu;
+    uint32_t v = 0x12345678;
+    memcpy(b->ram_ptr + 0x2000, &v, 4);
+    bench_fill_log2 = 0;
+    CHECK_U64(cpu_ld_mmu(cpu, VBASE + 0x2000, MO_UL, 3, 0), 0x12345678);
+    CHECK_U64(cpu_ld_mmu(cpu, VBASE + 0x2000, MO_UL, 3, 0), 0x12345678);
+    CHECK_INT(b->fills, 2);
+    CHECK(tlb_fast_host(cpu, 3, VBASE + 0x2000, 4, MMU_DATA_LOAD) == NULL);
+    cpu_st_mmu(cpu, VBASE + 0x2004, 0x99, MO_UL, 3, 0);
+    CHECK_INT(b->fills, 3);
+    CHECK_U64(b->ram_ptr[0x2004], 0x99);
+    bench_fill_log2 = GUEST_PAGE_BITS;
+    CHECK_U64(cpu_ld_mmu(cpu, VBASE + 0x2000, MO_UL, 3, 0), 0x12345678);
+    CHECK_U64(cpu_ld_mmu(cpu, VBASE + 0x2000, MO_UL, 3, 0), 0x12345678);
+    CHECK_INT(b->fills, 4);                                    /* a normal entry hits */
     bench_free(b);
 }
 

@@ -149,6 +149,21 @@ static void counter_gating(void)
     /* mcycle/minstret are writable in M */
     csr_write(minstret, 0);
     CHECK_TRUE(csr_read(minstret) < 1000000000ul);
+
+    /* Privileged 3.1.11: minstret counts retired instructions, and the
+     * instruction after a write reads the value written.  A branch between
+     * the reads ends a translated block: counting carries across blocks. */
+    unsigned long at_write, later;
+    __asm__ volatile("csrwi minstret, 0\n\t"
+                     "csrr  %0, minstret\n\t"
+                     "nop\n\t"
+                     "beqz  zero, 1f\n\t"
+                     "nop\n"
+                     "1:\tnop\n\t"
+                     "csrr  %1, minstret"
+                     : "=&r"(at_write), "=r"(later));
+    CHECK_EQ(at_write, 0);
+    CHECK_EQ(later, 4);         /* csrr, nop, beqz, nop (the skipped one never ran) */
 }
 
 int main(void)

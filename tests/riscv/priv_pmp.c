@@ -34,6 +34,18 @@ static void s_call(void)
     ((void (*)(void))s_ptr)();
 }
 
+static void s_load32(void)
+{
+    s_value = *(volatile uint32_t *)s_ptr;
+}
+
+/* both in one S-mode run: returning to M flushes the TLB (MPP writes) */
+static void s_load32_then_64(void)
+{
+    s_value = *(volatile uint32_t *)s_ptr;
+    s_value = *s_ptr;
+}
+
 static void set_cfg(unsigned i, uint8_t cfg)
 {
     uint64_t v = csr_read(pmpcfg0);
@@ -99,6 +111,32 @@ static void tor_and_na4(void)
     set_cfg(3, 0);
 }
 
+/* 3.7.1.2: the matching entry must match all bytes of an access.  A 4-byte
+ * load from a readable NA4 word succeeds; an 8-byte load that starts there
+ * matches the entry in part and fails, also right after the 4-byte one
+ * (regression: the soft TLB kept the page readable after the first load,
+ * so the second skipped the PMP check; arch-test pmp64-NA4-*). */
+static void na4_partial_after_hit(void)
+{
+    uint8_t *word = region + 3 * 4096 + 128;
+
+    *(volatile uint64_t *)word = 0x1122334455667788ul;
+    csr_write(pmpaddr3, (uint64_t)word >> 2);
+    set_cfg(3, A_NA4 | R);
+    CHECK_EQ(faults_in(PRV_S, s_load32_then_64, word), 1);
+    CHECK_EQ(s_value, 0x55667788);                  /* the ld did not complete */
+    CHECK_EQ(m_trap.cause, EXC_LOAD_ACCESS);
+    CHECK_EQ(m_trap.tval, (uint64_t)word);
+    CHECK_EQ(faults_in(PRV_S, s_load32, word + 4), 0);     /* the next word: catch-all */
+    CHECK_EQ(faults_in(PRV_S, s_load32, word), 0);
+    /* the rule binds M too: an 8-byte store over the word fails */
+    uint64_t n = m_trap.count;
+    *(volatile uint64_t *)word = 0;
+    CHECK_EQ(m_trap.count, n + 1);
+    CHECK_EQ(m_trap.cause, EXC_STORE_ACCESS);
+    set_cfg(3, 0);
+}
+
 static void locked(void)
 {
     volatile uint64_t *word = (volatile uint64_t *)(region + 3 * 4096 + 64);
@@ -124,6 +162,7 @@ int main(void)
 {
     priv_setup();
     napot();
+    na4_partial_after_hit();
     tor_and_na4();
     locked();
     return test_result("priv_pmp");

@@ -114,6 +114,12 @@ typedef struct RiscvCpu {
     /* mcountinhibit (3.1.13): the value a stopped counter holds. */
     uint64_t mcycle_saved;
     uint64_t minstret_saved;
+    /* Instructions retired since reset, the count minstret is based on:
+     * generated code adds each block's retired instructions at its exits
+     * and before SYSTEM instructions, and restore_state_to_opc adds those
+     * retired before a faulting one (translate.c), so it is exact whenever
+     * a helper or the exec loop looks. */
+    uint64_t insns_retired;
     /* Sstc: the board arms a one-shot timer that calls
      * riscv_cpu_update_stip(cpu) once mtime reaches `when` (UINT64_MAX:
      * disarm).  NULL: STIP is only re-evaluated on CSR accesses and traps. */

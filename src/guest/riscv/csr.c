@@ -8,9 +8,10 @@
  *
  * Views: sstatus, sie and sip are windows on mstatus, mie and mip (4.1.1,
  * 4.1.3).  mstatus.SD is computed on read from FS and XS, so code that makes
- * FS Dirty need not maintain it.  Counters: mcycle and minstret count host
- * nanoseconds (we count no cycles or instructions; QEMU does the same
- * without icount), less a base a write sets; mcountinhibit freezes them.
+ * FS Dirty need not maintain it.  Counters: mcycle counts host nanoseconds
+ * (we count no cycles; QEMU does the same without icount), minstret counts
+ * retired instructions (cpu->insns_retired), each less a base a write sets;
+ * mcountinhibit freezes them.
  *
  * Side effects of writes that change how addresses translate (mstatus MPRV,
  * MPP, SUM, MXR; satp; PMP) flush the soft TLB; writes that can make an
@@ -117,6 +118,13 @@ static void csr_write_ignore(RiscvCpu *cpu, unsigned csrno, uint64_t val)
 {
 }
 
+/* Debug spec 1.0, 5.7.7: bit N set when trigger type N is supported at the
+ * selected index; with no triggers only type 0 ("none") is. */
+static uint64_t csr_read_tinfo(RiscvCpu *cpu, unsigned csrno)
+{
+    return 1;
+}
+
 #define csr_none NULL
 
 /* ---- floating point: rv-fp's accessors (fpu_helper.h) ---- */
@@ -173,7 +181,8 @@ uint64_t riscv_csr_mcycle(RiscvCpu *cpu)
 
 static uint64_t csr_minstret(RiscvCpu *cpu)
 {
-    return csr_counter(cpu->mcountinhibit, 2, cpu->minstret_base, cpu->minstret_saved);
+    return (cpu->mcountinhibit & COUNTEREN_IR) ? cpu->minstret_saved
+                                               : cpu->insns_retired - cpu->minstret_base;
 }
 
 uint64_t riscv_csr_time(RiscvCpu *cpu)
@@ -206,10 +215,14 @@ static void csr_write_mcycle(RiscvCpu *cpu, unsigned csrno, uint64_t val)
     cpu->mcycle_base = csr_host_ticks() - val;
 }
 
+/* Zicntr (unprivileged 20191213, 10.1) and Privileged 3.1.11: a write to
+ * minstret suppresses the writing instruction's own increment, so the next
+ * instruction reads the value written.  insns_retired does not count the
+ * writer yet (it retires after this helper), hence the + 1. */
 static void csr_write_minstret(RiscvCpu *cpu, unsigned csrno, uint64_t val)
 {
     cpu->minstret_saved = val;
-    cpu->minstret_base = csr_host_ticks() - val;
+    cpu->minstret_base = cpu->insns_retired + 1 - val;
 }
 
 static uint64_t csr_read_mcountinhibit(RiscvCpu *cpu, unsigned csrno)
@@ -232,10 +245,11 @@ static void csr_write_mcountinhibit(RiscvCpu *cpu, unsigned csrno, uint64_t val)
         }
     }
     if (changed & COUNTEREN_IR) {
+        /* counting stops before, or resumes after, the writing instruction */
         if (v & COUNTEREN_IR) {
-            cpu->minstret_saved = now - cpu->minstret_base;
+            cpu->minstret_saved = cpu->insns_retired - cpu->minstret_base;
         } else {
-            cpu->minstret_base = now - cpu->minstret_saved;
+            cpu->minstret_base = cpu->insns_retired + 1 - cpu->minstret_saved;
         }
     }
     cpu->mcountinhibit = v;

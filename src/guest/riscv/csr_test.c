@@ -158,6 +158,64 @@ UNITTEST(privilege_of_csr_numbers)
     rv_bench_free(tb);
 }
 
+UNITTEST(minstret_counts_retired_instructions)
+{
+    /* Privileged 3.1.11: minstret counts retired instructions; a write
+     * suppresses the writer's own increment (the next one reads the value
+     * written); instructions that trap (ecall, illegal) do not retire. */
+    const uint32_t nop = RV_I(0x13, 0, 0, 0, 0);
+    const uint32_t prog[] = {
+        CSRRWI(0, CSR_minstret, 0),
+        CSRRS(11, CSR_minstret, 0),     /* 0 */
+        nop,
+        RV_I(0x13, 5, 0, 0, 1),
+        CSRRS(12, CSR_minstret, 0),     /* 3: csrr, nop, addi */
+        CSRRS(13, CSR_instret, 0),      /* 4: the U-mode view */
+    };
+    RvTestBench *tb = bench_with(prog, 6);
+    CHECK(bench_go(tb, 6, PRV_M));
+    CHECK_U64(tb->cpu.gpr[11], 0);
+    CHECK_U64(tb->cpu.gpr[12], 3);
+    CHECK_U64(tb->cpu.gpr[13], 4);
+    /* after the trap the bench's stop stub ran too: its length is the rest */
+    uint64_t stub = rd_csr(&tb->cpu, CSR_minstret) - 5;
+    rv_bench_free(tb);
+
+    /* a fault mid-block: the instructions before it retired, it did not */
+    const uint32_t fault[] = { CSRRWI(0, CSR_minstret, 0), nop, nop, 0 /* illegal */, nop };
+    tb = bench_with(fault, 5);
+    CHECK(!bench_go(tb, 5, PRV_M));
+    CHECK_U64(tb->cpu.mcause, RISCV_EXCP_ILLEGAL_INST);
+    CHECK_U64(rd_csr(&tb->cpu, CSR_minstret), 2 + stub);
+
+    /* mcountinhibit.IR freezes the count */
+    const uint32_t frozen[] = {
+        CSRRSI(0, CSR_mcountinhibit, 4), nop, nop, CSRRS(11, CSR_minstret, 0),
+        CSRRCI(0, CSR_mcountinhibit, 4), nop, CSRRS(12, CSR_minstret, 0),
+    };
+    rv_bench_free(tb);
+    tb = bench_with(frozen, 7);
+    CHECK(bench_go(tb, 7, PRV_M));
+    CHECK_U64(tb->cpu.gpr[12] - tb->cpu.gpr[11], 1);  /* only the nop after resuming */
+    rv_bench_free(tb);
+}
+
+UNITTEST(trigger_module_without_triggers)
+{
+    /* Debug spec 1.0, 5.7: probing finds the module, and no trigger in it:
+     * tselect keeps 0 and tdata1 reads type 0 whatever is written. */
+    RvTestBench *tb = rv_bench_new();
+    RiscvCpu *cpu = &tb->cpu;
+    wr_csr(cpu, CSR_tselect, 1);
+    CHECK_U64(rd_csr(cpu, CSR_tselect), 0);
+    wr_csr(cpu, CSR_tdata1, (2ull << 60) | (1 << 6) | (1 << 2));  /* mcontrol, M, execute */
+    CHECK_U64(rd_csr(cpu, CSR_tdata1), 0);
+    CHECK_U64(rd_csr(cpu, CSR_tinfo), 1);
+    cpu->priv = PRV_S;
+    CHECK(!riscv_csr_access(cpu, CSR_tselect, NULL, 0, 0, false));
+    rv_bench_free(tb);
+}
+
 UNITTEST(mstatus_warl)
 {
     RvTestBench *tb = rv_bench_new();

@@ -211,13 +211,15 @@ int riscv_mmu_translate(RiscvCpu *cpu, GuestVaddr addr, unsigned size, MmuAccess
     if (uniform) {
         prot &= pmp_prot;
     } else {
-        /* TODO: the soft TLB has no sub-page entries (QEMU's one-shot
-         * TLB_INVALID); grant only this access's kind, so other kinds come
-         * back here.  Same-kind accesses to other bytes of this page skip
-         * PMP until the entry is evicted. */
+        /* PMP decides differently within this page: a one-shot entry for
+         * this access alone, so every access comes back to the PMP check
+         * (3.7.1.2: an entry must match all bytes of an access, e.g. an
+         * 8-byte load over a 4-byte NA4 region fails even after 4-byte
+         * loads of it succeeded). */
         prot &= access == MMU_INST_FETCH ? PAGE_EXEC
                 : access == MMU_DATA_STORE ? PAGE_WRITE
                                            : PAGE_READ;
+        log2 = 0;
     }
     t->paddr = pa;
     t->prot = prot;

@@ -58,6 +58,7 @@ bool trans_wfi(DisasContext *d, arg_empty *a)
         return false;
     }
     rv_update_pc(d, d->pc + d->insn_len);
+    rv_sync_retired(d);                         /* wfi retires; the helper leaves */
     ir_call0(d->b, HELPER(riscv_wfi), IR_VAL_NONE);
     d->base.is_jmp = DISAS_NORETURN;
     return true;

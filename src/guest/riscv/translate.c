@@ -13,6 +13,12 @@
  * from insn_start data for faults inside guest memory ops.  An instruction
  * never straddles the block's page unless it is the block's first (the
  * fetch fault of its second half is then taken with pc at the instruction).
+ * Retired-instruction count (minstret, Privileged 3.1.11): each block adds
+ * the instructions it retired to cpu->insns_retired at every exit and
+ * before each SYSTEM instruction (whose helpers read or write the
+ * counters); insn_start data word 1 holds the count not yet added, which
+ * restore_state_to_opc adds when an instruction faults (a trapping
+ * instruction does not retire).
  * Unprivileged ISA 20191213, chapters 2 (RV32I), 5 (RV64I), 16 (C).
  */
 #include "guest/riscv/translate.h"
@@ -169,8 +175,23 @@ void rv_gen_illegal(DisasContext *d)
     rv_gen_exception_tval(d, RISCV_EXCP_ILLEGAL_INST, ir_const(d->b, IR_I64, d->insn));
 }
 
+/* Adds the instructions retired so far on this path (the one being
+ * translated too, when called from its trans_) to cpu->insns_retired. */
+void rv_sync_retired(DisasContext *d)
+{
+    uint32_t n = d->retired_unsynced + (d->in_insn ? 1 : 0);
+
+    if (n) {
+        IrVal t = ir_new_ebb_temp(d->b, IR_I64);
+        ir_ld64(d->b, t, offsetof(RiscvCpu, insns_retired));
+        ir_add_imm(d->b, t, t, n);
+        ir_st64(d->b, t, offsetof(RiscvCpu, insns_retired));
+    }
+}
+
 void rv_gen_lookup(DisasContext *d)
 {
+    rv_sync_retired(d);
     if (d->base.tb->cflags & CF_NO_GOTO_PTR) {
         ir_exit_tb(d->b, IR_EXIT_NORMAL);
     } else {
@@ -183,6 +204,7 @@ void rv_gen_goto_tb(DisasContext *d, unsigned slot, uint64_t dest)
 {
     /* Chains only within the block's page (another may be remapped). */
     if (translator_use_goto_tb(&d->base, dest)) {
+        rv_sync_retired(d);
         ir_goto_tb(d->b, slot);
         rv_update_pc(d, dest);
         ir_exit_tb(d->b, slot == 0 ? IR_EXIT_SLOT0 : IR_EXIT_SLOT1);
@@ -238,7 +260,15 @@ static void riscv_tb_start(DisasContextBase *db, CpuState *cs)
 
 static void riscv_insn_start(DisasContextBase *db, CpuState *cs)
 {
-    ir_insn_start(db->b, db->pc_next, 0, 0);
+    DisasContext *d = (DisasContext *)db;
+
+    /* SYSTEM (CSR access, ecall, xret, wfi): its helpers see an exact
+     * count.  The opcode is in the low parcel, already fetched. */
+    if ((translator_lduw(cs, db, db->pc_next) & 0x7f) == 0x73) {
+        rv_sync_retired(d);
+        d->retired_unsynced = 0;
+    }
+    ir_insn_start(db->b, db->pc_next, d->retired_unsynced, 0);
 }
 
 /* Length in bytes of the instruction whose low parcel is `lo` (16.1: only
@@ -257,6 +287,7 @@ static void riscv_translate_insn(DisasContextBase *db, CpuState *cs)
     bool ok;
 
     d->pc = pc;
+    d->in_insn = true;
     d->insn_len = riscv_insn_len(lo);
     if (d->insn_len == 2) {
         d->insn = lo;
@@ -274,6 +305,8 @@ static void riscv_translate_insn(DisasContextBase *db, CpuState *cs)
         d->base.is_jmp = DISAS_NEXT;
         rv_gen_illegal(d);
     }
+    d->in_insn = false;
+    d->retired_unsynced++;
 
     /* Stop before an instruction that would straddle into the next page
      * (its fetch fault must be raised with pc at it, in a block of its own). */
@@ -302,12 +335,14 @@ static void riscv_tb_stop(DisasContextBase *db, CpuState *cs)
         /* Not chained, not looked up: back through the exec loop, which
          * re-reads the TB flags and checks pending interrupts. */
         rv_update_pc(d, db->pc_next);
+        rv_sync_retired(d);
         ir_exit_tb(d->b, IR_EXIT_NORMAL);
         break;
     case DISAS_RV_LOOKUP:
         rv_gen_lookup(d);
         break;
     case DISAS_RV_EXIT:
+        rv_sync_retired(d);
         ir_exit_tb(d->b, IR_EXIT_NORMAL);
         break;
     case DISAS_NORETURN:
@@ -368,7 +403,10 @@ static void riscv_translate_code(CpuState *cs, TranslationBlock *tb, IrBuilder *
 static void riscv_restore_state_to_opc(CpuState *cs, const TranslationBlock *tb,
                                        const uint64_t *data)
 {
-    riscv_cpu(cs)->pc = data[0];
+    RiscvCpu *cpu = riscv_cpu(cs);
+
+    cpu->pc = data[0];
+    cpu->insns_retired += data[1];      /* those before the faulting one */
 }
 
 const CpuOps riscv_cpu_ops = {

@@ -76,7 +76,17 @@ typedef struct DisasContext {
     /* ---- rv-fp: (append only) ---- */
 
     /* ---- rv-priv: (append only) ---- */
+    /* minstret: instructions of this block retired on the current path and
+     * not yet added to cpu->insns_retired; in_insn while a trans_ runs (an
+     * exit it emits retires the instruction too). */
+    uint32_t retired_unsynced;
+    bool in_insn;
 } DisasContext;
+
+/* Adds the instructions this block retired on the current path (counting
+ * the one being translated, when called from its trans_) to the hart's
+ * retired count: for a trans_ whose helper leaves the block itself. */
+void rv_sync_retired(DisasContext *d);
 
 /* ---- globals (translate.c declares them once) ---- */
 extern IrVal rv_cpu_pc;                 /* I64 cpu->pc */
