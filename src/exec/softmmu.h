@@ -41,7 +41,7 @@ typedef struct CpuState CpuState;
 #define GUEST_PAGE_MASK (~(GUEST_PAGE_SIZE - 1))
 
 #define CPU_TLB_MMU_MODES 16        /* MMU indexes per CPU (AArch64 needs ~12) */
-#define CPU_TLB_BITS 8              /* entries per MMU index: 256 */
+#define CPU_TLB_BITS 10             /* entries per MMU index: 1024 */
 #define CPU_TLB_SIZE (1u << CPU_TLB_BITS)
 
 /* Flags in the low bits of the tags (below the page bits). */
