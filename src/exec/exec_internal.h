@@ -36,11 +36,13 @@ void tb_jmp_cache_clear_page(CpuState *cpu, GuestVaddr addr);
 void tb_jmp_cache_remove(CpuState *cpu, TranslationBlock *tb);
 static inline unsigned tb_jmp_cache_hash(GuestVaddr pc)
 {
-    /* one guest page maps to 64 consecutive entries, so a page flush
-     * clears a small contiguous range */
-    unsigned page = (unsigned)(pc >> GUEST_PAGE_BITS) & ((1u << (TB_JMP_CACHE_BITS - 6)) - 1);
-    unsigned in_page = (unsigned)((pc >> 1) ^ (pc >> 7)) & 63;
-    return page << 6 | in_page;
+    /* one guest page maps to TB_JMP_PAGE_SLOTS consecutive entries, so a
+     * page flush clears a small contiguous range */
+    unsigned page = (unsigned)(pc >> GUEST_PAGE_BITS) &
+                    ((1u << (TB_JMP_CACHE_BITS - TB_JMP_PAGE_SLOTS_LOG2)) - 1);
+    unsigned in_page = (unsigned)((pc >> 1) ^ (pc >> (1 + TB_JMP_PAGE_SLOTS_LOG2))) &
+                       (TB_JMP_PAGE_SLOTS - 1);
+    return page << TB_JMP_PAGE_SLOTS_LOG2 | in_page;
 }
 
 /* Mark the write side of every CPU's TLB entries for this physical page

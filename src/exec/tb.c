@@ -118,11 +118,16 @@ void tb_jmp_cache_clear_page(CpuState *cpu, GuestVaddr addr)
         return;
     }
     /* this page's entries, and the previous page's (a block may run into
-     * this page from the one before) */
+     * this page from the one before).  Many pages share a range of slots:
+     * only entries whose pc is on the page go, so flushing a user page
+     * (Linux does it on every PTE change) spares the kernel's blocks. */
     for (int p = 0; p < 2; p++) {
-        unsigned base = tb_jmp_cache_hash(addr - (GuestVaddr)p * GUEST_PAGE_SIZE) & ~63u;
-        for (unsigned i = 0; i < 64; i++) {
-            atomic_store_explicit(&jc->array[base + i].tb, NULL, memory_order_relaxed);
+        GuestVaddr page = (addr & GUEST_PAGE_MASK) - (GuestVaddr)p * GUEST_PAGE_SIZE;
+        unsigned base = tb_jmp_cache_hash(page) & ~(TB_JMP_PAGE_SLOTS - 1);
+        for (unsigned i = 0; i < TB_JMP_PAGE_SLOTS; i++) {
+            if ((jc->array[base + i].pc & GUEST_PAGE_MASK) == page) {
+                atomic_store_explicit(&jc->array[base + i].tb, NULL, memory_order_relaxed);
+            }
         }
     }
 }

@@ -79,8 +79,10 @@ struct TranslationBlock {
 };
 
 /* A per-vCPU direct-mapped cache of recently used TBs, by pc. */
-#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_BITS 14
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+#define TB_JMP_PAGE_SLOTS_LOG2 8    /* entries one guest page hashes to */
+#define TB_JMP_PAGE_SLOTS (1u << TB_JMP_PAGE_SLOTS_LOG2)
 struct TbJumpCache {
     struct {
         _Atomic(TranslationBlock *) tb;
