@@ -92,6 +92,7 @@ TbJumpCache *tb_jmp_cache_new(void)
 {
     TbJumpCache *jc = calloc(1, sizeof(*jc));
     assert(jc);
+    jc->gen = 1;            /* the zeroed entries are stale */
     return jc;
 }
 
@@ -106,9 +107,7 @@ void tb_jmp_cache_clear(CpuState *cpu)
     if (!jc) {
         return;
     }
-    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
-        atomic_store_explicit(&jc->array[i].tb, NULL, memory_order_relaxed);
-    }
+    jc->gen++;
 }
 
 void tb_jmp_cache_clear_page(CpuState *cpu, GuestVaddr addr)
@@ -185,7 +184,8 @@ TranslationBlock *tb_lookup(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint
     TbJumpCache *jc = cpu->tb_jmp_cache;
     unsigned h = tb_jmp_cache_hash(pc);
     TranslationBlock *tb = atomic_load_explicit(&jc->array[h].tb, memory_order_acquire);
-    if (tb && jc->array[h].pc == pc && tb_matches(tb, pc, cs_base, flags, cflags)) {
+    if (tb && jc->array[h].pc == pc && jc->array[h].gen == jc->gen &&
+        tb_matches(tb, pc, cs_base, flags, cflags)) {
         return tb;
     }
     void *host;
@@ -196,6 +196,7 @@ TranslationBlock *tb_lookup(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint
     tb = tb_htable_lookup(cpu, phys_pc, pc, cs_base, flags, cflags);
     if (tb) {
         jc->array[h].pc = pc;
+        jc->array[h].gen = jc->gen;
         atomic_store_explicit(&jc->array[h].tb, tb, memory_order_release);
     }
     return tb;
@@ -596,6 +597,7 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     TbJumpCache *jc = cpu->tb_jmp_cache;
     unsigned h = tb_jmp_cache_hash(pc);
     jc->array[h].pc = pc;
+    jc->array[h].gen = jc->gen;
     atomic_store_explicit(&jc->array[h].tb, tb, memory_order_release);
     return tb;
 }

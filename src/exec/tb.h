@@ -83,10 +83,14 @@ struct TranslationBlock {
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
 #define TB_JMP_PAGE_SLOTS_LOG2 8    /* entries one guest page hashes to */
 #define TB_JMP_PAGE_SLOTS (1u << TB_JMP_PAGE_SLOTS_LOG2)
+/* An entry counts only while its gen is the cache's: a full clear is one
+ * increment (a boot clears it on every large-page sfence.vma). */
 struct TbJumpCache {
+    uint64_t gen;                   /* vCPU thread, or all vCPUs stopped */
     struct {
         _Atomic(TranslationBlock *) tb;
         GuestVaddr pc;
+        uint64_t gen;
     } array[TB_JMP_CACHE_SIZE];
 };
 
