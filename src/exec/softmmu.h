@@ -87,9 +87,14 @@ typedef struct CpuTlbFast {
     CpuTlbEntry *table;
 } CpuTlbFast;
 
+/* Regions covered by large pages, kept apart so that flushing a 4 KiB page
+ * far from them (Linux's fixmap next to its huge linear map) does not drop
+ * the index: each is addr/mask, addr -1 when unused; a new large page
+ * joins the region it widens least once all are in use. */
+#define CPU_TLB_LARGE_REGIONS 4
 typedef struct CpuTlbDesc {
-    GuestVaddr large_page_addr;   /* region covered by large pages, or -1 */
-    GuestVaddr large_page_mask;
+    GuestVaddr large_page_addr[CPU_TLB_LARGE_REGIONS];
+    GuestVaddr large_page_mask[CPU_TLB_LARGE_REGIONS];
     CpuTlbEntryFull *full;
 } CpuTlbDesc;
 
