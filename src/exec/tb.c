@@ -26,7 +26,7 @@
 #include "memory/memory.h"
 #include "util/log.h"
 
-#define TB_HASH_BITS 16
+#define TB_HASH_BITS 18
 #define TB_HASH_SIZE (1u << TB_HASH_BITS)
 #define TB_PAGE_HASH_BITS 14
 #define TB_PAGE_HASH_SIZE (1u << TB_PAGE_HASH_BITS)
