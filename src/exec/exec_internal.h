@@ -11,6 +11,7 @@
 #include "exec/cpu.h"
 #include "exec/tb.h"
 #include "ir/interp.h"
+#include "util/log.h"
 
 /* Registered vCPUs (cpu_exec_realize / unrealize).  Iteration takes the
  * list lock; the callback must not call back into the list. */
@@ -53,8 +54,19 @@ void tlb_protect_code_page(GuestPaddr page);
 extern const IrHelperInfo *const exec_helper_table[];
 extern const size_t exec_helper_table_count;
 
-/* The cflags the loop gives the next block when nothing forces others. */
-uint32_t exec_default_cflags(CpuState *cpu);
+/* The cflags the loop gives the next block when nothing forces others
+ * (inline: lookup_and_goto_ptr asks on every indirect jump). */
+static inline uint32_t exec_default_cflags(const CpuState *cpu)
+{
+    uint32_t cflags = CF_PARALLEL;
+    if (cpu->singlestep) {
+        cflags |= CF_SINGLE_STEP | 1;
+    }
+    if (log_enabled(LOG_NOCHAIN)) {
+        cflags |= CF_NO_GOTO_TB;
+    }
+    return cflags;
+}
 /* cpu_exec is returning EXCP_DEBUG for cpu (debug.c). */
 void cpu_debug_note_stop(CpuState *cpu);
 /* Soft-MMU: does a watchpoint cover part of this page (vCPU thread)? */
