@@ -178,28 +178,69 @@ static TranslationBlock *tb_htable_lookup(CpuState *cpu, GuestPaddr phys_pc, Gue
     return NULL;
 }
 
-TranslationBlock *tb_lookup(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
-                            uint32_t cflags)
+/* Enter tb in cpu's jump cache (vCPU thread). */
+static void tb_jmp_cache_fill(TbJumpCache *jc, unsigned h, TranslationBlock *tb)
 {
-    TbJumpCache *jc = cpu->tb_jmp_cache;
-    unsigned h = tb_jmp_cache_hash(pc);
+    jc->array[h].pc = tb->pc;
+    jc->array[h].gen = jc->gen;
+    jc->array[h].cs_base = tb->cs_base;
+    jc->array[h].flags = tb->flags;
+    jc->array[h].cflags = tb->cflags;
+    jc->array[h].host_code = tb->host_code;
+    atomic_store_explicit(&jc->array[h].tb, tb, memory_order_release);
+}
+
+/* The jump cache's TB for the key, or NULL.  An invalidated TB leaves every
+ * jump cache (tb_jmp_cache_remove) before its JIT entry is patched. */
+static inline TranslationBlock *tb_jmp_cache_probe(TbJumpCache *jc, unsigned h, GuestVaddr pc,
+                                                   uint64_t cs_base, uint32_t flags,
+                                                   uint32_t cflags)
+{
     TranslationBlock *tb = atomic_load_explicit(&jc->array[h].tb, memory_order_acquire);
     if (tb && jc->array[h].pc == pc && jc->array[h].gen == jc->gen &&
-        tb_matches(tb, pc, cs_base, flags, cflags)) {
+        jc->array[h].flags == flags && jc->array[h].cflags == cflags &&
+        jc->array[h].cs_base == cs_base) {
         return tb;
     }
+    return NULL;
+}
+
+static TranslationBlock *tb_lookup_slow(CpuState *cpu, unsigned h, GuestVaddr pc,
+                                        uint64_t cs_base, uint32_t flags, uint32_t cflags)
+{
     void *host;
     GuestPaddr phys_pc = get_page_addr_code(cpu, pc, &host);   /* may raise */
     if (!host) {
         return NULL;        /* code outside RAM is never cached */
     }
-    tb = tb_htable_lookup(cpu, phys_pc, pc, cs_base, flags, cflags);
+    TranslationBlock *tb = tb_htable_lookup(cpu, phys_pc, pc, cs_base, flags, cflags);
     if (tb) {
-        jc->array[h].pc = pc;
-        jc->array[h].gen = jc->gen;
-        atomic_store_explicit(&jc->array[h].tb, tb, memory_order_release);
+        tb_jmp_cache_fill(cpu->tb_jmp_cache, h, tb);
     }
     return tb;
+}
+
+TranslationBlock *tb_lookup(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
+                            uint32_t cflags)
+{
+    unsigned h = tb_jmp_cache_hash(pc);
+    TranslationBlock *tb = tb_jmp_cache_probe(cpu->tb_jmp_cache, h, pc, cs_base, flags, cflags);
+    if (tb && !atomic_load_explicit(&tb->invalid, memory_order_acquire)) {
+        return tb;
+    }
+    return tb_lookup_slow(cpu, h, pc, cs_base, flags, cflags);
+}
+
+void *tb_lookup_host_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
+                          uint32_t cflags)
+{
+    TbJumpCache *jc = cpu->tb_jmp_cache;
+    unsigned h = tb_jmp_cache_hash(pc);
+    if (tb_jmp_cache_probe(jc, h, pc, cs_base, flags, cflags)) {
+        return jc->array[h].host_code;
+    }
+    TranslationBlock *tb = tb_lookup_slow(cpu, h, pc, cs_base, flags, cflags);
+    return tb ? tb->host_code : NULL;
 }
 
 /* ---- the page index (tb_lock held) --------------------------------------- */
@@ -594,11 +635,7 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
         return tb;          /* the exec loop frees it after one run */
     }
     tb = tb_insert(tb);
-    TbJumpCache *jc = cpu->tb_jmp_cache;
-    unsigned h = tb_jmp_cache_hash(pc);
-    jc->array[h].pc = pc;
-    jc->array[h].gen = jc->gen;
-    atomic_store_explicit(&jc->array[h].tb, tb, memory_order_release);
+    tb_jmp_cache_fill(cpu->tb_jmp_cache, tb_jmp_cache_hash(pc), tb);
     return tb;
 }
 
