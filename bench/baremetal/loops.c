@@ -14,7 +14,7 @@ static uint32_t keys[1 << 16];
 
 static uint64_t loop_sieve(void)
 {
-    enum { N = 1 << 20, ROUNDS = 20 };
+    enum { N = 1 << 20, ROUNDS = 150 };
     uint64_t count = 0;
     for (int r = 0; r < ROUNDS; r++) {
         for (int i = 0; i < N; i++) {
@@ -37,7 +37,7 @@ static uint64_t loop_hash(void)
 {
     /* FNV-1a over a changing buffer, then an open-addressing table */
     uint64_t h = 1469598103934665603ull;
-    for (int r = 0; r < 200; r++) {
+    for (int r = 0; r < 2000; r++) {
         for (int i = 0; i < (1 << 16); i++) {
             h ^= (uint64_t)(i + r);
             h *= 1099511628211ull;
@@ -78,7 +78,7 @@ static void sort(uint32_t *a, long lo, long hi)
 static uint64_t loop_qsort(void)
 {
     uint64_t sum = 0, x = 88172645463325252ull;
-    for (int r = 0; r < 20; r++) {
+    for (int r = 0; r < 100; r++) {
         for (int i = 0; i < (1 << 16); i++) {
             x ^= x << 13;
             x ^= x >> 7;
@@ -94,7 +94,7 @@ static uint64_t loop_qsort(void)
 static uint64_t loop_copy(void)
 {
     uint64_t *w = (uint64_t *)buf, sum = 0;
-    for (int r = 0; r < 400; r++) {
+    for (int r = 0; r < 4000; r++) {
         for (int i = 0; i < (1 << 16); i++) {
             w[(i + 1) & 0xffff] = w[i] + (uint64_t)i;
         }
@@ -117,7 +117,7 @@ static uint64_t loop_chacha(void)
     for (int i = 0; i < 16; i++) {
         s[i] = 0x61707865u * (uint32_t)(i + 1);
     }
-    for (int blk = 0; blk < 200000; blk++) {
+    for (int blk = 0; blk < 1000000; blk++) {
         for (int i = 0; i < 16; i++) {
             x[i] = s[i];
         }
