@@ -95,8 +95,7 @@ static const void *exec_jit_lookup(void *env)
      * "restored" to the start of the block that called us. */
     cpu->current_tb = NULL;
     cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
-    TranslationBlock *tb = tb_lookup(cpu, pc, cs_base, flags, exec_default_cflags(cpu));
-    return tb ? tb->host_code : NULL;
+    return tb_lookup_host_code(cpu, pc, cs_base, flags, exec_default_cflags(cpu));
 }
 
 static Jit *exec_jit_get(CpuState *cpu)

@@ -361,17 +361,6 @@ static uint32_t cpu_next_cflags(CpuState *cpu)
     return exec_default_cflags(cpu);
 }
 
-uint32_t exec_default_cflags(CpuState *cpu)
-{
-    uint32_t cflags = CF_PARALLEL;
-    if (cpu->singlestep) {
-        cflags |= CF_SINGLE_STEP | 1;
-    }
-    if (log_enabled(LOG_NOCHAIN)) {
-        cflags |= CF_NO_GOTO_TB;
-    }
-    return cflags;
-}
 
 static TranslationBlock *cpu_find_tb(CpuState *cpu, uint32_t cflags)
 {

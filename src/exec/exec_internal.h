@@ -11,6 +11,7 @@
 #include "exec/cpu.h"
 #include "exec/tb.h"
 #include "ir/interp.h"
+#include "util/log.h"
 
 /* Registered vCPUs (cpu_exec_realize / unrealize).  Iteration takes the
  * list lock; the callback must not call back into the list. */
@@ -36,11 +37,13 @@ void tb_jmp_cache_clear_page(CpuState *cpu, GuestVaddr addr);
 void tb_jmp_cache_remove(CpuState *cpu, TranslationBlock *tb);
 static inline unsigned tb_jmp_cache_hash(GuestVaddr pc)
 {
-    /* one guest page maps to 64 consecutive entries, so a page flush
-     * clears a small contiguous range */
-    unsigned page = (unsigned)(pc >> GUEST_PAGE_BITS) & ((1u << (TB_JMP_CACHE_BITS - 6)) - 1);
-    unsigned in_page = (unsigned)((pc >> 1) ^ (pc >> 7)) & 63;
-    return page << 6 | in_page;
+    /* one guest page maps to TB_JMP_PAGE_SLOTS consecutive entries, so a
+     * page flush clears a small contiguous range */
+    unsigned page = (unsigned)(pc >> GUEST_PAGE_BITS) &
+                    ((1u << (TB_JMP_CACHE_BITS - TB_JMP_PAGE_SLOTS_LOG2)) - 1);
+    unsigned in_page = (unsigned)((pc >> 1) ^ (pc >> (1 + TB_JMP_PAGE_SLOTS_LOG2))) &
+                       (TB_JMP_PAGE_SLOTS - 1);
+    return page << TB_JMP_PAGE_SLOTS_LOG2 | in_page;
 }
 
 /* Mark the write side of every CPU's TLB entries for this physical page
@@ -51,8 +54,19 @@ void tlb_protect_code_page(GuestPaddr page);
 extern const IrHelperInfo *const exec_helper_table[];
 extern const size_t exec_helper_table_count;
 
-/* The cflags the loop gives the next block when nothing forces others. */
-uint32_t exec_default_cflags(CpuState *cpu);
+/* The cflags the loop gives the next block when nothing forces others
+ * (inline: lookup_and_goto_ptr asks on every indirect jump). */
+static inline uint32_t exec_default_cflags(const CpuState *cpu)
+{
+    uint32_t cflags = CF_PARALLEL;
+    if (cpu->singlestep) {
+        cflags |= CF_SINGLE_STEP | 1;
+    }
+    if (log_enabled(LOG_NOCHAIN)) {
+        cflags |= CF_NO_GOTO_TB;
+    }
+    return cflags;
+}
 /* cpu_exec is returning EXCP_DEBUG for cpu (debug.c). */
 void cpu_debug_note_stop(CpuState *cpu);
 /* Soft-MMU: does a watchpoint cover part of this page (vCPU thread)? */

@@ -29,6 +29,58 @@
 
 #define TLB_ENTRY_INVALID UINT64_MAX
 
+static void tlb_large_reset(CpuTlbDesc *d)
+{
+    for (unsigned r = 0; r < CPU_TLB_LARGE_REGIONS; r++) {
+        d->large_page_addr[r] = TLB_ENTRY_INVALID;
+        d->large_page_mask[r] = 0;
+    }
+}
+
+/* Is page inside one of d's large-page regions? */
+static bool tlb_large_covers(const CpuTlbDesc *d, GuestVaddr page)
+{
+    for (unsigned r = 0; r < CPU_TLB_LARGE_REGIONS; r++) {
+        if (d->large_page_addr[r] != TLB_ENTRY_INVALID &&
+            (page & d->large_page_mask[r]) == d->large_page_addr[r]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The mask of the smallest aligned region holding both addr/mask and lp. */
+static GuestVaddr tlb_large_widen(GuestVaddr addr, GuestVaddr mask, GuestVaddr lp)
+{
+    while (((addr ^ lp) & mask) != 0) {
+        mask <<= 1;
+    }
+    return mask;
+}
+
+static void tlb_large_add(CpuTlbDesc *d, GuestVaddr lp, GuestVaddr mask)
+{
+    unsigned best = 0;
+    GuestVaddr best_mask = 0;
+    for (unsigned r = 0; r < CPU_TLB_LARGE_REGIONS; r++) {
+        if (d->large_page_addr[r] == TLB_ENTRY_INVALID) {
+            d->large_page_addr[r] = lp;
+            d->large_page_mask[r] = mask;
+            return;
+        }
+        GuestVaddr m = tlb_large_widen(d->large_page_addr[r], mask & d->large_page_mask[r], lp);
+        if (m == d->large_page_mask[r]) {
+            return;             /* already covered */
+        }
+        if (r == 0 || m > best_mask) {      /* more leading ones: a smaller region */
+            best = r;
+            best_mask = m;
+        }
+    }
+    d->large_page_mask[best] = best_mask;
+    d->large_page_addr[best] &= best_mask;
+}
+
 void tlb_init(CpuState *cpu)
 {
     CpuTlb *tlb = &cpu->tlb;
@@ -38,8 +90,7 @@ void tlb_init(CpuState *cpu)
         tlb->d[i].full = calloc(CPU_TLB_SIZE, sizeof(CpuTlbEntryFull));
         assert(tlb->f[i].table && tlb->d[i].full);
         memset(tlb->f[i].table, 0xff, CPU_TLB_SIZE * sizeof(CpuTlbEntry));
-        tlb->d[i].large_page_addr = TLB_ENTRY_INVALID;
-        tlb->d[i].large_page_mask = 0;
+        tlb_large_reset(&tlb->d[i]);
     }
     tlb->used_mmuidx = 0;
     atomic_store(&tlb->pending_flush, 0);
@@ -58,8 +109,7 @@ void tlb_destroy(CpuState *cpu)
 static void tlb_flush_one_mmuidx(CpuState *cpu, unsigned idx)
 {
     memset(cpu->tlb.f[idx].table, 0xff, CPU_TLB_SIZE * sizeof(CpuTlbEntry));
-    cpu->tlb.d[idx].large_page_addr = TLB_ENTRY_INVALID;
-    cpu->tlb.d[idx].large_page_mask = 0;
+    tlb_large_reset(&cpu->tlb.d[idx]);
 }
 
 void tlb_flush_by_mmuidx(CpuState *cpu, uint32_t idxmap)
@@ -94,8 +144,7 @@ void tlb_flush_page_by_mmuidx(CpuState *cpu, GuestVaddr addr, uint32_t idxmap)
             continue;
         }
         CpuTlbDesc *d = &cpu->tlb.d[i];
-        if (d->large_page_addr != TLB_ENTRY_INVALID &&
-            (page & d->large_page_mask) == d->large_page_addr) {
+        if (tlb_large_covers(d, page)) {
             /* part of a large page: we don't know all its entries */
             tlb_flush_one_mmuidx(cpu, i);
             tb_jmp_cache_clear(cpu);
@@ -147,19 +196,7 @@ void tlb_set_page_with_attrs(CpuState *cpu, GuestVaddr vaddr, GuestPaddr paddr,
 
     if (page_size_log2 > GUEST_PAGE_BITS) {
         GuestVaddr mask = page_size_log2 >= 64 ? 0 : ~((1ull << page_size_log2) - 1);
-        GuestVaddr lp = vaddr & mask;
-        if (d->large_page_addr == TLB_ENTRY_INVALID) {
-            d->large_page_addr = lp;
-            d->large_page_mask = mask;
-        } else {
-            /* widen the remembered region until it covers both */
-            mask &= d->large_page_mask;
-            while (((d->large_page_addr ^ lp) & mask) != 0) {
-                mask <<= 1;
-            }
-            d->large_page_mask = mask;
-            d->large_page_addr &= mask;
-        }
+        tlb_large_add(d, vaddr & mask, mask);
     }
     GuestVaddr size_mask = page_size_log2 >= 64 ? ~0ull : (1ull << page_size_log2) - 1;
     GuestPaddr ppage = (paddr & ~size_mask) | (vaddr & size_mask & GUEST_PAGE_MASK);

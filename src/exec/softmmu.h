@@ -41,7 +41,7 @@ typedef struct CpuState CpuState;
 #define GUEST_PAGE_MASK (~(GUEST_PAGE_SIZE - 1))
 
 #define CPU_TLB_MMU_MODES 16        /* MMU indexes per CPU (AArch64 needs ~12) */
-#define CPU_TLB_BITS 8              /* entries per MMU index: 256 */
+#define CPU_TLB_BITS 10             /* entries per MMU index: 1024 */
 #define CPU_TLB_SIZE (1u << CPU_TLB_BITS)
 
 /* Flags in the low bits of the tags (below the page bits). */
@@ -87,9 +87,14 @@ typedef struct CpuTlbFast {
     CpuTlbEntry *table;
 } CpuTlbFast;
 
+/* Regions covered by large pages, kept apart so that flushing a 4 KiB page
+ * far from them (Linux's fixmap next to its huge linear map) does not drop
+ * the index: each is addr/mask, addr -1 when unused; a new large page
+ * joins the region it widens least once all are in use. */
+#define CPU_TLB_LARGE_REGIONS 4
 typedef struct CpuTlbDesc {
-    GuestVaddr large_page_addr;   /* region covered by large pages, or -1 */
-    GuestVaddr large_page_mask;
+    GuestVaddr large_page_addr[CPU_TLB_LARGE_REGIONS];
+    GuestVaddr large_page_mask[CPU_TLB_LARGE_REGIONS];
     CpuTlbEntryFull *full;
 } CpuTlbDesc;
 

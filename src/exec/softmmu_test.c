@@ -160,6 +160,34 @@ UNITTEST(tlb_large_page_flush)
     bench_free(b);
 }
 
+UNITTEST(tlb_large_regions_apart)
+{
+    TlbBench *b = bench_new();
+    CpuState *cpu = &b->cpu;
+    /* two 2 MiB pages far apart (a linear map and a kernel image) and a
+     * 4 KiB page between them (a fixmap slot) */
+    tlb_set_page(cpu, 0xff60000000000000ull, 0x0, PAGE_READ, 0, 21);
+    tlb_set_page(cpu, 0xffffffff80000000ull + 0x1000, 0x1000, PAGE_READ, 0, 21);
+    tlb_set_page(cpu, 0xff1bfffffebfc000ull, 0x7000, PAGE_READ, 0, 12);
+    tlb_set_page(cpu, 0xff1bfffffebfa000ull, 0x6000, PAGE_READ, 0, 12);
+    /* flushing the 4 KiB page drops it alone */
+    tlb_flush_page(cpu, 0xff1bfffffebfc000ull);
+    CHECK(tlb_fast_host(cpu, 0, 0xff1bfffffebfc000ull, 8, MMU_DATA_LOAD) == NULL);
+    CHECK(tlb_fast_host(cpu, 0, 0xff1bfffffebfa000ull, 8, MMU_DATA_LOAD) != NULL);
+    CHECK(tlb_fast_host(cpu, 0, 0xff60000000000000ull, 8, MMU_DATA_LOAD) != NULL);
+    CHECK(tlb_fast_host(cpu, 0, 0xffffffff80001000ull, 8, MMU_DATA_LOAD) != NULL);
+    /* more regions than slots: they merge, and still cover every large page */
+    for (uint64_t i = 0; i < 6; i++) {
+        tlb_set_page(cpu, 0x100000000ull * (i + 1), 0x0, PAGE_READ, 0, 21);
+    }
+    tlb_flush_page(cpu, 0x300000000ull + 0x5000);
+    CHECK(tlb_fast_host(cpu, 0, 0xff1bfffffebfa000ull, 8, MMU_DATA_LOAD) == NULL);
+    tlb_set_page(cpu, 0x600000000ull, 0x0, PAGE_READ, 0, 21);
+    tlb_flush_page(cpu, 0x600000000ull + 0x1ff000);
+    CHECK(tlb_fast_host(cpu, 0, 0x600000000ull, 8, MMU_DATA_LOAD) == NULL);
+    bench_free(b);
+}
+
 UNITTEST(tlb_mmio_and_rom_pages)
 {
     TlbBench *b = bench_new();

@@ -26,7 +26,7 @@
 #include "memory/memory.h"
 #include "util/log.h"
 
-#define TB_HASH_BITS 16
+#define TB_HASH_BITS 18
 #define TB_HASH_SIZE (1u << TB_HASH_BITS)
 #define TB_PAGE_HASH_BITS 14
 #define TB_PAGE_HASH_SIZE (1u << TB_PAGE_HASH_BITS)
@@ -92,6 +92,7 @@ TbJumpCache *tb_jmp_cache_new(void)
 {
     TbJumpCache *jc = calloc(1, sizeof(*jc));
     assert(jc);
+    jc->gen = 1;            /* the zeroed entries are stale */
     return jc;
 }
 
@@ -106,9 +107,7 @@ void tb_jmp_cache_clear(CpuState *cpu)
     if (!jc) {
         return;
     }
-    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
-        atomic_store_explicit(&jc->array[i].tb, NULL, memory_order_relaxed);
-    }
+    jc->gen++;
 }
 
 void tb_jmp_cache_clear_page(CpuState *cpu, GuestVaddr addr)
@@ -118,11 +117,16 @@ void tb_jmp_cache_clear_page(CpuState *cpu, GuestVaddr addr)
         return;
     }
     /* this page's entries, and the previous page's (a block may run into
-     * this page from the one before) */
+     * this page from the one before).  Many pages share a range of slots:
+     * only entries whose pc is on the page go, so flushing a user page
+     * (Linux does it on every PTE change) spares the kernel's blocks. */
     for (int p = 0; p < 2; p++) {
-        unsigned base = tb_jmp_cache_hash(addr - (GuestVaddr)p * GUEST_PAGE_SIZE) & ~63u;
-        for (unsigned i = 0; i < 64; i++) {
-            atomic_store_explicit(&jc->array[base + i].tb, NULL, memory_order_relaxed);
+        GuestVaddr page = (addr & GUEST_PAGE_MASK) - (GuestVaddr)p * GUEST_PAGE_SIZE;
+        unsigned base = tb_jmp_cache_hash(page) & ~(TB_JMP_PAGE_SLOTS - 1);
+        for (unsigned i = 0; i < TB_JMP_PAGE_SLOTS; i++) {
+            if ((jc->array[base + i].pc & GUEST_PAGE_MASK) == page) {
+                atomic_store_explicit(&jc->array[base + i].tb, NULL, memory_order_relaxed);
+            }
         }
     }
 }
@@ -174,26 +178,69 @@ static TranslationBlock *tb_htable_lookup(CpuState *cpu, GuestPaddr phys_pc, Gue
     return NULL;
 }
 
-TranslationBlock *tb_lookup(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
-                            uint32_t cflags)
+/* Enter tb in cpu's jump cache (vCPU thread). */
+static void tb_jmp_cache_fill(TbJumpCache *jc, unsigned h, TranslationBlock *tb)
 {
-    TbJumpCache *jc = cpu->tb_jmp_cache;
-    unsigned h = tb_jmp_cache_hash(pc);
+    jc->array[h].pc = tb->pc;
+    jc->array[h].gen = jc->gen;
+    jc->array[h].cs_base = tb->cs_base;
+    jc->array[h].flags = tb->flags;
+    jc->array[h].cflags = tb->cflags;
+    jc->array[h].host_code = tb->host_code;
+    atomic_store_explicit(&jc->array[h].tb, tb, memory_order_release);
+}
+
+/* The jump cache's TB for the key, or NULL.  An invalidated TB leaves every
+ * jump cache (tb_jmp_cache_remove) before its JIT entry is patched. */
+static inline TranslationBlock *tb_jmp_cache_probe(TbJumpCache *jc, unsigned h, GuestVaddr pc,
+                                                   uint64_t cs_base, uint32_t flags,
+                                                   uint32_t cflags)
+{
     TranslationBlock *tb = atomic_load_explicit(&jc->array[h].tb, memory_order_acquire);
-    if (tb && jc->array[h].pc == pc && tb_matches(tb, pc, cs_base, flags, cflags)) {
+    if (tb && jc->array[h].pc == pc && jc->array[h].gen == jc->gen &&
+        jc->array[h].flags == flags && jc->array[h].cflags == cflags &&
+        jc->array[h].cs_base == cs_base) {
         return tb;
     }
+    return NULL;
+}
+
+static TranslationBlock *tb_lookup_slow(CpuState *cpu, unsigned h, GuestVaddr pc,
+                                        uint64_t cs_base, uint32_t flags, uint32_t cflags)
+{
     void *host;
     GuestPaddr phys_pc = get_page_addr_code(cpu, pc, &host);   /* may raise */
     if (!host) {
         return NULL;        /* code outside RAM is never cached */
     }
-    tb = tb_htable_lookup(cpu, phys_pc, pc, cs_base, flags, cflags);
+    TranslationBlock *tb = tb_htable_lookup(cpu, phys_pc, pc, cs_base, flags, cflags);
     if (tb) {
-        jc->array[h].pc = pc;
-        atomic_store_explicit(&jc->array[h].tb, tb, memory_order_release);
+        tb_jmp_cache_fill(cpu->tb_jmp_cache, h, tb);
     }
     return tb;
+}
+
+TranslationBlock *tb_lookup(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
+                            uint32_t cflags)
+{
+    unsigned h = tb_jmp_cache_hash(pc);
+    TranslationBlock *tb = tb_jmp_cache_probe(cpu->tb_jmp_cache, h, pc, cs_base, flags, cflags);
+    if (tb && !atomic_load_explicit(&tb->invalid, memory_order_acquire)) {
+        return tb;
+    }
+    return tb_lookup_slow(cpu, h, pc, cs_base, flags, cflags);
+}
+
+void *tb_lookup_host_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
+                          uint32_t cflags)
+{
+    TbJumpCache *jc = cpu->tb_jmp_cache;
+    unsigned h = tb_jmp_cache_hash(pc);
+    if (tb_jmp_cache_probe(jc, h, pc, cs_base, flags, cflags)) {
+        return jc->array[h].host_code;
+    }
+    TranslationBlock *tb = tb_lookup_slow(cpu, h, pc, cs_base, flags, cflags);
+    return tb ? tb->host_code : NULL;
 }
 
 /* ---- the page index (tb_lock held) --------------------------------------- */
@@ -588,10 +635,7 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
         return tb;          /* the exec loop frees it after one run */
     }
     tb = tb_insert(tb);
-    TbJumpCache *jc = cpu->tb_jmp_cache;
-    unsigned h = tb_jmp_cache_hash(pc);
-    jc->array[h].pc = pc;
-    atomic_store_explicit(&jc->array[h].tb, tb, memory_order_release);
+    tb_jmp_cache_fill(cpu->tb_jmp_cache, tb_jmp_cache_hash(pc), tb);
     return tb;
 }
 

@@ -79,13 +79,25 @@ struct TranslationBlock {
 };
 
 /* A per-vCPU direct-mapped cache of recently used TBs, by pc. */
-#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_BITS 13
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+#define TB_JMP_PAGE_SLOTS_LOG2 7    /* entries one guest page hashes to */
+#define TB_JMP_PAGE_SLOTS (1u << TB_JMP_PAGE_SLOTS_LOG2)
+/* An entry counts only while its gen is the cache's: a full clear is one
+ * increment (a boot clears it on every large-page sfence.vma). */
+/* The entry repeats the TB's key and host code, so that a hit reads one
+ * cache line and not the TB (a boot looks up 23M times, the TBs are
+ * scattered over the heap). */
 struct TbJumpCache {
+    uint64_t gen;                   /* vCPU thread, or all vCPUs stopped */
     struct {
         _Atomic(TranslationBlock *) tb;
         GuestVaddr pc;
-    } array[TB_JMP_CACHE_SIZE];
+        uint64_t gen;
+        uint64_t cs_base;
+        uint32_t flags, cflags;
+        void *host_code;
+    } __attribute__((aligned(64))) array[TB_JMP_CACHE_SIZE];
 };
 
 /* Start-up: create the cache and hook the RAM write notifier.  Idempotent. */
@@ -95,6 +107,10 @@ void tb_cache_init(void);
  * table; NULL if none.  Fills the jump cache on a hash hit. */
 TranslationBlock *tb_lookup(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
                             uint32_t cflags);
+/* The same for lookup_and_goto_ptr: the TB's host code (NULL if none is
+ * found or it has none); a jump-cache hit does not touch the TB. */
+void *tb_lookup_host_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
+                          uint32_t cflags);
 /* vCPU thread: translate, optimize, compile and insert a TB.  May raise the
  * guest's instruction fetch fault (siglongjmp to cpu_exec).  If another vCPU
  * inserted the same TB meanwhile, returns that one. */

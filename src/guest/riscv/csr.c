@@ -341,7 +341,11 @@ static void csr_write_mstatus_masked(RiscvCpu *cpu, uint64_t val, uint64_t mask)
     }
     s &= ~MSTATUS_SD;
     cpu->mstatus = s;
-    if ((old ^ s) & (MSTATUS_MPRV | MSTATUS_MPP | MSTATUS_SUM | MSTATUS_MXR)) {
+    /* SUM, MPRV and MPP only choose the MMU index (riscv_cpu_mmu_index),
+     * whose entries stay right; MXR changes what an index's entries allow.
+     * Linux flips SUM around every user access: flushing then cost a full
+     * TLB and jump cache refill each time. */
+    if ((old ^ s) & MSTATUS_MXR) {
         riscv_cpu_tlb_flush(cpu);
     }
     riscv_cpu_update_interrupt(cpu);

@@ -923,10 +923,13 @@ static void emit_guest_ld(Emit *e, const IrOp *op)
     uint32_t oi = jit_oi(mop, mmu, IR_OP_guest_ld);
     bool slow = mem_needs_slow(e, mop);
     ra_sync(&e->ra, false);
+    /* the address first, so that it moves register to register into a
+     * callee-saved one instead of being spilled by the eviction and
+     * reloaded */
+    X86Reg raddr = use(e, op->vals[1], slow ? CALLEE_SAVED : ALL_REGS);
     if (slow) {
         ra_evict_mask(&e->ra, CALLER_SAVED);
     }
-    X86Reg raddr = use(e, op->vals[1], slow ? CALLEE_SAVED : ALL_REGS);
     X86Mem m;
     uint8_t *jump_field;
     if (!emit_fast_addr(e, raddr, mop, mmu, false, &m, &jump_field)) {
@@ -952,12 +955,13 @@ static void emit_guest_st(Emit *e, const IrOp *op)
     uint32_t oi = jit_oi(mop, mmu, IR_OP_guest_st);
     bool slow = mem_needs_slow(e, mop);
     ra_sync(&e->ra, false);
-    if (slow) {
-        ra_evict_mask(&e->ra, CALLER_SAVED);
-    }
+    /* operands first: register-to-register moves, not spills and reloads */
     uint32_t allowed = slow ? CALLEE_SAVED : ALL_REGS;
     X86Reg rval = use(e, op->vals[0], allowed);
     X86Reg raddr = use(e, op->vals[1], allowed);
+    if (slow) {
+        ra_evict_mask(&e->ra, CALLER_SAVED);
+    }
     X86Mem m;
     uint8_t *jump_field;
     if (!emit_fast_addr(e, raddr, mop, mmu, true, &m, &jump_field)) {
