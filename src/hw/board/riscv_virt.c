@@ -610,10 +610,10 @@ static bool riscv_virt_load_images(RiscvVirtState *s, MachineState *ms, Error **
         if (!loader_load_kernel(s->as, ms->kernel_filename, kernel_start, &img, errp)) {
             return false;
         }
+        /* With -bios none QEMU's reset ROM still jumps to the DRAM base, not
+         * to the ELF entry (test suites and guests rely on it); the entry
+         * only reaches firmware, as fw_dynamic's next_addr. */
         s->kernel_entry = img.entry;
-        if (!has_firmware) {
-            s->start_addr = img.entry;
-        }
         if (ms->initrd_filename) {
             uint64_t half = ms->ram_size / 2;
             GuestPaddr start = s->kernel_entry + (half < 128 * MiB ? half : 128 * MiB);

@@ -115,8 +115,8 @@ static uint64_t peek(RiscvVirtState *s, uint64_t addr, unsigned size)
     return v;
 }
 
-/* A one-segment ELF: `code` at 0x80000000, entry there. */
-static char *write_elf(void)
+/* A one-segment ELF: `code` at 0x80000000, entry at `entry`. */
+static char *write_elf_with_entry(uint64_t entry)
 {
     static uint8_t elf[0x200];
     memset(elf, 0, sizeof(elf));
@@ -124,7 +124,7 @@ static char *write_elf(void)
     elf[16] = 2;
     elf[18] = EM_RISCV;
     elf[20] = 1;
-    uint64_t entry = 0x80000000, phoff = 64;
+    uint64_t phoff = 64;
     memcpy(elf + 24, &entry, 8);
     memcpy(elf + 32, &phoff, 8);
     elf[52] = 64;
@@ -149,6 +149,26 @@ static char *write_elf(void)
         fclose(f);
     }
     return path;
+}
+
+static char *write_elf(void)
+{
+    return write_elf_with_entry(0x80000000);
+}
+
+/* -bios none: the reset ROM jumps to the DRAM base whatever the ELF entry,
+ * as QEMU 7.2's virt does; the entry only goes to fw_dynamic's next_addr. */
+UNITTEST(bios_none_starts_at_dram_base)
+{
+    char *kernel = write_elf_with_entry(0x80000010);
+    MachineState *ms = board_new(1, 128 << 20, kernel);
+
+    CHECK(machine_run_board_init(ms, &error_abort));
+    RiscvVirtState *s = RISCV_VIRT_MACHINE(ms);
+    CHECK_U64(peek(s, 0x1018, 8), 0x80000000);   /* where the ROM jumps */
+    CHECK_U64(peek(s, 0x1038, 8), 0x80000010);   /* next_addr: the ELF entry */
+    board_free(ms);
+    free(kernel);
 }
 
 UNITTEST(bare_metal_elf_boot_layout)
