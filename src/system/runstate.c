@@ -438,11 +438,21 @@ void runstate_run_exit_hooks(void)
 
 static int signal_pipe[2] = { -1, -1 };
 
+/* Termination signals received so far.  The first asks the main loop for
+ * an orderly shutdown; a second one means that did not finish (a vCPU that
+ * never parks, a hung backend), so the process leaves at once, terminal
+ * restored, as the user insisted. */
+static volatile sig_atomic_t terminate_signals;
+
 static void signal_forward(int signo)
 {
     unsigned char byte = (unsigned char)signo;
     int saved = errno;
 
+    if (++terminate_signals > 1) {
+        runstate_run_exit_hooks();
+        _exit(128 + signo);
+    }
     if (write(signal_pipe[1], &byte, 1) < 0) {
         /* Pipe full: a termination is already pending. */
     }
@@ -472,6 +482,7 @@ bool runstate_install_signal_handlers(Error **errp)
     static const int terminate[] = { SIGINT, SIGTERM, SIGHUP };
     struct sigaction sa;
 
+    terminate_signals = 0;
     if (signal_pipe[0] < 0) {
         if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
             error_setg_errno(errp, errno, "could not create the signal pipe");

@@ -266,6 +266,15 @@ static void leave_by_sigterm(void)
     exit(main_loop_run());
 }
 
+/* The main loop never runs (as if wedged): the second SIGTERM must end the
+ * process anyway, through the exit hooks. */
+static void leave_by_second_sigterm(void)
+{
+    raise(SIGTERM);
+    raise(SIGTERM);
+    exit(97);
+}
+
 UNITTEST(exit_hooks_run_on_every_way_out)
 {
     int status;
@@ -276,4 +285,6 @@ UNITTEST(exit_hooks_run_on_every_way_out)
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
     CHECK_INT(exit_path(leave_by_sigterm, &status), 'H');
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK_INT(exit_path(leave_by_second_sigterm, &status), 'H');
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGTERM);
 }
