@@ -79,9 +79,6 @@ static MemTxResult mmio_call_read(MemoryRegion *mr, uint64_t offset, uint8_t *b,
     MemTxResult r = MEMTX_OK;
     uint64_t v = 0;
 
-    if (mmio_lock) {
-        mmio_lock();
-    }
     if (ops->read_with_attrs) {
         r = ops->read_with_attrs(mr->opaque, offset, &v, n, attrs);
     } else if (ops->read) {
@@ -89,9 +86,6 @@ static MemTxResult mmio_call_read(MemoryRegion *mr, uint64_t offset, uint8_t *b,
     } else {
         log_mask_printf(LOG_GUEST_ERRORS, "memory: '%s' is write-only, read at 0x%" PRIx64
                         " returns 0\n", mr->name, offset);
-    }
-    if (mmio_unlock) {
-        mmio_unlock();
     }
     mmio_value_to_bytes(ops, v, b, n);
     return r;
@@ -104,9 +98,6 @@ static MemTxResult mmio_call_write(MemoryRegion *mr, uint64_t offset, const uint
     uint64_t v = mmio_value_from_bytes(ops, b, n);
     MemTxResult r = MEMTX_OK;
 
-    if (mmio_lock) {
-        mmio_lock();
-    }
     if (ops->write_with_attrs) {
         r = ops->write_with_attrs(mr->opaque, offset, v, n, attrs);
     } else if (ops->write) {
@@ -114,9 +105,6 @@ static MemTxResult mmio_call_write(MemoryRegion *mr, uint64_t offset, const uint
     } else {
         log_mask_printf(LOG_GUEST_ERRORS, "memory: '%s' is read-only, write at 0x%" PRIx64
                         " ignored\n", mr->name, offset);
-    }
-    if (mmio_unlock) {
-        mmio_unlock();
     }
     return r;
 }
@@ -184,7 +172,16 @@ static MemTxResult mmio_access_one(MemoryRegion *mr, uint64_t offset, uint8_t *b
         }
         return MEMTX_DECODE_ERROR;
     }
-    return mmio_access_impl(mr, offset, buf, size, is_write, attrs);
+    /* One access the device sees as one is one critical section, however
+     * impl.min/max make us split or widen it into callbacks. */
+    if (mmio_lock) {
+        mmio_lock();
+    }
+    MemTxResult r = mmio_access_impl(mr, offset, buf, size, is_write, attrs);
+    if (mmio_unlock) {
+        mmio_unlock();
+    }
+    return r;
 }
 
 /* A single load/store: split into valid.max pieces when larger. */

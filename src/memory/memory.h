@@ -325,8 +325,9 @@ typedef void (*RamWriteNotifyFn)(GuestPaddr addr, uint64_t len_bytes);
 void memory_set_ram_write_notifier(RamWriteNotifyFn fn);
 
 /* The lock device callbacks run under (the system's big lock): set once at
- * start-up, before any vCPU runs.  Every MMIO read/write callback is
- * bracketed by lock/unlock, whichever thread dispatches (vCPU threads of
+ * start-up, before any vCPU runs.  Every MMIO access a device sees as one
+ * (however impl.min/max split it into callbacks) is bracketed by
+ * lock/unlock, whichever thread dispatches (vCPU threads of
  * any accelerator, DMA from I/O threads, the main loop); the lock must be
  * recursive because the main loop already holds it.  Unset (unit tests),
  * callbacks run unlocked. */

@@ -239,9 +239,7 @@ static void kvm_accel_mmio_read(void *opaque, KvmVcpu *vcpu, GuestPaddr addr, un
 {
     KvmAccel *s = opaque;
 
-    bql_lock();
     address_space_read(s->memory_as, addr, MEMTXATTRS_UNSPECIFIED, data, size);
-    bql_unlock();
 }
 
 static void kvm_accel_mmio_write(void *opaque, KvmVcpu *vcpu, GuestPaddr addr, unsigned size,
@@ -249,9 +247,7 @@ static void kvm_accel_mmio_write(void *opaque, KvmVcpu *vcpu, GuestPaddr addr, u
 {
     KvmAccel *s = opaque;
 
-    bql_lock();
     address_space_write(s->memory_as, addr, MEMTXATTRS_UNSPECIFIED, data, size);
-    bql_unlock();
 }
 
 static void kvm_accel_pio_read(void *opaque, KvmVcpu *vcpu, uint16_t port, unsigned size,
@@ -260,9 +256,7 @@ static void kvm_accel_pio_read(void *opaque, KvmVcpu *vcpu, uint16_t port, unsig
     KvmAccel *s = opaque;
     MemTxResult r;
 
-    bql_lock();
     r = address_space_read(s->io_as, port, MEMTXATTRS_UNSPECIFIED, data, size);
-    bql_unlock();
     if (r == MEMTX_DECODE_ERROR) {
         /* Nothing drives the ISA bus: the pull-ups make it read all ones. */
         memset(data, 0xff, size);
@@ -274,9 +268,7 @@ static void kvm_accel_pio_write(void *opaque, KvmVcpu *vcpu, uint16_t port, unsi
 {
     KvmAccel *s = opaque;
 
-    bql_lock();
     address_space_write(s->io_as, port, MEMTXATTRS_UNSPECIFIED, data, size);
-    bql_unlock();
 }
 
 /* ---- vCPU threads ------------------------------------------------------- */
