@@ -619,3 +619,18 @@ void opts_group_dump(const OptsGroup *g, FILE *out)
         free(sorted);
     }
 }
+
+bool opts_check_keys(const Opts *o, const char *const *known, Error **errp)
+{
+    for (size_t i = 0; i < o->count; i++) {
+        bool ok = false;
+        for (const char *const *k = known; *k && !ok; k++) {
+            ok = strcmp(o->pairs[i].key, *k) == 0;
+        }
+        if (!ok) {
+            error_setg(errp, "Invalid parameter '%s'", o->pairs[i].key);
+            return false;
+        }
+    }
+    return true;
+}

@@ -98,6 +98,10 @@ void opts_delete(Opts *o);
 Opts *opts_find(OptsGroup *g, const char *id);   /* id NULL finds the id-less one */
 
 /* NULL when the key is absent. */
+/* Refuse any key not in `known` (NULL-terminated), with QEMU's
+ * "Invalid parameter 'KEY'"; for groups whose keys the consumer defines
+ * (-drive, -netdev backends) rather than an OptDesc table. */
+bool opts_check_keys(const Opts *o, const char *const *known, Error **errp);
 const char *opts_get(const Opts *o, const char *key);
 /*
  * Typed getters: absent keys give *out = dflt and true; malformed values

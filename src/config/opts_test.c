@@ -313,3 +313,19 @@ UNITTEST(create_set_delete_and_dump)
     free(text);
     opts_group_free(g);
 }
+
+UNITTEST(check_keys)
+{
+    static const char *const known[] = { "file", "if", "id", NULL };
+    OptsGroup *g = opts_group_new(&noimplied_info);
+    Error *err = NULL;
+
+    CHECK(opts_check_keys(opts_parse(g, "file=a.img,if=virtio", &error_abort), known, &err));
+    CHECK(!opts_check_keys(opts_parse(g, "file=a.img,fiel=b", &error_abort), known, &err));
+    CHECK(err != NULL);
+    if (err) {
+        CHECK_STR(error_get_pretty(err), "Invalid parameter 'fiel'");
+        error_free(err);
+    }
+    opts_group_free(g);
+}

@@ -428,15 +428,8 @@ NetClient *net_slirp_create(const Opts *o, Error **errp)
     bool restricted = false, ipv6 = true;
     const char *v;
 
-    for (size_t i = 0; i < o->count; i++) {
-        bool ok = false;
-        for (const char *const *k = known; *k; k++) {
-            ok |= strcmp(o->pairs[i].key, *k) == 0;
-        }
-        if (!ok) {
-            error_setg(errp, "Invalid parameter '%s'", o->pairs[i].key);
-            return NULL;
-        }
+    if (!opts_check_keys(o, known, errp)) {
+        return NULL;
     }
     net_slirp_parse_addr("10.0.2.0", &net);
     mask.s_addr = htonl(0xffffff00);

@@ -107,15 +107,8 @@ NetClient *net_tap_create(const Opts *o, Error **errp)
     const char *fdtext = opts_get(o, "fd");
     int fd;
 
-    for (size_t i = 0; i < o->count; i++) {
-        bool ok = false;
-        for (const char *const *k = known; *k; k++) {
-            ok |= strcmp(o->pairs[i].key, *k) == 0;
-        }
-        if (!ok) {
-            error_setg(errp, "Invalid parameter '%s'", o->pairs[i].key);
-            return NULL;
-        }
+    if (!opts_check_keys(o, known, errp)) {
+        return NULL;
     }
     if (opts_get(o, "vhost") && strcmp(opts_get(o, "vhost"), "off") != 0) {
         error_setg(errp, "vhost=on is not supported");

@@ -352,15 +352,8 @@ static bool vl_create_drive(const Opts *o, unsigned *n_virtio, char ***virtio_id
     BlockOpenOptions bo = { 0 };
     char auto_id[32];
 
-    for (size_t i = 0; i < o->count; i++) {
-        bool ok = false;
-        for (const char *const *k = known; *k; k++) {
-            ok |= strcmp(o->pairs[i].key, *k) == 0;
-        }
-        if (!ok) {
-            error_setg(errp, "Invalid parameter '%s'", o->pairs[i].key);
-            return false;
-        }
+    if (!opts_check_keys(o, known, errp)) {
+        return false;
     }
     if (!iface) {
         iface = "ide";
