@@ -16,33 +16,14 @@ import sys
 import tempfile
 import time
 
+from monitor_client import check, connect_unix, fail
+
 PROMPT = b"(qemu) "
-
-
-def fail(msg):
-    print("hmp-test: FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
 
 
 class Hmp:
     def __init__(self, path):
-        deadline = time.time() + 10
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.05)
-        self.sock.settimeout(10)
+        self.sock = connect_unix(path)
         self.buf = b""
 
     def until_prompt(self):

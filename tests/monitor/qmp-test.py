@@ -9,27 +9,17 @@ quits (checking the SHUTDOWN event and the exit status).
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
+from monitor_client import check, connect_unix, fail
+
 
 class Qmp:
     def __init__(self, path):
-        deadline = time.time() + 10
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.05)
-        self.sock.settimeout(10)
+        self.sock = connect_unix(path)
         self.buf = b""
         self.events = []
 
@@ -74,16 +64,6 @@ class Qmp:
             if "event" in msg:
                 self.events.append(msg["event"])
         self.events.remove(name)
-
-
-def fail(msg):
-    print("qmp-test: FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
 
 
 def main():
