@@ -191,6 +191,36 @@ void exec_jit_flush(void)
     }
 }
 
+int exec_jit_fork_prepare(void)
+{
+    if (!exec_jit) {
+        return -1;
+    }
+    Error *err = NULL;
+    int fd = jit_fork_snapshot(exec_jit, &err);
+    if (fd < 0) {
+        error_report("fork: the child will use the interpreter: %s", error_get_pretty(err));
+        error_free(err);
+    }
+    return fd;
+}
+
+bool exec_jit_fork_child(int fd)
+{
+    if (!exec_jit) {
+        return true;        /* nothing shared yet */
+    }
+    Error *err = NULL;
+    if (fd < 0 || !jit_fork_adopt(exec_jit, fd, &err)) {
+        if (err) {
+            error_report("fork: the child will use the interpreter: %s", error_get_pretty(err));
+            error_free(err);
+        }
+        return false;
+    }
+    return true;
+}
+
 bool exec_jit_find(uintptr_t ra, TranslationBlock **tb, uint32_t *insn_index)
 {
     void *tag;

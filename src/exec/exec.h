@@ -44,6 +44,11 @@ typedef enum ExecBackend {
 } ExecBackend;
 bool exec_set_backend(ExecBackend backend, Error **errp);
 ExecBackend exec_get_backend(void);
+/* fork() with the JIT (user mode): see jit_fork_snapshot.  prepare returns
+ * the copy's fd (-1: no JIT yet, or the copy failed and was reported);
+ * child maps it (false: the child must not run or patch shared code). */
+int exec_jit_fork_prepare(void);
+bool exec_jit_fork_child(int fd);
 
 /* Wire a vCPU for TCG: TLB, jump cache, IR builder, IrContext from
  * ops->translate_init, the TB cache.  Before the vCPU thread starts. */

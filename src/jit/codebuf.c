@@ -78,6 +78,52 @@ void codebuf_free(CodeBuf *cb)
     }
 }
 
+int codebuf_fork_snapshot(const CodeBuf *cb, Error **errp)
+{
+    int fd = memfd_create("morpho-jit", MFD_CLOEXEC);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "cannot create the JIT code buffer's copy for fork");
+        return -1;
+    }
+    if (ftruncate(fd, (off_t)cb->size) < 0) {
+        error_setg_errno(errp, errno, "cannot size the JIT code buffer's copy for fork");
+        close(fd);
+        return -1;
+    }
+    /* Only [0, used) holds code; the rest of the copy reads as zeros until
+     * the child writes it, as in a fresh buffer. */
+    for (size_t done = 0; done < cb->used;) {
+        ssize_t n = pwrite(fd, cb->rw + done, cb->used - done, (off_t)done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            error_setg_errno(errp, n < 0 ? errno : EIO,
+                             "cannot copy the JIT code buffer for fork");
+            close(fd);
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    return fd;
+}
+
+bool codebuf_fork_adopt(CodeBuf *cb, int fd, Error **errp)
+{
+    /* MAP_FIXED replaces each old view in one step, so no other mapping can
+     * take the addresses in between. */
+    if (mmap(cb->rw, cb->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) ==
+            MAP_FAILED ||
+        mmap(cb->rx, cb->size, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED, fd, 0) ==
+            MAP_FAILED) {
+        error_setg_errno(errp, errno, "cannot map the JIT code buffer's copy after fork");
+        close(fd);
+        return false;
+    }
+    close(fd);
+    return true;
+}
+
 void codebuf_set_flush_hook(CodeBuf *cb, CodeBufFlushFn fn, void *opaque)
 {
     cb->flush_fn = fn;

@@ -51,6 +51,15 @@ static inline void *codebuf_to_rw(const CodeBuf *cb, const void *rx)
     return (uint8_t *)rx - codebuf_delta(cb);
 }
 
+/* Across fork(): both processes would share the memfd, so a compile, chain
+ * or invalidation in one would rewrite the other's code.  Before fork, with
+ * no thread compiling or patching, codebuf_fork_snapshot copies the buffer
+ * into a new memfd (returned, or -1 with errp set); after fork the child
+ * calls codebuf_fork_adopt to map the copy at the same two addresses (every
+ * code pointer stays valid) and the parent closes the fd. */
+int codebuf_fork_snapshot(const CodeBuf *cb, Error **errp);
+bool codebuf_fork_adopt(CodeBuf *cb, int fd, Error **errp);
+
 /* The reserved head (writable address, size). */
 uint8_t *codebuf_head(CodeBuf *cb, size_t *size);
 

@@ -182,6 +182,21 @@ const void *jit_compile(Jit *jit, const IrBuilder *b, void *tag, Error **errp)
     return code;
 }
 
+int jit_fork_snapshot(Jit *jit, Error **errp)
+{
+    pthread_mutex_lock(&jit->compile_lock);
+    pthread_mutex_lock(&jit->lock);
+    int fd = codebuf_fork_snapshot(jit->cb, errp);
+    pthread_mutex_unlock(&jit->lock);
+    pthread_mutex_unlock(&jit->compile_lock);
+    return fd;
+}
+
+bool jit_fork_adopt(Jit *jit, int fd, Error **errp)
+{
+    return codebuf_fork_adopt(jit->cb, fd, errp);
+}
+
 uintptr_t jit_exec(Jit *jit, void *env, const void *code)
 {
     uintptr_t (*entry)(void *, const void *) =

@@ -111,6 +111,13 @@ void jit_set_flush_hook(Jit *jit, CodeBufFlushFn fn, void *opaque);
 /* Drop all code now (tb_flush); runs the hook.  No thread may be running
  * generated code. */
 void jit_flush(Jit *jit);
+/* fork() in user mode: the code buffer is shared memory, so the child must
+ * get its own copy at the same addresses (codebuf_fork_snapshot/adopt).
+ * jit_fork_snapshot runs in the parent before fork, with no thread
+ * compiling, chaining or invalidating until fork returns; the parent closes
+ * the fd after fork, the child hands it to jit_fork_adopt. */
+int jit_fork_snapshot(Jit *jit, Error **errp);
+bool jit_fork_adopt(Jit *jit, int fd, Error **errp);
 /* manual_flush: did the last jit_compile fail because the buffer is full? */
 bool jit_buffer_full(const Jit *jit);
 

@@ -584,6 +584,8 @@ static int64_t user_sigreturn(UserThread *t)
  * holding the exec lock) and no thread changing the address space
  * (invalidating under tb_lock), or the child inherits locks nobody will
  * release. */
+static int user_fork_code_fd = -1;     /* the JIT code buffer's copy */
+
 static void user_fork_prepare(UserThread *t)
 {
     pthread_mutex_lock(&user_gate_lock);
@@ -600,6 +602,7 @@ static void user_fork_prepare(UserThread *t)
     }
     pthread_mutex_lock(&t->proc->mem.lock);
     pthread_mutex_lock(&user_cpus_lock);
+    user_fork_code_fd = exec_jit_fork_prepare();
 }
 
 static void user_fork_release(UserThread *t)
@@ -613,6 +616,10 @@ static void user_fork_release(UserThread *t)
 
 static void user_fork_parent(UserThread *t)
 {
+    if (user_fork_code_fd >= 0) {
+        close(user_fork_code_fd);
+        user_fork_code_fd = -1;
+    }
     user_fork_release(t);
 }
 
@@ -631,13 +638,14 @@ static void user_fork_child(UserThread *t, uint64_t flags, GuestVaddr newsp, Gue
     user_cpus = self;
     pthread_cond_init(&user_gate_cond, NULL);   /* waiters were other threads */
     user_fork_release(t);
-    /* NOTE: the JIT's code buffer is a shared memfd mapping, which the
-     * child shares with the parent: any compile, chain or invalidation on
-     * either side would rewrite the other's code.  The child therefore
-     * drops every translation and goes on with the interpreter (usually
-     * just until it calls execve).  TODO: a private code buffer per
-     * process after fork, in jit/. */
-    if (exec_get_backend() == EXEC_BACKEND_JIT) {
+    /* The JIT's code buffer was shared with the parent: map the private
+     * copy taken before fork at the same addresses, so every translation
+     * stays valid.  If that failed, compiling, chaining or invalidating here
+     * would rewrite the parent's code: drop the translations and go on with
+     * the interpreter. */
+    bool own_code = exec_jit_fork_child(user_fork_code_fd);
+    user_fork_code_fd = -1;
+    if (!own_code && exec_get_backend() == EXEC_BACKEND_JIT) {
         exec_set_backend(EXEC_BACKEND_INTERP, NULL);
         exec_start_exclusive();
         tb_flush_exclusive();
