@@ -337,6 +337,22 @@ static void check_op(IrOpcode opc, IrType t, unsigned nin, const uint64_t *in,
     }
 }
 
+static bool is_fp_op(unsigned opc)
+{
+    switch (opc) {
+    case IR_OP_fadd_f64:
+    case IR_OP_fsub_f64:
+    case IR_OP_fmul_f64:
+    case IR_OP_fdiv_f64:
+    case IR_OP_fsqrt_f64:
+    case IR_OP_fma_f64:
+    case IR_OP_fcmp_f64:
+        return true;
+    default:
+        return false;
+    }
+}
+
 UNITTEST(jit_ops_edge_cases)
 {
     setup();
@@ -356,6 +372,9 @@ UNITTEST(jit_ops_edge_cases)
                 if (to64 != (t == IR_I64)) {
                     continue;
                 }
+            }
+            if (is_fp_op(opc)) {
+                continue;       /* jit_fp_ops_edge_cases */
             }
             uint64_t cs[3] = { 0, 0, 0 };
             if (opc == IR_OP_setcond || opc == IR_OP_movcond) {
@@ -393,6 +412,64 @@ UNITTEST(jit_ops_edge_cases)
                     uint64_t in[2] = { edge64[i], edge64[j] };
                     check_op(opc, t, def->nin, in, cs, def->nconst);
                 }
+            }
+        }
+    }
+}
+
+/* The binary64 fast paths on IEEE's corners: signed zeros, the subnormal
+ * range's ends, the smallest normals (the ops' domain starts at biased
+ * exponent 2), 1 and its neighbours, the largest finite values,
+ * infinities, quiet and signalling NaNs; then random doubles.  The JIT's
+ * SSE2/FMA3 lowering must give the interpreter's bits exactly, including
+ * the 0 that sends a caller to its exact path. */
+static const uint64_t edge_f64[] = {
+    0, 0x8000000000000000ull, 1, 0x800fffffffffffffull, 0x0010000000000000ull,
+    0x8010000000000001ull, 0x001fffffffffffffull, 0x0020000000000000ull, 0x3ff0000000000000ull,
+    0xbff0000000000000ull, 0x3ff0000000000001ull, 0x4000000000000000ull, 0x3fe0000000000000ull,
+    0x3ca0000000000000ull, 0x7fefffffffffffffull, 0xffe0000000000000ull, 0x7ff0000000000000ull,
+    0xfff0000000000000ull, 0x7ff8000000000000ull, 0x7ff0000000000001ull, 0xfff8000000000001ull,
+    0x400921fb54442d18ull, 0xc00921fb54442d18ull, 0x2000000000000000ull, 0x1ff0000000000001ull,
+    0x5fe0000000000000ull,
+};
+#define NEDGE_F64 (sizeof(edge_f64) / sizeof(edge_f64[0]))
+
+static void check_fp_op(unsigned opc, uint64_t a, uint64_t b, uint64_t c, uint64_t cst)
+{
+    const IrOpDef *def = &ir_op_defs[opc];
+    uint64_t in[3] = { a, b, c }, cs[3] = { cst, 0, 0 };
+    check_op((IrOpcode)opc, IR_I64, def->nin, in, cs, def->nconst);
+}
+
+UNITTEST(jit_fp_ops_edge_cases)
+{
+    setup();
+    for (unsigned opc = 0; opc < IR_OP_COUNT; opc++) {
+        if (!is_fp_op(opc)) {
+            continue;
+        }
+        unsigned ncst = opc == IR_OP_fma_f64 ? 4 : opc == IR_OP_fcmp_f64 ? 3 : 1;
+        for (unsigned i = 0; i < NEDGE_F64; i++) {
+            for (unsigned j = 0; j < NEDGE_F64; j++) {
+                uint64_t c = edge_f64[(i * 7 + j * 3) % NEDGE_F64];
+                for (unsigned k = 0; k < ncst; k++) {
+                    check_fp_op(opc, edge_f64[i], edge_f64[j], c, k);
+                }
+            }
+        }
+    }
+    /* random doubles, mostly in the fast paths' domain */
+    uint64_t rng = 0xf00d;
+    for (unsigned n = 0; n < 300; n++) {
+        uint64_t v[3];
+        for (unsigned k = 0; k < 3; k++) {
+            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+            uint64_t exp = (rng >> 40) % 16 ? 0x3ff - 60 + (rng >> 20) % 120 : (rng >> 20) % 0x800;
+            v[k] = (rng & 1) << 63 | exp << 52 | ((rng >> 7) & 0x000fffffffffffffull);
+        }
+        for (unsigned opc = 0; opc < IR_OP_COUNT; opc++) {
+            if (is_fp_op(opc)) {
+                check_fp_op(opc, v[0], v[1], v[2], n % (opc == IR_OP_fma_f64 ? 4 : 3));
             }
         }
     }

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "ir/helper.h"
+#include "ir/interp.h"
 #include "ir/ir.h"
 #include "jit/jit_internal.h"
 #include "jit/regalloc.h"
@@ -1051,6 +1052,111 @@ static void emit_lookup_and_goto_ptr(Emit *e)
     ra_drop_all(&e->ra);
 }
 
+/* ---- floating point: the binary64 fast paths of ir_ops.def ----------
+ * Operands travel in general registers (the allocator knows no xmm) and go
+ * through xmm0..xmm2, scratch of one lowering: no value stays in an xmm
+ * register from one op to the next (calls clobber them all anyway).  SSE2
+ * rounds per MXCSR, which is the ABI's initial state in every thread that
+ * runs generated code (round to nearest, no FTZ/DAZ, exceptions masked):
+ * nothing in Morpho changes it, and a guest cannot reach it.  In the ops'
+ * domain the hardware's result is the IEEE result; everything outside it
+ * (NaN with x86's own payload, infinities, subnormal and tiny results)
+ * becomes 0 without a branch, so the caller's one test decides.  MXCSR's
+ * sticky flags are never read. */
+
+static void fp_load(Emit *e, uint32_t v, X86Xmm x)
+{
+    RaTemp *t = tv(e, v);
+    if (t->reg >= 0) {
+        x86_movq_xr(&e->a, true, x, t->reg);
+        return;
+    }
+    get_raw(e, v, TMP0);
+    x86_movq_xr(&e->a, true, x, TMP0);
+}
+
+/* xmm0's bits if their biased exponent is 2..2046, else 0, into the op's
+ * output: exp - 2 <u 0x7fd sets CF, and sbb spreads it into a mask. */
+static void fp_fast_result(Emit *e, const IrOp *op)
+{
+    int out = new_reg(e, ALL_REGS);
+    x86_movq_rx(&e->a, true, out, 0);
+    x86_mov_rr(&e->a, true, TMP0, out);
+    x86_shift_ri(&e->a, X86_SHL, true, TMP0, 1);
+    x86_shift_ri(&e->a, X86_SHR, true, TMP0, 53);
+    x86_alu_ri(&e->a, X86_SUB, false, TMP0, 2);
+    x86_alu_ri(&e->a, X86_CMP, false, TMP0, 0x7fd);
+    x86_alu_rr(&e->a, X86_SBB, true, TMP0, TMP0);
+    x86_alu_rr(&e->a, X86_AND, true, out, TMP0);
+    def(e, op->vals[0], out);
+}
+
+static void emit_fp_arith(Emit *e, const IrOp *op, X86SseOp sop)
+{
+    fp_load(e, op->vals[1], 0);
+    if (sop == X86_SSE_SQRT) {
+        x86_sse_arith(&e->a, sop, true, 0, 0);
+    } else {
+        fp_load(e, op->vals[2], 1);
+        x86_sse_arith(&e->a, sop, true, 0, 1);
+    }
+    fp_fast_result(e, op);
+}
+
+/* Hosts without FMA3 compute fma_f64 in C (ir/eval_internal.h's fma()). */
+static uint64_t emit_fma_f64_in_c(uint64_t a, uint64_t b, uint64_t c, uint64_t neg)
+{
+    uint64_t in[3] = { a, b, c }, out = 0;
+    ir_eval_pure(IR_OP_fma_f64, IR_I64, in, &neg, &out);
+    return out;
+}
+
+static void emit_fp_fma(Emit *e, const IrOp *op)
+{
+    unsigned neg = (unsigned)op->consts[0];
+    if (!e->jit->feat.fma) {
+        CallArg args[4] = {
+            { .v = op->vals[1] }, { .v = op->vals[2] }, { .v = op->vals[3] },
+            { .is_imm = true, .imm = neg },
+        };
+        emit_call_fn(e, (const void *)emit_fma_f64_in_c, false, args, 4, op->vals[0], true,
+                     false);
+        return;
+    }
+    static const X86FmaOp forms[4] = {
+        [0] = X86_VFMADD213,
+        [IR_FMA_NEG_PRODUCT] = X86_VFNMADD213,
+        [IR_FMA_NEG_ADDEND] = X86_VFMSUB213,
+        [IR_FMA_NEG_PRODUCT | IR_FMA_NEG_ADDEND] = X86_VFNMSUB213,
+    };
+    fp_load(e, op->vals[1], 0);
+    fp_load(e, op->vals[2], 1);
+    fp_load(e, op->vals[3], 2);
+    x86_vfma_s(&e->a, forms[neg & 3], true, 0, 1, 2);   /* xmm0 = +-(xmm1 * xmm0) +- xmm2 */
+    fp_fast_result(e, op);
+}
+
+/* ucomisd sets ZF, PF and CF all for unordered; a < b is "b above a" and
+ * a <= b "b above or equal a", both false for unordered; then PF picks 2. */
+static void emit_fp_cmp(Emit *e, const IrOp *op)
+{
+    IrFcmp cond = (IrFcmp)op->consts[0];
+    fp_load(e, op->vals[1], 0);
+    fp_load(e, op->vals[2], 1);
+    int out = new_reg(e, ALL_REGS);
+    x86_alu_rr(&e->a, X86_XOR, false, out, out);
+    x86_mov_ri(&e->a, TMP0, 2);
+    if (cond == IR_FCMP_EQ) {
+        x86_ucomis(&e->a, true, 0, 1);
+        x86_setcc(&e->a, X86_CC_E, out);
+    } else {
+        x86_ucomis(&e->a, true, 1, 0);
+        x86_setcc(&e->a, cond == IR_FCMP_LT ? X86_CC_A : X86_CC_AE, out);
+    }
+    x86_cmovcc(&e->a, X86_CC_P, false, out, TMP0);
+    def(e, op->vals[0], out);
+}
+
 /* ---- the op loop ----------------------------------------------------- */
 
 static void emit_op(Emit *e, const IrOp *op)
@@ -1171,6 +1277,13 @@ static void emit_op(Emit *e, const IrOp *op)
         ra_drop_all(&e->ra);
         return;
     case IR_OP_lookup_and_goto_ptr: emit_lookup_and_goto_ptr(e); return;
+    case IR_OP_fadd_f64: emit_fp_arith(e, op, X86_SSE_ADD); return;
+    case IR_OP_fsub_f64: emit_fp_arith(e, op, X86_SSE_SUB); return;
+    case IR_OP_fmul_f64: emit_fp_arith(e, op, X86_SSE_MUL); return;
+    case IR_OP_fdiv_f64: emit_fp_arith(e, op, X86_SSE_DIV); return;
+    case IR_OP_fsqrt_f64: emit_fp_arith(e, op, X86_SSE_SQRT); return;
+    case IR_OP_fma_f64: emit_fp_fma(e, op); return;
+    case IR_OP_fcmp_f64: emit_fp_cmp(e, op); return;
     case IR_OP_COUNT:
         break;
     }
