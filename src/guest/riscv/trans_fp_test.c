@@ -10,6 +10,8 @@
  */
 #include "guest/riscv/fpu_helper.h"
 #include "guest/riscv/rv_testbench.h"
+#include "guest/riscv/translate.h"
+#include "util/softfloat.h"
 
 #include "util/unittest.h"
 
@@ -423,5 +425,187 @@ UNITTEST(fp_csr_accessors)
     CHECK_U64(riscv_csr_read_fcsr(cpu), 0x25);
     cpu->mstatus &= ~MSTATUS_FS;
     CHECK(!riscv_fp_enabled(cpu));
+    rv_bench_free(tb);
+}
+
+/*
+ * The inline binary64 fast paths (trans_rvf.c: SSE2/FMA3 on the JIT, host
+ * doubles on the interpreter) against the exact helpers called directly:
+ * every D arithmetic instruction and compare on edge values (zeros,
+ * subnormals, the smallest normals where tininess after rounding matters,
+ * the largest finite values, infinities, quiet and signalling NaNs) and
+ * random values, with fflags starting clear, with NX and with every flag,
+ * under every static rounding mode and every dynamic one.  Results and
+ * fflags must be bit-identical.
+ */
+static const uint64_t fast_edges[] = {
+    0, 0x8000000000000000ull, 1, 0x800fffffffffffffull, 0x0010000000000000ull,
+    0x8010000000000001ull, 0x001fffffffffffffull, 0x0020000000000000ull, 0x3ff0000000000000ull,
+    0xbff0000000000000ull, 0x3ff0000000000001ull, 0x4000000000000000ull, 0x3fe0000000000000ull,
+    0x3ca0000000000000ull, 0x7fefffffffffffffull, 0xffe0000000000000ull, 0x7ff0000000000000ull,
+    0xfff0000000000000ull, 0x7ff8000000000000ull, 0x7ff0000000000001ull, 0xfff8000000000001ull,
+    0x400921fb54442d18ull, 0xc00921fb54442d18ull, 0x3fd5555555555555ull, 0x2000000000000000ull,
+    0x1ff0000000000001ull, 0x5fe0000000000000ull, 0x3cb0000000000000ull,
+};
+#define NFAST_EDGES (sizeof(fast_edges) / sizeof(fast_edges[0]))
+
+enum { FAST_NOPS = 12 };
+
+/* Instruction k of the program, reading f10/f11/f12: FP results go to
+ * f(13+k), compare results to x(13+k-9); rm in the funct3 field. */
+static uint32_t fast_insn(unsigned k, unsigned rm)
+{
+    switch (k) {
+    case 0: return RV_R(OP_FP, 13, rm, 10, 11, 0x01);       /* fadd.d */
+    case 1: return RV_R(OP_FP, 14, rm, 10, 11, 0x05);       /* fsub.d */
+    case 2: return RV_R(OP_FP, 15, rm, 10, 11, 0x09);       /* fmul.d */
+    case 3: return RV_R(OP_FP, 16, rm, 10, 11, 0x0d);       /* fdiv.d */
+    case 4: return RV_R(OP_FP, 17, rm, 10, 0, 0x2d);        /* fsqrt.d */
+    case 5: return RV_R(MADD, 18, rm, 10, 11, (12u << 2) | 1);
+    case 6: return RV_R(MSUB, 19, rm, 10, 11, (12u << 2) | 1);
+    case 7: return RV_R(NMSUB, 20, rm, 10, 11, (12u << 2) | 1);
+    case 8: return RV_R(NMADD, 21, rm, 10, 11, (12u << 2) | 1);
+    case 9: return RV_R(OP_FP, 13, 2, 10, 11, 0x51);        /* feq.d x13 */
+    case 10: return RV_R(OP_FP, 14, 1, 10, 11, 0x51);       /* flt.d x14 */
+    default: return RV_R(OP_FP, 15, 0, 10, 11, 0x51);       /* fle.d x15 */
+    }
+}
+
+/* The helper's answer for instruction k: result and fflags from `flags0`. */
+static uint64_t fast_ref(unsigned k, unsigned rm, uint32_t frm, uint32_t flags0, uint64_t a,
+                         uint64_t b, uint64_t c, uint32_t *flags)
+{
+    RiscvCpu ref = { 0 };
+    uint64_t r;
+
+    ref.frm = frm;
+    ref.fflags = flags0;
+    switch (k) {
+    case 0: r = helper_riscv_fadd_d(&ref, a, b, rm); break;
+    case 1: r = helper_riscv_fsub_d(&ref, a, b, rm); break;
+    case 2: r = helper_riscv_fmul_d(&ref, a, b, rm); break;
+    case 3: r = helper_riscv_fdiv_d(&ref, a, b, rm); break;
+    case 4: r = helper_riscv_fsqrt_d(&ref, a, rm); break;
+    case 5: r = helper_riscv_fmadd_d(&ref, a, b, c, 0, rm); break;
+    case 6: r = helper_riscv_fmadd_d(&ref, a, b, c, SF_MULADD_NEG_ADDEND, rm); break;
+    case 7: r = helper_riscv_fmadd_d(&ref, a, b, c, SF_MULADD_NEG_PRODUCT, rm); break;
+    case 8:
+        r = helper_riscv_fmadd_d(&ref, a, b, c, SF_MULADD_NEG_PRODUCT | SF_MULADD_NEG_ADDEND, rm);
+        break;
+    default: r = helper_riscv_fcmp_d(&ref, a, b, 11 - k); break;
+    }
+    *flags = ref.fflags;
+    return r;
+}
+
+static uint64_t fast_rng(uint64_t *s)
+{
+    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+    return *s >> 11 ^ *s << 29;
+}
+
+/* A random double: mostly moderate exponents (the fast path), sometimes
+ * near the ends of the range, sometimes an edge value. */
+static uint64_t fast_value(uint64_t *s)
+{
+    uint64_t x = fast_rng(s);
+    unsigned pick = (unsigned)(x >> 60);
+    uint64_t mant = fast_rng(s) & 0x000fffffffffffffull;
+    uint64_t sign = (x & 1) << 63;
+    uint64_t exp;
+
+    if (pick < 10) {
+        exp = 0x3ff - 40 + (x >> 8) % 80;
+    } else if (pick < 12) {
+        exp = (x >> 8) % 80;                    /* tiny results */
+    } else if (pick < 14) {
+        exp = 0x7ff - (x >> 8) % 80;            /* huge, inf, NaN */
+    } else {
+        return fast_edges[(x >> 8) % NFAST_EDGES];
+    }
+    return sign | exp << 52 | mant;
+}
+
+static unsigned fast_failures;
+
+static void fast_check(RvTestBench *tb, unsigned rm, uint32_t frm, uint32_t flags0, uint64_t a,
+                       uint64_t b, uint64_t c)
+{
+    RiscvCpu *cpu = &tb->cpu;
+
+    cpu->fpr[10] = a;
+    cpu->fpr[11] = b;
+    cpu->fpr[12] = c;
+    cpu->frm = frm;
+    cpu->gpr[5] = flags0;
+    cpu->pc = BASE;
+    if (!rv_bench_run(tb, UINT64_MAX, RUN_MS)) {
+        unittest_fail(__FILE__, __LINE__, "fast-path program did not finish");
+        fast_failures++;
+        return;
+    }
+    for (unsigned k = 0; k < FAST_NOPS; k++) {
+        uint32_t want_flags;
+        uint64_t want = fast_ref(k, rm, frm, flags0, a, b, c, &want_flags);
+        uint64_t got = k < 9 ? cpu->fpr[13 + k] : cpu->gpr[13 + k - 9];
+        uint64_t got_flags = cpu->gpr[16 + k];
+        if ((got != want || got_flags != want_flags) && fast_failures++ < 20) {
+            unittest_fail(__FILE__, __LINE__, "insn %08x rm %u frm %u fflags %02x (%016" PRIx64
+                          ", %016" PRIx64 ", %016" PRIx64 "): got %016" PRIx64 "/%02" PRIx64
+                          ", helper %016" PRIx64 "/%02x", fast_insn(k, rm), rm, frm, flags0,
+                          a, b, c, got, got_flags, want, want_flags);
+        }
+    }
+}
+
+UNITTEST(fp_fast_paths_match_helpers)
+{
+    RvTestBench *tb = fp_bench(EXT_STATUS_DIRTY);
+    static const uint32_t flag_starts[] = { 0, NX, NX | UF | OF | DZ | NV };
+    /* rm 0-4 static with frm 0, then dynamic (7) with frm 0-4 */
+    static const unsigned modes[][2] = { { 0, 0 }, { 1, 0 }, { 2, 0 }, { 3, 0 }, { 4, 0 },
+                                         { 7, 0 }, { 7, 1 }, { 7, 2 }, { 7, 3 }, { 7, 4 } };
+    uint64_t seed = 0x5eed;
+
+    for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+        unsigned rm = modes[m][0];
+        uint32_t frm = modes[m][1];
+        bool nearest = frm == 0 && (rm == 0 || rm == 7);
+        uint32_t prog[3 * FAST_NOPS + 5];
+        unsigned n = 0;
+
+        /* per instruction: fflags = x5; insn; x(16+k) = fflags */
+        for (unsigned k = 0; k < FAST_NOPS; k++) {
+            prog[n++] = RV_I(0x73, 0, 1, 5, 0x001);
+            prog[n++] = fast_insn(k, rm);
+            prog[n++] = RV_I(0x73, 16 + k, 2, 0, 0x001);
+        }
+        /* the finisher, with x6/x7 */
+        prog[n++] = rv_enc_u(0x37, 7, 0x5000);
+        prog[n++] = rv_enc_i(0x13, 7, 0, 7, 0x555);
+        prog[n++] = rv_enc_u(0x37, 6, (int32_t)RV_TB_FINISHER);
+        prog[n++] = rv_enc_s(0x23, 2, 6, 7, 0);
+        prog[n++] = rv_enc_j(0, 0);
+        tb->cpu.mtvec = TRAP;
+        rv_bench_load32(tb, BASE, prog, n);
+
+        for (size_t f = 0; f < sizeof(flag_starts) / sizeof(flag_starts[0]); f++) {
+            unsigned step = nearest ? 1 : 5;
+            for (size_t i = 0; i < NFAST_EDGES; i++) {
+                for (size_t j = (i * 3 + f) % step; j < NFAST_EDGES; j += step) {
+                    uint64_t c = fast_edges[(i * 7 + j * 3 + f) % NFAST_EDGES];
+                    fast_check(tb, rm, frm, flag_starts[f], fast_edges[i], fast_edges[j], c);
+                }
+            }
+            for (unsigned r = 0; r < (nearest ? 600u : 60u); r++) {
+                uint64_t a = fast_value(&seed), b = fast_value(&seed), c = fast_value(&seed);
+                if (r & 1) {
+                    c = 0x8000000000000000ull ^ c;     /* cancellation in fmadd */
+                }
+                fast_check(tb, rm, frm, flag_starts[f], a, b, c);
+            }
+        }
+    }
+    CHECK(tb->exceptions == 0);
     rv_bench_free(tb);
 }

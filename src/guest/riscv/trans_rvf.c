@@ -12,6 +12,7 @@
  * looking (fsw and fmv.x.w take the low word as is); every single result is
  * written boxed.
  */
+#include <assert.h>
 #include <stddef.h>
 
 #include "guest/riscv/fpu_helper.h"
@@ -103,41 +104,169 @@ bool rv_fp_gen_store(DisasContext *d, arg_s *a, uint64_t ext, MemOp mop)
     return true;
 }
 
-bool rv_fp_gen_arith(DisasContext *d, arg_r_rm *a, uint64_t ext, const IrHelperInfo *h)
+/*
+ * The inline fast path (ir_ops.def's binary64 ops, which the JIT lowers to
+ * SSE2/FMA3).  Where it applies, an instruction becomes
+ *
+ *       guard: rounding RNE and fflags.NX already set, else -> slow
+ *       r = fast_op(fs...)             0 (2 for fcmp) outside its domain
+ *       brcond r == miss -> slow
+ *       fd = r; br done
+ *   slow:
+ *       [dynamic rm: the frm check]  fd = helper(fs..., rm)
+ *   done:
+ *
+ * Why this is exact: in the fast ops' domain (a normal result of biased
+ * exponent 2..2046) the correctly rounded result is the IEEE one the helper
+ * computes, and the only exception the operation signals is inexact
+ * (ir_ops.def gives the reasons: no NaN operand or result, hence no NV and
+ * no NaN canonicalisation to do; no DZ, OF, nor UF with tininess after
+ * rounding).  The guard requires NX already accrued, so accruing NX again
+ * changes nothing: fflags are exactly what the helper would leave.
+ * Everything else (other rounding modes, the first inexact operation, NaN,
+ * infinite, zero, subnormal or tiny results) takes the helper.  A guest
+ * that clears fflags pays the helper once, for the next inexact op.
+ * Compares need no guard: without a NaN operand they signal nothing.
+ *
+ * Both paths read their operands from cpu->fpr themselves (EBB temps,
+ * nothing to keep across the labels: the destination is written only at
+ * the end of either path) and commit their own result.  The FS marking is
+ * emitted on each path (mstatus_fs is a per-block memo of what was
+ * emitted, and the first path's marking does not run on the second).
+ */
+typedef struct RvFpFast {
+    IrOpcode opc;       /* IR_OP_nop: no fast path */
+    uint64_t cst;       /* its constant operand, if it has one */
+    uint64_t miss;      /* the result that means "not done" */
+    int rm;             /* < 0: no rounding (compares), no guard */
+} RvFpFast;
+
+static bool rv_fp_fast_applies(const RvFpFast *f)
 {
-    if (!rv_fp_enabled(d, ext) || !rv_fp_check_rm(d, a->rm)) {
+    return f->opc != IR_OP_nop && (f->rm < 0 || f->rm == RISCV_FRM_RNE ||
+                                   f->rm == RISCV_FRM_DYN);
+}
+
+/* FP register n in a fresh EBB temp (dead at the next label). */
+static IrVal rv_fpr_ebb(DisasContext *d, int n)
+{
+    IrVal t = ir_new_ebb_temp(d->b, IR_I64);
+
+    ir_ld64(d->b, t, (int32_t)(offsetof(RiscvCpu, fpr) + 8 * (size_t)n));
+    return t;
+}
+
+/* Emits the guard and the fast op on fs[0..n), committing to fd (or to xd
+ * when to_gpr); returns the label the slow path must follow.  The caller
+ * then emits the slow path and sets *done. */
+static IrLabel rv_fp_fast_path(DisasContext *d, const RvFpFast *f, const int *fs, unsigned n,
+                               int dest, bool to_gpr, IrLabel *done)
+{
+    IrBuilder *b = d->b;
+    IrLabel slow = ir_new_label(b);
+    IrVal ins[3], r = ir_new_ebb_temp(b, IR_I64);
+    unsigned fs0 = d->mstatus_fs;
+
+    *done = ir_new_label(b);
+    if (f->rm >= 0) {
+        IrVal t = ir_new_ebb_temp(b, IR_I64);
+        if (f->rm == RISCV_FRM_DYN) {
+            ir_ld32u(b, t, offsetof(RiscvCpu, frm));
+            ir_brcond_imm(b, IR_COND_NE, t, RISCV_FRM_RNE, slow);
+        }
+        ir_ld32u(b, t, offsetof(RiscvCpu, fflags));
+        ir_brcond_imm(b, IR_COND_TSTEQ, t, FFLAGS_NX, slow);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        ins[i] = i > 0 && fs[i] == fs[i - 1] ? ins[i - 1] : rv_fpr_ebb(d, fs[i]);
+    }
+    ir_emit(b, f->opc, IR_I64, &r, 1, ins, n, &f->cst, ir_op_defs[f->opc].nconst);
+    ir_brcond_imm(b, IR_COND_EQ, r, (int64_t)f->miss, slow);
+    if (to_gpr) {
+        rv_fp_mark_dirty(d);
+        rv_set_gpr(d, dest, r);
+    } else {
+        rv_set_fpr(d, dest, r);
+    }
+    ir_br(b, *done);
+    ir_set_label(b, slow);
+    d->mstatus_fs = fs0;
+    return slow;
+}
+
+bool rv_fp_gen_arith(DisasContext *d, arg_r_rm *a, uint64_t ext, const IrHelperInfo *h,
+                     IrOpcode fast)
+{
+    if (!rv_fp_enabled(d, ext) || a->rm == 5 || a->rm == 6) {
         return false;
     }
-    IrVal r = ir_new_temp(d->b, IR_I64);
+    RvFpFast f = { .opc = fast, .rm = a->rm };
+    IrLabel done = { 0 };
+    bool inline_fast = rv_fp_fast_applies(&f);
 
+    if (inline_fast) {
+        rv_fp_fast_path(d, &f, (const int[]){ a->rs1, a->rs2 }, 2, a->rd, false, &done);
+    }
+    rv_fp_check_rm(d, a->rm);
+    IrVal r = ir_new_temp(d->b, IR_I64);
     ir_call(d->b, h, r, rv_fpr(d, a->rs1), rv_fpr(d, a->rs2), rv_fp_i32(d, a->rm));
     rv_set_fpr(d, a->rd, r);
+    if (inline_fast) {
+        ir_set_label(d->b, done);
+    }
     return true;
 }
 
-bool rv_fp_gen_unary(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelperInfo *h)
+bool rv_fp_gen_unary(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelperInfo *h,
+                     IrOpcode fast)
 {
-    if (!rv_fp_enabled(d, ext) || !rv_fp_check_rm(d, a->rm)) {
+    if (!rv_fp_enabled(d, ext) || a->rm == 5 || a->rm == 6) {
         return false;
     }
-    IrVal r = ir_new_temp(d->b, IR_I64);
+    RvFpFast f = { .opc = fast, .rm = a->rm };
+    IrLabel done = { 0 };
+    bool inline_fast = rv_fp_fast_applies(&f);
 
+    if (inline_fast) {
+        rv_fp_fast_path(d, &f, &a->rs1, 1, a->rd, false, &done);
+    }
+    rv_fp_check_rm(d, a->rm);
+    IrVal r = ir_new_temp(d->b, IR_I64);
     ir_call(d->b, h, r, rv_fpr(d, a->rs1), rv_fp_i32(d, a->rm));
     rv_set_fpr(d, a->rd, r);
+    if (inline_fast) {
+        ir_set_label(d->b, done);
+    }
     return true;
 }
 
 bool rv_fp_gen_fma(DisasContext *d, arg_r4_rm *a, uint64_t ext, const IrHelperInfo *h,
-                   unsigned neg)
+                   unsigned neg, IrOpcode fast)
 {
-    if (!rv_fp_enabled(d, ext) || !rv_fp_check_rm(d, a->rm)) {
+    if (!rv_fp_enabled(d, ext) || a->rm == 5 || a->rm == 6) {
         return false;
     }
-    IrVal r = ir_new_temp(d->b, IR_I64);
+    /* SF_MULADD_NEG_* and IR_FMA_NEG_* name the same negations. */
+    RvFpFast f = {
+        .opc = fast,
+        .rm = a->rm,
+        .cst = ((neg & SF_MULADD_NEG_PRODUCT) ? IR_FMA_NEG_PRODUCT : 0) |
+               ((neg & SF_MULADD_NEG_ADDEND) ? IR_FMA_NEG_ADDEND : 0),
+    };
+    IrLabel done = { 0 };
+    bool inline_fast = rv_fp_fast_applies(&f);
 
+    if (inline_fast) {
+        rv_fp_fast_path(d, &f, (const int[]){ a->rs1, a->rs2, a->rs3 }, 3, a->rd, false, &done);
+    }
+    rv_fp_check_rm(d, a->rm);
+    IrVal r = ir_new_temp(d->b, IR_I64);
     ir_call(d->b, h, r, rv_fpr(d, a->rs1), rv_fpr(d, a->rs2), rv_fpr(d, a->rs3),
             rv_fp_i32(d, neg), rv_fp_i32(d, a->rm));
     rv_set_fpr(d, a->rd, r);
+    if (inline_fast) {
+        ir_set_label(d->b, done);
+    }
     return true;
 }
 
@@ -156,6 +285,28 @@ bool rv_fp_gen_pair(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo 
     } else {
         rv_set_fpr(d, a->rd, r);
     }
+    return true;
+}
+
+/* feq/flt/fle.d: funct3 0 fle, 1 flt, 2 feq (the helper's kind). */
+bool rv_fp_gen_cmp_d(DisasContext *d, arg_r *a, const IrHelperInfo *h, uint32_t kind)
+{
+    static const IrFcmp conds[3] = { IR_FCMP_LE, IR_FCMP_LT, IR_FCMP_EQ };
+
+    if (!rv_fp_enabled(d, RVD)) {
+        return false;
+    }
+    assert(kind < 3);
+    /* fcmp_f64 gives 2 for a NaN operand: the helper decides NV. */
+    RvFpFast f = { .opc = IR_OP_fcmp_f64, .cst = conds[kind], .miss = 2, .rm = -1 };
+    IrLabel done;
+
+    rv_fp_fast_path(d, &f, (const int[]){ a->rs1, a->rs2 }, 2, a->rd, true, &done);
+    IrVal r = rv_dest_gpr(d, a->rd);
+    ir_call(d->b, h, r, rv_fpr(d, a->rs1), rv_fpr(d, a->rs2), rv_fp_i32(d, kind));
+    rv_fp_mark_dirty(d);                /* fflags may change */
+    rv_set_gpr(d, a->rd, r);
+    ir_set_label(d->b, done);
     return true;
 }
 
@@ -207,27 +358,27 @@ bool trans_fsw(DisasContext *d, arg_s *a) { return rv_fp_gen_store(d, a, RVF, MO
 
 bool trans_fadd_s(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fadd_s));
+    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fadd_s), IR_OP_nop);
 }
 
 bool trans_fsub_s(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fsub_s));
+    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fsub_s), IR_OP_nop);
 }
 
 bool trans_fmul_s(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fmul_s));
+    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fmul_s), IR_OP_nop);
 }
 
 bool trans_fdiv_s(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fdiv_s));
+    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fdiv_s), IR_OP_nop);
 }
 
 bool trans_fsqrt_s(DisasContext *d, arg_r2_rm *a)
 {
-    return rv_fp_gen_unary(d, a, RVF, HELPER(riscv_fsqrt_s));
+    return rv_fp_gen_unary(d, a, RVF, HELPER(riscv_fsqrt_s), IR_OP_nop);
 }
 
 bool trans_fmin_s(DisasContext *d, arg_r *a)
@@ -244,23 +395,23 @@ bool trans_fmax_s(DisasContext *d, arg_r *a)
  * fnmadd: -(rs1*rs2) - rs3. */
 bool trans_fmadd_s(DisasContext *d, arg_r4_rm *a)
 {
-    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), 0);
+    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), 0, IR_OP_nop);
 }
 
 bool trans_fmsub_s(DisasContext *d, arg_r4_rm *a)
 {
-    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), SF_MULADD_NEG_ADDEND);
+    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), SF_MULADD_NEG_ADDEND, IR_OP_nop);
 }
 
 bool trans_fnmsub_s(DisasContext *d, arg_r4_rm *a)
 {
-    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), SF_MULADD_NEG_PRODUCT);
+    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), SF_MULADD_NEG_PRODUCT, IR_OP_nop);
 }
 
 bool trans_fnmadd_s(DisasContext *d, arg_r4_rm *a)
 {
     return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s),
-                         SF_MULADD_NEG_PRODUCT | SF_MULADD_NEG_ADDEND);
+                         SF_MULADD_NEG_PRODUCT | SF_MULADD_NEG_ADDEND, IR_OP_nop);
 }
 
 /* ---- conversions and moves (11.7) ---- */
