@@ -50,6 +50,9 @@ bool rv_fp_gen_pair(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo 
 /* xd = h(fs1, fs2, kind) for feq/flt/fle.d (kind 2/1/0), with fcmp_f64
  * inline first: a NaN operand takes the helper. */
 bool rv_fp_gen_cmp_d(DisasContext *d, arg_r *a, const IrHelperInfo *h, uint32_t kind);
+/* csrr[wsc] on fflags/frm/fcsr (RISCV_CSR_*) inline: rd = old value;
+ * when write, the CSR = (old & ~mask) | (val & mask).  False: illegal. */
+bool rv_fp_gen_csr(DisasContext *d, int csr, int rd, bool write, IrVal val, IrVal mask);
 /* xd = h(fs1, kind, rm) */
 bool rv_fp_gen_to_int(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelperInfo *h,
                       uint32_t kind);

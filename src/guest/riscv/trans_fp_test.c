@@ -609,3 +609,58 @@ UNITTEST(fp_fast_paths_match_helpers)
     CHECK(tb->exceptions == 0);
     rv_bench_free(tb);
 }
+
+/* fflags, frm and fcsr through every Zicsr form (inline in the translator):
+ * the old value in rd, the masked write field by field, FS Dirty only when
+ * written, illegal with FS Off. */
+UNITTEST(fp_csrs_inline)
+{
+    uint64_t seed = 0xc5c5;
+
+    for (unsigned csr = RISCV_CSR_FFLAGS; csr <= RISCV_CSR_FCSR; csr++) {
+        for (unsigned f3 = 1; f3 <= 7; f3++) {
+            if (f3 == 4) {
+                continue;
+            }
+            for (unsigned n = 0; n < 12; n++) {
+                RvTestBench *tb = fp_bench(EXT_STATUS_CLEAN);
+                RiscvCpu *cpu = &tb->cpu;
+                uint64_t r = fast_rng(&seed);
+                bool imm = f3 >= 5;
+                /* n < 2: rs1 = x0 or uimm = 0, so csrrs/csrrc only read */
+                uint64_t uimm = n < 2 ? 0 : r >> 59;
+                unsigned rs1 = imm ? (unsigned)uimm : n < 2 ? 0 : 10;
+                uint64_t val = imm ? uimm : rs1 ? r : 0;
+                bool write = (f3 & 3) == 1 || val != 0;
+                uint32_t insn = RV_I(0x73, 13, f3, rs1, csr);
+                uint32_t ff0 = (uint32_t)(r & 0x1f), frm0 = (uint32_t)(r >> 8 & 7);
+                uint64_t old = csr == RISCV_CSR_FFLAGS ? ff0
+                             : csr == RISCV_CSR_FRM ? frm0 : (uint64_t)frm0 << 5 | ff0;
+                uint64_t nv = (f3 & 3) == 1 ? val : (f3 & 3) == 2 ? old | val : old & ~val;
+                uint64_t want_ff = ff0, want_frm = frm0;
+
+                cpu->gpr[10] = r;
+                cpu->fflags = ff0;
+                cpu->frm = frm0;
+                CHECK(run_prog(tb, &insn, 1));
+                CHECK_U64(cpu->gpr[13], old);
+                if (write && csr != RISCV_CSR_FRM) {
+                    want_ff = nv & 0x1f;
+                }
+                if (write && csr != RISCV_CSR_FFLAGS) {
+                    want_frm = csr == RISCV_CSR_FRM ? nv & 7 : nv >> 5 & 7;
+                }
+                CHECK_U64(cpu->fflags, want_ff);
+                CHECK_U64(cpu->frm, want_frm);
+                CHECK_U64(cpu->mstatus & MSTATUS_FS,
+                          write ? MSTATUS_FS : (uint64_t)EXT_STATUS_CLEAN << MSTATUS_FS_SHIFT);
+                rv_bench_free(tb);
+            }
+        }
+    }
+    RvTestBench *tb = fp_bench(EXT_STATUS_OFF);
+    expect_illegal(tb, RV_I(0x73, 13, 2, 0, RISCV_CSR_FFLAGS), __LINE__);  /* frflags */
+    expect_illegal(tb, RV_I(0x73, 0, 5, 1, RISCV_CSR_FRM), __LINE__);      /* fsrmi */
+    expect_illegal(tb, RV_I(0x73, 13, 1, 10, RISCV_CSR_FCSR), __LINE__);   /* fscsr */
+    rv_bench_free(tb);
+}

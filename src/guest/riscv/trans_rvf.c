@@ -288,6 +288,63 @@ bool rv_fp_gen_pair(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo 
     return true;
 }
 
+/*
+ * fflags, frm and fcsr (11.2) inline, for trans_zicsr.c: code that
+ * brackets a quiet compare with frflags/fsflags (libm, -fmath-errno's
+ * sqrt) would otherwise call the generic CSR helper and end the block
+ * twice per iteration.  What riscv_csr_access does for them: legal when F
+ * is enabled (misa.F and FS not Off, both fixed for the block), any
+ * privilege; reads mask the fields; a write stores
+ * (old & ~mask) | (val & mask) field by field and marks FS Dirty.  The
+ * block goes on: the write changes no TB flag but FS, which the FS memo
+ * tracks, and cannot make an interrupt pending.
+ */
+bool rv_fp_gen_csr(DisasContext *d, int csr, int rd, bool write, IrVal val, IrVal mask)
+{
+    IrBuilder *b = d->b;
+
+    assert(csr >= RISCV_CSR_FFLAGS && csr <= RISCV_CSR_FCSR);
+    if (!rv_fp_enabled(d, RVF)) {
+        return false;
+    }
+    IrVal old = ir_new_ebb_temp(b, IR_I64);
+    IrVal t = ir_new_ebb_temp(b, IR_I64);
+
+    if (csr != RISCV_CSR_FRM) {
+        ir_ld32u(b, old, offsetof(RiscvCpu, fflags));
+        ir_and_imm(b, old, old, FFLAGS_MASK);
+    }
+    if (csr != RISCV_CSR_FFLAGS) {
+        IrVal frm = csr == RISCV_CSR_FRM ? old : t;
+        ir_ld32u(b, frm, offsetof(RiscvCpu, frm));
+        ir_and_imm(b, frm, frm, 7);
+        if (csr == RISCV_CSR_FCSR) {
+            ir_shl_imm(b, t, t, 5);
+            ir_or(b, old, old, t);
+        }
+    }
+    if (write) {
+        IrVal n = ir_new_ebb_temp(b, IR_I64);
+        ir_andc(b, n, old, mask);
+        ir_and(b, t, val, mask);
+        ir_or(b, n, n, t);
+        if (csr == RISCV_CSR_FRM) {
+            ir_and_imm(b, t, n, 7);
+            ir_st32(b, t, offsetof(RiscvCpu, frm));
+        } else {
+            ir_and_imm(b, t, n, FFLAGS_MASK);
+            ir_st32(b, t, offsetof(RiscvCpu, fflags));
+            if (csr == RISCV_CSR_FCSR) {
+                ir_extract(b, t, n, 5, 3);
+                ir_st32(b, t, offsetof(RiscvCpu, frm));
+            }
+        }
+        rv_fp_mark_dirty(d);
+    }
+    rv_set_gpr(d, rd, old);
+    return true;
+}
+
 /* feq/flt/fle.d: funct3 0 fle, 1 flt, 2 feq (the helper's kind). */
 bool rv_fp_gen_cmp_d(DisasContext *d, arg_r *a, const IrHelperInfo *h, uint32_t kind)
 {
