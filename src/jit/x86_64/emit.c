@@ -85,6 +85,7 @@ typedef struct Emit {
     uint32_t insn;              /* ordinal of the current guest insn */
     uint32_t ninsns;
     uint32_t jmp_field[2], jmp_reset[2];
+    const IrOp *fused_brcond;   /* emitted with the FP op before it: skip */
 } Emit;
 
 #define GROW(ptr, n, cap)                                                     \
@@ -783,6 +784,10 @@ static void emit_movcond(Emit *e, const IrOp *op)
 
 static void emit_brcond(Emit *e, const IrOp *op)
 {
+    if (op == e->fused_brcond) {
+        e->fused_brcond = NULL;
+        return;
+    }
     bool is64 = op->type == IR_I64;
     IrCond c = (IrCond)op->consts[0];
     uint32_t label = (uint32_t)op->consts[1];
@@ -1075,20 +1080,49 @@ static void fp_load(Emit *e, uint32_t v, X86Xmm x)
     x86_movq_xr(&e->a, true, x, TMP0);
 }
 
-/* xmm0's bits if their biased exponent is 2..2046, else 0, into the op's
- * output: exp - 2 <u 0x7fd sets CF, and sbb spreads it into a mask. */
+/* The brcond right after a fast op that sends its "not done" 0 to a label
+ * (`brcond_i64 d, $0, eq`), when d is an EBB temp: it is dead at that
+ * label, and on the fall-through it is the raw result.  NULL otherwise. */
+static const IrOp *fp_fusable_brcond(Emit *e, const IrOp *op)
+{
+    size_t i = (size_t)(op - ir_op_at_const(e->b, 0));
+    if (i + 1 >= ir_op_count(e->b)) {
+        return NULL;
+    }
+    const IrOp *br = op + 1;
+    if (br->opc != IR_OP_brcond || br->type != IR_I64 || br->vals[0] != op->vals[0] ||
+        br->consts[0] != IR_COND_EQ || !is_const(e, br->vals[1]) ||
+        cval(e, br->vals[1], true) != 0 || tv(e, op->vals[0])->kind != IR_TEMP_EBB) {
+        return NULL;
+    }
+    return br;
+}
+
+/* xmm0's bits into the op's output if their biased exponent is 2..2046,
+ * else 0: exp - 2 <u 0x7fd sets CF, and sbb spreads it into a mask.  When
+ * the next op is the caller's test of that 0 (fp_fusable_brcond), the
+ * test branches on CF itself and the result needs no mask, which keeps
+ * the mask off the value's dependency chain. */
 static void fp_fast_result(Emit *e, const IrOp *op)
 {
+    const IrOp *br = fp_fusable_brcond(e, op);
     int out = new_reg(e, ALL_REGS);
     x86_movq_rx(&e->a, true, out, 0);
-    x86_mov_rr(&e->a, true, TMP0, out);
-    x86_shift_ri(&e->a, X86_SHL, true, TMP0, 1);
+    def(e, op->vals[0], out);
+    if (br) {
+        ra_sync(&e->ra, true);          /* what emit_brcond does first */
+    }
+    x86_lea(&e->a, true, TMP0, x86_mem_idx(out, out, 0, 0));   /* drop the sign */
     x86_shift_ri(&e->a, X86_SHR, true, TMP0, 53);
     x86_alu_ri(&e->a, X86_SUB, false, TMP0, 2);
     x86_alu_ri(&e->a, X86_CMP, false, TMP0, 0x7fd);
+    if (br) {
+        jump_to_label(e, X86_CC_AE, (uint32_t)br->consts[1]);
+        e->fused_brcond = br;
+        return;
+    }
     x86_alu_rr(&e->a, X86_SBB, true, TMP0, TMP0);
     x86_alu_rr(&e->a, X86_AND, true, out, TMP0);
-    def(e, op->vals[0], out);
 }
 
 static void emit_fp_arith(Emit *e, const IrOp *op, X86SseOp sop)
