@@ -134,6 +134,10 @@ bool rv_fp_gen_store(DisasContext *d, arg_s *a, uint64_t ext, MemOp mop)
  * emitted on each path (mstatus_fs is a per-block memo of what was
  * emitted, and the first path's marking does not run on the second).
  */
+_Static_assert(offsetof(RiscvCpu, frm) == offsetof(RiscvCpu, fflags) + 4 &&
+               offsetof(RiscvCpu, fflags) % 8 == 0, "the fast-path guard loads both");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the fast-path guard's layout");
+
 typedef struct RvFpFast {
     IrOpcode opc;       /* IR_OP_nop: no fast path */
     uint64_t cst;       /* its constant operand, if it has one */
@@ -168,12 +172,18 @@ static IrLabel rv_fp_fast_path(DisasContext *d, const RvFpFast *f, const int *fs
     unsigned fs0 = d->mstatus_fs;
 
     *done = ir_new_label(b);
-    if (f->rm >= 0) {
+    if (f->rm == RISCV_FRM_DYN) {
+        /* One load for both: frm is the upper half of the 64 bits at
+         * fflags (little-endian host), and with fflags' bits 1-4 masked off
+         * the word is 1 exactly when frm == RNE and NX is set (stray bits
+         * above fflags' five, which no writer leaves, would only take the
+         * slow path). */
         IrVal t = ir_new_ebb_temp(b, IR_I64);
-        if (f->rm == RISCV_FRM_DYN) {
-            ir_ld32u(b, t, offsetof(RiscvCpu, frm));
-            ir_brcond_imm(b, IR_COND_NE, t, RISCV_FRM_RNE, slow);
-        }
+        ir_ld64(b, t, offsetof(RiscvCpu, fflags));
+        ir_and_imm(b, t, t, ~(int64_t)(FFLAGS_MASK & ~FFLAGS_NX));
+        ir_brcond_imm(b, IR_COND_NE, t, FFLAGS_NX, slow);
+    } else if (f->rm >= 0) {
+        IrVal t = ir_new_ebb_temp(b, IR_I64);
         ir_ld32u(b, t, offsetof(RiscvCpu, fflags));
         ir_brcond_imm(b, IR_COND_TSTEQ, t, FFLAGS_NX, slow);
     }
