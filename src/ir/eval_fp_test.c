@@ -1,5 +1,6 @@
 /*
- * The binary64 fast-path ops of ir_ops.def against util/softfloat, which is
+ * The binary64 and binary32 fast-path ops of ir_ops.def against
+ * util/softfloat, which is
  * exact (integer-only mode, so the reference never touches the host FPU):
  * wherever an op gives a result (not 0), the softfloat result rounded to
  * nearest-even must have the same bits and signal nothing but inexact, for
@@ -114,6 +115,79 @@ UNITTEST(fast_fcmp_agrees_with_softfloat)
                               " %d flags %02x", cond, (unsigned long long)a,
                               (unsigned long long)b, (unsigned long long)got, want, s.flags);
             }
+        }
+    }
+}
+
+/* A binary32 with a random exponent class, junk in the high half. */
+static uint64_t value32(void)
+{
+    uint64_t x = rng(), junk = rng() << 32;
+    uint32_t m = (uint32_t)(x >> 9) & 0x7fffff, sign = (uint32_t)(x & 1) << 31;
+    uint32_t exp;
+    switch ((x >> 40) % 8) {
+    case 0: exp = (x >> 48) % 16; break;
+    case 1: exp = 0xff - (x >> 48) % 16; break;
+    case 2: exp = 0x3f + (x >> 48) % 2; break;          /* squares near 2^-126 */
+    default: exp = 127 - 40 + (x >> 48) % 80; break;
+    }
+    return junk | sign | exp << 23 | m;
+}
+
+UNITTEST(fast_f32_ops_agree_with_softfloat)
+{
+    static const unsigned ops[] = { IR_OP_fadd_f32, IR_OP_fsub_f32, IR_OP_fmul_f32,
+                                    IR_OP_fdiv_f32, IR_OP_fsqrt_f32, IR_OP_fma_f32,
+                                    IR_OP_fcmp_f32 };
+    for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
+        unsigned hits = 0, n = 60000;
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t in[3] = { value32(), value32(), value32() }, cs = i % 4, got = 0;
+            uint32_t a = (uint32_t)in[0], b = (uint32_t)in[1], c = (uint32_t)in[2];
+            SfStatus s = { .rm = SF_RNE, .default_nan = true, .integer_only = true };
+            uint32_t want;
+            if (ops[k] == IR_OP_fcmp_f32) {
+                cs = i % 3;
+                if (i % 4 == 0) {
+                    in[1] = in[0];
+                    b = a;
+                }
+            }
+            CHECK(ir_eval_pure((IrOpcode)ops[k], IR_I64, in, &cs, &got));
+            switch (ops[k]) {
+            case IR_OP_fadd_f32: want = sf32_add(a, b, &s); break;
+            case IR_OP_fsub_f32: want = sf32_sub(a, b, &s); break;
+            case IR_OP_fmul_f32: want = sf32_mul(a, b, &s); break;
+            case IR_OP_fdiv_f32: want = sf32_div(a, b, &s); break;
+            case IR_OP_fsqrt_f32: want = sf32_sqrt(a, &s); break;
+            case IR_OP_fma_f32: want = sf32_muladd(a, b, c, (unsigned)cs, &s); break;
+            default:
+                want = cs == IR_FCMP_EQ ? sf32_eq(a, b, &s)
+                     : cs == IR_FCMP_LT ? sf32_lt(a, b, &s) : sf32_le(a, b, &s);
+                if (sf32_is_nan(a) || sf32_is_nan(b)) {
+                    want = 2;
+                    s.flags = 0;
+                }
+                hits += got != 2;
+                if ((got != want || s.flags) && failures++ < 20) {
+                    unittest_fail(__FILE__, __LINE__, "fcmp_f32 %u (%08x, %08x): %llu, want %u",
+                                  (unsigned)cs, a, b, (unsigned long long)got, want);
+                }
+                continue;
+            }
+            if (got == 0) {
+                continue;
+            }
+            hits++;
+            if ((want != got || (s.flags & ~SF_FLAG_NX)) && failures++ < 20) {
+                unittest_fail(__FILE__, __LINE__, "%s(%08x, %08x, %08x) neg %u: fast %08llx,"
+                              " softfloat %08x flags %02x", ir_op_defs[ops[k]].name, a, b, c,
+                              (unsigned)cs, (unsigned long long)got, want, s.flags);
+            }
+        }
+        if (hits < n / 4) {
+            unittest_fail(__FILE__, __LINE__, "%s: only %u of %u in the fast domain",
+                          ir_op_defs[ops[k]].name, hits, n);
         }
     }
 }

@@ -143,11 +143,13 @@ static bool ir_verify_op(IrVerifyState *s, const IrOp *op)
         }
         break;
     case IR_OP_fcmp_f64:
+    case IR_OP_fcmp_f32:
         if (op->consts[0] > IR_FCMP_LE) {
             VERIFY_FAIL(s, "bad fcmp condition %" PRIu64, op->consts[0]);
         }
         break;
     case IR_OP_fma_f64:
+    case IR_OP_fma_f32:
         if (op->consts[0] & ~(uint64_t)(IR_FMA_NEG_PRODUCT | IR_FMA_NEG_ADDEND)) {
             VERIFY_FAIL(s, "bad fma negation 0x%" PRIx64, op->consts[0]);
         }

@@ -347,6 +347,13 @@ static bool is_fp_op(unsigned opc)
     case IR_OP_fsqrt_f64:
     case IR_OP_fma_f64:
     case IR_OP_fcmp_f64:
+    case IR_OP_fadd_f32:
+    case IR_OP_fsub_f32:
+    case IR_OP_fmul_f32:
+    case IR_OP_fdiv_f32:
+    case IR_OP_fsqrt_f32:
+    case IR_OP_fma_f32:
+    case IR_OP_fcmp_f32:
         return true;
     default:
         return false;
@@ -434,6 +441,20 @@ static const uint64_t edge_f64[] = {
 };
 #define NEDGE_F64 (sizeof(edge_f64) / sizeof(edge_f64[0]))
 
+/* binary32 corners, with junk in the high halves the ops must ignore */
+static const uint64_t edge_f32[] = {
+    0, 0x80000000, 1, 0x807fffff, 0x00800000, 0x80800001, 0x00ffffff, 0x01000000, 0x3f800000,
+    0xbf800000, 0x3f800001, 0x40000000, 0x3f000000, 0x33800000, 0x7f7fffff, 0xff000000,
+    0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001, 0xffc00001, 0x40490fdb,
+    0xffffffff20000000ull, 0x123456781f800001ull, 0xffffffff5f000000ull,
+};
+#define NEDGE_F32 (sizeof(edge_f32) / sizeof(edge_f32[0]))
+
+static bool is_f32_op(unsigned opc)
+{
+    return opc >= IR_OP_fadd_f32 && opc <= IR_OP_fcmp_f32;
+}
+
 static void check_fp_op(unsigned opc, uint64_t a, uint64_t b, uint64_t c, uint64_t cst)
 {
     const IrOpDef *def = &ir_op_defs[opc];
@@ -448,12 +469,16 @@ UNITTEST(jit_fp_ops_edge_cases)
         if (!is_fp_op(opc)) {
             continue;
         }
-        unsigned ncst = opc == IR_OP_fma_f64 ? 4 : opc == IR_OP_fcmp_f64 ? 3 : 1;
-        for (unsigned i = 0; i < NEDGE_F64; i++) {
-            for (unsigned j = 0; j < NEDGE_F64; j++) {
-                uint64_t c = edge_f64[(i * 7 + j * 3) % NEDGE_F64];
+        bool f32 = is_f32_op(opc);
+        const uint64_t *edge = f32 ? edge_f32 : edge_f64;
+        unsigned nedge = f32 ? NEDGE_F32 : NEDGE_F64;
+        unsigned ncst = opc == IR_OP_fma_f64 || opc == IR_OP_fma_f32 ? 4
+                      : opc == IR_OP_fcmp_f64 || opc == IR_OP_fcmp_f32 ? 3 : 1;
+        for (unsigned i = 0; i < nedge; i++) {
+            for (unsigned j = 0; j < nedge; j++) {
+                uint64_t c = edge[(i * 7 + j * 3) % nedge];
                 for (unsigned k = 0; k < ncst; k++) {
-                    check_fp_op(opc, edge_f64[i], edge_f64[j], c, k);
+                    check_fp_op(opc, edge[i], edge[j], c, k);
                 }
             }
         }
@@ -468,8 +493,22 @@ UNITTEST(jit_fp_ops_edge_cases)
             v[k] = (rng & 1) << 63 | exp << 52 | ((rng >> 7) & 0x000fffffffffffffull);
         }
         for (unsigned opc = 0; opc < IR_OP_COUNT; opc++) {
-            if (is_fp_op(opc)) {
-                check_fp_op(opc, v[0], v[1], v[2], n % (opc == IR_OP_fma_f64 ? 4 : 3));
+            if (!is_fp_op(opc)) {
+                continue;
+            }
+            unsigned k = n % (opc == IR_OP_fma_f64 || opc == IR_OP_fma_f32 ? 4 : 3);
+            if (is_f32_op(opc)) {
+                /* a binary32 with a moderate exponent, junk above */
+                uint64_t w[3];
+                for (unsigned x = 0; x < 3; x++) {
+                    uint64_t e32 = (v[x] >> 52 & 0xff) % 16 ? 127 - 30 + (v[x] >> 52) % 60
+                                                           : (v[x] >> 52) & 0xff;
+                    w[x] = (v[x] & 0xffffffff00000000ull) | (v[x] >> 63) << 31 | e32 << 23 |
+                           (v[x] & 0x7fffff);
+                }
+                check_fp_op(opc, w[0], w[1], w[2], k);
+            } else {
+                check_fp_op(opc, v[0], v[1], v[2], k);
             }
         }
     }
