@@ -47,9 +47,10 @@ bool rv_fp_gen_fma(DisasContext *d, arg_r4_rm *a, uint64_t ext, const IrHelperIn
 /* fd = h(fs1, fs2, arg) (min/max), or xd = h(fs1, fs2, arg) (compares) */
 bool rv_fp_gen_pair(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo *h,
                     uint32_t arg, bool to_gpr);
-/* xd = h(fs1, fs2, kind) for feq/flt/fle.d (kind 2/1/0), with fcmp_f64
- * inline first: a NaN operand takes the helper. */
-bool rv_fp_gen_cmp_d(DisasContext *d, arg_r *a, const IrHelperInfo *h, uint32_t kind);
+/* xd = h(fs1, fs2, kind) for feq/flt/fle (kind 2/1/0) of ext's format,
+ * with fcmp_f64/f32 inline first: a NaN or unboxed operand takes h. */
+bool rv_fp_gen_cmp(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo *h,
+                   uint32_t kind);
 /* csrr[wsc] on fflags/frm/fcsr (RISCV_CSR_*) inline: rd = old value;
  * when write, the CSR = (old & ~mask) | (val & mask).  False: illegal. */
 bool rv_fp_gen_csr(DisasContext *d, int csr, int rd, bool write, IrVal val, IrVal mask);

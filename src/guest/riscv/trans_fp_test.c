@@ -429,13 +429,14 @@ UNITTEST(fp_csr_accessors)
 }
 
 /*
- * The inline binary64 fast paths (trans_rvf.c: SSE2/FMA3 on the JIT, host
- * doubles on the interpreter) against the exact helpers called directly:
- * every D arithmetic instruction and compare on edge values (zeros,
- * subnormals, the smallest normals where tininess after rounding matters,
- * the largest finite values, infinities, quiet and signalling NaNs) and
- * random values, with fflags starting clear, with NX and with every flag,
- * under every static rounding mode and every dynamic one.  Results and
+ * The inline binary64/binary32 fast paths (trans_rvf.c: SSE2/FMA3 on the
+ * JIT, host doubles and floats on the interpreter) against the exact
+ * helpers called directly: every F and D arithmetic instruction and
+ * compare on edge values (zeros, subnormals, the smallest normals where
+ * tininess after rounding matters, the largest finite values, infinities,
+ * quiet and signalling NaNs; singles boxed and not) and random values,
+ * with fflags starting clear, with NX and with every flag, under every
+ * static rounding mode and every dynamic one.  Results and
  * fflags must be bit-identical.
  */
 static const uint64_t fast_edges[] = {
@@ -453,33 +454,59 @@ enum { FAST_NOPS = 12 };
 
 /* Instruction k of the program, reading f10/f11/f12: FP results go to
  * f(13+k), compare results to x(13+k-9); rm in the funct3 field. */
-static uint32_t fast_insn(unsigned k, unsigned rm)
+static uint32_t fast_insn(unsigned k, unsigned rm, bool single)
 {
+    unsigned d = !single;   /* the fmt bit: 0 S, 1 D */
+
     switch (k) {
-    case 0: return RV_R(OP_FP, 13, rm, 10, 11, 0x01);       /* fadd.d */
-    case 1: return RV_R(OP_FP, 14, rm, 10, 11, 0x05);       /* fsub.d */
-    case 2: return RV_R(OP_FP, 15, rm, 10, 11, 0x09);       /* fmul.d */
-    case 3: return RV_R(OP_FP, 16, rm, 10, 11, 0x0d);       /* fdiv.d */
-    case 4: return RV_R(OP_FP, 17, rm, 10, 0, 0x2d);        /* fsqrt.d */
-    case 5: return RV_R(MADD, 18, rm, 10, 11, (12u << 2) | 1);
-    case 6: return RV_R(MSUB, 19, rm, 10, 11, (12u << 2) | 1);
-    case 7: return RV_R(NMSUB, 20, rm, 10, 11, (12u << 2) | 1);
-    case 8: return RV_R(NMADD, 21, rm, 10, 11, (12u << 2) | 1);
-    case 9: return RV_R(OP_FP, 13, 2, 10, 11, 0x51);        /* feq.d x13 */
-    case 10: return RV_R(OP_FP, 14, 1, 10, 11, 0x51);       /* flt.d x14 */
-    default: return RV_R(OP_FP, 15, 0, 10, 11, 0x51);       /* fle.d x15 */
+    case 0: return RV_R(OP_FP, 13, rm, 10, 11, 0x00 | d);   /* fadd */
+    case 1: return RV_R(OP_FP, 14, rm, 10, 11, 0x04 | d);   /* fsub */
+    case 2: return RV_R(OP_FP, 15, rm, 10, 11, 0x08 | d);   /* fmul */
+    case 3: return RV_R(OP_FP, 16, rm, 10, 11, 0x0c | d);   /* fdiv */
+    case 4: return RV_R(OP_FP, 17, rm, 10, 0, 0x2c | d);    /* fsqrt */
+    case 5: return RV_R(MADD, 18, rm, 10, 11, (12u << 2) | d);
+    case 6: return RV_R(MSUB, 19, rm, 10, 11, (12u << 2) | d);
+    case 7: return RV_R(NMSUB, 20, rm, 10, 11, (12u << 2) | d);
+    case 8: return RV_R(NMADD, 21, rm, 10, 11, (12u << 2) | d);
+    case 9: return RV_R(OP_FP, 13, 2, 10, 11, 0x50 | d);    /* feq x13 */
+    case 10: return RV_R(OP_FP, 14, 1, 10, 11, 0x50 | d);   /* flt x14 */
+    default: return RV_R(OP_FP, 15, 0, 10, 11, 0x50 | d);   /* fle x15 */
     }
 }
 
 /* The helper's answer for instruction k: result and fflags from `flags0`. */
+static uint64_t fast_ref_s(RiscvCpu *ref, unsigned k, unsigned rm, uint64_t a, uint64_t b,
+                           uint64_t c)
+{
+    switch (k) {
+    case 0: return helper_riscv_fadd_s(ref, a, b, rm);
+    case 1: return helper_riscv_fsub_s(ref, a, b, rm);
+    case 2: return helper_riscv_fmul_s(ref, a, b, rm);
+    case 3: return helper_riscv_fdiv_s(ref, a, b, rm);
+    case 4: return helper_riscv_fsqrt_s(ref, a, rm);
+    case 5: return helper_riscv_fmadd_s(ref, a, b, c, 0, rm);
+    case 6: return helper_riscv_fmadd_s(ref, a, b, c, SF_MULADD_NEG_ADDEND, rm);
+    case 7: return helper_riscv_fmadd_s(ref, a, b, c, SF_MULADD_NEG_PRODUCT, rm);
+    case 8:
+        return helper_riscv_fmadd_s(ref, a, b, c, SF_MULADD_NEG_PRODUCT | SF_MULADD_NEG_ADDEND,
+                                    rm);
+    default: return helper_riscv_fcmp_s(ref, a, b, 11 - k);
+    }
+}
+
 static uint64_t fast_ref(unsigned k, unsigned rm, uint32_t frm, uint32_t flags0, uint64_t a,
-                         uint64_t b, uint64_t c, uint32_t *flags)
+                         uint64_t b, uint64_t c, bool single, uint32_t *flags)
 {
     RiscvCpu ref = { 0 };
     uint64_t r;
 
     ref.frm = frm;
     ref.fflags = flags0;
+    if (single) {
+        r = fast_ref_s(&ref, k, rm, a, b, c);
+        *flags = ref.fflags;
+        return r;
+    }
     switch (k) {
     case 0: r = helper_riscv_fadd_d(&ref, a, b, rm); break;
     case 1: r = helper_riscv_fsub_d(&ref, a, b, rm); break;
@@ -506,6 +533,34 @@ static uint64_t fast_rng(uint64_t *s)
 
 /* A random double: mostly moderate exponents (the fast path), sometimes
  * near the ends of the range, sometimes an edge value. */
+static const uint32_t fast_edges_s[] = {
+    0, 0x80000000, 1, 0x807fffff, 0x00800000, 0x80800001, 0x00ffffff, 0x01000000, 0x3f800000,
+    0xbf800000, 0x3f800001, 0x40000000, 0x3f000000, 0x33800000, 0x7f7fffff, 0xff000000,
+    0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001, 0xffc00001, 0x40490fdb, 0x20000000,
+    0x1f800001, 0x5f000000, 0x34000000,
+};
+#define NFAST_EDGES_S (sizeof(fast_edges_s) / sizeof(fast_edges_s[0]))
+
+/* A random single, boxed but now and then not (the helper's canonical NaN). */
+static uint64_t fast_value_s(uint64_t *s)
+{
+    uint64_t x = fast_rng(s);
+    unsigned pick = (unsigned)(x >> 60);
+    uint32_t v, exp, sign = (uint32_t)(x & 1) << 31, mant = (uint32_t)(x >> 9) & 0x7fffff;
+
+    if (pick < 10) {
+        exp = 127 - 30 + (x >> 40) % 60;
+    } else if (pick < 12) {
+        exp = (x >> 40) % 30;
+    } else if (pick < 13) {
+        exp = 0xff - (x >> 40) % 30;
+    } else {
+        v = fast_edges_s[(x >> 40) % NFAST_EDGES_S];
+        return pick == 15 && (x & 2) ? v : BOX(v);
+    }
+    return BOX(sign | exp << 23 | mant);
+}
+
 static uint64_t fast_value(uint64_t *s)
 {
     uint64_t x = fast_rng(s);
@@ -529,7 +584,7 @@ static uint64_t fast_value(uint64_t *s)
 static unsigned fast_failures;
 
 static void fast_check(RvTestBench *tb, unsigned rm, uint32_t frm, uint32_t flags0, uint64_t a,
-                       uint64_t b, uint64_t c)
+                       uint64_t b, uint64_t c, bool single)
 {
     RiscvCpu *cpu = &tb->cpu;
 
@@ -546,13 +601,13 @@ static void fast_check(RvTestBench *tb, unsigned rm, uint32_t frm, uint32_t flag
     }
     for (unsigned k = 0; k < FAST_NOPS; k++) {
         uint32_t want_flags;
-        uint64_t want = fast_ref(k, rm, frm, flags0, a, b, c, &want_flags);
+        uint64_t want = fast_ref(k, rm, frm, flags0, a, b, c, single, &want_flags);
         uint64_t got = k < 9 ? cpu->fpr[13 + k] : cpu->gpr[13 + k - 9];
         uint64_t got_flags = cpu->gpr[16 + k];
         if ((got != want || got_flags != want_flags) && fast_failures++ < 20) {
             unittest_fail(__FILE__, __LINE__, "insn %08x rm %u frm %u fflags %02x (%016" PRIx64
                           ", %016" PRIx64 ", %016" PRIx64 "): got %016" PRIx64 "/%02" PRIx64
-                          ", helper %016" PRIx64 "/%02x", fast_insn(k, rm), rm, frm, flags0,
+                          ", helper %016" PRIx64 "/%02x", fast_insn(k, rm, single), rm, frm, flags0,
                           a, b, c, got, got_flags, want, want_flags);
         }
     }
@@ -567,9 +622,10 @@ UNITTEST(fp_fast_paths_match_helpers)
                                          { 7, 0 }, { 7, 1 }, { 7, 2 }, { 7, 3 }, { 7, 4 } };
     uint64_t seed = 0x5eed;
 
-    for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
-        unsigned rm = modes[m][0];
-        uint32_t frm = modes[m][1];
+    for (size_t m = 0; m < 2 * sizeof(modes) / sizeof(modes[0]); m++) {
+        bool single = m % 2;
+        unsigned rm = modes[m / 2][0];
+        uint32_t frm = modes[m / 2][1];
         bool nearest = frm == 0 && (rm == 0 || rm == 7);
         uint32_t prog[3 * FAST_NOPS + 5];
         unsigned n = 0;
@@ -577,7 +633,7 @@ UNITTEST(fp_fast_paths_match_helpers)
         /* per instruction: fflags = x5; insn; x(16+k) = fflags */
         for (unsigned k = 0; k < FAST_NOPS; k++) {
             prog[n++] = RV_I(0x73, 0, 1, 5, 0x001);
-            prog[n++] = fast_insn(k, rm);
+            prog[n++] = fast_insn(k, rm, single);
             prog[n++] = RV_I(0x73, 16 + k, 2, 0, 0x001);
         }
         /* the finisher, with x6/x7 */
@@ -591,18 +647,30 @@ UNITTEST(fp_fast_paths_match_helpers)
 
         for (size_t f = 0; f < sizeof(flag_starts) / sizeof(flag_starts[0]); f++) {
             unsigned step = nearest ? 1 : 5;
-            for (size_t i = 0; i < NFAST_EDGES; i++) {
-                for (size_t j = (i * 3 + f) % step; j < NFAST_EDGES; j += step) {
-                    uint64_t c = fast_edges[(i * 7 + j * 3 + f) % NFAST_EDGES];
-                    fast_check(tb, rm, frm, flag_starts[f], fast_edges[i], fast_edges[j], c);
+            size_t ne = single ? NFAST_EDGES_S : NFAST_EDGES;
+            for (size_t i = 0; i < ne; i++) {
+                for (size_t j = (i * 3 + f) % step; j < ne; j += step) {
+                    size_t kc = (i * 7 + j * 3 + f) % ne;
+                    uint64_t a = single ? BOX(fast_edges_s[i]) : fast_edges[i];
+                    uint64_t b = single ? BOX(fast_edges_s[j]) : fast_edges[j];
+                    uint64_t c = single ? BOX(fast_edges_s[kc]) : fast_edges[kc];
+                    fast_check(tb, rm, frm, flag_starts[f], a, b, c, single);
                 }
             }
             for (unsigned r = 0; r < (nearest ? 600u : 60u); r++) {
-                uint64_t a = fast_value(&seed), b = fast_value(&seed), c = fast_value(&seed);
-                if (r & 1) {
-                    c = 0x8000000000000000ull ^ c;     /* cancellation in fmadd */
+                uint64_t a, b, c;
+                if (single) {
+                    a = fast_value_s(&seed), b = fast_value_s(&seed), c = fast_value_s(&seed);
+                    if (r & 1) {
+                        c ^= 0x80000000u;               /* cancellation in fmadd */
+                    }
+                } else {
+                    a = fast_value(&seed), b = fast_value(&seed), c = fast_value(&seed);
+                    if (r & 1) {
+                        c ^= 0x8000000000000000ull;
+                    }
                 }
-                fast_check(tb, rm, frm, flag_starts[f], a, b, c);
+                fast_check(tb, rm, frm, flag_starts[f], a, b, c, single);
             }
         }
     }

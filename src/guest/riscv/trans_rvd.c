@@ -181,17 +181,17 @@ bool trans_fmv_d_x(DisasContext *d, arg_r2 *a)
 
 bool trans_feq_d(DisasContext *d, arg_r *a)
 {
-    return rv_fp_gen_cmp_d(d, a, HELPER(riscv_fcmp_d), 2);
+    return rv_fp_gen_cmp(d, a, RVD, HELPER(riscv_fcmp_d), 2);
 }
 
 bool trans_flt_d(DisasContext *d, arg_r *a)
 {
-    return rv_fp_gen_cmp_d(d, a, HELPER(riscv_fcmp_d), 1);
+    return rv_fp_gen_cmp(d, a, RVD, HELPER(riscv_fcmp_d), 1);
 }
 
 bool trans_fle_d(DisasContext *d, arg_r *a)
 {
-    return rv_fp_gen_cmp_d(d, a, HELPER(riscv_fcmp_d), 0);
+    return rv_fp_gen_cmp(d, a, RVD, HELPER(riscv_fcmp_d), 0);
 }
 
 bool trans_fclass_d(DisasContext *d, arg_r2 *a)

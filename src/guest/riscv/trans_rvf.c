@@ -145,6 +145,23 @@ typedef struct RvFpFast {
     int rm;             /* < 0: no rounding (compares), no guard */
 } RvFpFast;
 
+/* Singles (the _f32 ops) read and write NaN-boxed registers. */
+static bool rv_fp_fast_single(IrOpcode opc)
+{
+    switch (opc) {
+    case IR_OP_fadd_f32:
+    case IR_OP_fsub_f32:
+    case IR_OP_fmul_f32:
+    case IR_OP_fdiv_f32:
+    case IR_OP_fsqrt_f32:
+    case IR_OP_fma_f32:
+    case IR_OP_fcmp_f32:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static bool rv_fp_fast_applies(const RvFpFast *f)
 {
     return f->opc != IR_OP_nop && (f->rm < 0 || f->rm == RISCV_FRM_RNE ||
@@ -170,6 +187,7 @@ static IrLabel rv_fp_fast_path(DisasContext *d, const RvFpFast *f, const int *fs
     IrLabel slow = ir_new_label(b);
     IrVal ins[3], r = ir_new_ebb_temp(b, IR_I64);
     unsigned fs0 = d->mstatus_fs;
+    bool single = rv_fp_fast_single(f->opc);
 
     *done = ir_new_label(b);
     if (f->rm == RISCV_FRM_DYN) {
@@ -190,12 +208,26 @@ static IrLabel rv_fp_fast_path(DisasContext *d, const RvFpFast *f, const int *fs
     for (unsigned i = 0; i < n; i++) {
         ins[i] = i > 0 && fs[i] == fs[i - 1] ? ins[i - 1] : rv_fpr_ebb(d, fs[i]);
     }
+    if (single) {
+        /* An unboxed operand reads as the canonical NaN: the helper's job.
+         * All boxed <=> the AND of the high halves is all ones. */
+        IrVal hi = ir_new_ebb_temp(b, IR_I64);
+        ir_mov(b, hi, ins[0]);
+        for (unsigned i = 1; i < n; i++) {
+            ir_and(b, hi, hi, ins[i]);
+        }
+        ir_sar_imm(b, hi, hi, 32);
+        ir_brcond_imm(b, IR_COND_NE, hi, -1, slow);
+    }
     ir_emit(b, f->opc, IR_I64, &r, 1, ins, n, &f->cst, ir_op_defs[f->opc].nconst);
     ir_brcond_imm(b, IR_COND_EQ, r, (int64_t)f->miss, slow);
     if (to_gpr) {
         rv_fp_mark_dirty(d);
         rv_set_gpr(d, dest, r);
     } else {
+        if (single) {
+            ir_or_imm(b, r, r, (int64_t)RISCV_NAN_BOX_MASK);
+        }
         rv_set_fpr(d, dest, r);
     }
     ir_br(b, *done);
@@ -355,17 +387,23 @@ bool rv_fp_gen_csr(DisasContext *d, int csr, int rd, bool write, IrVal val, IrVa
     return true;
 }
 
-/* feq/flt/fle.d: funct3 0 fle, 1 flt, 2 feq (the helper's kind). */
-bool rv_fp_gen_cmp_d(DisasContext *d, arg_r *a, const IrHelperInfo *h, uint32_t kind)
+/* feq/flt/fle: funct3 0 fle, 1 flt, 2 feq (the helper's kind). */
+bool rv_fp_gen_cmp(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo *h,
+                   uint32_t kind)
 {
     static const IrFcmp conds[3] = { IR_FCMP_LE, IR_FCMP_LT, IR_FCMP_EQ };
 
-    if (!rv_fp_enabled(d, RVD)) {
+    if (!rv_fp_enabled(d, ext)) {
         return false;
     }
     assert(kind < 3);
-    /* fcmp_f64 gives 2 for a NaN operand: the helper decides NV. */
-    RvFpFast f = { .opc = IR_OP_fcmp_f64, .cst = conds[kind], .miss = 2, .rm = -1 };
+    /* fcmp gives 2 for a NaN operand: the helper decides NV. */
+    RvFpFast f = {
+        .opc = ext == RVD ? IR_OP_fcmp_f64 : IR_OP_fcmp_f32,
+        .cst = conds[kind],
+        .miss = 2,
+        .rm = -1,
+    };
     IrLabel done;
 
     rv_fp_fast_path(d, &f, (const int[]){ a->rs1, a->rs2 }, 2, a->rd, true, &done);
@@ -425,27 +463,27 @@ bool trans_fsw(DisasContext *d, arg_s *a) { return rv_fp_gen_store(d, a, RVF, MO
 
 bool trans_fadd_s(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fadd_s), IR_OP_nop);
+    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fadd_s), IR_OP_fadd_f32);
 }
 
 bool trans_fsub_s(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fsub_s), IR_OP_nop);
+    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fsub_s), IR_OP_fsub_f32);
 }
 
 bool trans_fmul_s(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fmul_s), IR_OP_nop);
+    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fmul_s), IR_OP_fmul_f32);
 }
 
 bool trans_fdiv_s(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fdiv_s), IR_OP_nop);
+    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fdiv_s), IR_OP_fdiv_f32);
 }
 
 bool trans_fsqrt_s(DisasContext *d, arg_r2_rm *a)
 {
-    return rv_fp_gen_unary(d, a, RVF, HELPER(riscv_fsqrt_s), IR_OP_nop);
+    return rv_fp_gen_unary(d, a, RVF, HELPER(riscv_fsqrt_s), IR_OP_fsqrt_f32);
 }
 
 bool trans_fmin_s(DisasContext *d, arg_r *a)
@@ -462,23 +500,23 @@ bool trans_fmax_s(DisasContext *d, arg_r *a)
  * fnmadd: -(rs1*rs2) - rs3. */
 bool trans_fmadd_s(DisasContext *d, arg_r4_rm *a)
 {
-    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), 0, IR_OP_nop);
+    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), 0, IR_OP_fma_f32);
 }
 
 bool trans_fmsub_s(DisasContext *d, arg_r4_rm *a)
 {
-    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), SF_MULADD_NEG_ADDEND, IR_OP_nop);
+    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), SF_MULADD_NEG_ADDEND, IR_OP_fma_f32);
 }
 
 bool trans_fnmsub_s(DisasContext *d, arg_r4_rm *a)
 {
-    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), SF_MULADD_NEG_PRODUCT, IR_OP_nop);
+    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), SF_MULADD_NEG_PRODUCT, IR_OP_fma_f32);
 }
 
 bool trans_fnmadd_s(DisasContext *d, arg_r4_rm *a)
 {
     return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s),
-                         SF_MULADD_NEG_PRODUCT | SF_MULADD_NEG_ADDEND, IR_OP_nop);
+                         SF_MULADD_NEG_PRODUCT | SF_MULADD_NEG_ADDEND, IR_OP_fma_f32);
 }
 
 /* ---- conversions and moves (11.7) ---- */
@@ -586,17 +624,17 @@ bool trans_fmv_w_x(DisasContext *d, arg_r2 *a)
 
 bool trans_feq_s(DisasContext *d, arg_r *a)
 {
-    return rv_fp_gen_pair(d, a, RVF, HELPER(riscv_fcmp_s), 2, true);
+    return rv_fp_gen_cmp(d, a, RVF, HELPER(riscv_fcmp_s), 2);
 }
 
 bool trans_flt_s(DisasContext *d, arg_r *a)
 {
-    return rv_fp_gen_pair(d, a, RVF, HELPER(riscv_fcmp_s), 1, true);
+    return rv_fp_gen_cmp(d, a, RVF, HELPER(riscv_fcmp_s), 1);
 }
 
 bool trans_fle_s(DisasContext *d, arg_r *a)
 {
-    return rv_fp_gen_pair(d, a, RVF, HELPER(riscv_fcmp_s), 0, true);
+    return rv_fp_gen_cmp(d, a, RVF, HELPER(riscv_fcmp_s), 0);
 }
 
 bool trans_fclass_s(DisasContext *d, arg_r2 *a)
