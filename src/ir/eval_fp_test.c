@@ -1,13 +1,12 @@
 /*
  * The binary64 and binary32 fast-path ops of ir_ops.def against
- * util/softfloat, which is
- * exact (integer-only mode, so the reference never touches the host FPU):
- * wherever an op gives a result (not 0), the softfloat result rounded to
- * nearest-even must have the same bits and signal nothing but inexact, for
- * any NaN, tininess (after rounding) or default-NaN choice; fcmp_f64 must
- * agree with the quiet/signalling compares and signal nothing when it
- * answers 0 or 1.  Also checks that the domain is not empty: most random
- * moderate operands must take the fast path.
+ * util/softfloat, which is exact (integer-only mode, so the reference never
+ * touches the host FPU): wherever an op gives a result (not 0), the
+ * softfloat result rounded to nearest-even must have the same bits and
+ * signal nothing but inexact (the reference detects tininess after
+ * rounding, as RISC-V does); fcmp must agree with the quiet/signalling compares
+ * and signal nothing when it answers 0 or 1.  Also checks that the domain
+ * is not empty: most random moderate operands must take the fast path.
  */
 #include <stddef.h>
 
