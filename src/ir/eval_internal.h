@@ -300,6 +300,11 @@ static inline bool ir_eval_inline(unsigned opc, bool is64, const uint64_t *in,
     case IR_OP_fsqrt_f64: r = ir_f64_fast_result(sqrt(ir_f64_from_bits(in[0]))); break;
     case IR_OP_fma_f64: r = ir_eval_fma_f64((unsigned)cst[0], in[0], in[1], in[2]); break;
     case IR_OP_fcmp_f64: r = ir_eval_fcmp_f64((IrFcmp)cst[0], in[0], in[1]); break;
+    case IR_OP_cvt_s64_f64: {
+        double x = (double)(int64_t)in[0];
+        memcpy(&r, &x, sizeof(r));
+        break;
+    }
     case IR_OP_fadd_f32:
         r = ir_f32_fast_result(ir_f32_from_bits(in[0]) + ir_f32_from_bits(in[1]));
         break;

@@ -60,6 +60,8 @@ bool rv_fp_gen_to_int(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelpe
 /* fd = h(xs1, kind, rm) */
 bool rv_fp_gen_from_int(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelperInfo *h,
                         uint32_t kind);
+/* fcvt.d.w / fcvt.d.wu: exact, inline (cvt_s64_f64). */
+bool rv_fp_gen_cvt_d_w(DisasContext *d, arg_r2_rm *a, bool is_unsigned);
 /* xd = h(fs1) (fclass) */
 bool rv_fp_gen_class(DisasContext *d, arg_r2 *a, uint64_t ext, const IrHelperInfo *h);
 

@@ -109,12 +109,12 @@ bool trans_fcvt_lu_d(DisasContext *d, arg_r2_rm *a)
 
 bool trans_fcvt_d_w(DisasContext *d, arg_r2_rm *a)
 {
-    return rv_fp_gen_from_int(d, a, RVD, HELPER(riscv_fcvt_d_x), 0);
+    return rv_fp_gen_cvt_d_w(d, a, false);
 }
 
 bool trans_fcvt_d_wu(DisasContext *d, arg_r2_rm *a)
 {
-    return rv_fp_gen_from_int(d, a, RVD, HELPER(riscv_fcvt_d_x), 1);
+    return rv_fp_gen_cvt_d_w(d, a, true);
 }
 
 bool trans_fcvt_d_l(DisasContext *d, arg_r2_rm *a)

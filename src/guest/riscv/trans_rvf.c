@@ -442,6 +442,21 @@ bool rv_fp_gen_from_int(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHel
     return true;
 }
 
+bool rv_fp_gen_cvt_d_w(DisasContext *d, arg_r2_rm *a, bool is_unsigned)
+{
+    if (!rv_fp_enabled(d, RVD) || !rv_fp_check_rm(d, a->rm)) {
+        return false;
+    }
+    /* Every 32-bit integer is a binary64: exact in every rounding mode,
+     * no flag, +0 for 0 (Unprivileged 12.5): the helper's answer. */
+    IrVal x = is_unsigned ? rv_gpr_zext32(d, a->rs1) : rv_gpr_sext32(d, a->rs1);
+    IrVal r = ir_new_ebb_temp(d->b, IR_I64);
+
+    ir_emit(d->b, IR_OP_cvt_s64_f64, IR_I64, &r, 1, &x, 1, NULL, 0);
+    rv_set_fpr(d, a->rd, r);
+    return true;
+}
+
 bool rv_fp_gen_class(DisasContext *d, arg_r2 *a, uint64_t ext, const IrHelperInfo *h)
 {
     if (!rv_fp_enabled(d, ext)) {

@@ -1198,6 +1198,19 @@ static void emit_fp_fma(Emit *e, const IrOp *op)
     fp_fast_result(e, op);
 }
 
+/* cvtsi2sd rounds per MXCSR: to nearest, ties to even.  xmm0 is written
+ * whole first (movd): cvtsi2sd writes only its low half, which would
+ * otherwise wait for whatever last wrote xmm0. */
+static void emit_fp_cvt(Emit *e, const IrOp *op)
+{
+    int ra = use(e, op->vals[1], ALL_REGS);
+    x86_movq_xr(&e->a, false, 0, ra);
+    x86_cvtsi2s(&e->a, true, true, 0, ra);
+    int out = new_reg(e, ALL_REGS);
+    x86_movq_rx(&e->a, true, out, 0);
+    def(e, op->vals[0], out);
+}
+
 /* ucomisd sets ZF, PF and CF all for unordered; a < b is "b above a" and
  * a <= b "b above or equal a", both false for unordered; then PF picks 2.
  * ucomiss reads only the low 32 bits of the xmm registers. */
@@ -1348,6 +1361,7 @@ static void emit_op(Emit *e, const IrOp *op)
     case IR_OP_fsqrt_f64: emit_fp_arith(e, op, X86_SSE_SQRT); return;
     case IR_OP_fma_f64: emit_fp_fma(e, op); return;
     case IR_OP_fcmp_f64: emit_fp_cmp(e, op); return;
+    case IR_OP_cvt_s64_f64: emit_fp_cvt(e, op); return;
     case IR_OP_fadd_f32: emit_fp_arith(e, op, X86_SSE_ADD); return;
     case IR_OP_fsub_f32: emit_fp_arith(e, op, X86_SSE_SUB); return;
     case IR_OP_fmul_f32: emit_fp_arith(e, op, X86_SSE_MUL); return;
