@@ -768,3 +768,26 @@ UNITTEST(fcvt_d_w_inline_matches_helper)
     }
     rv_bench_free(tb);
 }
+
+/* The fast paths mark FS Dirty like the helpers do: fadd.d and fmadd.s on
+ * normal operands with NX set (so they take the fast path), feq.d with no
+ * NaN, from FS Initial and Clean. */
+UNITTEST(fp_fast_paths_make_fs_dirty)
+{
+    const uint32_t insns[] = { FOP2(0x01, 7), R4(MADD, 0, 0), FOP2(0x51, 2) };
+
+    for (size_t i = 0; i < sizeof(insns) / sizeof(insns[0]); i++) {
+        for (unsigned fs = EXT_STATUS_INITIAL; fs <= EXT_STATUS_CLEAN; fs++) {
+            RvTestBench *tb = fp_bench(fs);
+            bool single = i == 1;
+            tb->cpu.fpr[10] = single ? BOX(0x3fc00000) : 0x3ff8000000000000ull;
+            tb->cpu.fpr[11] = single ? BOX(0x40200000) : 0x4002000000000000ull;
+            tb->cpu.fpr[12] = single ? BOX(0x3f800000) : 0x3ff0000000000000ull;
+            tb->cpu.fflags = NX;
+            CHECK(run_prog(tb, &insns[i], 1));
+            CHECK_U64(tb->cpu.mstatus & (MSTATUS_FS | MSTATUS_SD), MSTATUS_FS | MSTATUS_SD);
+            CHECK_U64(tb->cpu.fflags, NX);
+            rv_bench_free(tb);
+        }
+    }
+}
