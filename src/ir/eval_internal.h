@@ -8,8 +8,11 @@
 #ifndef IR_EVAL_INTERNAL_H
 #define IR_EVAL_INTERNAL_H
 
+#include <float.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ir/ir.h"
 
@@ -55,6 +58,99 @@ static inline uint64_t ir_field_mask(unsigned len)
 static inline uint64_t ir_bswap16_inline(uint64_t v)
 {
     return (uint16_t)(((v & 0xff) << 8) | ((v >> 8) & 0xff));
+}
+
+/* ---- binary64/binary32 fast paths (ir_ops.def): host doubles and floats
+ * are IEEE 754 binary64/binary32 rounding to nearest-even in the default
+ * environment, evaluated in their own precision (FLT_EVAL_METHOD 0, SSE2),
+ * which C's + - * /, sqrt and fma compute correctly rounded (C11 F.3,
+ * F.10.8.2, F.10.10.1).
+ * The result is kept only in the ops' domain (biased exponent 2..2046);
+ * everything else, NaNs of any payload included, is 0.  Host exception
+ * flags are never read. */
+_Static_assert(FLT_EVAL_METHOD == 0, "float and double ops must round to their own precision");
+
+static inline double ir_f64_from_bits(uint64_t v)
+{
+    double d;
+    memcpy(&d, &v, sizeof(d));
+    return d;
+}
+
+static inline uint64_t ir_f64_fast_result(double r)
+{
+    uint64_t u;
+    memcpy(&u, &r, sizeof(u));
+    unsigned exp = (unsigned)(u >> 52) & 0x7ff;
+    return exp - 2u <= 0x7fcu ? u : 0;
+}
+
+static inline float ir_f32_from_bits(uint64_t v)
+{
+    uint32_t w = (uint32_t)v;
+    float f;
+    memcpy(&f, &w, sizeof(f));
+    return f;
+}
+
+static inline uint64_t ir_f32_fast_result(float r)
+{
+    uint32_t u;
+    memcpy(&u, &r, sizeof(u));
+    unsigned exp = (u >> 23) & 0xff;
+    return exp - 2u <= 0xfcu ? u : 0;
+}
+
+static inline uint64_t ir_fcmp_result(IrFcmp cond, bool unordered, bool eq, bool lt)
+{
+    if (unordered) {
+        return 2;
+    }
+    switch (cond) {
+    case IR_FCMP_EQ: return eq;
+    case IR_FCMP_LT: return lt;
+    case IR_FCMP_LE: return lt || eq;
+    }
+    return 2;   /* an invalid $cond (the verifier rejects it) */
+}
+
+static inline uint64_t ir_eval_fma_f32(unsigned neg, uint64_t a, uint64_t b, uint64_t c)
+{
+    float x = ir_f32_from_bits(a), y = ir_f32_from_bits(b), z = ir_f32_from_bits(c);
+    if (neg & IR_FMA_NEG_PRODUCT) {
+        x = -x;
+    }
+    if (neg & IR_FMA_NEG_ADDEND) {
+        z = -z;
+    }
+    return ir_f32_fast_result(fmaf(x, y, z));
+}
+
+static inline uint64_t ir_eval_fcmp_f64(IrFcmp cond, uint64_t a, uint64_t b)
+{
+    double x = ir_f64_from_bits(a), y = ir_f64_from_bits(b);
+    bool unordered = isnan(x) || isnan(y);
+    return ir_fcmp_result(cond, unordered, !unordered && x == y, !unordered && x < y);
+}
+
+static inline uint64_t ir_eval_fcmp_f32(IrFcmp cond, uint64_t a, uint64_t b)
+{
+    float x = ir_f32_from_bits(a), y = ir_f32_from_bits(b);
+    bool unordered = isnan(x) || isnan(y);
+    return ir_fcmp_result(cond, unordered, !unordered && x == y, !unordered && x < y);
+}
+
+static inline uint64_t ir_eval_fma_f64(unsigned neg, uint64_t a, uint64_t b, uint64_t c)
+{
+    double x = ir_f64_from_bits(a), y = ir_f64_from_bits(b), z = ir_f64_from_bits(c);
+    /* Negating an operand is exact, and rounding to nearest is symmetric. */
+    if (neg & IR_FMA_NEG_PRODUCT) {
+        x = -x;
+    }
+    if (neg & IR_FMA_NEG_ADDEND) {
+        z = -z;
+    }
+    return ir_f64_fast_result(fma(x, y, z));
 }
 
 /* Evaluate pure op opc.  in[] are the inputs, cst[] the constants; writes
@@ -189,6 +285,41 @@ static inline bool ir_eval_inline(unsigned opc, bool is64, const uint64_t *in,
         r = (uint64_t)((int64_t)(a << (64 - pos - len)) >> (64 - len));
         break;
     }
+    case IR_OP_fadd_f64:
+        r = ir_f64_fast_result(ir_f64_from_bits(in[0]) + ir_f64_from_bits(in[1]));
+        break;
+    case IR_OP_fsub_f64:
+        r = ir_f64_fast_result(ir_f64_from_bits(in[0]) - ir_f64_from_bits(in[1]));
+        break;
+    case IR_OP_fmul_f64:
+        r = ir_f64_fast_result(ir_f64_from_bits(in[0]) * ir_f64_from_bits(in[1]));
+        break;
+    case IR_OP_fdiv_f64:
+        r = ir_f64_fast_result(ir_f64_from_bits(in[0]) / ir_f64_from_bits(in[1]));
+        break;
+    case IR_OP_fsqrt_f64: r = ir_f64_fast_result(sqrt(ir_f64_from_bits(in[0]))); break;
+    case IR_OP_fma_f64: r = ir_eval_fma_f64((unsigned)cst[0], in[0], in[1], in[2]); break;
+    case IR_OP_fcmp_f64: r = ir_eval_fcmp_f64((IrFcmp)cst[0], in[0], in[1]); break;
+    case IR_OP_cvt_s64_f64: {
+        double x = (double)(int64_t)in[0];
+        memcpy(&r, &x, sizeof(r));
+        break;
+    }
+    case IR_OP_fadd_f32:
+        r = ir_f32_fast_result(ir_f32_from_bits(in[0]) + ir_f32_from_bits(in[1]));
+        break;
+    case IR_OP_fsub_f32:
+        r = ir_f32_fast_result(ir_f32_from_bits(in[0]) - ir_f32_from_bits(in[1]));
+        break;
+    case IR_OP_fmul_f32:
+        r = ir_f32_fast_result(ir_f32_from_bits(in[0]) * ir_f32_from_bits(in[1]));
+        break;
+    case IR_OP_fdiv_f32:
+        r = ir_f32_fast_result(ir_f32_from_bits(in[0]) / ir_f32_from_bits(in[1]));
+        break;
+    case IR_OP_fsqrt_f32: r = ir_f32_fast_result(sqrtf(ir_f32_from_bits(in[0]))); break;
+    case IR_OP_fma_f32: r = ir_eval_fma_f32((unsigned)cst[0], in[0], in[1], in[2]); break;
+    case IR_OP_fcmp_f32: r = ir_eval_fcmp_f32((IrFcmp)cst[0], in[0], in[1]); break;
     case IR_OP_setcond:
         r = ir_eval_cond_inline((IrCond)cst[0], is64, a, in[1]);
         break;

@@ -506,6 +506,55 @@ void ir_sextract(IrBuilder *b, IrVal d, IrVal a, unsigned pos, unsigned len)
     ir_emit(b, IR_OP_sextract, t, &d, 1, &a, 1, cs, 2);
 }
 
+/* ---- binary64 fast paths: every value I64 ---- */
+
+static void ir_emit_f64(IrBuilder *b, IrOpcode opc, IrVal d, const IrVal *ins, unsigned nin,
+                        const uint64_t *consts, unsigned nconst)
+{
+    assert(ir_val_type(b, d) == IR_I64);
+    for (unsigned i = 0; i < nin; i++) {
+        assert(ir_val_type(b, ins[i]) == IR_I64);
+    }
+    ir_emit(b, opc, IR_I64, &d, 1, ins, nin, consts, nconst);
+}
+
+void ir_fadd_f64(IrBuilder *b, IrVal d, IrVal a, IrVal c)
+{
+    ir_emit_f64(b, IR_OP_fadd_f64, d, (const IrVal[]){ a, c }, 2, NULL, 0);
+}
+
+void ir_fsub_f64(IrBuilder *b, IrVal d, IrVal a, IrVal c)
+{
+    ir_emit_f64(b, IR_OP_fsub_f64, d, (const IrVal[]){ a, c }, 2, NULL, 0);
+}
+
+void ir_fmul_f64(IrBuilder *b, IrVal d, IrVal a, IrVal c)
+{
+    ir_emit_f64(b, IR_OP_fmul_f64, d, (const IrVal[]){ a, c }, 2, NULL, 0);
+}
+
+void ir_fdiv_f64(IrBuilder *b, IrVal d, IrVal a, IrVal c)
+{
+    ir_emit_f64(b, IR_OP_fdiv_f64, d, (const IrVal[]){ a, c }, 2, NULL, 0);
+}
+
+void ir_fsqrt_f64(IrBuilder *b, IrVal d, IrVal a)
+{
+    ir_emit_f64(b, IR_OP_fsqrt_f64, d, &a, 1, NULL, 0);
+}
+
+void ir_fma_f64(IrBuilder *b, IrVal d, IrVal a, IrVal m, IrVal c, unsigned neg)
+{
+    uint64_t cs = neg & (IR_FMA_NEG_PRODUCT | IR_FMA_NEG_ADDEND);
+    ir_emit_f64(b, IR_OP_fma_f64, d, (const IrVal[]){ a, m, c }, 3, &cs, 1);
+}
+
+void ir_fcmp_f64(IrBuilder *b, IrFcmp cond, IrVal d, IrVal a, IrVal c)
+{
+    uint64_t cs = cond;
+    ir_emit_f64(b, IR_OP_fcmp_f64, d, (const IrVal[]){ a, c }, 2, &cs, 1);
+}
+
 void ir_setcond(IrBuilder *b, IrCond cond, IrVal d, IrVal a, IrVal c)
 {
     IrType t = ir_same_type(b, d, a);

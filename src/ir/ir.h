@@ -144,6 +144,19 @@ typedef enum IrCond {
     IR_COND_COUNT,
 } IrCond;
 
+/* $cond of fcmp_f64 (quiet comparisons of doubles). */
+typedef enum IrFcmp {
+    IR_FCMP_EQ,
+    IR_FCMP_LT,
+    IR_FCMP_LE,
+} IrFcmp;
+
+/* $neg of fma_f64. */
+enum {
+    IR_FMA_NEG_PRODUCT = 1u << 0,
+    IR_FMA_NEG_ADDEND = 1u << 1,
+};
+
 IrCond ir_cond_invert(IrCond c);    /* !(a c b) == (a inv(c) b) */
 IrCond ir_cond_swap(IrCond c);      /* (a c b) == (b swap(c) a) */
 const char *ir_cond_name(IrCond c);
@@ -355,6 +368,15 @@ void ir_brcond(IrBuilder *b, IrCond cond, IrVal a, IrVal c, IrLabel l);
 void ir_brcond_imm(IrBuilder *b, IrCond cond, IrVal a, int64_t imm, IrLabel l);
 void ir_br(IrBuilder *b, IrLabel l);
 void ir_set_label(IrBuilder *b, IrLabel l);
+
+/* Binary64 fast paths (ir_ops.def): all values I64. */
+void ir_fadd_f64(IrBuilder *b, IrVal d, IrVal a, IrVal c);
+void ir_fsub_f64(IrBuilder *b, IrVal d, IrVal a, IrVal c);
+void ir_fmul_f64(IrBuilder *b, IrVal d, IrVal a, IrVal c);
+void ir_fdiv_f64(IrBuilder *b, IrVal d, IrVal a, IrVal c);
+void ir_fsqrt_f64(IrBuilder *b, IrVal d, IrVal a);
+void ir_fma_f64(IrBuilder *b, IrVal d, IrVal a, IrVal m, IrVal c, unsigned neg);
+void ir_fcmp_f64(IrBuilder *b, IrFcmp cond, IrVal d, IrVal a, IrVal c);
 
 /* CPU-state loads/stores at env + offset (the type comes from d / val). */
 void ir_ld8u(IrBuilder *b, IrVal d, int32_t offset);

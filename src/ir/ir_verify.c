@@ -142,6 +142,18 @@ static bool ir_verify_op(IrVerifyState *s, const IrOp *op)
                         op->consts[1], width);
         }
         break;
+    case IR_OP_fcmp_f64:
+    case IR_OP_fcmp_f32:
+        if (op->consts[0] > IR_FCMP_LE) {
+            VERIFY_FAIL(s, "bad fcmp condition %" PRIu64, op->consts[0]);
+        }
+        break;
+    case IR_OP_fma_f64:
+    case IR_OP_fma_f32:
+        if (op->consts[0] & ~(uint64_t)(IR_FMA_NEG_PRODUCT | IR_FMA_NEG_ADDEND)) {
+            VERIFY_FAIL(s, "bad fma negation 0x%" PRIx64, op->consts[0]);
+        }
+        break;
     case IR_OP_goto_tb:
         if (op->consts[0] > 1) {
             VERIFY_FAIL(s, "goto_tb slot %" PRIu64, op->consts[0]);

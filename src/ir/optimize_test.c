@@ -305,6 +305,34 @@ UNITTEST(golden_movcond_and_setcond)
            " exit_tb $0x0\n");
 }
 
+/* The binary64/32 fast paths fold with the interpreter's semantics: in
+ * their domain the rounded result, else 0 (1/0, 0*x, a tiny product), and
+ * fcmp's 2 for a NaN; a fast op on non-constants stays. */
+UNITTEST(golden_fp_fast_paths_fold)
+{
+    GOLDEN(" fadd_f64_i64 x0, $0x3ff0000000000000, $0x4000000000000000\n"  /* 1 + 2 */
+           " fdiv_f64_i64 x1, $0x3ff0000000000000, $0x0\n"                 /* 1 / 0 */
+           " fma_f64_i64 x2, $0x3ff0000000000000, $0x4000000000000000, $0x3ff0000000000000,"
+           " $0x3\n"                                                        /* -(1*2) - 1 */
+           " fcmp_f64_i64 x3, x1, x1, $0x2\n"                               /* 0 <= 0 */
+           " exit_tb $0x0\n",
+           " movi_i64 x0, $0x4008000000000000\n"
+           " movi_i64 x1, $0x0\n"
+           " movi_i64 x2, $0xc008000000000000\n"
+           " movi_i64 x3, $0x1\n"
+           " exit_tb $0x0\n");
+    GOLDEN(" fmul_f64_i64 x0, $0x2000000000000000, $0x1ff0000000000000\n"  /* 2^-1023: tiny */
+           " fsqrt_f32_i64 x1, $0xffffffff40800000\n"                       /* sqrt(4.0f) */
+           " fcmp_f32_i64 x2, $0x7fc00000, $0x0, $0x0\n"                    /* NaN */
+           " fsub_f64_i64 x3, x3, x2\n"
+           " exit_tb $0x0\n",
+           " movi_i64 x0, $0x0\n"
+           " movi_i64 x1, $0x40000000\n"
+           " movi_i64 x2, $0x2\n"
+           " fsub_f64_i64 x3, x3, $0x2\n"
+           " exit_tb $0x0\n");
+}
+
 UNITTEST(golden_bit_fields_and_division)
 {
     GOLDEN(" extract_i64 x0, x1, 0, 64\n"

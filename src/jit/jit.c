@@ -66,6 +66,7 @@ Jit *jit_new(const JitConfig *cfg, Error **errp)
         jit->feat.lzcnt = f->lzcnt;
         jit->feat.tzcnt = f->bmi1;
         jit->feat.popcnt = f->popcnt;
+        jit->feat.fma = f->fma;
     }
     pthread_mutex_init(&jit->lock, NULL);
     pthread_mutex_init(&jit->compile_lock, NULL);

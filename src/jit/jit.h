@@ -94,7 +94,7 @@ typedef struct JitConfig {
     JitMemConfig mem;
     int32_t exit_request_offset;    /* env offset of a uint32_t; < 0: no check */
     JitLookupFn lookup;             /* NULL: lookup_and_goto_ptr always exits */
-    bool no_host_extensions;        /* tests: ignore lzcnt/tzcnt/popcnt */
+    bool no_host_extensions;        /* tests: ignore lzcnt/tzcnt/popcnt/fma */
     /* Never flush from jit_compile: when the buffer is full it fails and
      * jit_buffer_full() says so; the owner flushes (jit_flush) when no
      * thread runs generated code.  Without it, jit_compile flushes itself

@@ -337,6 +337,29 @@ static void check_op(IrOpcode opc, IrType t, unsigned nin, const uint64_t *in,
     }
 }
 
+static bool is_fp_op(unsigned opc)
+{
+    switch (opc) {
+    case IR_OP_fadd_f64:
+    case IR_OP_fsub_f64:
+    case IR_OP_fmul_f64:
+    case IR_OP_fdiv_f64:
+    case IR_OP_fsqrt_f64:
+    case IR_OP_fma_f64:
+    case IR_OP_fcmp_f64:
+    case IR_OP_fadd_f32:
+    case IR_OP_fsub_f32:
+    case IR_OP_fmul_f32:
+    case IR_OP_fdiv_f32:
+    case IR_OP_fsqrt_f32:
+    case IR_OP_fma_f32:
+    case IR_OP_fcmp_f32:
+        return true;
+    default:
+        return false;
+    }
+}
+
 UNITTEST(jit_ops_edge_cases)
 {
     setup();
@@ -356,6 +379,9 @@ UNITTEST(jit_ops_edge_cases)
                 if (to64 != (t == IR_I64)) {
                     continue;
                 }
+            }
+            if (is_fp_op(opc)) {
+                continue;       /* jit_fp_ops_edge_cases */
             }
             uint64_t cs[3] = { 0, 0, 0 };
             if (opc == IR_OP_setcond || opc == IR_OP_movcond) {
@@ -393,6 +419,96 @@ UNITTEST(jit_ops_edge_cases)
                     uint64_t in[2] = { edge64[i], edge64[j] };
                     check_op(opc, t, def->nin, in, cs, def->nconst);
                 }
+            }
+        }
+    }
+}
+
+/* The binary64 fast paths on IEEE's corners: signed zeros, the subnormal
+ * range's ends, the smallest normals (the ops' domain starts at biased
+ * exponent 2), 1 and its neighbours, the largest finite values,
+ * infinities, quiet and signalling NaNs; then random doubles.  The JIT's
+ * SSE2/FMA3 lowering must give the interpreter's bits exactly, including
+ * the 0 that sends a caller to its exact path. */
+static const uint64_t edge_f64[] = {
+    0, 0x8000000000000000ull, 1, 0x800fffffffffffffull, 0x0010000000000000ull,
+    0x8010000000000001ull, 0x001fffffffffffffull, 0x0020000000000000ull, 0x3ff0000000000000ull,
+    0xbff0000000000000ull, 0x3ff0000000000001ull, 0x4000000000000000ull, 0x3fe0000000000000ull,
+    0x3ca0000000000000ull, 0x7fefffffffffffffull, 0xffe0000000000000ull, 0x7ff0000000000000ull,
+    0xfff0000000000000ull, 0x7ff8000000000000ull, 0x7ff0000000000001ull, 0xfff8000000000001ull,
+    0x400921fb54442d18ull, 0xc00921fb54442d18ull, 0x2000000000000000ull, 0x1ff0000000000001ull,
+    0x5fe0000000000000ull,
+};
+#define NEDGE_F64 (sizeof(edge_f64) / sizeof(edge_f64[0]))
+
+/* binary32 corners, with junk in the high halves the ops must ignore */
+static const uint64_t edge_f32[] = {
+    0, 0x80000000, 1, 0x807fffff, 0x00800000, 0x80800001, 0x00ffffff, 0x01000000, 0x3f800000,
+    0xbf800000, 0x3f800001, 0x40000000, 0x3f000000, 0x33800000, 0x7f7fffff, 0xff000000,
+    0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001, 0xffc00001, 0x40490fdb,
+    0xffffffff20000000ull, 0x123456781f800001ull, 0xffffffff5f000000ull,
+};
+#define NEDGE_F32 (sizeof(edge_f32) / sizeof(edge_f32[0]))
+
+static bool is_f32_op(unsigned opc)
+{
+    return opc >= IR_OP_fadd_f32 && opc <= IR_OP_fcmp_f32;
+}
+
+static void check_fp_op(unsigned opc, uint64_t a, uint64_t b, uint64_t c, uint64_t cst)
+{
+    const IrOpDef *def = &ir_op_defs[opc];
+    uint64_t in[3] = { a, b, c }, cs[3] = { cst, 0, 0 };
+    check_op((IrOpcode)opc, IR_I64, def->nin, in, cs, def->nconst);
+}
+
+UNITTEST(jit_fp_ops_edge_cases)
+{
+    setup();
+    for (unsigned opc = 0; opc < IR_OP_COUNT; opc++) {
+        if (!is_fp_op(opc)) {
+            continue;
+        }
+        bool f32 = is_f32_op(opc);
+        const uint64_t *edge = f32 ? edge_f32 : edge_f64;
+        unsigned nedge = f32 ? NEDGE_F32 : NEDGE_F64;
+        unsigned ncst = opc == IR_OP_fma_f64 || opc == IR_OP_fma_f32 ? 4
+                      : opc == IR_OP_fcmp_f64 || opc == IR_OP_fcmp_f32 ? 3 : 1;
+        for (unsigned i = 0; i < nedge; i++) {
+            for (unsigned j = 0; j < nedge; j++) {
+                uint64_t c = edge[(i * 7 + j * 3) % nedge];
+                for (unsigned k = 0; k < ncst; k++) {
+                    check_fp_op(opc, edge[i], edge[j], c, k);
+                }
+            }
+        }
+    }
+    /* random doubles, mostly in the fast paths' domain */
+    uint64_t rng = 0xf00d;
+    for (unsigned n = 0; n < 300; n++) {
+        uint64_t v[3];
+        for (unsigned k = 0; k < 3; k++) {
+            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+            uint64_t exp = (rng >> 40) % 16 ? 0x3ff - 60 + (rng >> 20) % 120 : (rng >> 20) % 0x800;
+            v[k] = (rng & 1) << 63 | exp << 52 | ((rng >> 7) & 0x000fffffffffffffull);
+        }
+        for (unsigned opc = 0; opc < IR_OP_COUNT; opc++) {
+            if (!is_fp_op(opc)) {
+                continue;
+            }
+            unsigned k = n % (opc == IR_OP_fma_f64 || opc == IR_OP_fma_f32 ? 4 : 3);
+            if (is_f32_op(opc)) {
+                /* a binary32 with a moderate exponent, junk above */
+                uint64_t w[3];
+                for (unsigned x = 0; x < 3; x++) {
+                    uint64_t e32 = (v[x] >> 52 & 0xff) % 16 ? 127 - 30 + (v[x] >> 52) % 60
+                                                           : (v[x] >> 52) & 0xff;
+                    w[x] = (v[x] & 0xffffffff00000000ull) | (v[x] >> 63) << 31 | e32 << 23 |
+                           (v[x] & 0x7fffff);
+                }
+                check_fp_op(opc, w[0], w[1], w[2], k);
+            } else {
+                check_fp_op(opc, v[0], v[1], v[2], k);
             }
         }
     }

@@ -47,6 +47,7 @@ typedef struct JitEmitOut {
 /* Host features the emitter may use (after JitConfig.no_host_extensions). */
 typedef struct JitHostFeatures {
     bool lzcnt, tzcnt, popcnt;
+    bool fma;                       /* FMA3 (else fma_f64 calls C) */
 } JitHostFeatures;
 
 struct Jit {

@@ -30,25 +30,38 @@ void rv_set_fpr(DisasContext *d, int n, IrVal val);
 void rv_fp_mark_dirty(DisasContext *d);
 
 /* The shapes of F and D instructions: each checks the extension (ext), FS
- * and rm, then calls helper h (helpers.def, rv-fp section) and commits. */
+ * and rm, then calls helper h (helpers.def, rv-fp section) and commits.
+ * `fast`, when not IR_OP_nop, is the binary64 IR op tried inline first
+ * (trans_rvf.c says when, and why that is exact). */
 bool rv_fp_gen_load(DisasContext *d, arg_i *a, uint64_t ext, MemOp mop);
 bool rv_fp_gen_store(DisasContext *d, arg_s *a, uint64_t ext, MemOp mop);
 /* fd = h(fs1, fs2, rm) */
-bool rv_fp_gen_arith(DisasContext *d, arg_r_rm *a, uint64_t ext, const IrHelperInfo *h);
+bool rv_fp_gen_arith(DisasContext *d, arg_r_rm *a, uint64_t ext, const IrHelperInfo *h,
+                     IrOpcode fast);
 /* fd = h(fs1, rm) */
-bool rv_fp_gen_unary(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelperInfo *h);
+bool rv_fp_gen_unary(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelperInfo *h,
+                     IrOpcode fast);
 /* fd = h(fs1, fs2, fs3, neg, rm) */
 bool rv_fp_gen_fma(DisasContext *d, arg_r4_rm *a, uint64_t ext, const IrHelperInfo *h,
-                   unsigned neg);
+                   unsigned neg, IrOpcode fast);
 /* fd = h(fs1, fs2, arg) (min/max), or xd = h(fs1, fs2, arg) (compares) */
 bool rv_fp_gen_pair(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo *h,
                     uint32_t arg, bool to_gpr);
+/* xd = h(fs1, fs2, kind) for feq/flt/fle (kind 2/1/0) of ext's format,
+ * with fcmp_f64/f32 inline first: a NaN or unboxed operand takes h. */
+bool rv_fp_gen_cmp(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo *h,
+                   uint32_t kind);
+/* csrr[wsc] on fflags/frm/fcsr (RISCV_CSR_*) inline: rd = old value;
+ * when write, the CSR = (old & ~mask) | (val & mask).  False: illegal. */
+bool rv_fp_gen_csr(DisasContext *d, int csr, int rd, bool write, IrVal val, IrVal mask);
 /* xd = h(fs1, kind, rm) */
 bool rv_fp_gen_to_int(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelperInfo *h,
                       uint32_t kind);
 /* fd = h(xs1, kind, rm) */
 bool rv_fp_gen_from_int(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelperInfo *h,
                         uint32_t kind);
+/* fcvt.d.w / fcvt.d.wu: exact, inline (cvt_s64_f64). */
+bool rv_fp_gen_cvt_d_w(DisasContext *d, arg_r2_rm *a, bool is_unsigned);
 /* xd = h(fs1) (fclass) */
 bool rv_fp_gen_class(DisasContext *d, arg_r2 *a, uint64_t ext, const IrHelperInfo *h);
 

@@ -10,6 +10,8 @@
  */
 #include "guest/riscv/fpu_helper.h"
 #include "guest/riscv/rv_testbench.h"
+#include "guest/riscv/translate.h"
+#include "util/softfloat.h"
 
 #include "util/unittest.h"
 
@@ -424,4 +426,368 @@ UNITTEST(fp_csr_accessors)
     cpu->mstatus &= ~MSTATUS_FS;
     CHECK(!riscv_fp_enabled(cpu));
     rv_bench_free(tb);
+}
+
+/*
+ * The inline binary64/binary32 fast paths (trans_rvf.c: SSE2/FMA3 on the
+ * JIT, host doubles and floats on the interpreter) against the exact
+ * helpers called directly: every F and D arithmetic instruction and
+ * compare on edge values (zeros, subnormals, the smallest normals where
+ * tininess after rounding matters, the largest finite values, infinities,
+ * quiet and signalling NaNs; singles boxed and not) and random values,
+ * with fflags starting clear, with NX and with every flag, under every
+ * static rounding mode and every dynamic one.  Results and
+ * fflags must be bit-identical.
+ */
+static const uint64_t fast_edges[] = {
+    0, 0x8000000000000000ull, 1, 0x800fffffffffffffull, 0x0010000000000000ull,
+    0x8010000000000001ull, 0x001fffffffffffffull, 0x0020000000000000ull, 0x3ff0000000000000ull,
+    0xbff0000000000000ull, 0x3ff0000000000001ull, 0x4000000000000000ull, 0x3fe0000000000000ull,
+    0x3ca0000000000000ull, 0x7fefffffffffffffull, 0xffe0000000000000ull, 0x7ff0000000000000ull,
+    0xfff0000000000000ull, 0x7ff8000000000000ull, 0x7ff0000000000001ull, 0xfff8000000000001ull,
+    0x400921fb54442d18ull, 0xc00921fb54442d18ull, 0x3fd5555555555555ull, 0x2000000000000000ull,
+    0x1ff0000000000001ull, 0x5fe0000000000000ull, 0x3cb0000000000000ull,
+};
+#define NFAST_EDGES (sizeof(fast_edges) / sizeof(fast_edges[0]))
+
+enum { FAST_NOPS = 12 };
+
+/* Instruction k of the program, reading f10/f11/f12: FP results go to
+ * f(13+k), compare results to x(13+k-9); rm in the funct3 field. */
+static uint32_t fast_insn(unsigned k, unsigned rm, bool single)
+{
+    unsigned d = !single;   /* the fmt bit: 0 S, 1 D */
+
+    switch (k) {
+    case 0: return RV_R(OP_FP, 13, rm, 10, 11, 0x00 | d);   /* fadd */
+    case 1: return RV_R(OP_FP, 14, rm, 10, 11, 0x04 | d);   /* fsub */
+    case 2: return RV_R(OP_FP, 15, rm, 10, 11, 0x08 | d);   /* fmul */
+    case 3: return RV_R(OP_FP, 16, rm, 10, 11, 0x0c | d);   /* fdiv */
+    case 4: return RV_R(OP_FP, 17, rm, 10, 0, 0x2c | d);    /* fsqrt */
+    case 5: return RV_R(MADD, 18, rm, 10, 11, (12u << 2) | d);
+    case 6: return RV_R(MSUB, 19, rm, 10, 11, (12u << 2) | d);
+    case 7: return RV_R(NMSUB, 20, rm, 10, 11, (12u << 2) | d);
+    case 8: return RV_R(NMADD, 21, rm, 10, 11, (12u << 2) | d);
+    case 9: return RV_R(OP_FP, 13, 2, 10, 11, 0x50 | d);    /* feq x13 */
+    case 10: return RV_R(OP_FP, 14, 1, 10, 11, 0x50 | d);   /* flt x14 */
+    default: return RV_R(OP_FP, 15, 0, 10, 11, 0x50 | d);   /* fle x15 */
+    }
+}
+
+/* The helper's answer for instruction k: result and fflags from `flags0`. */
+static uint64_t fast_ref_s(RiscvCpu *ref, unsigned k, unsigned rm, uint64_t a, uint64_t b,
+                           uint64_t c)
+{
+    switch (k) {
+    case 0: return helper_riscv_fadd_s(ref, a, b, rm);
+    case 1: return helper_riscv_fsub_s(ref, a, b, rm);
+    case 2: return helper_riscv_fmul_s(ref, a, b, rm);
+    case 3: return helper_riscv_fdiv_s(ref, a, b, rm);
+    case 4: return helper_riscv_fsqrt_s(ref, a, rm);
+    case 5: return helper_riscv_fmadd_s(ref, a, b, c, 0, rm);
+    case 6: return helper_riscv_fmadd_s(ref, a, b, c, SF_MULADD_NEG_ADDEND, rm);
+    case 7: return helper_riscv_fmadd_s(ref, a, b, c, SF_MULADD_NEG_PRODUCT, rm);
+    case 8:
+        return helper_riscv_fmadd_s(ref, a, b, c, SF_MULADD_NEG_PRODUCT | SF_MULADD_NEG_ADDEND,
+                                    rm);
+    default: return helper_riscv_fcmp_s(ref, a, b, 11 - k);
+    }
+}
+
+static uint64_t fast_ref(unsigned k, unsigned rm, uint32_t frm, uint32_t flags0, uint64_t a,
+                         uint64_t b, uint64_t c, bool single, uint32_t *flags)
+{
+    RiscvCpu ref = { 0 };
+    uint64_t r;
+
+    ref.frm = frm;
+    ref.fflags = flags0;
+    if (single) {
+        r = fast_ref_s(&ref, k, rm, a, b, c);
+        *flags = ref.fflags;
+        return r;
+    }
+    switch (k) {
+    case 0: r = helper_riscv_fadd_d(&ref, a, b, rm); break;
+    case 1: r = helper_riscv_fsub_d(&ref, a, b, rm); break;
+    case 2: r = helper_riscv_fmul_d(&ref, a, b, rm); break;
+    case 3: r = helper_riscv_fdiv_d(&ref, a, b, rm); break;
+    case 4: r = helper_riscv_fsqrt_d(&ref, a, rm); break;
+    case 5: r = helper_riscv_fmadd_d(&ref, a, b, c, 0, rm); break;
+    case 6: r = helper_riscv_fmadd_d(&ref, a, b, c, SF_MULADD_NEG_ADDEND, rm); break;
+    case 7: r = helper_riscv_fmadd_d(&ref, a, b, c, SF_MULADD_NEG_PRODUCT, rm); break;
+    case 8:
+        r = helper_riscv_fmadd_d(&ref, a, b, c, SF_MULADD_NEG_PRODUCT | SF_MULADD_NEG_ADDEND, rm);
+        break;
+    default: r = helper_riscv_fcmp_d(&ref, a, b, 11 - k); break;
+    }
+    *flags = ref.fflags;
+    return r;
+}
+
+static uint64_t fast_rng(uint64_t *s)
+{
+    *s = *s * 6364136223846793005ull + 1442695040888963407ull;
+    return *s >> 11 ^ *s << 29;
+}
+
+/* A random double: mostly moderate exponents (the fast path), sometimes
+ * near the ends of the range, sometimes an edge value. */
+static const uint32_t fast_edges_s[] = {
+    0, 0x80000000, 1, 0x807fffff, 0x00800000, 0x80800001, 0x00ffffff, 0x01000000, 0x3f800000,
+    0xbf800000, 0x3f800001, 0x40000000, 0x3f000000, 0x33800000, 0x7f7fffff, 0xff000000,
+    0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001, 0xffc00001, 0x40490fdb, 0x20000000,
+    0x1f800001, 0x5f000000, 0x34000000,
+};
+#define NFAST_EDGES_S (sizeof(fast_edges_s) / sizeof(fast_edges_s[0]))
+
+/* A random single, boxed but now and then not (the helper's canonical NaN). */
+static uint64_t fast_value_s(uint64_t *s)
+{
+    uint64_t x = fast_rng(s);
+    unsigned pick = (unsigned)(x >> 60);
+    uint32_t v, exp, sign = (uint32_t)(x & 1) << 31, mant = (uint32_t)(x >> 9) & 0x7fffff;
+
+    if (pick < 10) {
+        exp = 127 - 30 + (x >> 40) % 60;
+    } else if (pick < 12) {
+        exp = (x >> 40) % 30;
+    } else if (pick < 13) {
+        exp = 0xff - (x >> 40) % 30;
+    } else {
+        v = fast_edges_s[(x >> 40) % NFAST_EDGES_S];
+        return pick == 15 && (x & 2) ? v : BOX(v);
+    }
+    return BOX(sign | exp << 23 | mant);
+}
+
+static uint64_t fast_value(uint64_t *s)
+{
+    uint64_t x = fast_rng(s);
+    unsigned pick = (unsigned)(x >> 60);
+    uint64_t mant = fast_rng(s) & 0x000fffffffffffffull;
+    uint64_t sign = (x & 1) << 63;
+    uint64_t exp;
+
+    if (pick < 10) {
+        exp = 0x3ff - 40 + (x >> 8) % 80;
+    } else if (pick < 12) {
+        exp = (x >> 8) % 80;                    /* tiny results */
+    } else if (pick < 14) {
+        exp = 0x7ff - (x >> 8) % 80;            /* huge, inf, NaN */
+    } else {
+        return fast_edges[(x >> 8) % NFAST_EDGES];
+    }
+    return sign | exp << 52 | mant;
+}
+
+static unsigned fast_failures;
+
+static void fast_check(RvTestBench *tb, unsigned rm, uint32_t frm, uint32_t flags0, uint64_t a,
+                       uint64_t b, uint64_t c, bool single)
+{
+    RiscvCpu *cpu = &tb->cpu;
+
+    cpu->fpr[10] = a;
+    cpu->fpr[11] = b;
+    cpu->fpr[12] = c;
+    cpu->frm = frm;
+    cpu->gpr[5] = flags0;
+    cpu->pc = BASE;
+    if (!rv_bench_run(tb, UINT64_MAX, RUN_MS)) {
+        unittest_fail(__FILE__, __LINE__, "fast-path program did not finish");
+        fast_failures++;
+        return;
+    }
+    for (unsigned k = 0; k < FAST_NOPS; k++) {
+        uint32_t want_flags;
+        uint64_t want = fast_ref(k, rm, frm, flags0, a, b, c, single, &want_flags);
+        uint64_t got = k < 9 ? cpu->fpr[13 + k] : cpu->gpr[13 + k - 9];
+        uint64_t got_flags = cpu->gpr[16 + k];
+        if ((got != want || got_flags != want_flags) && fast_failures++ < 20) {
+            unittest_fail(__FILE__, __LINE__, "insn %08x rm %u frm %u fflags %02x (%016" PRIx64
+                          ", %016" PRIx64 ", %016" PRIx64 "): got %016" PRIx64 "/%02" PRIx64
+                          ", helper %016" PRIx64 "/%02x", fast_insn(k, rm, single), rm, frm, flags0,
+                          a, b, c, got, got_flags, want, want_flags);
+        }
+    }
+}
+
+UNITTEST(fp_fast_paths_match_helpers)
+{
+    RvTestBench *tb = fp_bench(EXT_STATUS_DIRTY);
+    static const uint32_t flag_starts[] = { 0, NX, NX | UF | OF | DZ | NV };
+    /* rm 0-4 static with frm 0, then dynamic (7) with frm 0-4 */
+    static const unsigned modes[][2] = { { 0, 0 }, { 1, 0 }, { 2, 0 }, { 3, 0 }, { 4, 0 },
+                                         { 7, 0 }, { 7, 1 }, { 7, 2 }, { 7, 3 }, { 7, 4 } };
+    uint64_t seed = 0x5eed;
+
+    for (size_t m = 0; m < 2 * sizeof(modes) / sizeof(modes[0]); m++) {
+        bool single = m % 2;
+        unsigned rm = modes[m / 2][0];
+        uint32_t frm = modes[m / 2][1];
+        bool nearest = frm == 0 && (rm == 0 || rm == 7);
+        uint32_t prog[3 * FAST_NOPS + 5];
+        unsigned n = 0;
+
+        /* per instruction: fflags = x5; insn; x(16+k) = fflags */
+        for (unsigned k = 0; k < FAST_NOPS; k++) {
+            prog[n++] = RV_I(0x73, 0, 1, 5, 0x001);
+            prog[n++] = fast_insn(k, rm, single);
+            prog[n++] = RV_I(0x73, 16 + k, 2, 0, 0x001);
+        }
+        /* the finisher, with x6/x7 */
+        prog[n++] = rv_enc_u(0x37, 7, 0x5000);
+        prog[n++] = rv_enc_i(0x13, 7, 0, 7, 0x555);
+        prog[n++] = rv_enc_u(0x37, 6, (int32_t)RV_TB_FINISHER);
+        prog[n++] = rv_enc_s(0x23, 2, 6, 7, 0);
+        prog[n++] = rv_enc_j(0, 0);
+        tb->cpu.mtvec = TRAP;
+        rv_bench_load32(tb, BASE, prog, n);
+
+        for (size_t f = 0; f < sizeof(flag_starts) / sizeof(flag_starts[0]); f++) {
+            unsigned step = nearest ? 1 : 5;
+            size_t ne = single ? NFAST_EDGES_S : NFAST_EDGES;
+            for (size_t i = 0; i < ne; i++) {
+                for (size_t j = (i * 3 + f) % step; j < ne; j += step) {
+                    size_t kc = (i * 7 + j * 3 + f) % ne;
+                    uint64_t a = single ? BOX(fast_edges_s[i]) : fast_edges[i];
+                    uint64_t b = single ? BOX(fast_edges_s[j]) : fast_edges[j];
+                    uint64_t c = single ? BOX(fast_edges_s[kc]) : fast_edges[kc];
+                    fast_check(tb, rm, frm, flag_starts[f], a, b, c, single);
+                }
+            }
+            for (unsigned r = 0; r < (nearest ? 600u : 60u); r++) {
+                uint64_t a, b, c;
+                if (single) {
+                    a = fast_value_s(&seed), b = fast_value_s(&seed), c = fast_value_s(&seed);
+                    if (r & 1) {
+                        c ^= 0x80000000u;               /* cancellation in fmadd */
+                    }
+                } else {
+                    a = fast_value(&seed), b = fast_value(&seed), c = fast_value(&seed);
+                    if (r & 1) {
+                        c ^= 0x8000000000000000ull;
+                    }
+                }
+                fast_check(tb, rm, frm, flag_starts[f], a, b, c, single);
+            }
+        }
+    }
+    CHECK(tb->exceptions == 0);
+    rv_bench_free(tb);
+}
+
+/* fflags, frm and fcsr through every Zicsr form (inline in the translator):
+ * the old value in rd, the masked write field by field, FS Dirty only when
+ * written, illegal with FS Off. */
+UNITTEST(fp_csrs_inline)
+{
+    uint64_t seed = 0xc5c5;
+
+    for (unsigned csr = RISCV_CSR_FFLAGS; csr <= RISCV_CSR_FCSR; csr++) {
+        for (unsigned f3 = 1; f3 <= 7; f3++) {
+            if (f3 == 4) {
+                continue;
+            }
+            for (unsigned n = 0; n < 12; n++) {
+                RvTestBench *tb = fp_bench(EXT_STATUS_CLEAN);
+                RiscvCpu *cpu = &tb->cpu;
+                uint64_t r = fast_rng(&seed);
+                bool imm = f3 >= 5;
+                /* n < 2: rs1 = x0 or uimm = 0, so csrrs/csrrc only read */
+                uint64_t uimm = n < 2 ? 0 : r >> 59;
+                unsigned rs1 = imm ? (unsigned)uimm : n < 2 ? 0 : 10;
+                uint64_t val = imm ? uimm : rs1 ? r : 0;
+                bool write = (f3 & 3) == 1 || val != 0;
+                uint32_t insn = RV_I(0x73, 13, f3, rs1, csr);
+                uint32_t ff0 = (uint32_t)(r & 0x1f), frm0 = (uint32_t)(r >> 8 & 7);
+                uint64_t old = csr == RISCV_CSR_FFLAGS ? ff0
+                             : csr == RISCV_CSR_FRM ? frm0 : (uint64_t)frm0 << 5 | ff0;
+                uint64_t nv = (f3 & 3) == 1 ? val : (f3 & 3) == 2 ? old | val : old & ~val;
+                uint64_t want_ff = ff0, want_frm = frm0;
+
+                cpu->gpr[10] = r;
+                cpu->fflags = ff0;
+                cpu->frm = frm0;
+                CHECK(run_prog(tb, &insn, 1));
+                CHECK_U64(cpu->gpr[13], old);
+                if (write && csr != RISCV_CSR_FRM) {
+                    want_ff = nv & 0x1f;
+                }
+                if (write && csr != RISCV_CSR_FFLAGS) {
+                    want_frm = csr == RISCV_CSR_FRM ? nv & 7 : nv >> 5 & 7;
+                }
+                CHECK_U64(cpu->fflags, want_ff);
+                CHECK_U64(cpu->frm, want_frm);
+                CHECK_U64(cpu->mstatus & MSTATUS_FS,
+                          write ? MSTATUS_FS : (uint64_t)EXT_STATUS_CLEAN << MSTATUS_FS_SHIFT);
+                rv_bench_free(tb);
+            }
+        }
+    }
+    RvTestBench *tb = fp_bench(EXT_STATUS_OFF);
+    expect_illegal(tb, RV_I(0x73, 13, 2, 0, RISCV_CSR_FFLAGS), __LINE__);  /* frflags */
+    expect_illegal(tb, RV_I(0x73, 0, 5, 1, RISCV_CSR_FRM), __LINE__);      /* fsrmi */
+    expect_illegal(tb, RV_I(0x73, 13, 1, 10, RISCV_CSR_FCSR), __LINE__);   /* fscsr */
+    rv_bench_free(tb);
+}
+
+/* fcvt.d.w and fcvt.d.wu (inline: cvt_s64_f64) against the helper on
+ * integer edges and random values with junk high halves, every static and
+ * dynamic rounding mode: same bits, no flag. */
+UNITTEST(fcvt_d_w_inline_matches_helper)
+{
+    static const uint64_t ints[] = {
+        0, 1, 0xffffffffull, 0x7fffffff, 0x80000000, 0x123456789abcdef0ull,
+        0xffffffff80000001ull, 0x00000000fffffffeull, 0x8000000000000000ull,
+    };
+    RvTestBench *tb = fp_bench(EXT_STATUS_DIRTY);
+    uint64_t seed = 0xd0d0;
+
+    for (unsigned rm = 0; rm <= 7; rm++) {
+        if (rm == 5 || rm == 6) {
+            continue;
+        }
+        const uint32_t insns[2] = { FOP(0x69, rm, 0), FOP(0x69, rm, 1) };   /* .w, .wu */
+        for (unsigned u = 0; u < 2; u++) {
+            for (unsigned i = 0; i < 40; i++) {
+                uint64_t v = i < sizeof(ints) / sizeof(ints[0]) ? ints[i] : fast_rng(&seed);
+                RiscvCpu ref = { 0 };
+                ref.frm = rm == 7 ? (uint32_t)(i % 5) : 0;
+                uint64_t want = helper_riscv_fcvt_d_x(&ref, v, u, rm);
+                tb->cpu.gpr[10] = v;
+                tb->cpu.frm = ref.frm;
+                tb->cpu.fflags = 0;
+                CHECK(run_prog(tb, &insns[u], 1));
+                CHECK_U64(tb->cpu.fpr[13], want);
+                CHECK_U64(tb->cpu.fflags, ref.fflags);
+                CHECK_U64(tb->cpu.fflags, 0);
+            }
+        }
+    }
+    rv_bench_free(tb);
+}
+
+/* The fast paths mark FS Dirty like the helpers do: fadd.d and fmadd.s on
+ * normal operands with NX set (so they take the fast path), feq.d with no
+ * NaN, from FS Initial and Clean. */
+UNITTEST(fp_fast_paths_make_fs_dirty)
+{
+    const uint32_t insns[] = { FOP2(0x01, 7), R4(MADD, 0, 0), FOP2(0x51, 2) };
+
+    for (size_t i = 0; i < sizeof(insns) / sizeof(insns[0]); i++) {
+        for (unsigned fs = EXT_STATUS_INITIAL; fs <= EXT_STATUS_CLEAN; fs++) {
+            RvTestBench *tb = fp_bench(fs);
+            bool single = i == 1;
+            tb->cpu.fpr[10] = single ? BOX(0x3fc00000) : 0x3ff8000000000000ull;
+            tb->cpu.fpr[11] = single ? BOX(0x40200000) : 0x4002000000000000ull;
+            tb->cpu.fpr[12] = single ? BOX(0x3f800000) : 0x3ff0000000000000ull;
+            tb->cpu.fflags = NX;
+            CHECK(run_prog(tb, &insns[i], 1));
+            CHECK_U64(tb->cpu.mstatus & (MSTATUS_FS | MSTATUS_SD), MSTATUS_FS | MSTATUS_SD);
+            CHECK_U64(tb->cpu.fflags, NX);
+            rv_bench_free(tb);
+        }
+    }
 }

@@ -19,27 +19,27 @@ bool trans_fsd(DisasContext *d, arg_s *a) { return rv_fp_gen_store(d, a, RVD, MO
 
 bool trans_fadd_d(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVD, HELPER(riscv_fadd_d));
+    return rv_fp_gen_arith(d, a, RVD, HELPER(riscv_fadd_d), IR_OP_fadd_f64);
 }
 
 bool trans_fsub_d(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVD, HELPER(riscv_fsub_d));
+    return rv_fp_gen_arith(d, a, RVD, HELPER(riscv_fsub_d), IR_OP_fsub_f64);
 }
 
 bool trans_fmul_d(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVD, HELPER(riscv_fmul_d));
+    return rv_fp_gen_arith(d, a, RVD, HELPER(riscv_fmul_d), IR_OP_fmul_f64);
 }
 
 bool trans_fdiv_d(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVD, HELPER(riscv_fdiv_d));
+    return rv_fp_gen_arith(d, a, RVD, HELPER(riscv_fdiv_d), IR_OP_fdiv_f64);
 }
 
 bool trans_fsqrt_d(DisasContext *d, arg_r2_rm *a)
 {
-    return rv_fp_gen_unary(d, a, RVD, HELPER(riscv_fsqrt_d));
+    return rv_fp_gen_unary(d, a, RVD, HELPER(riscv_fsqrt_d), IR_OP_fsqrt_f64);
 }
 
 bool trans_fmin_d(DisasContext *d, arg_r *a)
@@ -54,35 +54,37 @@ bool trans_fmax_d(DisasContext *d, arg_r *a)
 
 bool trans_fmadd_d(DisasContext *d, arg_r4_rm *a)
 {
-    return rv_fp_gen_fma(d, a, RVD, HELPER(riscv_fmadd_d), 0);
+    return rv_fp_gen_fma(d, a, RVD, HELPER(riscv_fmadd_d), 0, IR_OP_fma_f64);
 }
 
 bool trans_fmsub_d(DisasContext *d, arg_r4_rm *a)
 {
-    return rv_fp_gen_fma(d, a, RVD, HELPER(riscv_fmadd_d), SF_MULADD_NEG_ADDEND);
+    return rv_fp_gen_fma(d, a, RVD, HELPER(riscv_fmadd_d), SF_MULADD_NEG_ADDEND,
+                         IR_OP_fma_f64);
 }
 
 bool trans_fnmsub_d(DisasContext *d, arg_r4_rm *a)
 {
-    return rv_fp_gen_fma(d, a, RVD, HELPER(riscv_fmadd_d), SF_MULADD_NEG_PRODUCT);
+    return rv_fp_gen_fma(d, a, RVD, HELPER(riscv_fmadd_d), SF_MULADD_NEG_PRODUCT,
+                         IR_OP_fma_f64);
 }
 
 bool trans_fnmadd_d(DisasContext *d, arg_r4_rm *a)
 {
     return rv_fp_gen_fma(d, a, RVD, HELPER(riscv_fmadd_d),
-                         SF_MULADD_NEG_PRODUCT | SF_MULADD_NEG_ADDEND);
+                         SF_MULADD_NEG_PRODUCT | SF_MULADD_NEG_ADDEND, IR_OP_fma_f64);
 }
 
 /* ---- conversions and moves (12.5) ---- */
 
 bool trans_fcvt_s_d(DisasContext *d, arg_r2_rm *a)
 {
-    return rv_fp_gen_unary(d, a, RVD, HELPER(riscv_fcvt_s_d));
+    return rv_fp_gen_unary(d, a, RVD, HELPER(riscv_fcvt_s_d), IR_OP_nop);
 }
 
 bool trans_fcvt_d_s(DisasContext *d, arg_r2_rm *a)
 {
-    return rv_fp_gen_unary(d, a, RVD, HELPER(riscv_fcvt_d_s));
+    return rv_fp_gen_unary(d, a, RVD, HELPER(riscv_fcvt_d_s), IR_OP_nop);
 }
 
 bool trans_fcvt_w_d(DisasContext *d, arg_r2_rm *a)
@@ -107,12 +109,12 @@ bool trans_fcvt_lu_d(DisasContext *d, arg_r2_rm *a)
 
 bool trans_fcvt_d_w(DisasContext *d, arg_r2_rm *a)
 {
-    return rv_fp_gen_from_int(d, a, RVD, HELPER(riscv_fcvt_d_x), 0);
+    return rv_fp_gen_cvt_d_w(d, a, false);
 }
 
 bool trans_fcvt_d_wu(DisasContext *d, arg_r2_rm *a)
 {
-    return rv_fp_gen_from_int(d, a, RVD, HELPER(riscv_fcvt_d_x), 1);
+    return rv_fp_gen_cvt_d_w(d, a, true);
 }
 
 bool trans_fcvt_d_l(DisasContext *d, arg_r2_rm *a)
@@ -179,17 +181,17 @@ bool trans_fmv_d_x(DisasContext *d, arg_r2 *a)
 
 bool trans_feq_d(DisasContext *d, arg_r *a)
 {
-    return rv_fp_gen_pair(d, a, RVD, HELPER(riscv_fcmp_d), 2, true);
+    return rv_fp_gen_cmp(d, a, RVD, HELPER(riscv_fcmp_d), 2);
 }
 
 bool trans_flt_d(DisasContext *d, arg_r *a)
 {
-    return rv_fp_gen_pair(d, a, RVD, HELPER(riscv_fcmp_d), 1, true);
+    return rv_fp_gen_cmp(d, a, RVD, HELPER(riscv_fcmp_d), 1);
 }
 
 bool trans_fle_d(DisasContext *d, arg_r *a)
 {
-    return rv_fp_gen_pair(d, a, RVD, HELPER(riscv_fcmp_d), 0, true);
+    return rv_fp_gen_cmp(d, a, RVD, HELPER(riscv_fcmp_d), 0);
 }
 
 bool trans_fclass_d(DisasContext *d, arg_r2 *a)

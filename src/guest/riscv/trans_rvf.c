@@ -12,6 +12,7 @@
  * looking (fsw and fmv.x.w take the low word as is); every single result is
  * written boxed.
  */
+#include <assert.h>
 #include <stddef.h>
 
 #include "guest/riscv/fpu_helper.h"
@@ -103,41 +104,211 @@ bool rv_fp_gen_store(DisasContext *d, arg_s *a, uint64_t ext, MemOp mop)
     return true;
 }
 
-bool rv_fp_gen_arith(DisasContext *d, arg_r_rm *a, uint64_t ext, const IrHelperInfo *h)
+/*
+ * The inline fast path (ir_ops.def's binary64 ops, which the JIT lowers to
+ * SSE2/FMA3).  Where it applies, an instruction becomes
+ *
+ *       guard: rounding RNE and fflags.NX already set, else -> slow
+ *       r = fast_op(fs...)             0 (2 for fcmp) outside its domain
+ *       brcond r == miss -> slow
+ *       fd = r; br done
+ *   slow:
+ *       [dynamic rm: the frm check]  fd = helper(fs..., rm)
+ *   done:
+ *
+ * Why this is exact: in the fast ops' domain (a normal result of biased
+ * exponent 2..2046) the correctly rounded result is the IEEE one the helper
+ * computes, and the only exception the operation signals is inexact
+ * (ir_ops.def gives the reasons: no NaN operand or result, hence no NV and
+ * no NaN canonicalisation to do; no DZ, OF, nor UF with tininess after
+ * rounding).  The guard requires NX already accrued, so accruing NX again
+ * changes nothing: fflags are exactly what the helper would leave.
+ * Everything else (other rounding modes, the first inexact operation, NaN,
+ * infinite, zero, subnormal or tiny results) takes the helper.  A guest
+ * that clears fflags pays the helper once, for the next inexact op.
+ * Compares need no guard: without a NaN operand they signal nothing.
+ *
+ * Both paths read their operands from cpu->fpr themselves (EBB temps,
+ * nothing to keep across the labels: the destination is written only at
+ * the end of either path) and commit their own result.  The FS marking is
+ * emitted on each path (mstatus_fs is a per-block memo of what was
+ * emitted, and the first path's marking does not run on the second).
+ */
+_Static_assert(offsetof(RiscvCpu, frm) == offsetof(RiscvCpu, fflags) + 4 &&
+               offsetof(RiscvCpu, fflags) % 8 == 0, "the fast-path guard loads both");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the fast-path guard's layout");
+
+typedef struct RvFpFast {
+    IrOpcode opc;       /* IR_OP_nop: no fast path */
+    uint64_t cst;       /* its constant operand, if it has one */
+    uint64_t miss;      /* the result that means "not done" */
+    int rm;             /* < 0: no rounding (compares), no guard */
+} RvFpFast;
+
+/* Singles (the _f32 ops) read and write NaN-boxed registers. */
+static bool rv_fp_fast_single(IrOpcode opc)
 {
-    if (!rv_fp_enabled(d, ext) || !rv_fp_check_rm(d, a->rm)) {
+    switch (opc) {
+    case IR_OP_fadd_f32:
+    case IR_OP_fsub_f32:
+    case IR_OP_fmul_f32:
+    case IR_OP_fdiv_f32:
+    case IR_OP_fsqrt_f32:
+    case IR_OP_fma_f32:
+    case IR_OP_fcmp_f32:
+        return true;
+    default:
         return false;
     }
-    IrVal r = ir_new_temp(d->b, IR_I64);
+}
 
+static bool rv_fp_fast_applies(const RvFpFast *f)
+{
+    return f->opc != IR_OP_nop && (f->rm < 0 || f->rm == RISCV_FRM_RNE ||
+                                   f->rm == RISCV_FRM_DYN);
+}
+
+/* FP register n in a fresh EBB temp (dead at the next label). */
+static IrVal rv_fpr_ebb(DisasContext *d, int n)
+{
+    IrVal t = ir_new_ebb_temp(d->b, IR_I64);
+
+    ir_ld64(d->b, t, (int32_t)(offsetof(RiscvCpu, fpr) + 8 * (size_t)n));
+    return t;
+}
+
+/* Emits the guard and the fast op on fs[0..n), committing to fd (or to xd
+ * when to_gpr); returns the label the slow path must follow.  The caller
+ * then emits the slow path and sets *done. */
+static IrLabel rv_fp_fast_path(DisasContext *d, const RvFpFast *f, const int *fs, unsigned n,
+                               int dest, bool to_gpr, IrLabel *done)
+{
+    IrBuilder *b = d->b;
+    IrLabel slow = ir_new_label(b);
+    IrVal ins[3], r = ir_new_ebb_temp(b, IR_I64);
+    unsigned fs0 = d->mstatus_fs;
+    bool single = rv_fp_fast_single(f->opc);
+
+    *done = ir_new_label(b);
+    if (f->rm == RISCV_FRM_DYN) {
+        /* One load for both: frm is the upper half of the 64 bits at
+         * fflags (little-endian host), and with fflags' bits 1-4 masked off
+         * the word is 1 exactly when frm == RNE and NX is set (stray bits
+         * above fflags' five, which no writer leaves, would only take the
+         * slow path). */
+        IrVal t = ir_new_ebb_temp(b, IR_I64);
+        ir_ld64(b, t, offsetof(RiscvCpu, fflags));
+        ir_and_imm(b, t, t, ~(int64_t)(FFLAGS_MASK & ~FFLAGS_NX));
+        ir_brcond_imm(b, IR_COND_NE, t, FFLAGS_NX, slow);
+    } else if (f->rm >= 0) {
+        IrVal t = ir_new_ebb_temp(b, IR_I64);
+        ir_ld32u(b, t, offsetof(RiscvCpu, fflags));
+        ir_brcond_imm(b, IR_COND_TSTEQ, t, FFLAGS_NX, slow);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        ins[i] = i > 0 && fs[i] == fs[i - 1] ? ins[i - 1] : rv_fpr_ebb(d, fs[i]);
+    }
+    if (single) {
+        /* An unboxed operand reads as the canonical NaN: the helper's job.
+         * All boxed <=> the AND of the high halves is all ones. */
+        IrVal hi = ir_new_ebb_temp(b, IR_I64);
+        ir_mov(b, hi, ins[0]);
+        for (unsigned i = 1; i < n; i++) {
+            ir_and(b, hi, hi, ins[i]);
+        }
+        ir_sar_imm(b, hi, hi, 32);
+        ir_brcond_imm(b, IR_COND_NE, hi, -1, slow);
+    }
+    ir_emit(b, f->opc, IR_I64, &r, 1, ins, n, &f->cst, ir_op_defs[f->opc].nconst);
+    ir_brcond_imm(b, IR_COND_EQ, r, (int64_t)f->miss, slow);
+    if (to_gpr) {
+        rv_fp_mark_dirty(d);
+        rv_set_gpr(d, dest, r);
+    } else {
+        if (single) {
+            ir_or_imm(b, r, r, (int64_t)RISCV_NAN_BOX_MASK);
+        }
+        rv_set_fpr(d, dest, r);
+    }
+    ir_br(b, *done);
+    ir_set_label(b, slow);
+    d->mstatus_fs = fs0;
+    return slow;
+}
+
+bool rv_fp_gen_arith(DisasContext *d, arg_r_rm *a, uint64_t ext, const IrHelperInfo *h,
+                     IrOpcode fast)
+{
+    if (!rv_fp_enabled(d, ext) || a->rm == 5 || a->rm == 6) {
+        return false;
+    }
+    RvFpFast f = { .opc = fast, .rm = a->rm };
+    IrLabel done = { 0 };
+    bool inline_fast = rv_fp_fast_applies(&f);
+
+    if (inline_fast) {
+        rv_fp_fast_path(d, &f, (const int[]){ a->rs1, a->rs2 }, 2, a->rd, false, &done);
+    }
+    rv_fp_check_rm(d, a->rm);
+    IrVal r = ir_new_temp(d->b, IR_I64);
     ir_call(d->b, h, r, rv_fpr(d, a->rs1), rv_fpr(d, a->rs2), rv_fp_i32(d, a->rm));
     rv_set_fpr(d, a->rd, r);
+    if (inline_fast) {
+        ir_set_label(d->b, done);
+    }
     return true;
 }
 
-bool rv_fp_gen_unary(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelperInfo *h)
+bool rv_fp_gen_unary(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelperInfo *h,
+                     IrOpcode fast)
 {
-    if (!rv_fp_enabled(d, ext) || !rv_fp_check_rm(d, a->rm)) {
+    if (!rv_fp_enabled(d, ext) || a->rm == 5 || a->rm == 6) {
         return false;
     }
-    IrVal r = ir_new_temp(d->b, IR_I64);
+    RvFpFast f = { .opc = fast, .rm = a->rm };
+    IrLabel done = { 0 };
+    bool inline_fast = rv_fp_fast_applies(&f);
 
+    if (inline_fast) {
+        rv_fp_fast_path(d, &f, &a->rs1, 1, a->rd, false, &done);
+    }
+    rv_fp_check_rm(d, a->rm);
+    IrVal r = ir_new_temp(d->b, IR_I64);
     ir_call(d->b, h, r, rv_fpr(d, a->rs1), rv_fp_i32(d, a->rm));
     rv_set_fpr(d, a->rd, r);
+    if (inline_fast) {
+        ir_set_label(d->b, done);
+    }
     return true;
 }
 
 bool rv_fp_gen_fma(DisasContext *d, arg_r4_rm *a, uint64_t ext, const IrHelperInfo *h,
-                   unsigned neg)
+                   unsigned neg, IrOpcode fast)
 {
-    if (!rv_fp_enabled(d, ext) || !rv_fp_check_rm(d, a->rm)) {
+    if (!rv_fp_enabled(d, ext) || a->rm == 5 || a->rm == 6) {
         return false;
     }
-    IrVal r = ir_new_temp(d->b, IR_I64);
+    /* SF_MULADD_NEG_* and IR_FMA_NEG_* name the same negations. */
+    RvFpFast f = {
+        .opc = fast,
+        .rm = a->rm,
+        .cst = ((neg & SF_MULADD_NEG_PRODUCT) ? IR_FMA_NEG_PRODUCT : 0) |
+               ((neg & SF_MULADD_NEG_ADDEND) ? IR_FMA_NEG_ADDEND : 0),
+    };
+    IrLabel done = { 0 };
+    bool inline_fast = rv_fp_fast_applies(&f);
 
+    if (inline_fast) {
+        rv_fp_fast_path(d, &f, (const int[]){ a->rs1, a->rs2, a->rs3 }, 3, a->rd, false, &done);
+    }
+    rv_fp_check_rm(d, a->rm);
+    IrVal r = ir_new_temp(d->b, IR_I64);
     ir_call(d->b, h, r, rv_fpr(d, a->rs1), rv_fpr(d, a->rs2), rv_fpr(d, a->rs3),
             rv_fp_i32(d, neg), rv_fp_i32(d, a->rm));
     rv_set_fpr(d, a->rd, r);
+    if (inline_fast) {
+        ir_set_label(d->b, done);
+    }
     return true;
 }
 
@@ -156,6 +327,91 @@ bool rv_fp_gen_pair(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo 
     } else {
         rv_set_fpr(d, a->rd, r);
     }
+    return true;
+}
+
+/*
+ * fflags, frm and fcsr (11.2) inline, for trans_zicsr.c: code that
+ * brackets a quiet compare with frflags/fsflags (libm, -fmath-errno's
+ * sqrt) would otherwise call the generic CSR helper and end the block
+ * twice per iteration.  What riscv_csr_access does for them: legal when F
+ * is enabled (misa.F and FS not Off, both fixed for the block), any
+ * privilege; reads mask the fields; a write stores
+ * (old & ~mask) | (val & mask) field by field and marks FS Dirty.  The
+ * block goes on: the write changes no TB flag but FS, which the FS memo
+ * tracks, and cannot make an interrupt pending.
+ */
+bool rv_fp_gen_csr(DisasContext *d, int csr, int rd, bool write, IrVal val, IrVal mask)
+{
+    IrBuilder *b = d->b;
+
+    assert(csr >= RISCV_CSR_FFLAGS && csr <= RISCV_CSR_FCSR);
+    if (!rv_fp_enabled(d, RVF)) {
+        return false;
+    }
+    IrVal old = ir_new_ebb_temp(b, IR_I64);
+    IrVal t = ir_new_ebb_temp(b, IR_I64);
+
+    if (csr != RISCV_CSR_FRM) {
+        ir_ld32u(b, old, offsetof(RiscvCpu, fflags));
+        ir_and_imm(b, old, old, FFLAGS_MASK);
+    }
+    if (csr != RISCV_CSR_FFLAGS) {
+        IrVal frm = csr == RISCV_CSR_FRM ? old : t;
+        ir_ld32u(b, frm, offsetof(RiscvCpu, frm));
+        ir_and_imm(b, frm, frm, 7);
+        if (csr == RISCV_CSR_FCSR) {
+            ir_shl_imm(b, t, t, 5);
+            ir_or(b, old, old, t);
+        }
+    }
+    if (write) {
+        IrVal n = ir_new_ebb_temp(b, IR_I64);
+        ir_andc(b, n, old, mask);
+        ir_and(b, t, val, mask);
+        ir_or(b, n, n, t);
+        if (csr == RISCV_CSR_FRM) {
+            ir_and_imm(b, t, n, 7);
+            ir_st32(b, t, offsetof(RiscvCpu, frm));
+        } else {
+            ir_and_imm(b, t, n, FFLAGS_MASK);
+            ir_st32(b, t, offsetof(RiscvCpu, fflags));
+            if (csr == RISCV_CSR_FCSR) {
+                ir_extract(b, t, n, 5, 3);
+                ir_st32(b, t, offsetof(RiscvCpu, frm));
+            }
+        }
+        rv_fp_mark_dirty(d);
+    }
+    rv_set_gpr(d, rd, old);
+    return true;
+}
+
+/* feq/flt/fle: funct3 0 fle, 1 flt, 2 feq (the helper's kind). */
+bool rv_fp_gen_cmp(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo *h,
+                   uint32_t kind)
+{
+    static const IrFcmp conds[3] = { IR_FCMP_LE, IR_FCMP_LT, IR_FCMP_EQ };
+
+    if (!rv_fp_enabled(d, ext)) {
+        return false;
+    }
+    assert(kind < 3);
+    /* fcmp gives 2 for a NaN operand: the helper decides NV. */
+    RvFpFast f = {
+        .opc = ext == RVD ? IR_OP_fcmp_f64 : IR_OP_fcmp_f32,
+        .cst = conds[kind],
+        .miss = 2,
+        .rm = -1,
+    };
+    IrLabel done;
+
+    rv_fp_fast_path(d, &f, (const int[]){ a->rs1, a->rs2 }, 2, a->rd, true, &done);
+    IrVal r = rv_dest_gpr(d, a->rd);
+    ir_call(d->b, h, r, rv_fpr(d, a->rs1), rv_fpr(d, a->rs2), rv_fp_i32(d, kind));
+    rv_fp_mark_dirty(d);                /* fflags may change */
+    rv_set_gpr(d, a->rd, r);
+    ir_set_label(d->b, done);
     return true;
 }
 
@@ -186,6 +442,21 @@ bool rv_fp_gen_from_int(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHel
     return true;
 }
 
+bool rv_fp_gen_cvt_d_w(DisasContext *d, arg_r2_rm *a, bool is_unsigned)
+{
+    if (!rv_fp_enabled(d, RVD) || !rv_fp_check_rm(d, a->rm)) {
+        return false;
+    }
+    /* Every 32-bit integer is a binary64: exact in every rounding mode,
+     * no flag, +0 for 0 (Unprivileged 12.5): the helper's answer. */
+    IrVal x = is_unsigned ? rv_gpr_zext32(d, a->rs1) : rv_gpr_sext32(d, a->rs1);
+    IrVal r = ir_new_ebb_temp(d->b, IR_I64);
+
+    ir_emit(d->b, IR_OP_cvt_s64_f64, IR_I64, &r, 1, &x, 1, NULL, 0);
+    rv_set_fpr(d, a->rd, r);
+    return true;
+}
+
 bool rv_fp_gen_class(DisasContext *d, arg_r2 *a, uint64_t ext, const IrHelperInfo *h)
 {
     if (!rv_fp_enabled(d, ext)) {
@@ -207,27 +478,27 @@ bool trans_fsw(DisasContext *d, arg_s *a) { return rv_fp_gen_store(d, a, RVF, MO
 
 bool trans_fadd_s(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fadd_s));
+    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fadd_s), IR_OP_fadd_f32);
 }
 
 bool trans_fsub_s(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fsub_s));
+    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fsub_s), IR_OP_fsub_f32);
 }
 
 bool trans_fmul_s(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fmul_s));
+    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fmul_s), IR_OP_fmul_f32);
 }
 
 bool trans_fdiv_s(DisasContext *d, arg_r_rm *a)
 {
-    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fdiv_s));
+    return rv_fp_gen_arith(d, a, RVF, HELPER(riscv_fdiv_s), IR_OP_fdiv_f32);
 }
 
 bool trans_fsqrt_s(DisasContext *d, arg_r2_rm *a)
 {
-    return rv_fp_gen_unary(d, a, RVF, HELPER(riscv_fsqrt_s));
+    return rv_fp_gen_unary(d, a, RVF, HELPER(riscv_fsqrt_s), IR_OP_fsqrt_f32);
 }
 
 bool trans_fmin_s(DisasContext *d, arg_r *a)
@@ -244,23 +515,23 @@ bool trans_fmax_s(DisasContext *d, arg_r *a)
  * fnmadd: -(rs1*rs2) - rs3. */
 bool trans_fmadd_s(DisasContext *d, arg_r4_rm *a)
 {
-    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), 0);
+    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), 0, IR_OP_fma_f32);
 }
 
 bool trans_fmsub_s(DisasContext *d, arg_r4_rm *a)
 {
-    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), SF_MULADD_NEG_ADDEND);
+    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), SF_MULADD_NEG_ADDEND, IR_OP_fma_f32);
 }
 
 bool trans_fnmsub_s(DisasContext *d, arg_r4_rm *a)
 {
-    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), SF_MULADD_NEG_PRODUCT);
+    return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s), SF_MULADD_NEG_PRODUCT, IR_OP_fma_f32);
 }
 
 bool trans_fnmadd_s(DisasContext *d, arg_r4_rm *a)
 {
     return rv_fp_gen_fma(d, a, RVF, HELPER(riscv_fmadd_s),
-                         SF_MULADD_NEG_PRODUCT | SF_MULADD_NEG_ADDEND);
+                         SF_MULADD_NEG_PRODUCT | SF_MULADD_NEG_ADDEND, IR_OP_fma_f32);
 }
 
 /* ---- conversions and moves (11.7) ---- */
@@ -368,17 +639,17 @@ bool trans_fmv_w_x(DisasContext *d, arg_r2 *a)
 
 bool trans_feq_s(DisasContext *d, arg_r *a)
 {
-    return rv_fp_gen_pair(d, a, RVF, HELPER(riscv_fcmp_s), 2, true);
+    return rv_fp_gen_cmp(d, a, RVF, HELPER(riscv_fcmp_s), 2);
 }
 
 bool trans_flt_s(DisasContext *d, arg_r *a)
 {
-    return rv_fp_gen_pair(d, a, RVF, HELPER(riscv_fcmp_s), 1, true);
+    return rv_fp_gen_cmp(d, a, RVF, HELPER(riscv_fcmp_s), 1);
 }
 
 bool trans_fle_s(DisasContext *d, arg_r *a)
 {
-    return rv_fp_gen_pair(d, a, RVF, HELPER(riscv_fcmp_s), 0, true);
+    return rv_fp_gen_cmp(d, a, RVF, HELPER(riscv_fcmp_s), 0);
 }
 
 bool trans_fclass_s(DisasContext *d, arg_r2 *a)

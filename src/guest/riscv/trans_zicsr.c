@@ -7,9 +7,12 @@
  * nothing visible (no CSR read has side effects here).  An instruction that
  * writes ends the block with a fresh lookup: the CSR may change the TB
  * flags or the view of memory, or enable an interrupt the exec loop must
- * take next (the lookup yields to the loop when one is requested).
+ * take next (the lookup yields to the loop when one is requested).  The
+ * FP CSRs fflags, frm and fcsr are inline (rv_fp_gen_csr, trans_rvf.c).
  */
 #include "guest/riscv/decode-insn32.h"
+#include "guest/riscv/fpu_helper.h"
+#include "guest/riscv/trans_fp_internal.h"
 #include "guest/riscv/translate.h"
 
 static bool rv_gen_csr(DisasContext *d, arg_csr *a, bool write, IrVal val, IrVal mask)
@@ -18,6 +21,9 @@ static bool rv_gen_csr(DisasContext *d, arg_csr *a, bool write, IrVal val, IrVal
 
     if (!d->cfg->ext_zicsr) {
         return false;
+    }
+    if (a->csr >= RISCV_CSR_FFLAGS && a->csr <= RISCV_CSR_FCSR) {
+        return rv_fp_gen_csr(d, a->csr, a->rd, write, val, mask);     /* trans_rvf.c */
     }
     old = rv_dest_gpr(d, a->rd);
     rv_update_pc(d, d->pc);

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "ir/helper.h"
+#include "ir/interp.h"
 #include "ir/ir.h"
 #include "jit/jit_internal.h"
 #include "jit/regalloc.h"
@@ -84,6 +85,7 @@ typedef struct Emit {
     uint32_t insn;              /* ordinal of the current guest insn */
     uint32_t ninsns;
     uint32_t jmp_field[2], jmp_reset[2];
+    const IrOp *fused_brcond;   /* emitted with the FP op before it: skip */
 } Emit;
 
 #define GROW(ptr, n, cap)                                                     \
@@ -782,6 +784,10 @@ static void emit_movcond(Emit *e, const IrOp *op)
 
 static void emit_brcond(Emit *e, const IrOp *op)
 {
+    if (op == e->fused_brcond) {
+        e->fused_brcond = NULL;
+        return;
+    }
     bool is64 = op->type == IR_I64;
     IrCond c = (IrCond)op->consts[0];
     uint32_t label = (uint32_t)op->consts[1];
@@ -1051,6 +1057,183 @@ static void emit_lookup_and_goto_ptr(Emit *e)
     ra_drop_all(&e->ra);
 }
 
+/* ---- floating point: the binary64/32 fast paths of ir_ops.def -------
+ * Operands travel in general registers (the allocator knows no xmm) and go
+ * through xmm0..xmm2, scratch of one lowering: no value stays in an xmm
+ * register from one op to the next (calls clobber them all anyway).  SSE2
+ * rounds per MXCSR, which is the ABI's initial state in every thread that
+ * runs generated code (round to nearest, no FTZ/DAZ, exceptions masked):
+ * nothing in Morpho changes it, and a guest cannot reach it.  In the ops'
+ * domain the hardware's result is the IEEE result; everything outside it
+ * (NaN with x86's own payload, infinities, subnormal and tiny results)
+ * becomes 0 without a branch, so the caller's one test decides.  MXCSR's
+ * sticky flags are never read. */
+
+static void fp_load(Emit *e, uint32_t v, X86Xmm x)
+{
+    RaTemp *t = tv(e, v);
+    if (t->reg >= 0) {
+        x86_movq_xr(&e->a, true, x, t->reg);
+        return;
+    }
+    get_raw(e, v, TMP0);
+    x86_movq_xr(&e->a, true, x, TMP0);
+}
+
+static bool fp_is_f64(const IrOp *op)
+{
+    switch (op->opc) {
+    case IR_OP_fadd_f32:
+    case IR_OP_fsub_f32:
+    case IR_OP_fmul_f32:
+    case IR_OP_fdiv_f32:
+    case IR_OP_fsqrt_f32:
+    case IR_OP_fma_f32:
+    case IR_OP_fcmp_f32:
+        return false;
+    default:
+        return true;
+    }
+}
+
+/* The brcond right after a fast op that sends its "not done" 0 to a label
+ * (`brcond_i64 d, $0, eq`), when d is an EBB temp: it is dead at that
+ * label, and on the fall-through it is the raw result.  NULL otherwise. */
+static const IrOp *fp_fusable_brcond(Emit *e, const IrOp *op)
+{
+    size_t i = (size_t)(op - ir_op_at_const(e->b, 0));
+    if (i + 1 >= ir_op_count(e->b)) {
+        return NULL;
+    }
+    const IrOp *br = op + 1;
+    if (br->opc != IR_OP_brcond || br->type != IR_I64 || br->vals[0] != op->vals[0] ||
+        br->consts[0] != IR_COND_EQ || !is_const(e, br->vals[1]) ||
+        cval(e, br->vals[1], true) != 0 || tv(e, op->vals[0])->kind != IR_TEMP_EBB) {
+        return NULL;
+    }
+    return br;
+}
+
+/* xmm0's bits into the op's output if their biased exponent is 2..2046
+ * (binary32: 2..254), else 0: exp - 2 <u 2045 (253) sets CF, and sbb
+ * spreads it into a mask.  A binary32 result is movd's zero-extended 32
+ * bits, and the 32-bit lea drops its sign.  When the next op is the
+ * caller's test of that 0 (fp_fusable_brcond), the test branches on CF
+ * itself and the result needs no mask, which keeps the mask off the
+ * value's dependency chain. */
+static void fp_fast_result(Emit *e, const IrOp *op)
+{
+    bool dbl = fp_is_f64(op);
+    const IrOp *br = fp_fusable_brcond(e, op);
+    int out = new_reg(e, ALL_REGS);
+    x86_movq_rx(&e->a, dbl, out, 0);
+    def(e, op->vals[0], out);
+    if (br) {
+        ra_sync(&e->ra, true);          /* what emit_brcond does first */
+    }
+    x86_lea(&e->a, dbl, TMP0, x86_mem_idx(out, out, 0, 0));    /* drop the sign */
+    x86_shift_ri(&e->a, X86_SHR, dbl, TMP0, dbl ? 53 : 24);
+    x86_alu_ri(&e->a, X86_SUB, false, TMP0, 2);
+    x86_alu_ri(&e->a, X86_CMP, false, TMP0, dbl ? 0x7fd : 0xfd);
+    if (br) {
+        jump_to_label(e, X86_CC_AE, (uint32_t)br->consts[1]);
+        e->fused_brcond = br;
+        return;
+    }
+    x86_alu_rr(&e->a, X86_SBB, true, TMP0, TMP0);
+    x86_alu_rr(&e->a, X86_AND, true, out, TMP0);
+}
+
+static void emit_fp_arith(Emit *e, const IrOp *op, X86SseOp sop)
+{
+    bool dbl = fp_is_f64(op);
+    fp_load(e, op->vals[1], 0);
+    if (sop == X86_SSE_SQRT) {
+        x86_sse_arith(&e->a, sop, dbl, 0, 0);
+    } else {
+        fp_load(e, op->vals[2], 1);
+        x86_sse_arith(&e->a, sop, dbl, 0, 1);
+    }
+    fp_fast_result(e, op);
+}
+
+/* Hosts without FMA3 compute fma_f64/f32 in C (ir/eval_internal.h). */
+static uint64_t emit_fma_f64_in_c(uint64_t a, uint64_t b, uint64_t c, uint64_t neg)
+{
+    uint64_t in[3] = { a, b, c }, out = 0;
+    ir_eval_pure(IR_OP_fma_f64, IR_I64, in, &neg, &out);
+    return out;
+}
+
+static uint64_t emit_fma_f32_in_c(uint64_t a, uint64_t b, uint64_t c, uint64_t neg)
+{
+    uint64_t in[3] = { a, b, c }, out = 0;
+    ir_eval_pure(IR_OP_fma_f32, IR_I64, in, &neg, &out);
+    return out;
+}
+
+static void emit_fp_fma(Emit *e, const IrOp *op)
+{
+    bool dbl = fp_is_f64(op);
+    unsigned neg = (unsigned)op->consts[0];
+    if (!e->jit->feat.fma) {
+        CallArg args[4] = {
+            { .v = op->vals[1] }, { .v = op->vals[2] }, { .v = op->vals[3] },
+            { .is_imm = true, .imm = neg },
+        };
+        emit_call_fn(e, dbl ? (const void *)emit_fma_f64_in_c : (const void *)emit_fma_f32_in_c,
+                     false, args, 4, op->vals[0], true, false);
+        return;
+    }
+    static const X86FmaOp forms[4] = {
+        [0] = X86_VFMADD213,
+        [IR_FMA_NEG_PRODUCT] = X86_VFNMADD213,
+        [IR_FMA_NEG_ADDEND] = X86_VFMSUB213,
+        [IR_FMA_NEG_PRODUCT | IR_FMA_NEG_ADDEND] = X86_VFNMSUB213,
+    };
+    fp_load(e, op->vals[1], 0);
+    fp_load(e, op->vals[2], 1);
+    fp_load(e, op->vals[3], 2);
+    x86_vfma_s(&e->a, forms[neg & 3], dbl, 0, 1, 2);    /* xmm0 = +-(xmm1 * xmm0) +- xmm2 */
+    fp_fast_result(e, op);
+}
+
+/* cvtsi2sd rounds per MXCSR: to nearest, ties to even.  xmm0 is written
+ * whole first (movd): cvtsi2sd writes only its low half, which would
+ * otherwise wait for whatever last wrote xmm0. */
+static void emit_fp_cvt(Emit *e, const IrOp *op)
+{
+    int ra = use(e, op->vals[1], ALL_REGS);
+    x86_movq_xr(&e->a, false, 0, ra);
+    x86_cvtsi2s(&e->a, true, true, 0, ra);
+    int out = new_reg(e, ALL_REGS);
+    x86_movq_rx(&e->a, true, out, 0);
+    def(e, op->vals[0], out);
+}
+
+/* ucomisd sets ZF, PF and CF all for unordered; a < b is "b above a" and
+ * a <= b "b above or equal a", both false for unordered; then PF picks 2.
+ * ucomiss reads only the low 32 bits of the xmm registers. */
+static void emit_fp_cmp(Emit *e, const IrOp *op)
+{
+    bool dbl = fp_is_f64(op);
+    IrFcmp cond = (IrFcmp)op->consts[0];
+    fp_load(e, op->vals[1], 0);
+    fp_load(e, op->vals[2], 1);
+    int out = new_reg(e, ALL_REGS);
+    x86_alu_rr(&e->a, X86_XOR, false, out, out);
+    x86_mov_ri(&e->a, TMP0, 2);
+    if (cond == IR_FCMP_EQ) {
+        x86_ucomis(&e->a, dbl, 0, 1);
+        x86_setcc(&e->a, X86_CC_E, out);
+    } else {
+        x86_ucomis(&e->a, dbl, 1, 0);
+        x86_setcc(&e->a, cond == IR_FCMP_LT ? X86_CC_A : X86_CC_AE, out);
+    }
+    x86_cmovcc(&e->a, X86_CC_P, false, out, TMP0);
+    def(e, op->vals[0], out);
+}
+
 /* ---- the op loop ----------------------------------------------------- */
 
 static void emit_op(Emit *e, const IrOp *op)
@@ -1171,6 +1354,21 @@ static void emit_op(Emit *e, const IrOp *op)
         ra_drop_all(&e->ra);
         return;
     case IR_OP_lookup_and_goto_ptr: emit_lookup_and_goto_ptr(e); return;
+    case IR_OP_fadd_f64: emit_fp_arith(e, op, X86_SSE_ADD); return;
+    case IR_OP_fsub_f64: emit_fp_arith(e, op, X86_SSE_SUB); return;
+    case IR_OP_fmul_f64: emit_fp_arith(e, op, X86_SSE_MUL); return;
+    case IR_OP_fdiv_f64: emit_fp_arith(e, op, X86_SSE_DIV); return;
+    case IR_OP_fsqrt_f64: emit_fp_arith(e, op, X86_SSE_SQRT); return;
+    case IR_OP_fma_f64: emit_fp_fma(e, op); return;
+    case IR_OP_fcmp_f64: emit_fp_cmp(e, op); return;
+    case IR_OP_cvt_s64_f64: emit_fp_cvt(e, op); return;
+    case IR_OP_fadd_f32: emit_fp_arith(e, op, X86_SSE_ADD); return;
+    case IR_OP_fsub_f32: emit_fp_arith(e, op, X86_SSE_SUB); return;
+    case IR_OP_fmul_f32: emit_fp_arith(e, op, X86_SSE_MUL); return;
+    case IR_OP_fdiv_f32: emit_fp_arith(e, op, X86_SSE_DIV); return;
+    case IR_OP_fsqrt_f32: emit_fp_arith(e, op, X86_SSE_SQRT); return;
+    case IR_OP_fma_f32: emit_fp_fma(e, op); return;
+    case IR_OP_fcmp_f32: emit_fp_cmp(e, op); return;
     case IR_OP_COUNT:
         break;
     }

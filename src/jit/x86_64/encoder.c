@@ -766,6 +766,19 @@ void x86_movq_rx(X86Asm *a, bool w64, X86Reg dst, X86Xmm src)
     commit(a, &i);
 }
 
+/* The 3-byte VEX prefix (SDM vol. 2, 2.3.5): R, X, B and vvvv inverted;
+ * map 0F38 (m-mmmm 00010), pp 01 (66), L 0 (scalar: LIG). */
+void x86_vfma_s(X86Asm *a, X86FmaOp op, bool dbl, X86Xmm dst, X86Xmm src1, X86Xmm src2)
+{
+    X86Ins i = { .n = 0 };
+    ins_byte(&i, 0xc4);
+    ins_byte(&i, (uint8_t)((dst >= 8 ? 0 : 0x80) | 0x40 | (src2 >= 8 ? 0 : 0x20) | 0x02));
+    ins_byte(&i, (uint8_t)((dbl ? 0x80 : 0) | (~(unsigned)src1 & 15) << 3 | 0x01));
+    ins_byte(&i, (uint8_t)op);
+    ins_byte(&i, (uint8_t)(0xc0 | (dst & 7) << 3 | (src2 & 7)));
+    commit(a, &i);
+}
+
 /* ---- host features -------------------------------------------------- */
 
 static X86Features x86_host_features;
@@ -776,6 +789,13 @@ static void x86_features_probe(void)
     unsigned eax, ebx, ecx, edx;
     if (__get_cpuid(1, &eax, &ebx, &ecx, &edx)) {
         x86_host_features.popcnt = (ecx >> 23) & 1;
+        /* FMA (bit 12) needs OSXSAVE (bit 27) and XCR0 saving SSE and AVX
+         * state (bits 1, 2), else VEX instructions fault (SDM vol. 1, 14.3). */
+        if (((ecx >> 12) & 1) && ((ecx >> 27) & 1)) {
+            unsigned lo, hi;
+            __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+            x86_host_features.fma = (lo & 6) == 6;
+        }
     }
     if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) {
         x86_host_features.bmi1 = (ebx >> 3) & 1;

@@ -198,9 +198,21 @@ void x86_cvtss2sd(X86Asm *a, X86Xmm dst, X86Xmm src);
 void x86_movq_xr(X86Asm *a, bool w64, X86Xmm dst, X86Reg src); /* movd/movq xmm, r */
 void x86_movq_rx(X86Asm *a, bool w64, X86Reg dst, X86Xmm src); /* movd/movq r, xmm */
 
+/* FMA3 scalar fused multiply-add, the 213 forms (VEX.LIG.66.0F38, W1 for
+ * double, W0 for single): dst = +-(src1 * dst) +- src2, rounded once.
+ * Only on hosts whose x86_features()->fma is set. */
+typedef enum X86FmaOp {
+    X86_VFMADD213 = 0xa9,   /*  (src1 * dst) + src2 */
+    X86_VFMSUB213 = 0xab,   /*  (src1 * dst) - src2 */
+    X86_VFNMADD213 = 0xad,  /* -(src1 * dst) + src2 */
+    X86_VFNMSUB213 = 0xaf,  /* -(src1 * dst) - src2 */
+} X86FmaOp;
+void x86_vfma_s(X86Asm *a, X86FmaOp op, bool dbl, X86Xmm dst, X86Xmm src1, X86Xmm src2);
+
 /* ---- host features (cpuid, read once) -------------------------------- */
 typedef struct X86Features {
     bool lzcnt, bmi1, popcnt;
+    bool fma;           /* FMA3 with the OS saving AVX state (XCR0) */
 } X86Features;
 const X86Features *x86_features(void);
 

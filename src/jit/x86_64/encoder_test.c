@@ -188,6 +188,11 @@ UNITTEST(encoder_sse)
     T("66 48 0f 6e c0", "movq xmm0, rax", x86_movq_xr(a, true, 0, X86_RAX));
     T("66 0f 6e c0", "movd xmm0, eax", x86_movq_xr(a, false, 0, X86_RAX));
     T("66 49 0f 7e d8", "movq r8, xmm3", x86_movq_rx(a, true, X86_R8, 3));
+    T("c4 e2 f1 a9 c2", "vfmadd213sd xmm0, xmm1, xmm2", x86_vfma_s(a, X86_VFMADD213, true, 0, 1, 2));
+    T("c4 42 a9 ab cb", "vfmsub213sd xmm9, xmm10, xmm11", x86_vfma_s(a, X86_VFMSUB213, true, 9, 10, 11));
+    T("c4 e2 99 ad dc", "vfnmadd213sd xmm3, xmm12, xmm4", x86_vfma_s(a, X86_VFNMADD213, true, 3, 12, 4));
+    T("c4 62 f9 af f9", "vfnmsub213sd xmm15, xmm0, xmm1", x86_vfma_s(a, X86_VFNMSUB213, true, 15, 0, 1));
+    T("c4 c2 41 a9 d5", "vfmadd213ss xmm2, xmm7, xmm13", x86_vfma_s(a, X86_VFMADD213, false, 2, 7, 13));
 }
 
 /* Branches: displacements from the end of the instruction. */
