@@ -445,4 +445,6 @@ const CpuOps riscv_cpu_ops = {
     .do_transaction_failed = riscv_cpu_do_transaction_failed,
     .dump_state = riscv_cpu_dump_state,
     .mmu_index = riscv_cpu_mmu_index_op,
+    .tb_pc_offset = offsetof(RiscvCpu, pc),
+    .tb_flags_offset = offsetof(RiscvCpu, tb_flags),
 };
