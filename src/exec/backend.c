@@ -76,7 +76,10 @@ static __attribute__((noinline)) uint64_t exec_jit_atomic(void *env, uint64_t ad
 }
 
 /* lookup_and_goto_ptr: the next block's code when the loop would run it
- * next anyway; NULL sends the block back to the loop (IR_EXIT_LOOKUP). */
+ * next anyway; NULL sends the block back to the loop (IR_EXIT_LOOKUP).
+ * Generated code calls it when its inline jump-cache probe missed (see
+ * exec_jit_jump_cache_config), or always when the guest does not keep its
+ * TB state in env. */
 static const void *exec_jit_lookup(void *env)
 {
     CpuState *cpu = env;
@@ -93,9 +96,57 @@ static const void *exec_jit_lookup(void *env)
      * pc), and tb_lookup's code fetch may raise (an instruction page fault
      * after sret, say).  No block is current, so a fault must not be
      * "restored" to the start of the block that called us. */
+    TranslationBlock *running = cpu->current_tb;
     cpu->current_tb = NULL;
     cpu->ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
-    return tb_lookup_host_code(cpu, pc, cs_base, flags, exec_default_cflags(cpu));
+    void *code = tb_lookup_host_code(cpu, pc, cs_base, flags, exec_default_cflags(cpu));
+    /* back in generated code: "a block is running" again (user mode tells
+     * data faults from fetch faults by it) */
+    cpu->current_tb = running;
+    return code;
+}
+
+/* The inline probe of lookup_and_goto_ptr reads the vCPU's jump cache
+ * (tb.h) directly when the guest keeps pc and flags in env
+ * (CpuOps.tb_pc_offset).  What exec_jit_lookup checks besides the key is
+ * folded into cpu->tb_lookup_cflags (cflags_next_tb, single-step, -d
+ * exec/cpu make it match no entry) or left to the next block's entry
+ * check (exit requests; interrupt_request is always set with one).  An
+ * invalidated TB leaves every jump cache before its code is patched, and
+ * a flush bumps every cache's gen, so a hit never reaches freed code;
+ * user mode's executable-mapping check holds because mappings losing
+ * PROT_EXEC invalidate their TBs (mmap.c, cpu_loop.c). */
+static JitJumpCacheConfig exec_jit_jump_cache_config(const CpuState *cpu)
+{
+    JitJumpCacheConfig c = { .enabled = false };
+    if (!cpu->ops->tb_pc_offset || !cpu->ops->tb_flags_offset) {
+        return c;
+    }
+    TbJumpCache *jc = NULL;
+    _Static_assert(sizeof(jc->array[0]) == 64, "jump cache entries are 64 bytes");
+    _Static_assert(sizeof(jc->array[0].pc) == 8 && sizeof(jc->array[0].flags) == 4 &&
+                   sizeof(jc->array[0].cflags) == 4, "the probe's access sizes");
+    c = (JitJumpCacheConfig){
+        .enabled = true,
+        .pc_offset = cpu->ops->tb_pc_offset,
+        .flags_offset = cpu->ops->tb_flags_offset,
+        .cflags_offset = (int32_t)offsetof(CpuState, tb_lookup_cflags),
+        .cache_offset = (int32_t)offsetof(CpuState, tb_jmp_cache),
+        .gen_field = (int32_t)offsetof(TbJumpCache, gen),
+        .array_field = (int32_t)offsetof(TbJumpCache, array),
+        .entry_size_log2 = 6,
+        .entry_tb = (int32_t)offsetof(__typeof__(jc->array[0]), tb),
+        .entry_pc = (int32_t)offsetof(__typeof__(jc->array[0]), pc),
+        .entry_gen = (int32_t)offsetof(__typeof__(jc->array[0]), gen),
+        .entry_cs_base = (int32_t)offsetof(__typeof__(jc->array[0]), cs_base),
+        .entry_flags = (int32_t)offsetof(__typeof__(jc->array[0]), flags),
+        .entry_cflags = (int32_t)offsetof(__typeof__(jc->array[0]), cflags),
+        .entry_host_code = (int32_t)offsetof(__typeof__(jc->array[0]), host_code),
+        .page_bits = GUEST_PAGE_BITS,
+        .page_slots_log2 = TB_JMP_PAGE_SLOTS_LOG2,
+        .index_bits = TB_JMP_CACHE_BITS,
+    };
+    return c;
 }
 
 static Jit *exec_jit_get(CpuState *cpu)
@@ -105,6 +156,7 @@ static Jit *exec_jit_get(CpuState *cpu)
         JitConfig cfg = {
             .exit_request_offset = (int32_t)offsetof(CpuState, exit_request),
             .lookup = exec_jit_lookup,
+            .jump_cache = exec_jit_jump_cache_config(cpu),
             .manual_flush = true,
             .mem = {
                 .mode = cpu->mem_mode == CPU_MEM_USER ? JIT_MEM_DIRECT : JIT_MEM_TLB,

@@ -121,6 +121,16 @@ typedef struct CpuOps {
     /* The MMU index of the current mode, for instruction fetch (ifetch) or
      * data; guest_ld/st ops carry their own.  Optional: 0 when absent. */
     unsigned (*mmu_index)(CpuState *cpu, bool ifetch);
+
+    /* Optional (0: absent), for lookups from generated code (the JIT's
+     * inline jump-cache probe): the guest keeps what get_tb_cpu_state
+     * returns in the CPU state itself: pc is the GuestVaddr at
+     * env + tb_pc_offset, flags the uint32_t at env + tb_flags_offset
+     * (kept up to date by every change of its inputs, not computed per
+     * lookup), and cs_base is always 0.  Whatever else get_tb_cpu_state
+     * checks (user mode's executable-mapping check) must also hold for
+     * every TB in the jump cache: entries are dropped when it stops. */
+    int32_t tb_pc_offset, tb_flags_offset;
 } CpuOps;
 
 struct CpuState {
@@ -156,6 +166,12 @@ struct CpuState {
                                          * read by other threads with __atomic */
     TranslationBlock *current_tb;       /* block being run, for restores */
     TbJumpCache *tb_jmp_cache;
+    /* The cflags a lookup from generated code may match in the jump cache:
+     * exec_default_cflags, or UINT32_MAX (no TB has it: the next block
+     * comes through the exec loop) while cflags_next_tb is set, when
+     * single-stepping or logging each block (exec_lookup_cflags).  The
+     * loop sets it before it enters generated code. */
+    uint32_t tb_lookup_cflags;
     sigjmp_buf jmp_env;
 
     /* ---- memory map changes (exec's listener on `as`; cpu_exec.c) ---- */

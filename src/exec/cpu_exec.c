@@ -171,6 +171,7 @@ bool cpu_exec_realize(CpuState *cpu, const CpuOps *ops, AddressSpace *as, Error 
     cpu->tb_jmp_cache = tb_jmp_cache_new();
     cpu->exception_index = EXCP_NONE;
     cpu->cflags_next_tb = UINT32_MAX;
+    cpu->tb_lookup_cflags = UINT32_MAX;
     cpu->current_tb = NULL;
     tlb_init(cpu);
     exec_cpu_register(cpu);
@@ -389,6 +390,7 @@ static TranslationBlock *cpu_loop_exec_tb(CpuState *cpu, TranslationBlock *tb, i
         cpu->stat_tb_exec++;
         IrExit exit;
         if (tb->host_code) {
+            cpu->tb_lookup_cflags = exec_lookup_cflags(cpu);
             /* the JIT follows chained jumps itself: tb becomes the block
              * that left */
             uintptr_t ret = exec_jit_run(cpu, tb);

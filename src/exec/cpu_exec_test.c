@@ -56,6 +56,7 @@ typedef struct ToyCpu {
     CpuState parent;
     uint64_t r[8];
     uint64_t pc;
+    uint32_t tb_flags;          /* always 0: CpuOps.tb_flags_offset */
     uint64_t epc, cause, tval;
     bool irq_enabled;
     int traps;
@@ -114,7 +115,7 @@ static void toy_get_tb_cpu_state(CpuState *cpu, GuestVaddr *pc, uint64_t *cs_bas
 {
     *pc = ((ToyCpu *)cpu)->pc;
     *cs_base = 0;
-    *flags = 0;
+    *flags = ((ToyCpu *)cpu)->tb_flags;
 }
 
 static void toy_gen_goto_tb(DisasContextBase *db, unsigned slot, GuestVaddr dest)
@@ -317,6 +318,9 @@ static const CpuOps toy_cpu_ops = {
     .do_interrupt = toy_do_interrupt,
     .tlb_fill = toy_tlb_fill,
     .do_unaligned_access = toy_do_unaligned_access,
+    /* pc and flags in env: the JIT probes the jump cache inline */
+    .tb_pc_offset = (int32_t)offsetof(ToyCpu, pc),
+    .tb_flags_offset = (int32_t)offsetof(ToyCpu, tb_flags),
 };
 
 /* ---- the test machine -------------------------------------------------------- */
@@ -604,6 +608,59 @@ UNITTEST(exec_invalidation_by_guest_store_dma_and_flush)
     tb_invalidate_phys_range(0x1004, 1);
     tb_get_stats(&after);
     CHECK_U64(after.invalidated, before.invalidated + 1);
+    toy_machine_free(m);
+}
+
+/* Indirect jumps (lookup_and_goto_ptr: on the JIT, the inline jump-cache
+ * probe) must see every way code changes: the jump cache keeps the old
+ * block's entry until invalidation or a flush removes it. */
+UNITTEST(exec_indirect_jumps_follow_code_changes)
+{
+    ToyMachine *m = toy_machine_new();
+    /* 0x1000: jr r5 (0x2000); 0x2000: r1 += r2; r3 -= 1; if r3: jr r6 (0x1000) */
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_JR, 0, 5, 0));
+    TOY_LOAD(m, 0x2000, toy_insn(TOY_ADD, 1, 2, 0), toy_insn(TOY_ADDI, 3, 3, -1),
+             toy_insn(TOY_BNEZ, 0, 3, 2), toy_insn(TOY_HLT, 0, 0, 0),
+             toy_insn(TOY_JR, 0, 6, 0));
+    m->cpu.r[5] = 0x2000;
+    m->cpu.r[6] = 0x1000;
+    m->cpu.r[2] = 1;
+    m->cpu.r[4] = 100;
+    m->cpu.r[3] = 50;
+    toy_run_from(m, 0x1000);
+    CHECK_U64(m->cpu.r[1], 50);
+
+    /* DMA through the memory API: r1 += r4 now */
+    TOY_LOAD(m, 0x2000, toy_insn(TOY_ADD, 1, 4, 0));
+    m->cpu.r[3] = 50;
+    toy_run_from(m, 0x1000);
+    CHECK_U64(m->cpu.r[1], 50 + 5000);
+
+    /* behind the memory API's back, then an explicit invalidation */
+    uint32_t add12 = toy_insn(TOY_ADD, 1, 2, 0);
+    memcpy(m->ram_ptr + 0x2000, &add12, 4);
+    tb_invalidate_phys_range(0x2000, 4);
+    m->cpu.r[3] = 10;
+    toy_run_from(m, 0x1000);
+    CHECK_U64(m->cpu.r[1], 5050 + 10);
+
+    /* the same with a flush */
+    uint32_t add14 = toy_insn(TOY_ADD, 1, 4, 0);
+    memcpy(m->ram_ptr + 0x2000, &add14, 4);
+    tb_flush(NULL);
+    m->cpu.r[3] = 10;
+    toy_run_from(m, 0x1000);
+    CHECK_U64(m->cpu.r[1], 5060 + 1000);
+
+    /* the jump targets' blocks were entered by indirect jumps, not from
+     * the loop: on the JIT, through the jump cache without leaving */
+    uint64_t entered = m->cpu.parent.stat_tb_exec;
+    m->cpu.r[3] = 1000;
+    toy_run_from(m, 0x1000);
+    CHECK_U64(m->cpu.r[1], 6060 + 100000);
+    if (exec_get_backend() == EXEC_BACKEND_JIT) {
+        CHECK(m->cpu.parent.stat_tb_exec - entered < 10);
+    }
     toy_machine_free(m);
 }
 

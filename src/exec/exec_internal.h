@@ -67,6 +67,16 @@ static inline uint32_t exec_default_cflags(const CpuState *cpu)
     }
     return cflags;
 }
+/* cpu->tb_lookup_cflags: what a lookup_and_goto_ptr may chain to without
+ * the loop (the conditions exec_jit_lookup checks, but exit and interrupt
+ * requests, which the next block's entry check sees). */
+static inline uint32_t exec_lookup_cflags(const CpuState *cpu)
+{
+    if (cpu->cflags_next_tb != UINT32_MAX || cpu->singlestep || log_enabled(LOG_EXEC | LOG_CPU)) {
+        return UINT32_MAX;
+    }
+    return exec_default_cflags(cpu);
+}
 /* cpu_exec is returning EXCP_DEBUG for cpu (debug.c). */
 void cpu_debug_note_stop(CpuState *cpu);
 /* Soft-MMU: does a watchpoint cover part of this page (vCPU thread)? */

@@ -87,7 +87,9 @@ struct TranslationBlock {
  * increment (a boot clears it on every large-page sfence.vma). */
 /* The entry repeats the TB's key and host code, so that a hit reads one
  * cache line and not the TB (a boot looks up 23M times, the TBs are
- * scattered over the heap). */
+ * scattered over the heap).  Generated code reads entries too (the JIT's
+ * inline probe, backend.c): only the owning vCPU fills an entry (tb last,
+ * with release); other threads may only clear tb. */
 struct TbJumpCache {
     uint64_t gen;                   /* vCPU thread, or all vCPUs stopped */
     struct {

@@ -34,7 +34,10 @@ bool translator_use_goto_tb(const DisasContextBase *db, GuestVaddr dest)
         db->singlestep_enabled || log_enabled(LOG_NOCHAIN)) {
         return false;
     }
-    return translator_is_same_page(db, dest);
+    /* User mode has no page tables to change under a chain: a mapping that
+     * loses PROT_EXEC or goes away invalidates its blocks (user/mmap.c),
+     * whose entries then leave to the loop, which checks the mapping. */
+    return translator_is_same_page(db, dest) || db->cpu->mem_mode == CPU_MEM_USER;
 }
 
 void translator_loop(CpuState *cpu, TranslationBlock *tb, IrBuilder *b, int max_insns,

@@ -74,8 +74,9 @@ void translator_loop(CpuState *cpu, TranslationBlock *tb, IrBuilder *b, int max_
 bool translator_is_same_page(const DisasContextBase *db, GuestVaddr addr);
 /* May the block end with goto_tb to dest?  Only for destinations on the
  * block's first page (a chained jump skips the lookup, so it must not
- * outlive a remapping of the page) and when chaining is allowed (cflags,
- * -d nochain, single-step).  Otherwise end with exit_tb(IR_EXIT_NORMAL) or
+ * outlive a remapping of the page; user mode, where unmapping invalidates,
+ * allows any page) and when chaining is allowed (cflags, -d nochain,
+ * single-step).  Otherwise end with exit_tb(IR_EXIT_NORMAL) or
  * lookup_and_goto_ptr. */
 bool translator_use_goto_tb(const DisasContextBase *db, GuestVaddr dest);
 

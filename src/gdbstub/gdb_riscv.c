@@ -208,12 +208,14 @@ static int riscv_gdb_write_reg(CpuState *cs, int n, const uint8_t *buf)
             uint32_t w = (uint32_t)v;
             memcpy(field, &w, 4);
         }
+        riscv_cpu_sync_tb_flags(cpu);   /* mstatus, misa */
         return 8;
     }
     if (n == RV_GDB_PRIV) {
         uint64_t v = get_le(buf, 8);
         if (v == PRV_U || v == PRV_S || v == PRV_M) {
             cpu->priv = (uint32_t)v;
+            riscv_cpu_sync_tb_flags(cpu);
         }
         return 8;
     }

@@ -89,11 +89,37 @@ typedef struct JitMemConfig {
     JitAtomicFn atomic;
 } JitMemConfig;
 
+/* lookup_and_goto_ptr's inline probe: a direct-mapped cache of recent
+ * blocks (the exec layer's jump cache), read before `lookup` is called.
+ * The cache is reached through a pointer at env + cache_offset; its entry
+ * for a pc is at array_field + (index << entry_size_log2) with
+ *   index = ((pc >> page_bits) & (2^(index_bits - page_slots_log2) - 1))
+ *               << page_slots_log2
+ *         | (((pc >> 1) ^ (pc >> (1 + page_slots_log2))) & (2^page_slots_log2 - 1))
+ * (one guest page's blocks in 2^page_slots_log2 neighbouring entries).  A
+ * hit needs the entry's tb pointer non-NULL, then its pc, gen (vs the
+ * cache's gen), flags and cflags (vs the uint32_ts at env + flags_offset
+ * and env + cflags_offset) equal, its cs_base 0 and its host code non-NULL;
+ * the probe then jumps to that code, whose entry checks the exit request.
+ * Entries are read racily, tb first: the owner must publish an entry with
+ * its tb pointer last, and others may only clear that pointer. */
+typedef struct JitJumpCacheConfig {
+    bool enabled;
+    int32_t pc_offset, flags_offset, cflags_offset, cache_offset;   /* env */
+    int32_t gen_field, array_field;                                 /* cache */
+    unsigned entry_size_log2;
+    int32_t entry_tb, entry_pc, entry_gen, entry_cs_base;          /* entry: u64 */
+    int32_t entry_flags, entry_cflags;                              /* entry: u32 */
+    int32_t entry_host_code;                                        /* entry: ptr */
+    unsigned page_bits, page_slots_log2, index_bits;
+} JitJumpCacheConfig;
+
 typedef struct JitConfig {
     size_t code_size;               /* bytes of code buffer (0: 64 MiB) */
     JitMemConfig mem;
     int32_t exit_request_offset;    /* env offset of a uint32_t; < 0: no check */
     JitLookupFn lookup;             /* NULL: lookup_and_goto_ptr always exits */
+    JitJumpCacheConfig jump_cache;  /* probed inline before `lookup` */
     bool no_host_extensions;        /* tests: ignore lzcnt/tzcnt/popcnt/fma */
     /* Never flush from jit_compile: when the buffer is full it fails and
      * jit_buffer_full() says so; the owner flushes (jit_flush) when no

@@ -3,7 +3,8 @@
  * the exit request check, invalidation of a chained-to block,
  * lookup_and_goto_ptr, host-pc -> guest-insn mapping from helpers and from
  * the memory slow path, leaving generated code by siglongjmp, code buffer
- * flushes (automatic and manual), a backward-branch loop, and -d out_asm.
+ * flushes (automatic and manual), a backward-branch loop, -d out_asm, and
+ * lookup_and_goto_ptr's inline jump-cache probe (every field of the key).
  */
 #include <setjmp.h>
 #include <stddef.h>
@@ -22,7 +23,24 @@ typedef struct Env {
     uint32_t pad;
     uint64_t r[4];
     const void *next_code;      /* what the lookup returns */
+    /* the inline probe's view (JitJumpCacheConfig) */
+    uint32_t flags, cflags;
+    struct JcCache *cache;
+    unsigned lookups;           /* calls of lookup() */
 } Env;
+
+/* A jump cache laid out like exec's (tb.h), smaller. */
+#define JC_PAGE_SLOTS_LOG2 3
+#define JC_INDEX_BITS 6
+typedef struct JcEntry {
+    uint64_t tb, pc, gen, cs_base;
+    uint32_t flags, cflags;
+    const void *host_code;
+} __attribute__((aligned(64))) JcEntry;
+typedef struct JcCache {
+    uint64_t gen;
+    JcEntry array[1u << JC_INDEX_BITS];
+} JcCache;
 
 static Jit *jit;
 static sigjmp_buf jb;
@@ -73,6 +91,7 @@ static uint64_t slow_atomic(void *env, uint64_t addr, uint64_t val, uint64_t new
 
 static const void *lookup(void *env)
 {
+    ((Env *)env)->lookups++;
     return ((Env *)env)->next_code;
 }
 
@@ -398,4 +417,126 @@ UNITTEST(jit_out_asm_log)
     CHECK(strstr(buf, "-- guest insn 0") != NULL);
     CHECK(strstr(buf, "jmp") != NULL);
     ir_builder_free(b);
+}
+
+/* The index JitJumpCacheConfig documents (exec's tb_jmp_cache_hash). */
+static unsigned jc_index(uint64_t pc)
+{
+    unsigned group = (unsigned)(pc >> 12) & ((1u << (JC_INDEX_BITS - JC_PAGE_SLOTS_LOG2)) - 1);
+    unsigned slot = (unsigned)((pc >> 1) ^ (pc >> (1 + JC_PAGE_SLOTS_LOG2))) &
+                    ((1u << JC_PAGE_SLOTS_LOG2) - 1);
+    return group << JC_PAGE_SLOTS_LOG2 | slot;
+}
+
+UNITTEST(jit_inline_jump_cache_probe)
+{
+    setup();
+    JitConfig cfg = {
+        .exit_request_offset = (int32_t)offsetof(Env, exit_request),
+        .lookup = lookup,
+        .mem = { .mode = JIT_MEM_DIRECT, .guest_base = (uintptr_t)mem,
+                 .ld = slow_ld, .st = slow_st, .atomic = slow_atomic },
+        .jump_cache = {
+            .enabled = true,
+            .pc_offset = (int32_t)offsetof(Env, r[0]),
+            .flags_offset = (int32_t)offsetof(Env, flags),
+            .cflags_offset = (int32_t)offsetof(Env, cflags),
+            .cache_offset = (int32_t)offsetof(Env, cache),
+            .gen_field = (int32_t)offsetof(JcCache, gen),
+            .array_field = (int32_t)offsetof(JcCache, array),
+            .entry_size_log2 = 6,
+            .entry_tb = (int32_t)offsetof(JcEntry, tb),
+            .entry_pc = (int32_t)offsetof(JcEntry, pc),
+            .entry_gen = (int32_t)offsetof(JcEntry, gen),
+            .entry_cs_base = (int32_t)offsetof(JcEntry, cs_base),
+            .entry_flags = (int32_t)offsetof(JcEntry, flags),
+            .entry_cflags = (int32_t)offsetof(JcEntry, cflags),
+            .entry_host_code = (int32_t)offsetof(JcEntry, host_code),
+            .page_bits = 12,
+            .page_slots_log2 = JC_PAGE_SLOTS_LOG2,
+            .index_bits = JC_INDEX_BITS,
+        },
+    };
+    _Static_assert(sizeof(JcEntry) == 64, "entries of 64 bytes");
+    Jit *pj = jit_new(&cfg, &error_abort);
+    IrBuilder *b = ir_builder_new(ctx);
+    /* a: r3 += 2, pc (r0) = r1, exit_request = r2, then lookup;
+     * c: r3 *= 10, exit */
+    ir_insn_start(b, 0x500, 0, 0);
+    ir_add_imm(b, r[3], r[3], 2);
+    ir_mov(b, r[0], r[1]);
+    ir_st32(b, r[2], (int32_t)offsetof(Env, exit_request));
+    ir_lookup_and_goto_ptr(b);
+    ir_optimize(b);
+    const void *a = jit_compile(pj, b, (void *)0x5000, &error_abort);
+    ir_builder_reset(b);
+    ir_insn_start(b, 0x600, 0, 0);
+    ir_mul_imm(b, r[3], r[3], 10);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    ir_optimize(b);
+    const void *c = jit_compile(pj, b, (void *)0x6000, &error_abort);
+    ir_builder_free(b);
+    CHECK(a && c);
+
+    JcCache *jc = aligned_alloc(64, sizeof(JcCache));
+    CHECK(jc != NULL);
+    /* pcs on several pages and in several slots of a page */
+    static const uint64_t pcs[] = { 0x12344, 0x12346, 0x12ffe, 0x7fff0000a000ull, 0x100 };
+    for (size_t k = 0; k < sizeof(pcs) / sizeof(pcs[0]); k++) {
+        memset(jc, 0, sizeof(*jc));
+        jc->gen = 7;
+        Env env = { .flags = 0x1234, .cflags = 0x2000, .cache = jc };
+        JcEntry *e = &jc->array[jc_index(pcs[k])];
+        JcEntry good = { .tb = 0x8, .pc = pcs[k], .gen = 7, .flags = 0x1234, .cflags = 0x2000,
+                         .host_code = c };
+        /* a hit: straight to c, no call */
+        *e = good;
+        env.r[1] = pcs[k];
+        env.r[3] = 1;
+        uintptr_t ret = jit_exec(pj, &env, a);
+        CHECK(jit_exit_tag(ret) == (void *)0x6000);
+        CHECK_INT(jit_exit_value(ret), IR_EXIT_NORMAL);
+        CHECK_U64(env.r[3], 30);
+        CHECK_INT(env.lookups, 0);
+        /* each field of the key, wrong: the C lookup (which says no) */
+        for (int f = 0; f < 7; f++) {
+            *e = good;
+            switch (f) {
+            case 0: e->tb = 0; break;
+            case 1: e->pc ^= 2; break;
+            case 2: e->gen = 6; break;
+            case 3: e->flags ^= 1; break;
+            case 4: e->cflags = UINT32_MAX; break;
+            case 5: e->cs_base = 1; break;
+            case 6: e->host_code = NULL; break;
+            }
+            env.r[3] = 1;
+            ret = jit_exec(pj, &env, a);
+            CHECK(jit_exit_tag(ret) == (void *)0x5000);
+            CHECK_INT(jit_exit_value(ret), IR_EXIT_LOOKUP);
+            CHECK_U64(env.r[3], 3);
+            CHECK_INT(env.lookups, (unsigned)f + 1);
+        }
+        /* the env side of the compare: flags and cflags */
+        *e = good;
+        env.flags = 0x1235;
+        ret = jit_exec(pj, &env, a);
+        CHECK_INT(jit_exit_value(ret), IR_EXIT_LOOKUP);
+        env.flags = 0x1234;
+        env.cflags = UINT32_MAX;        /* exec's "through the loop" */
+        ret = jit_exec(pj, &env, a);
+        CHECK_INT(jit_exit_value(ret), IR_EXIT_LOOKUP);
+        env.cflags = 0x2000;
+        /* a hit on an entry whose block has an exit request pending leaves
+         * at that block's entry, without running it */
+        env.r[2] = 1;
+        env.r[3] = 1;
+        ret = jit_exec(pj, &env, a);
+        CHECK(jit_exit_tag(ret) == (void *)0x6000);
+        CHECK_INT(jit_exit_value(ret), IR_EXIT_REQUESTED);
+        CHECK_U64(env.r[3], 3);
+        CHECK_INT(env.lookups, 9);
+    }
+    free(jc);
+    jit_free(pj);
 }

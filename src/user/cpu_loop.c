@@ -415,6 +415,7 @@ static UserCpu *user_cpu_new(UserProcess *p, const UserCpu *parent, Error **errp
         cpu->priv = PRV_U;
         /* FP on from the start (Linux enables it lazily, invisibly). */
         cpu->mstatus |= (uint64_t)EXT_STATUS_DIRTY << MSTATUS_FS_SHIFT;
+        riscv_cpu_sync_tb_flags(cpu);
         cpu->mcounteren = cpu->scounteren = 7;
         cpu->rdtime = user_rdtime;
     }

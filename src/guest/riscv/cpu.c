@@ -86,6 +86,7 @@ void riscv_cpu_reset(RiscvCpu *cpu)
     cpu->trap_tval = 0;
     cpu->parent.exception_index = EXCP_NONE;
     atomic_store(&cpu->parent.halted, 0);
+    riscv_cpu_sync_tb_flags(cpu);
 }
 
 unsigned riscv_cpu_mmu_index(const RiscvCpu *cpu, bool ifetch)
@@ -196,6 +197,7 @@ __attribute__((weak)) void riscv_cpu_do_interrupt(CpuState *cs)
     cpu->mcause = cause;
     cpu->mtval = cpu->trap_tval;
     cpu->priv = PRV_M;
+    riscv_cpu_sync_tb_flags(cpu);
     cpu->pc = cpu->mtvec & ~3ull;
     cpu->trap_tval = 0;
     cs->exception_index = EXCP_NONE;
@@ -263,6 +265,7 @@ static bool riscv_hart_realize(DeviceState *dev, Error **errp)
     RiscvHartClass *hc = RISCV_HART_GET_CLASS(dev);
 
     hart->cpu.misa = hc->misa;
+    riscv_cpu_sync_tb_flags(&hart->cpu);
     hart->cpu.cfg = hc->cfg;
     hart->cpu.mvendorid = RISCV_MVENDORID;
     hart->cpu.marchid = RISCV_MARCHID;

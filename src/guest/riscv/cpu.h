@@ -56,6 +56,10 @@ typedef struct RiscvCpu {
 
     /* ---- privileged state (Privileged ISA 1.12) ---- */
     uint32_t priv;                  /* PRV_U, PRV_S or PRV_M */
+    /* riscv_tb_flags(cpu), kept up to date by every change of its inputs
+     * (priv, misa, mstatus) through riscv_cpu_sync_tb_flags, so that block
+     * lookups (and generated code, CpuOps.tb_flags_offset) read one word. */
+    uint32_t tb_flags;
     uint64_t misa;
     uint64_t mstatus;               /* RV64: no mstatush */
     uint64_t medeleg;
@@ -166,6 +170,9 @@ void riscv_hart_set_address_space(RiscvHart *hart, AddressSpace *as);
 
 /* Reset to the Privileged ISA 3.4 state (vCPU thread, or before it runs). */
 void riscv_cpu_reset(RiscvCpu *cpu);
+/* Recompute cpu->tb_flags: call after any change to priv, misa or mstatus
+ * made outside riscv_csr_rw (which calls it itself). */
+void riscv_cpu_sync_tb_flags(RiscvCpu *cpu);
 /* The MMU index of data accesses (ifetch false: honours mstatus.MPRV) or of
  * instruction fetch (ifetch true). */
 unsigned riscv_cpu_mmu_index(const RiscvCpu *cpu, bool ifetch);

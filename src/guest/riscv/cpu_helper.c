@@ -206,6 +206,7 @@ void riscv_cpu_do_interrupt(CpuState *cs)
         cpu->pc = (cpu->mtvec & ~3ull) + ((cpu->mtvec & 1) && async ? 4 * cause : 0);
         cpu->priv = PRV_M;
     }
+    riscv_cpu_sync_tb_flags(cpu);
     cpu->trap_tval = 0;
     cs->exception_index = EXCP_NONE;
     riscv_cpu_update_interrupt(cpu);
@@ -230,6 +231,7 @@ void helper_riscv_mret(void *env)
     }
     cpu->mstatus = s;
     cpu->priv = prev;
+    riscv_cpu_sync_tb_flags(cpu);
     cpu->pc = cpu->misa & RVC ? cpu->mepc : cpu->mepc & ~3ull;
     riscv_cpu_update_interrupt(cpu);
 }
@@ -246,6 +248,7 @@ void helper_riscv_sret(void *env)
     s &= ~(MSTATUS_SPP | MSTATUS_MPRV);   /* SPP <- U; the new mode is never M */
     cpu->mstatus = s;
     cpu->priv = prev;
+    riscv_cpu_sync_tb_flags(cpu);
     cpu->pc = cpu->misa & RVC ? cpu->sepc : cpu->sepc & ~3ull;
     riscv_cpu_update_interrupt(cpu);
 }

@@ -677,6 +677,7 @@ bool riscv_csr_access(RiscvCpu *cpu, unsigned csrno, uint64_t *old, uint64_t val
     }
     if (write && c->write) {
         c->write(cpu, csrno, (v & ~mask) | (val & mask));
+        riscv_cpu_sync_tb_flags(cpu);   /* mstatus, misa: the TB flags' inputs */
     }
     return true;
 }

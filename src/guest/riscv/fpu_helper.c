@@ -26,6 +26,7 @@ bool riscv_fp_enabled(const RiscvCpu *cpu)
 void riscv_fp_set_dirty(RiscvCpu *cpu)
 {
     cpu->mstatus |= MSTATUS_FS | MSTATUS_SD;
+    cpu->tb_flags |= TB_FLAGS_FS_MASK;      /* FS Dirty is 3 */
 }
 
 uint64_t riscv_csr_read_fflags(RiscvCpu *cpu)

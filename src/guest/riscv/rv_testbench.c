@@ -202,6 +202,8 @@ bool rv_bench_run(RvTestBench *tb, uint64_t stop_pc, unsigned timeout_ms)
                         .timeout_ms = timeout_ms, .cpu = cs };
     pthread_t thread;
 
+    /* tests set priv, misa and mstatus directly, as a debugger would */
+    riscv_cpu_sync_tb_flags(&tb->cpu);
     if (stop_pc != UINT64_MAX) {
         /* lui x31, 5; addi x31, x31, 0x555; lui x30, 0x100; sw x31, 0(x30); j . */
         const uint32_t stub[] = {

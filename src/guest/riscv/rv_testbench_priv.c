@@ -79,6 +79,7 @@ void helper_rvbench_mret(void *env)
     s |= MSTATUS_MPIE;
     s &= ~MSTATUS_MPP;
     cpu->mstatus = s;
+    riscv_cpu_sync_tb_flags(cpu);
 }
 
 #define IR_HELPER_DEFS "guest/riscv/rv_testbench_helpers.def"

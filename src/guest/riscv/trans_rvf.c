@@ -62,6 +62,11 @@ void rv_fp_mark_dirty(DisasContext *d)
         ir_ld64(d->b, t, offsetof(RiscvCpu, mstatus));
         ir_or_imm(d->b, t, t, (int64_t)(MSTATUS_FS | MSTATUS_SD));
         ir_st64(d->b, t, offsetof(RiscvCpu, mstatus));
+        /* the cached TB flags follow mstatus.FS (Dirty is 3) */
+        IrVal f = ir_new_temp(d->b, IR_I32);
+        ir_ld32u(d->b, f, offsetof(RiscvCpu, tb_flags));
+        ir_or_imm(d->b, f, f, TB_FLAGS_FS_MASK);
+        ir_st32(d->b, f, offsetof(RiscvCpu, tb_flags));
         d->mstatus_fs = EXT_STATUS_DIRTY;
     }
 }

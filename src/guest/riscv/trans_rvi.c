@@ -12,19 +12,28 @@
 
 /* ---- upper immediates and jumps (2.4, 2.5) ---- */
 
+/* rd = val, remembered for a jalr right after (lui/auipc + jalr). */
+static void rv_set_gpr_const(DisasContext *d, int rd, uint64_t val)
+{
+    IrVal dst = rv_dest_gpr(d, rd);
+    ir_movi(d->b, dst, val);
+    rv_set_gpr(d, rd, dst);
+    if (rd != 0) {
+        d->const_rd = (unsigned)rd;
+        d->const_val = val;
+        d->const_next_pc = d->pc + d->insn_len;
+    }
+}
+
 bool trans_lui(DisasContext *d, arg_u *a)
 {
-    IrVal dst = rv_dest_gpr(d, a->rd);
-    ir_movi(d->b, dst, (uint64_t)(int64_t)a->imm);
-    rv_set_gpr(d, a->rd, dst);
+    rv_set_gpr_const(d, a->rd, (uint64_t)(int64_t)a->imm);
     return true;
 }
 
 bool trans_auipc(DisasContext *d, arg_u *a)
 {
-    IrVal dst = rv_dest_gpr(d, a->rd);
-    ir_movi(d->b, dst, d->pc + (uint64_t)(int64_t)a->imm);
-    rv_set_gpr(d, a->rd, dst);
+    rv_set_gpr_const(d, a->rd, d->pc + (uint64_t)(int64_t)a->imm);
     return true;
 }
 
@@ -48,6 +57,22 @@ bool trans_jal(DisasContext *d, arg_j *a)
 bool trans_jalr(DisasContext *d, arg_i *a)
 {
     IrBuilder *b = d->b;
+
+    if (a->rs1 != 0 && (unsigned)a->rs1 == d->const_rd && d->const_next_pc == d->pc) {
+        /* auipc/lui + jalr (a far call, `call` or `tail`): the target is
+         * known, so this is a direct jump that can chain, as jal is. */
+        uint64_t dest = (d->const_val + (uint64_t)(int64_t)a->imm) & ~1ull;
+        if (!d->rvc && (dest & 3)) {
+            rv_gen_jump(d, dest);       /* raises; rd unchanged (2.5) */
+            return true;
+        }
+        IrVal link = rv_dest_gpr(d, a->rd);
+        ir_movi(b, link, d->pc + d->insn_len);
+        rv_set_gpr(d, a->rd, link);
+        rv_gen_jump(d, dest);
+        return true;
+    }
+
     IrVal target = ir_new_temp(b, IR_I64);
 
     /* target = (rs1 + imm) & ~1, computed before rd is written (rd may be rs1). */

@@ -98,14 +98,32 @@ uint32_t riscv_tb_flags(const RiscvCpu *cpu)
     return flags;
 }
 
+void riscv_cpu_sync_tb_flags(RiscvCpu *cpu)
+{
+    cpu->tb_flags = riscv_tb_flags(cpu);
+}
+
+/* The sanitizer build (unit tests) checks the cached flags at every lookup;
+ * every build checks them at every translation (riscv_init_disas_context). */
+#if defined(__SANITIZE_ADDRESS__)
+#define RISCV_CHECK_TB_FLAGS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RISCV_CHECK_TB_FLAGS 1
+#endif
+#endif
+
 static void riscv_get_tb_cpu_state(CpuState *cs, GuestVaddr *pc, uint64_t *cs_base,
                                    uint32_t *flags)
 {
     RiscvCpu *cpu = riscv_cpu(cs);
 
+#ifdef RISCV_CHECK_TB_FLAGS
+    assert(cpu->tb_flags == riscv_tb_flags(cpu));
+#endif
     *pc = cpu->pc;
     *cs_base = 0;
-    *flags = riscv_tb_flags(cpu);
+    *flags = cpu->tb_flags;
 }
 
 /* ---- emitters for trans_ functions ---- */
@@ -241,6 +259,10 @@ static void riscv_init_disas_context(DisasContextBase *db, CpuState *cs)
     RiscvCpu *cpu = riscv_cpu(cs);
     uint32_t flags = db->tb->flags;
 
+    /* A stale cpu->tb_flags (a change of priv, misa or mstatus that missed
+     * riscv_cpu_sync_tb_flags) would run blocks translated for another
+     * mode; each new block is a cheap place to catch it. */
+    assert(cpu->tb_flags == riscv_tb_flags(cpu));
     d->b = db->b;
     d->cpu = cpu;
     d->cfg = &cpu->cfg;
@@ -423,4 +445,6 @@ const CpuOps riscv_cpu_ops = {
     .do_transaction_failed = riscv_cpu_do_transaction_failed,
     .dump_state = riscv_cpu_dump_state,
     .mmu_index = riscv_cpu_mmu_index_op,
+    .tb_pc_offset = offsetof(RiscvCpu, pc),
+    .tb_flags_offset = offsetof(RiscvCpu, tb_flags),
 };

@@ -81,6 +81,14 @@ typedef struct DisasContext {
      * exit it emits retires the instruction too). */
     uint32_t retired_unsynced;
     bool in_insn;
+
+    /* ---- jumpcache: (append only) ---- */
+    /* The value lui/auipc just gave const_rd (never x0), valid while the
+     * next instruction is the one at const_next_pc: a jalr there through
+     * const_rd has a target known at translation time. */
+    unsigned const_rd;
+    uint64_t const_val;
+    uint64_t const_next_pc;
 } DisasContext;
 
 /* Adds the instructions this block retired on the current path (counting

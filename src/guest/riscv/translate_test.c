@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "exec/exec.h"
 #include "util/log.h"
 #include "util/unittest.h"
 
@@ -172,6 +173,74 @@ UNITTEST(branches_and_jumps)
     CHECK_U64(tb->cpu.gpr[11], 0);
     CHECK_U64(tb->cpu.gpr[12], 0);
     CHECK_U64(tb->cpu.gpr[13], 0);
+    rv_bench_free(tb);
+}
+
+/* auipc/lui + jalr: the translator knows the target (a direct jump). */
+UNITTEST(auipc_lui_jalr_known_targets)
+{
+    RvTestBench *tb = rv_bench_new();
+    const uint32_t p[] = {
+        rv_enc_u(AUIPC, 1, 0),              /* 0:  auipc ra, 0 */
+        rv_enc_i(JALR, 1, 0, 1, 20),        /* 4:  jalr ra, 20(ra): to 20, rd == rs1 */
+        rv_enc_i(OP_IMM, 11, 0, 0, 99),     /* 8:  (skipped) */
+        rv_enc_i(OP_IMM, 11, 0, 0, 98),     /* 12: (skipped) */
+        rv_enc_i(OP_IMM, 11, 0, 0, 97),     /* 16: (skipped) */
+        rv_enc_u(AUIPC, 5, 0),              /* 20: auipc t0, 0 */
+        rv_enc_i(OP_IMM, 12, 0, 0, 5),      /* 24: li a2, 5: t0 no longer "just set" */
+        rv_enc_i(JALR, 6, 0, 5, 13),        /* 28: jalr t1, 13(t0): to 20+13&~1 = 32 */
+    };
+    CHECK(run_prog(tb, p, 8));
+    CHECK_U64(tb->cpu.gpr[1], BASE + 8);
+    CHECK_U64(tb->cpu.gpr[11], 0);
+    CHECK_U64(tb->cpu.gpr[5], BASE + 20);
+    CHECK_U64(tb->cpu.gpr[12], 5);
+    CHECK_U64(tb->cpu.gpr[6], BASE + 32);
+
+    /* a loop whose blocks end in auipc + jalr and bnez: both chain (on the
+     * interpreter the loop counts the chained entries) */
+    const uint32_t loop[] = {
+        rv_enc_i(OP_IMM, 5, 0, 0, 40),      /* 0:  li t0, 40 */
+        rv_enc_u(AUIPC, 6, 0),              /* 4:  auipc t1, 0 */
+        rv_enc_i(JALR, 0, 0, 6, 8),         /* 8:  jr 8(t1): to 12 */
+        rv_enc_i(OP_IMM, 5, 0, 5, -1),      /* 12: addi t0, t0, -1 */
+        rv_enc_b(1, 5, 0, -12),             /* 16: bnez t0, 4 */
+    };
+    tb->cpu.pc = BASE;
+    uint64_t chained = tb->cpu.parent.stat_chain_hits;
+    CHECK(run_prog(tb, loop, 5));
+    CHECK_U64(tb->cpu.gpr[5], 0);
+    if (exec_get_backend() == EXEC_BACKEND_INTERP) {
+        CHECK(tb->cpu.parent.stat_chain_hits - chained >= 70);
+    }
+
+    /* lui + jalr to an address with no memory: the fetch faults there,
+     * after the jump wrote rd */
+    tb->cpu.mtvec = BASE + 0x100;
+    const uint32_t q[] = {
+        rv_enc_u(LUI, 7, 0x1000),           /* lui t2, 0x1 */
+        rv_enc_i(JALR, 1, 0, 7, 2),         /* jalr ra, 2(t2): to 0x1002 */
+    };
+    tb->cpu.pc = BASE;
+    rv_bench_load32(tb, BASE, q, 2);
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
+    CHECK_U64(tb->cpu.mepc, 0x1002);
+    CHECK_U64(tb->cpu.gpr[1], BASE + 8);
+
+    /* without C, a known misaligned target raises at the jalr, rd unchanged */
+    tb->cpu.misa &= ~RVC;
+    const uint32_t r[] = {
+        rv_enc_u(AUIPC, 5, 0),              /* auipc t0, 0 */
+        rv_enc_i(JALR, 1, 0, 5, 6),         /* jalr ra, 6(t0): to 6 */
+    };
+    tb->cpu.gpr[1] = 0x55;
+    tb->cpu.pc = BASE;
+    rv_bench_load32(tb, BASE, r, 2);
+    CHECK(rv_bench_run(tb, BASE + 0x100, RUN_MS));
+    CHECK_U64(tb->cpu.mcause, RISCV_EXCP_INST_ADDR_MIS);
+    CHECK_U64(tb->cpu.mepc, BASE + 4);
+    CHECK_U64(tb->cpu.mtval, BASE + 6);
+    CHECK_U64(tb->cpu.gpr[1], 0x55);
     rv_bench_free(tb);
 }
 

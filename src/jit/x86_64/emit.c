@@ -1042,9 +1042,68 @@ static void emit_goto_tb(Emit *e, const IrOp *op)
     }
 }
 
+/* The inline jump-cache probe (JitJumpCacheConfig): on a hit, jump to the
+ * next block's code; on a miss fall through.  Uses the caller-saved
+ * registers (empty here) and TMP0; nothing is live after a lookup. */
+static void emit_jump_cache_probe(Emit *e)
+{
+    const JitJumpCacheConfig *c = &e->jit->cfg.jump_cache;
+    X86Asm *a = &e->a;
+    const X86Reg pc = X86_RAX, ent = X86_RCX, jc = X86_RDX, t = X86_RSI;
+    uint8_t *miss[8];
+    unsigned nmiss = 0;
+
+    /* index: the page's group of slots, then the slot in the group */
+    unsigned slots_mask = (1u << c->page_slots_log2) - 1;
+    unsigned group_mask = ((1u << (c->index_bits - c->page_slots_log2)) - 1) << c->page_slots_log2;
+    x86_load(a, pc, x86_mem(ENV, c->pc_offset), 8, false, true);
+    x86_mov_rr(a, true, ent, pc);
+    x86_shift_ri(a, X86_SHR, true, ent, c->page_slots_log2);
+    x86_alu_rr(a, X86_XOR, true, ent, pc);
+    x86_shift_ri(a, X86_SHR, true, ent, 1);         /* (pc >> 1) ^ (pc >> (1 + log2)) */
+    x86_alu_ri(a, X86_AND, false, ent, (int32_t)slots_mask);
+    x86_mov_rr(a, true, t, pc);
+    x86_shift_ri(a, X86_SHR, true, t, c->page_bits - c->page_slots_log2);
+    x86_alu_ri(a, X86_AND, false, t, (int32_t)group_mask);
+    x86_alu_rr(a, X86_OR, false, ent, t);
+    x86_shift_ri(a, X86_SHL, false, ent, c->entry_size_log2);
+    x86_load(a, jc, x86_mem(ENV, c->cache_offset), 8, false, true);
+    x86_alu_rr(a, X86_ADD, true, ent, jc);          /* ent + array_field: the entry */
+
+    /* tb first: another thread may only clear it */
+    x86_alu_mi(a, X86_CMP, true, x86_mem(ent, c->array_field + c->entry_tb), 0);
+    miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_E);
+    x86_alu_rm(a, X86_CMP, true, pc, x86_mem(ent, c->array_field + c->entry_pc));
+    miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
+    x86_load(a, t, x86_mem(jc, c->gen_field), 8, false, true);
+    x86_alu_rm(a, X86_CMP, true, t, x86_mem(ent, c->array_field + c->entry_gen));
+    miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
+    x86_load(a, t, x86_mem(ENV, c->flags_offset), 4, false, false);
+    x86_alu_rm(a, X86_CMP, false, t, x86_mem(ent, c->array_field + c->entry_flags));
+    miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
+    x86_load(a, t, x86_mem(ENV, c->cflags_offset), 4, false, false);
+    x86_alu_rm(a, X86_CMP, false, t, x86_mem(ent, c->array_field + c->entry_cflags));
+    miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
+    x86_alu_mi(a, X86_CMP, true, x86_mem(ent, c->array_field + c->entry_cs_base), 0);
+    miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
+    x86_load(a, TMP0, x86_mem(ent, c->array_field + c->entry_host_code), 8, false, true);
+    x86_test_rr(a, true, TMP0, TMP0);
+    miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_E);
+    x86_jmp_r(a, TMP0);
+    for (unsigned i = 0; i < nmiss; i++) {
+        if (miss[i]) {
+            x86_patch_rel32(miss[i], a->p);
+        }
+    }
+}
+
 static void emit_lookup_and_goto_ptr(Emit *e)
 {
     ra_sync(&e->ra, false);
+    if (e->jit->cfg.jump_cache.enabled) {
+        ra_evict_mask(&e->ra, CALLER_SAVED);
+        emit_jump_cache_probe(e);
+    }
     JitLookupFn fn = e->jit->cfg.lookup;
     if (fn) {
         emit_call_fn(e, (const void *)fn, true, NULL, 0, UINT32_MAX, true, false);

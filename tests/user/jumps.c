@@ -1,0 +1,117 @@
+/* Indirect calls into code the program wrote itself (a JIT's pattern):
+ * the calls and returns are jalr, which the emulator resolves through its
+ * jump cache.  Rewriting the code (with the icache flush) must run the new
+ * code; taking PROT_EXEC away or unmapping must make the next call fault,
+ * however often the target ran before; giving it back must work again.
+ * The same for a direct call (jal) into the next page, which the emulator
+ * may chain straight to its target. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+typedef long (*Fn)(long);
+
+static sigjmp_buf jb;
+
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+    siglongjmp(jb, 1);
+}
+
+/* addi a0, a0, imm; ret */
+static void put_fn(uint32_t *p, int imm)
+{
+    p[0] = 0x00050513u | (uint32_t)(imm & 0xfff) << 20;
+    p[1] = 0x00008067u;
+    __builtin___clear_cache((char *)p, (char *)(p + 2));
+}
+
+static uint32_t enc_jal(unsigned rd, int32_t off)
+{
+    uint32_t i = (uint32_t)off;
+    return 0x6fu | rd << 7 | ((i >> 12) & 0xff) << 12 | ((i >> 11) & 1) << 20 |
+           ((i >> 1) & 0x3ff) << 21 | ((i >> 20) & 1) << 31;
+}
+
+static long run(Fn f, int n)
+{
+    long s = 0;
+    for (int i = 0; i < n; i++) {
+        s = f(s);
+    }
+    return s;
+}
+
+static void try_call(const char *what, Fn f)
+{
+    if (sigsetjmp(jb, 1) == 0) {
+        long v = f(0);
+        printf("%s: returned %ld\n", what, v);
+    } else {
+        printf("%s: SIGSEGV\n", what);
+    }
+}
+
+int main(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigaction(SIGSEGV, &sa, NULL);
+
+    long page = sysconf(_SC_PAGESIZE);
+    uint32_t *code = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE | PROT_EXEC,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (code == MAP_FAILED) {
+        perror("mmap");
+        return 1;
+    }
+    Fn f = (Fn)(uintptr_t)code;
+    put_fn(code, 1);
+    printf("add 1 x 100000: %ld\n", run(f, 100000));
+    put_fn(code, 3);
+    printf("rewritten, add 3 x 100000: %ld\n", run(f, 100000));
+
+    mprotect(code, (size_t)page, PROT_READ);
+    try_call("after mprotect(PROT_READ)", f);
+    mprotect(code, (size_t)page, PROT_READ | PROT_EXEC);
+    try_call("after mprotect(PROT_READ | PROT_EXEC)", f);
+    printf("again x 1000: %ld\n", run(f, 1000));
+
+    munmap(code, (size_t)page);
+    try_call("after munmap", f);
+
+    /* page 0: a function calling (jal) one at the start of page 1 */
+    uint32_t *two = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE | PROT_EXEC,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (two == MAP_FAILED) {
+        perror("mmap");
+        return 1;
+    }
+    const uint32_t caller[] = {
+        0xff010113u,                        /* addi sp, sp, -16 */
+        0x00113423u,                        /* sd ra, 8(sp) */
+        enc_jal(1, (int32_t)page - 8),      /* jal ra, page 1 */
+        0x00813083u,                        /* ld ra, 8(sp) */
+        0x01010113u,                        /* addi sp, sp, 16 */
+        0x00008067u,                        /* ret */
+    };
+    memcpy(two, caller, sizeof(caller));
+    __builtin___clear_cache((char *)two, (char *)two + sizeof(caller));
+    uint32_t *callee = two + page / 4;
+    put_fn(callee, 5);
+    Fn g = (Fn)(uintptr_t)two;
+    printf("direct call x 100000: %ld\n", run(g, 100000));
+    mprotect(callee, (size_t)page, PROT_READ);
+    try_call("callee page PROT_READ", g);
+    mprotect(callee, (size_t)page, PROT_READ | PROT_EXEC);
+    printf("callee page executable again x 1000: %ld\n", run(g, 1000));
+    munmap(callee, (size_t)page);
+    try_call("callee page unmapped", g);
+    return 0;
+}
