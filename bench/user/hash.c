@@ -5,7 +5,7 @@
 
 int main(void)
 {
-    enum { N = 1 << 20, ROUNDS = 120 };
+    enum { N = 1 << 20, ROUNDS = 500 };
     uint8_t *buf = malloc(N);
     uint64_t h = 1469598103934665603ull, x = 88172645463325252ull;
 

@@ -11,7 +11,7 @@ static double px[N] = {0, 4.84, 8.34, 12.89, 15.37}, py[N] = {0, -1.16, 4.12, -1
 int main(void)
 {
     const double dt = 0.01;
-    for (int step = 0; step < 3000000; step++) {
+    for (int step = 0; step < 12000000; step++) {
         for (int i = 0; i < N; i++) {
             for (int j = i + 1; j < N; j++) {
                 double dx = px[i] - px[j], dy = py[i] - py[j], dz = pz[i] - pz[j];

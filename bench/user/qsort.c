@@ -11,7 +11,7 @@ static int cmp_u32(const void *a, const void *b)
 
 int main(void)
 {
-    enum { N = 1000000, ROUNDS = 2 };
+    enum { N = 1000000, ROUNDS = 5 };
     uint32_t *v = malloc(N * sizeof(*v));
     uint64_t sum = 0;
     uint32_t seed = 12345;

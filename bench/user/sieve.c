@@ -5,7 +5,7 @@
 
 int main(void)
 {
-    enum { N = 4000000, ROUNDS = 12 };
+    enum { N = 4000000, ROUNDS = 60 };
     char *composite = malloc(N + 1);
     long count = 0;
 

@@ -458,6 +458,9 @@ static bool config_handle(Config *cfg, const ConfigOption *opt, const char *arg,
     case CONFIG_OPT_LOG_FILE:
         config_set_str(&cfg->log_file, arg);
         return true;
+    case CONFIG_OPT_PERFMAP:
+        cfg->perfmap = true;
+        return true;
     case CONFIG_OPT_READCONFIG:
         return config_read_file(cfg, arg, errp);
     default:
@@ -578,9 +581,9 @@ void config_dump(const Config *cfg, FILE *out)
     config_dump_list("monitor", &cfg->monitors, out);
     config_dump_list("qmp", &cfg->qmps, out);
     fprintf(out, "log_mask = 0x%x\nnographic = %d\nS = %d\nno_reboot = %d\n"
-            "no_shutdown = %d\nhelp = %d\nversion = %d\n",
+            "no_shutdown = %d\nhelp = %d\nversion = %d\nperfmap = %d\n",
             cfg->log_mask, cfg->nographic, cfg->start_stopped, cfg->no_reboot,
-            cfg->no_shutdown, cfg->show_help, cfg->show_version);
+            cfg->no_shutdown, cfg->show_help, cfg->show_version, cfg->perfmap);
 }
 
 static char *config_dump_string(const Config *cfg)

@@ -72,6 +72,7 @@ typedef struct Config {
     char *display;          /* -display, NULL: default */
     char *log_file;         /* -D */
     uint32_t log_mask;      /* -d, util/log.h's LOG_* bits */
+    bool perfmap;           /* -perfmap: util/perfmap.h */
     bool nographic;
     bool start_stopped;     /* -S */
     bool no_reboot;

@@ -304,6 +304,11 @@ UNITTEST(flags_and_strings)
 
     CHECK(parse(&cfg, &error_abort, "-s", "-gdb", "tcp::9999", NULL));
     CHECK_STR(cfg.gdb, "tcp::9999");
+    CHECK(!cfg.perfmap);
+    config_free(&cfg);
+
+    CHECK(parse(&cfg, &error_abort, "--perfmap", NULL));
+    CHECK(cfg.perfmap);
     config_free(&cfg);
 }
 

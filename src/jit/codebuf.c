@@ -1,6 +1,6 @@
 /*
- * The code buffer (see codebuf.h): a memfd mapped twice, read-write and
- * read-execute.  Invariants: head <= used <= size; used is 16-byte aligned
+ * The code buffer (see codebuf.h): shared memory mapped twice, read-write
+ * and read-execute.  Invariants: head <= used <= size; used is 16-byte aligned
  * after every commit; nothing is ever mapped writable and executable.
  */
 #include "jit/codebuf.h"
@@ -35,30 +35,24 @@ CodeBuf *codebuf_new(size_t size_bytes, size_t head_bytes, Error **errp)
                    size, head_bytes);
         return NULL;
     }
-    int fd = memfd_create("morpho-jit", MFD_CLOEXEC);
-    if (fd < 0) {
-        error_setg_errno(errp, errno, "cannot create the JIT code buffer");
-        return NULL;
-    }
-    if (ftruncate(fd, (off_t)size) < 0) {
-        error_setg_errno(errp, errno, "cannot size the JIT code buffer to %zu bytes", size);
-        close(fd);
-        return NULL;
-    }
-    void *rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    /* Shared anonymous memory, aliased by mremap with old size 0 (which
+     * maps the same pages again).  Unlike a memfd's "/memfd:..." mapping,
+     * perf takes this one ("/dev/zero (deleted)") for anonymous memory and
+     * names its samples from /tmp/perf-<pid>.map (-perfmap). */
+    void *rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (rw == MAP_FAILED) {
         error_setg_errno(errp, errno, "cannot map the JIT code buffer writable");
-        close(fd);
         return NULL;
     }
-    void *rx = mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
-    if (rx == MAP_FAILED) {
+    void *rx = mremap(rw, 0, size, MREMAP_MAYMOVE);
+    if (rx == MAP_FAILED || mprotect(rx, size, PROT_READ | PROT_EXEC) < 0) {
         error_setg_errno(errp, errno, "cannot map the JIT code buffer executable");
+        if (rx != MAP_FAILED) {
+            munmap(rx, size);
+        }
         munmap(rw, size);
-        close(fd);
         return NULL;
     }
-    close(fd);      /* the mappings keep the memory */
 
     CodeBuf *cb = calloc(1, sizeof(*cb));
     assert(cb);

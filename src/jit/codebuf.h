@@ -1,8 +1,8 @@
 /*
  * The JIT's code buffer: one region of host memory for generated code,
- * never writable and executable through the same mapping (W^X).  A memfd
- * is mapped twice: read-write for the emitter, read-execute for running, at
- * a fixed delta (rx = rw + codebuf_delta).  Code is written through
+ * never writable and executable through the same mapping (W^X).  Shared
+ * memory is mapped twice: read-write for the emitter, read-execute for
+ * running, at a fixed delta (rx = rw + codebuf_delta).  Code is written through
  * codebuf_rw addresses; branch displacements are position-independent
  * inside the buffer, and absolute code addresses handed to anyone else are
  * rx addresses (codebuf_to_rx).

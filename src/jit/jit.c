@@ -14,6 +14,7 @@
 
 #include "jit/x86_64/encoder.h"
 #include "util/log.h"
+#include "util/perfmap.h"
 
 #define JIT_DEFAULT_CODE_SIZE (64u << 20)
 
@@ -121,6 +122,20 @@ static void jit_log_block(const JitBlockRec *r)
     fprintf(f, "\n");
 }
 
+/* -perfmap: name the block after its first guest instruction. */
+static void jit_perfmap_note(const IrBuilder *b, const JitBlockRec *r)
+{
+    uint64_t pc = 0;
+    for (size_t i = 0; i < ir_op_count(b); i++) {
+        const IrOp *op = ir_op_at_const(b, i);
+        if (op->opc == IR_OP_insn_start) {
+            pc = op->consts[0];
+            break;
+        }
+    }
+    perfmap_note(r->code, r->size, pc);
+}
+
 static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, Error **errp)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
@@ -169,6 +184,9 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
         jit->stats.code_bytes += out.size;
         if (log_enabled(LOG_OUT_ASM)) {
             jit_log_block(&rec);
+        }
+        if (perfmap_enabled()) {
+            jit_perfmap_note(b, &rec);
         }
         return rec.entry;
     }

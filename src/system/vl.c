@@ -12,9 +12,11 @@
  */
 #include "system/vl.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "accel/accel.h"
 #include "block/block.h"
@@ -34,6 +36,7 @@
 #include "system/main_loop.h"
 #include "system/runstate.h"
 #include "system/serial_hds.h"
+#include "util/perfmap.h"
 
 static bool is_help_option(const char *s)
 {
@@ -638,6 +641,14 @@ static int vl_run(const SystemTarget *target, Config *cfg)
     if (!config_apply_log(cfg, &err)) {
         error_report_err(err);
         return 1;
+    }
+    if (cfg->perfmap) {
+        char prefix[32];
+        snprintf(prefix, sizeof(prefix), "guest-%s", target->name);
+        if (!perfmap_open(prefix)) {
+            error_report("-perfmap: /tmp/perf-%d.map: %s", (int)getpid(), strerror(errno));
+            return 1;
+        }
     }
     runstate_set_no_reboot(cfg->no_reboot);
     runstate_set_no_shutdown(cfg->no_shutdown);

@@ -18,6 +18,7 @@
 #include "exec/exec.h"
 #include "user/cpu_loop.h"
 #include "util/log.h"
+#include "util/perfmap.h"
 
 extern char **environ;
 
@@ -26,6 +27,7 @@ UserProcess user_proc;
 typedef enum UserOpt {
     OPT_HELP, OPT_LD_PREFIX, OPT_STACK_SIZE, OPT_CPU, OPT_SET_ENV, OPT_UNSET_ENV, OPT_ARGV0,
     OPT_UNAME, OPT_LOG, OPT_LOG_FILE, OPT_STRACE, OPT_ONE_INSN, OPT_VERSION, OPT_ACCEL,
+    OPT_PERFMAP,
 } UserOpt;
 
 static const struct {
@@ -53,6 +55,8 @@ static const struct {
     { "singlestep", "SINGLESTEP", NULL, OPT_ONE_INSN, "deprecated synonym for -one-insn-per-tb" },
     { "accel", "ACCEL", "tcg[,backend=B]", OPT_ACCEL,
       "run translated code on B: jit (default) or interp" },
+    { "perfmap", "PERFMAP", NULL, OPT_PERFMAP,
+      "write /tmp/perf-<pid>.map naming translated code for perf" },
     { "version", "VERSION", NULL, OPT_VERSION, "display version information and exit" },
 };
 
@@ -221,6 +225,9 @@ static bool user_apply(UserOptions *o, UserOpt opt, const char *arg, bool from_e
         return true;
     case OPT_ONE_INSN:
         o->singlestep = true;
+        return true;
+    case OPT_PERFMAP:
+        o->perfmap = true;
         return true;
     case OPT_ACCEL:
         if (strcmp(arg, "tcg") == 0 || strcmp(arg, "tcg,backend=jit") == 0) {
@@ -418,6 +425,10 @@ int user_main(int argc, char **argv)
     }
     if (p->opts.strace) {
         log_mask |= LOG_STRACE;
+    }
+    if (p->opts.perfmap && !perfmap_open("guest-riscv64")) {
+        error_report("-perfmap: /tmp/perf-%d.map: %s", (int)getpid(), strerror(errno));
+        return 1;
     }
     if (!exec_set_backend(p->opts.backend, &err)) {
         error_report_err(err);

@@ -34,6 +34,7 @@ typedef struct UserOptions {
     uint64_t stack_size;        /* -s (bytes, 0: default) */
     bool strace;                /* -strace */
     bool singlestep;            /* -one-insn-per-tb / -singlestep */
+    bool perfmap;               /* -perfmap: /tmp/perf-<pid>.map for perf */
     ExecBackend backend;        /* -accel tcg,backend=jit|interp (JIT by default) */
     char **env_set;             /* -E var=value, in order (NULL-terminated) */
     char **env_unset;           /* -U var (NULL-terminated) */

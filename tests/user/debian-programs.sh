@@ -25,21 +25,9 @@ rv_pkgs=(libc6 libgcc-s1 libtinfo6 libreadline8t64 zlib1g liblzma5 libsqlite3-0 
     { echo "SKIP: cannot fetch riscv64 busybox-static"; exit 77; }
 "$scripts/debian-fetch.sh" amd64 bookworm "$hostbb" busybox-static >/dev/null ||
     { echo "SKIP: cannot fetch amd64 busybox-static"; exit 77; }
-have_sysroot=1
-"$scripts/debian-fetch.sh" riscv64 trixie "$rv" "${rv_pkgs[@]}" >/dev/null || have_sysroot=0
-
 # One tree for -L, as the packages would be installed (merged /usr).
-if [ "$have_sysroot" -eq 1 ] && [ ! -e "$sysroot/.complete" ]; then
-    rm -rf "$sysroot"
-    mkdir -p "$sysroot/usr"
-    for p in "${rv_pkgs[@]}"; do
-        cp -a "$rv/$p/." "$sysroot/"
-    done
-    for d in bin lib sbin; do
-        [ -e "$sysroot/$d" ] || ln -s "usr/$d" "$sysroot/$d"
-    done
-    touch "$sysroot/.complete"
-fi
+have_sysroot=1
+"$scripts/debian-sysroot.sh" riscv64 trixie "$rv" "$sysroot" "${rv_pkgs[@]}" || have_sysroot=0
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
