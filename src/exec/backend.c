@@ -243,31 +243,28 @@ void exec_jit_flush(void)
     }
 }
 
-int exec_jit_fork_prepare(void)
+void exec_jit_fork_prepare(void)
 {
-    if (!exec_jit) {
-        return -1;
-    }
     Error *err = NULL;
-    int fd = jit_fork_snapshot(exec_jit, &err);
-    if (fd < 0) {
+    if (exec_jit && !jit_fork_prepare(exec_jit, &err)) {
         error_report("fork: the child will use the interpreter: %s", error_get_pretty(err));
         error_free(err);
     }
-    return fd;
 }
 
-bool exec_jit_fork_child(int fd)
+void exec_jit_fork_parent(void)
 {
-    if (!exec_jit) {
-        return true;        /* nothing shared yet */
+    if (exec_jit) {
+        jit_fork_parent(exec_jit);
     }
+}
+
+bool exec_jit_fork_child(void)
+{
     Error *err = NULL;
-    if (fd < 0 || !jit_fork_adopt(exec_jit, fd, &err)) {
-        if (err) {
-            error_report("fork: the child will use the interpreter: %s", error_get_pretty(err));
-            error_free(err);
-        }
+    if (exec_jit && !jit_fork_child(exec_jit, &err)) {
+        error_report("fork: the child will use the interpreter: %s", error_get_pretty(err));
+        error_free(err);
         return false;
     }
     return true;

@@ -44,11 +44,13 @@ typedef enum ExecBackend {
 } ExecBackend;
 bool exec_set_backend(ExecBackend backend, Error **errp);
 ExecBackend exec_get_backend(void);
-/* fork() with the JIT (user mode): see jit_fork_snapshot.  prepare returns
- * the copy's fd (-1: no JIT yet, or the copy failed and was reported);
- * child maps it (false: the child must not run or patch shared code). */
-int exec_jit_fork_prepare(void);
-bool exec_jit_fork_child(int fd);
+/* fork() with the JIT (user mode), see jit_fork_prepare: prepare before
+ * fork (no vCPU in cpu_exec), then parent or child after it.  A false from
+ * child: the child must drop its translations and use the interpreter (it
+ * still shares the parent's code buffer); the failure was reported. */
+void exec_jit_fork_prepare(void);
+void exec_jit_fork_parent(void);
+bool exec_jit_fork_child(void);
 
 /* Wire a vCPU for TCG: TLB, jump cache, IR builder, IrContext from
  * ops->translate_init, the TB cache.  Before the vCPU thread starts. */

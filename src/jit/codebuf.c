@@ -10,8 +10,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#define CODEBUF_DROP_CHUNK ((size_t)1 << 20)
 
 struct CodeBuf {
     uint8_t *rw;
@@ -20,6 +23,7 @@ struct CodeBuf {
     size_t head;
     size_t used;
     size_t begun;           /* offset of the block being written */
+    size_t dropped;         /* rw view unmapped below this (RSS counts code once) */
     uint64_t flushes;
     CodeBufFlushFn flush_fn;
     void *flush_opaque;
@@ -72,50 +76,48 @@ void codebuf_free(CodeBuf *cb)
     }
 }
 
-int codebuf_fork_snapshot(const CodeBuf *cb, Error **errp)
+bool codebuf_fork_snapshot(const CodeBuf *cb, CodeBufCopy *copy, Error **errp)
 {
-    int fd = memfd_create("morpho-jit", MFD_CLOEXEC);
-    if (fd < 0) {
-        error_setg_errno(errp, errno, "cannot create the JIT code buffer's copy for fork");
-        return -1;
-    }
-    if (ftruncate(fd, (off_t)cb->size) < 0) {
-        error_setg_errno(errp, errno, "cannot size the JIT code buffer's copy for fork");
-        close(fd);
-        return -1;
-    }
-    /* Only [0, used) holds code; the rest of the copy reads as zeros until
-     * the child writes it, as in a fresh buffer. */
-    for (size_t done = 0; done < cb->used;) {
-        ssize_t n = pwrite(fd, cb->rw + done, cb->used - done, (off_t)done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            error_setg_errno(errp, n < 0 ? errno : EIO,
-                             "cannot copy the JIT code buffer for fork");
-            close(fd);
-            return -1;
-        }
-        done += (size_t)n;
-    }
-    return fd;
-}
-
-bool codebuf_fork_adopt(CodeBuf *cb, int fd, Error **errp)
-{
-    /* MAP_FIXED replaces each old view in one step, so no other mapping can
-     * take the addresses in between. */
-    if (mmap(cb->rw, cb->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) ==
-            MAP_FAILED ||
-        mmap(cb->rx, cb->size, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED, fd, 0) ==
-            MAP_FAILED) {
-        error_setg_errno(errp, errno, "cannot map the JIT code buffer's copy after fork");
-        close(fd);
+    /* Private memory: the child inherits it copy-on-write, and the parent
+     * may go on patching its own buffer the moment fork returns. */
+    copy->len = cb->used;
+    copy->bytes = mmap(NULL, copy->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+    if (copy->bytes == MAP_FAILED) {
+        error_setg_errno(errp, errno, "cannot copy the JIT code buffer for fork");
+        copy->bytes = NULL;
         return false;
     }
-    close(fd);
+    memcpy(copy->bytes, cb->rw, copy->len);
     return true;
+}
+
+void codebuf_fork_copy_free(CodeBufCopy *copy)
+{
+    if (copy->bytes) {
+        munmap(copy->bytes, copy->len);
+        copy->bytes = NULL;
+    }
+}
+
+bool codebuf_fork_adopt(CodeBuf *cb, CodeBufCopy *copy, Error **errp)
+{
+    /* New shared memory at the same two addresses (MAP_FIXED and
+     * MREMAP_FIXED replace each old view in one step, so nothing else can
+     * take the addresses in between): every code pointer stays valid. */
+    bool ok = mmap(cb->rw, cb->size, PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED;
+    if (ok) {
+        memcpy(cb->rw, copy->bytes, copy->len);
+        ok = mremap(cb->rw, 0, cb->size, MREMAP_MAYMOVE | MREMAP_FIXED, cb->rx) != MAP_FAILED &&
+             mprotect(cb->rx, cb->size, PROT_READ | PROT_EXEC) == 0;
+    }
+    if (!ok) {
+        error_setg_errno(errp, errno, "cannot map the JIT code buffer's copy after fork");
+    }
+    cb->dropped = 0;
+    codebuf_fork_copy_free(copy);
+    return ok;
 }
 
 void codebuf_set_flush_hook(CodeBuf *cb, CodeBufFlushFn fn, void *opaque)
@@ -149,6 +151,16 @@ void codebuf_commit(CodeBuf *cb, size_t used)
     if (cb->used > cb->size) {
         cb->used = cb->size;
     }
+    /* Both views of a page count in RSS once touched.  Finished code is
+     * written again only by chaining and invalidation patches, so the rw
+     * view of each finished chunk is unmapped (its shared pages stay, and
+     * a later patch maps its page again): peak RSS counts the code once,
+     * as QEMU's single mapping does. */
+    size_t finished = cb->used & ~(CODEBUF_DROP_CHUNK - 1);
+    if (finished > cb->dropped) {
+        madvise(cb->rw + cb->dropped, finished - cb->dropped, MADV_DONTNEED);
+        cb->dropped = finished;
+    }
 }
 
 void codebuf_flush(CodeBuf *cb)
@@ -157,6 +169,7 @@ void codebuf_flush(CodeBuf *cb)
         cb->flush_fn(cb->flush_opaque);
     }
     cb->used = cb->begun = cb->head;
+    cb->dropped = 0;
     cb->flushes++;
 }
 

@@ -51,14 +51,21 @@ static inline void *codebuf_to_rw(const CodeBuf *cb, const void *rx)
     return (uint8_t *)rx - codebuf_delta(cb);
 }
 
-/* Across fork(): both processes would share the memfd, so a compile, chain
- * or invalidation in one would rewrite the other's code.  Before fork, with
- * no thread compiling or patching, codebuf_fork_snapshot copies the buffer
- * into a new memfd (returned, or -1 with errp set); after fork the child
- * calls codebuf_fork_adopt to map the copy at the same two addresses (every
- * code pointer stays valid) and the parent closes the fd. */
-int codebuf_fork_snapshot(const CodeBuf *cb, Error **errp);
-bool codebuf_fork_adopt(CodeBuf *cb, int fd, Error **errp);
+/* Across fork(): both processes would share the buffer's memory, so a
+ * compile, chain or invalidation in one would rewrite the other's code.
+ * Before fork, with no thread compiling or patching, codebuf_fork_snapshot
+ * copies the code into private memory; after fork the child calls
+ * codebuf_fork_adopt, which puts its own shared memory with that code at
+ * the same two addresses (every code pointer stays valid), and the parent
+ * frees the copy with codebuf_fork_copy_free.  Both free the copy. */
+typedef struct CodeBufCopy {
+    uint8_t *bytes;
+    size_t len;
+} CodeBufCopy;
+
+bool codebuf_fork_snapshot(const CodeBuf *cb, CodeBufCopy *copy, Error **errp);
+bool codebuf_fork_adopt(CodeBuf *cb, CodeBufCopy *copy, Error **errp);
+void codebuf_fork_copy_free(CodeBufCopy *copy);
 
 /* The reserved head (writable address, size). */
 uint8_t *codebuf_head(CodeBuf *cb, size_t *size);

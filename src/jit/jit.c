@@ -201,19 +201,28 @@ const void *jit_compile(Jit *jit, const IrBuilder *b, void *tag, Error **errp)
     return code;
 }
 
-int jit_fork_snapshot(Jit *jit, Error **errp)
+bool jit_fork_prepare(Jit *jit, Error **errp)
 {
     pthread_mutex_lock(&jit->compile_lock);
     pthread_mutex_lock(&jit->lock);
-    int fd = codebuf_fork_snapshot(jit->cb, errp);
+    bool ok = codebuf_fork_snapshot(jit->cb, &jit->fork_copy, errp);
     pthread_mutex_unlock(&jit->lock);
     pthread_mutex_unlock(&jit->compile_lock);
-    return fd;
+    return ok;
 }
 
-bool jit_fork_adopt(Jit *jit, int fd, Error **errp)
+void jit_fork_parent(Jit *jit)
 {
-    return codebuf_fork_adopt(jit->cb, fd, errp);
+    codebuf_fork_copy_free(&jit->fork_copy);
+}
+
+bool jit_fork_child(Jit *jit, Error **errp)
+{
+    if (!jit->fork_copy.bytes) {
+        error_setg(errp, "no copy of the JIT code buffer was taken before fork");
+        return false;
+    }
+    return codebuf_fork_adopt(jit->cb, &jit->fork_copy, errp);
 }
 
 uintptr_t jit_exec(Jit *jit, void *env, const void *code)

@@ -139,11 +139,14 @@ void jit_set_flush_hook(Jit *jit, CodeBufFlushFn fn, void *opaque);
 void jit_flush(Jit *jit);
 /* fork() in user mode: the code buffer is shared memory, so the child must
  * get its own copy at the same addresses (codebuf_fork_snapshot/adopt).
- * jit_fork_snapshot runs in the parent before fork, with no thread
- * compiling, chaining or invalidating until fork returns; the parent closes
- * the fd after fork, the child hands it to jit_fork_adopt. */
-int jit_fork_snapshot(Jit *jit, Error **errp);
-bool jit_fork_adopt(Jit *jit, int fd, Error **errp);
+ * jit_fork_prepare runs in the parent before fork, with no thread
+ * compiling, chaining or invalidating until fork returns; afterwards the
+ * parent calls jit_fork_parent (frees the copy), the child jit_fork_child
+ * (false: the child still shares the parent's code and must not compile,
+ * chain or invalidate). */
+bool jit_fork_prepare(Jit *jit, Error **errp);
+void jit_fork_parent(Jit *jit);
+bool jit_fork_child(Jit *jit, Error **errp);
 /* manual_flush: did the last jit_compile fail because the buffer is full? */
 bool jit_buffer_full(const Jit *jit);
 

@@ -53,6 +53,7 @@ typedef struct JitHostFeatures {
 struct Jit {
     JitConfig cfg;
     CodeBuf *cb;
+    CodeBufCopy fork_copy;          /* jit_fork_prepare .. parent/child */
     JitHostFeatures feat;
     const uint8_t *entry;           /* rx: uintptr_t entry(void *env, const void *code) */
     const uint8_t *epilogue;        /* rx: return to jit_exec's caller, rax = exit */

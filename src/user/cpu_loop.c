@@ -585,8 +585,6 @@ static int64_t user_sigreturn(UserThread *t)
  * holding the exec lock) and no thread changing the address space
  * (invalidating under tb_lock), or the child inherits locks nobody will
  * release. */
-static int user_fork_code_fd = -1;     /* the JIT code buffer's copy */
-
 static void user_fork_prepare(UserThread *t)
 {
     pthread_mutex_lock(&user_gate_lock);
@@ -603,7 +601,7 @@ static void user_fork_prepare(UserThread *t)
     }
     pthread_mutex_lock(&t->proc->mem.lock);
     pthread_mutex_lock(&user_cpus_lock);
-    user_fork_code_fd = exec_jit_fork_prepare();
+    exec_jit_fork_prepare();
 }
 
 static void user_fork_release(UserThread *t)
@@ -617,10 +615,7 @@ static void user_fork_release(UserThread *t)
 
 static void user_fork_parent(UserThread *t)
 {
-    if (user_fork_code_fd >= 0) {
-        close(user_fork_code_fd);
-        user_fork_code_fd = -1;
-    }
+    exec_jit_fork_parent();
     user_fork_release(t);
 }
 
@@ -644,8 +639,7 @@ static void user_fork_child(UserThread *t, uint64_t flags, GuestVaddr newsp, Gue
      * stays valid.  If that failed, compiling, chaining or invalidating here
      * would rewrite the parent's code: drop the translations and go on with
      * the interpreter. */
-    bool own_code = exec_jit_fork_child(user_fork_code_fd);
-    user_fork_code_fd = -1;
+    bool own_code = exec_jit_fork_child();
     if (!own_code && exec_get_backend() == EXEC_BACKEND_JIT) {
         exec_set_backend(EXEC_BACKEND_INTERP, NULL);
         exec_start_exclusive();
