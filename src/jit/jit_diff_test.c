@@ -649,10 +649,10 @@ static void gen_block(IrBuilder *b, uint64_t seed, unsigned nops)
     }
 }
 
-static bool run_diff(Jit *jit, uint64_t seed, bool optimize, bool tlb_valid)
+/* Run block b (freed here) on the interpreter and on jit from the state
+ * env_init(seed, tlb_valid) and compare. */
+static bool diff_block(Jit *jit, IrBuilder *b, uint64_t seed, bool optimize, bool tlb_valid)
 {
-    IrBuilder *b = ir_builder_new(ctx);
-    gen_block(b, seed, 10 + (unsigned)(seed % 60));
     Error *err = NULL;
     if (!ir_verify(b, &err)) {
         unittest_fail(__FILE__, __LINE__, "seed %llu: generator made bad IR: %s",
@@ -718,6 +718,13 @@ static bool run_diff(Jit *jit, uint64_t seed, bool optimize, bool tlb_valid)
     return ok;
 }
 
+static bool run_diff(Jit *jit, uint64_t seed, bool optimize, bool tlb_valid)
+{
+    IrBuilder *b = ir_builder_new(ctx);
+    gen_block(b, seed, 10 + (unsigned)(seed % 60));
+    return diff_block(jit, b, seed, optimize, tlb_valid);
+}
+
 /* JIT_DIFF_SCALE=n runs n times as many random blocks (soak testing). */
 static uint64_t scale(void)
 {
@@ -754,3 +761,40 @@ UNITTEST(jit_random_blocks_no_host_extensions)
         bad += !run_diff(jit_plain, seed, seed & 1, true);
     }
 }
+
+/* Guest loads and stores that miss the TLB while more values are live than
+ * the JIT has registers: each access's slow path must give back every
+ * value, whether it sat in a caller-saved register or had to be spilled
+ * to make room for the loaded value. */
+UNITTEST(jit_tlb_miss_many_live)
+{
+    setup();
+    for (int valid = 0; valid < 2; valid++) {
+        for (int opt = 0; opt < 2; opt++) {
+            IrBuilder *b = ir_builder_new(ctx);
+            IrVal t[2 * NTB];
+            for (int i = 0; i < 2 * NTB; i++) {
+                t[i] = ir_new_temp(b, IR_I64);
+                ir_movi(b, t[i], 0x0101010101010101ull * (uint64_t)(i + 1) + (uint64_t)i);
+            }
+            IrVal addr = ir_new_temp(b, IR_I64);
+            for (int i = 0; i < 2 * NTB; i++) {
+                /* every temp is read again below, so all stay live */
+                ir_and_imm(b, addr, t[(i + 3) % (2 * NTB)], (MEM_SIZE - 8) & ~7);
+                if (i & 1) {
+                    ir_guest_st(b, t[i], addr, MO_64, (unsigned)i & 2 ? 1 : 0);
+                } else {
+                    ir_guest_ld(b, t[i], addr, MO_64 | ((unsigned)i & 4 ? MO_ALIGN : 0),
+                                0);
+                }
+                ir_add(b, t[(i + 5) % (2 * NTB)], t[(i + 5) % (2 * NTB)], t[i]);
+            }
+            for (int i = 0; i < 2 * NTB; i++) {
+                ir_st64(b, t[i], (int32_t)offsetof(FakeEnv, dump[i]));
+            }
+            ir_exit_tb(b, IR_EXIT_NORMAL);
+            CHECK(diff_block(jit_tlb, b, 77, opt, valid));
+        }
+    }
+}
+

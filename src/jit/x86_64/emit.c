@@ -10,8 +10,9 @@
  *             JIT_MAX_SLOTS spill slots of 8 bytes; 16-byte aligned;
  *   r10, r11  scratch of single lowerings, never allocated;
  *   the other 12 registers are allocated; rbx, rbp, r12, r13 and r15
- *   survive calls, so values live across helper calls and memory slow
- *   paths stay there.
+ *   survive calls, so values live across helper calls stay there; a
+ *   memory slow path saves and restores the live caller-saved ones in its
+ *   stub, so the fast path keeps every register.
  * Invariants: an I32 value in a register is zero-extended to 64 bits (every
  * 32-bit x86 operation does that), so I32 -> I64 zero extension is a move
  * and helpers receive clean arguments.  Globals are written home before any
@@ -42,8 +43,6 @@
 static const uint32_t ALL_REGS = 0xffff & ~(R(X86_RSP) | R(ENV) | R(TMP0) | R(TMP1));
 static const uint32_t CALLER_SAVED = R(X86_RAX) | R(X86_RCX) | R(X86_RDX) | R(X86_RSI) |
                                      R(X86_RDI) | R(X86_R8) | R(X86_R9);
-static const uint32_t CALLEE_SAVED = R(X86_RBX) | R(X86_RBP) | R(X86_R12) | R(X86_R13) |
-                                     R(X86_R15);
 static const X86Reg ARG_REGS[6] = { X86_RDI, X86_RSI, X86_RDX, X86_RCX, X86_R8, X86_R9 };
 
 typedef enum StubKind {
@@ -60,6 +59,7 @@ typedef struct Stub {
     bool out64;
     uint32_t oi;
     uint32_t insn;
+    uint32_t save;              /* caller-saved registers live across the call */
 } Stub;
 
 typedef struct Fixup {
@@ -909,41 +909,60 @@ static bool emit_fast_addr(Emit *e, X86Reg raddr, MemOp mop, unsigned mmu_idx, b
     return true;
 }
 
-static bool mem_needs_slow(Emit *e, MemOp mop)
+/* The caller-saved registers whose values outlive a memory access (every
+ * allocated one but `out` and the inputs that die here): its stub saves
+ * them around the C call, so the fast path keeps them in registers. */
+static uint32_t live_across_stub(Emit *e, const IrOp *op, int out)
 {
-    return e->jit->cfg.mem.mode == JIT_MEM_TLB || (mop & MO_BE) ||
-           memop_alignment(mop) > 1;
+    uint32_t save = 0;
+    for (int r = 0; r < RA_MAX_REGS; r++) {
+        if ((CALLER_SAVED & R(r)) && e->ra.owner[r] >= 0) {
+            save |= R(r);
+        }
+    }
+    for (unsigned k = op->nout; k < (unsigned)(op->nout + op->nin); k++) {
+        int r = tv(e, op->vals[k])->reg;
+        if ((op->life & (1u << k)) && r >= 0) {
+            save &= ~R(r);
+        }
+    }
+    if (out >= 0) {
+        save &= ~R(out);
+    }
+    return save;
 }
 
+/* A big-endian access always calls C: the call empties the caller-saved
+ * registers.  Every other access has an inline fast path and, when it can
+ * miss, an out-of-line stub; nothing is emitted between the branch to the
+ * stub and the access itself (a spill there would be skipped on the slow
+ * path: the stub resumes after the access), so registers are chosen
+ * before the branch. */
 static void emit_guest_ld(Emit *e, const IrOp *op)
 {
     bool is64 = op->type == IR_I64;
     MemOp mop = (MemOp)op->consts[0];
     unsigned mmu = (unsigned)op->consts[1];
     uint32_t oi = jit_oi(mop, mmu, IR_OP_guest_ld);
-    bool slow = mem_needs_slow(e, mop);
     ra_sync(&e->ra, false);
-    /* the address first, so that it moves register to register into a
-     * callee-saved one instead of being spilled by the eviction and
-     * reloaded */
-    X86Reg raddr = use(e, op->vals[1], slow ? CALLEE_SAVED : ALL_REGS);
-    if (slow) {
-        ra_evict_mask(&e->ra, CALLER_SAVED);
-    }
-    X86Mem m;
-    uint8_t *jump_field;
-    if (!emit_fast_addr(e, raddr, mop, mmu, false, &m, &jump_field)) {
+    if (mop & MO_BE) {
         CallArg args[2] = { { .v = op->vals[1] }, { .is_imm = true, .imm = oi } };
         emit_call_fn(e, (const void *)e->jit->cfg.mem.ld, true, args, 2, op->vals[0], is64, false);
         return;
     }
+    X86Reg raddr = use(e, op->vals[1], ALL_REGS);
     int out = new_reg(e, ALL_REGS);
+    X86Mem m;
+    uint8_t *jump_field;
+    bool inline_ok = emit_fast_addr(e, raddr, mop, mmu, false, &m, &jump_field);
+    assert(inline_ok);
+    (void)inline_ok;
     unsigned size = memop_size(mop);
     bool sign = (mop & MO_SIGN) && !(size == 4 && !is64) && size < 8;
     x86_load(&e->a, out, m, size, sign, is64);
     if (jump_field) {
         add_stub(e, (Stub){ STUB_LD, jump_field, e->a.p, raddr, X86_NOREG, out, is64, oi,
-                            e->insn });
+                            e->insn, live_across_stub(e, op, out) });
     }
     def(e, op->vals[0], out);
 }
@@ -953,27 +972,24 @@ static void emit_guest_st(Emit *e, const IrOp *op)
     MemOp mop = (MemOp)op->consts[0];
     unsigned mmu = (unsigned)op->consts[1];
     uint32_t oi = jit_oi(mop, mmu, IR_OP_guest_st);
-    bool slow = mem_needs_slow(e, mop);
     ra_sync(&e->ra, false);
-    /* operands first: register-to-register moves, not spills and reloads */
-    uint32_t allowed = slow ? CALLEE_SAVED : ALL_REGS;
-    X86Reg rval = use(e, op->vals[0], allowed);
-    X86Reg raddr = use(e, op->vals[1], allowed);
-    if (slow) {
-        ra_evict_mask(&e->ra, CALLER_SAVED);
-    }
-    X86Mem m;
-    uint8_t *jump_field;
-    if (!emit_fast_addr(e, raddr, mop, mmu, true, &m, &jump_field)) {
+    if (mop & MO_BE) {
         CallArg args[3] = { { .v = op->vals[1] }, { .v = op->vals[0] },
                             { .is_imm = true, .imm = oi } };
         emit_call_fn(e, (const void *)e->jit->cfg.mem.st, true, args, 3, UINT32_MAX, true, false);
         return;
     }
+    X86Reg rval = use(e, op->vals[0], ALL_REGS);
+    X86Reg raddr = use(e, op->vals[1], ALL_REGS);
+    X86Mem m;
+    uint8_t *jump_field;
+    bool inline_ok = emit_fast_addr(e, raddr, mop, mmu, true, &m, &jump_field);
+    assert(inline_ok);
+    (void)inline_ok;
     x86_store(&e->a, m, rval, memop_size(mop));
     if (jump_field) {
         add_stub(e, (Stub){ STUB_ST, jump_field, e->a.p, raddr, rval, X86_NOREG, false, oi,
-                            e->insn });
+                            e->insn, live_across_stub(e, op, -1) });
     }
 }
 
@@ -995,23 +1011,49 @@ static void emit_atomic(Emit *e, const IrOp *op)
     emit_call_fn(e, (const void *)e->jit->cfg.mem.atomic, true, args, 4, op->vals[0], is64, false);
 }
 
+/* The slow path: save the live caller-saved registers (rsp stays 16-byte
+ * aligned at the call), call C, restore, resume after the access.  The
+ * address and value go through the scratch registers, so that no
+ * argument register is overwritten before it is read. */
 static void emit_stub(Emit *e, const Stub *s)
 {
     X86Asm *a = &e->a;
     mark(e, s->insn);
     x86_patch_rel32(s->jump_field, a->p);
+    unsigned npush = 0;
+    for (int r = 0; r < RA_MAX_REGS; r++) {
+        if (s->save & R(r)) {
+            x86_push(a, (X86Reg)r);
+            npush++;
+        }
+    }
+    if (npush & 1) {
+        x86_alu_ri(a, X86_SUB, true, X86_RSP, 8);
+    }
+    x86_mov_rr(a, true, TMP0, s->addr);
+    if (s->kind == STUB_ST) {
+        x86_mov_rr(a, true, TMP1, s->val);
+    }
     x86_mov_rr(a, true, X86_RDI, ENV);
-    x86_mov_rr(a, true, X86_RSI, s->addr);
+    x86_mov_rr(a, true, X86_RSI, TMP0);
     if (s->kind == STUB_LD) {
         x86_mov_ri(a, X86_RDX, s->oi);
         x86_mov_ri(a, TMP0, (uint64_t)(uintptr_t)e->jit->cfg.mem.ld);
         x86_call_r(a, TMP0);
         x86_mov_rr(a, s->out64, s->out, X86_RAX);
     } else {
-        x86_mov_rr(a, true, X86_RDX, s->val);
+        x86_mov_rr(a, true, X86_RDX, TMP1);
         x86_mov_ri(a, X86_RCX, s->oi);
         x86_mov_ri(a, TMP0, (uint64_t)(uintptr_t)e->jit->cfg.mem.st);
         x86_call_r(a, TMP0);
+    }
+    if (npush & 1) {
+        x86_alu_ri(a, X86_ADD, true, X86_RSP, 8);
+    }
+    for (int r = RA_MAX_REGS; r-- > 0;) {
+        if (s->save & R(r)) {
+            x86_pop(a, (X86Reg)r);
+        }
     }
     x86_jmp(a, s->resume);
 }
