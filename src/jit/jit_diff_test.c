@@ -798,3 +798,50 @@ UNITTEST(jit_tlb_miss_many_live)
     }
 }
 
+/* Read-modify-write of env fields (the JIT folds ld; op $imm; st into one
+ * instruction when the loaded and computed values die at the store), next
+ * to the near misses it must not fold: a value still read after, another
+ * field, a width change. */
+UNITTEST(jit_env_rmw)
+{
+    setup();
+    int32_t s0 = (int32_t)offsetof(FakeEnv, scratch), s8 = s0 + 8, s16 = s0 + 16;
+    for (int opt = 0; opt < 2; opt++) {
+        IrBuilder *b = ir_builder_new(ctx);
+        IrVal t = ir_new_temp(b, IR_I64), u = ir_new_temp(b, IR_I64);
+        IrVal w = ir_new_ebb_temp(b, IR_I32), x = ir_new_ebb_temp(b, IR_I32);
+        /* folded */
+        ir_st64(b, g64[0], s0);
+        ir_st64(b, g64[1], s8);
+        ir_ld64(b, t, s0);
+        ir_add(b, t, t, ir_const(b, IR_I64, 5));
+        ir_st64(b, t, s0);
+        ir_ld32u(b, w, s8);
+        ir_sub(b, x, w, ir_const(b, IR_I32, 3));
+        ir_st32(b, x, s8);
+        ir_ld64(b, t, s8);
+        ir_xor(b, u, t, ir_const(b, IR_I64, -0x1234));
+        ir_st64(b, u, s8);
+        /* not folded: t is read after the store */
+        ir_ld64(b, t, s0);
+        ir_and(b, u, t, ir_const(b, IR_I64, 0x7ff0));
+        ir_st64(b, u, s0);
+        ir_add(b, g64[2], g64[2], t);
+        /* not folded: u is read after the store */
+        ir_ld64(b, t, s8);
+        ir_or(b, u, t, ir_const(b, IR_I64, 0x10001));
+        ir_st64(b, u, s8);
+        ir_st64(b, u, s16);
+        /* not folded: another field, another width */
+        ir_ld64(b, t, s0);
+        ir_add(b, u, t, ir_const(b, IR_I64, 1));
+        ir_st64(b, u, s16 + 8);
+        ir_ld64(b, t, s16);
+        ir_add(b, u, t, ir_const(b, IR_I64, 9));
+        ir_st32(b, ir_const(b, IR_I32, 0), s16);
+        ir_st32(b, g32[0], s16 + 4);
+        ir_add(b, g64[3], g64[3], u);
+        ir_exit_tb(b, IR_EXIT_NORMAL);
+        CHECK(diff_block(jit_direct, b, 99, opt, true));
+    }
+}

@@ -853,6 +853,51 @@ static void emit_env_st(Emit *e, const IrOp *op, unsigned size)
     x86_store(&e->a, m, r, size);
 }
 
+/* ld e, env+X; op e', e, $imm; st e', env+X with e and e' dead after (the
+ * instruction counter at each exit, and the like): one read-modify-write
+ * instruction on env, no register.  Returns the number of ops consumed
+ * (0: the ops at `i` are not of that shape). */
+static size_t emit_env_rmw(Emit *e, size_t i, size_t nops)
+{
+    if (i + 2 >= nops) {
+        return 0;
+    }
+    const IrOp *ld = ir_op_at_const(e->b, i);
+    const IrOp *alu = ir_op_at_const(e->b, i + 1);
+    const IrOp *st = ir_op_at_const(e->b, i + 2);
+    bool is64;
+    if (ld->opc == IR_OP_ld64 && st->opc == IR_OP_st64) {
+        is64 = true;
+    } else if ((ld->opc == IR_OP_ld32u || ld->opc == IR_OP_ld32s) && st->opc == IR_OP_st32 &&
+               ld->type == IR_I32) {
+        is64 = false;
+    } else {
+        return 0;
+    }
+    X86Alu op;
+    switch (alu->opc) {
+    case IR_OP_add: op = X86_ADD; break;
+    case IR_OP_sub: op = X86_SUB; break;
+    case IR_OP_and: op = X86_AND; break;
+    case IR_OP_or: op = X86_OR; break;
+    case IR_OP_xor: op = X86_XOR; break;
+    default: return 0;
+    }
+    uint32_t t = ld->vals[0], u = alu->vals[0];
+    uint8_t tk = tv(e, t)->kind, uk = tv(e, u)->kind;
+    bool temps = (tk == IR_TEMP_TB || tk == IR_TEMP_EBB) && (uk == IR_TEMP_TB || uk == IR_TEMP_EBB);
+    if (!temps || ld->consts[0] != st->consts[0] || alu->type != ld->type ||
+        alu->vals[1] != t || !imm_ok(e, alu->vals[2], is64) || st->vals[0] != u ||
+        !(st->life & 1) || (u != t && !(alu->life & (1u << 1)))) {
+        return 0;
+    }
+    x86_alu_mi(&e->a, op, is64, x86_mem(ENV, (int32_t)ld->consts[0]),
+               (int32_t)cval(e, alu->vals[2], is64));
+    ra_dead(&e->ra, t);
+    ra_dead(&e->ra, u);
+    return 3;
+}
+
 /* ---- guest memory ---------------------------------------------------- */
 
 static void add_stub(Emit *e, Stub s)
@@ -1280,6 +1325,11 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
 
     size_t nops = ir_op_count(b);
     for (size_t i = 0; i < nops && !e.a.overflow && !e.ra.out_of_slots; i++) {
+        size_t fused = emit_env_rmw(&e, i, nops);
+        if (fused) {
+            i += fused - 1;
+            continue;
+        }
         const IrOp *op = ir_op_at_const(b, i);
         emit_op(&e, op);
         ra_unlock_all(&e.ra);
