@@ -507,6 +507,23 @@ static void gen_op(Gen *g)
             IrVal e = ir_new_ebb_temp(b, t);
             ir_emit(b, opc, t, &e, 1, ins, 2, NULL, 0);
             ir_add(b, d, e, pick_src(g, t));
+        } else if (rn(g, 4) == 0) {
+            /* the frontends' "op e; mov d, e", e read again after something
+             * that may change d: a write, a helper that writes globals */
+            IrVal e = ir_new_ebb_temp(b, t);
+            ir_emit(b, opc, t, &e, 1, ins, 2, NULL, 0);
+            ir_mov(b, d, e);
+            switch (rn(g, 4)) {
+            case 0:
+                ir_movi(b, d, rnd(g));
+                break;
+            case 1:
+                ir_call(b, HELPER(jtest_bump), IR_VAL_NONE, pick_src(g, IR_I64));
+                break;
+            default:
+                break;
+            }
+            ir_add(b, pick_dst(g, t), e, pick_src(g, t));
         } else {
             ir_emit(b, opc, t, &d, 1, ins, 2, NULL, 0);
         }
