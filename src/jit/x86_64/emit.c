@@ -503,11 +503,17 @@ static void emit_div(Emit *e, const IrOp *op, bool sign, bool rem)
     int ra = use(e, op->vals[1], not_ad);
     int rb = use(e, op->vals[2], not_ad);
     X86Asm *a = &e->a;
+    /* a constant divisor skips the checks it cannot fail */
+    bool known = is_const(e, op->vals[2]);
+    uint64_t divisor = known ? cval(e, op->vals[2], is64) : 0;
+    uint64_t minus1 = is64 ? UINT64_MAX : UINT32_MAX;
 
-    x86_test_rr(a, is64, rb, rb);
-    uint8_t *to_zero = x86_jcc32_fwd(a, X86_CC_E);
-    uint8_t *to_done1 = NULL;
-    if (sign) {
+    uint8_t *to_zero = NULL, *to_done1 = NULL, *to_done2 = NULL;
+    if (!known || divisor == 0) {
+        x86_test_rr(a, is64, rb, rb);
+        to_zero = x86_jcc32_fwd(a, X86_CC_E);
+    }
+    if (sign && (!known || divisor == minus1)) {
         /* x / -1 = -x (INT_MIN stays INT_MIN), x % -1 = 0: no #DE */
         x86_alu_ri(a, X86_CMP, is64, rb, -1);
         uint8_t *to_normal = x86_jcc8_fwd(a, X86_CC_NE);
@@ -530,15 +536,19 @@ static void emit_div(Emit *e, const IrOp *op, bool sign, bool rem)
     if (rem) {
         x86_mov_rr(a, is64, X86_RAX, X86_RDX);
     }
-    uint8_t *to_done2 = x86_jmp8_fwd(a);
-    x86_patch_rel32(to_zero, a->p);
-    if (rem) {
-        x86_mov_rr(a, is64, X86_RAX, ra);               /* x % 0 = x */
-    } else {
-        x86_mov_ri(a, X86_RAX, is64 ? UINT64_MAX : UINT32_MAX);  /* x / 0 = -1 */
+    if (to_zero) {
+        to_done2 = x86_jmp8_fwd(a);
+        x86_patch_rel32(to_zero, a->p);
+        if (rem) {
+            x86_mov_rr(a, is64, X86_RAX, ra);           /* x % 0 = x */
+        } else {
+            x86_mov_ri(a, X86_RAX, minus1);             /* x / 0 = -1 */
+        }
+        x86_patch_rel8(to_done2, a->p);
     }
-    x86_patch_rel8(to_done2, a->p);
-    x86_patch_rel32(to_done1, a->p);
+    if (to_done1) {
+        x86_patch_rel32(to_done1, a->p);
+    }
     def(e, op->vals[0], X86_RAX);
 }
 
