@@ -40,6 +40,9 @@
 #define FRAME_SIZE (FRAME_ARGS + 8 * JIT_MAX_SLOTS + 8)
 
 #define R(r) (1u << (r))
+/* globals a self-loop keeps in the callee-saved registers over its back edge */
+#define LOOP_HEAD_REGS 5
+static const X86Reg HEAD_REGS[LOOP_HEAD_REGS] = { X86_RBX, X86_RBP, X86_R12, X86_R13, X86_R15 };
 static const uint32_t ALL_REGS = 0xffff & ~(R(X86_RSP) | R(ENV) | R(TMP0) | R(TMP1));
 static const uint32_t CALLER_SAVED = R(X86_RAX) | R(X86_RCX) | R(X86_RDX) | R(X86_RSI) |
                                      R(X86_RDI) | R(X86_R8) | R(X86_R9);
@@ -84,6 +87,18 @@ typedef struct Emit {
     uint32_t insn;              /* ordinal of the current guest insn */
     uint32_t ninsns;
     uint32_t jmp_field[2], jmp_reset[2];
+    /* registers across labels: a label that one branch reaches and nothing
+     * falls into starts with the registers the branch had */
+    uint16_t *label_refs;           /* branches to each label */
+    RaSnapshot *label_snap;
+    bool *label_has_snap;
+    bool unreachable;               /* the previous op never falls through */
+    /* a block whose goto_tb loop_slot re-enters it (see emit_loop_prepare) */
+    int loop_slot;
+    uint32_t loop_head;             /* offset of the loop header */
+    uint8_t *loop_req_field;        /* back edge's exit request check */
+    unsigned nhead;
+    uint32_t head_val[LOOP_HEAD_REGS];
 } Emit;
 
 #define GROW(ptr, n, cap)                                                     \
@@ -274,6 +289,24 @@ static void exit_with(Emit *e, IrExit value)
     jmp_epilogue(e);
 }
 
+/* The code after this point is not reached by falling through. */
+static void end_of_path(Emit *e)
+{
+    ra_drop_all(&e->ra);
+    e->unreachable = true;
+}
+
+/* A branch to label: the first of a label's only branch keeps the register
+ * state for it (the caller synced values first). */
+static void branch_to_label(Emit *e, int cc, uint32_t label)
+{
+    if (!e->label_pos[label] && e->label_refs[label] == 1) {
+        ra_snapshot(&e->ra, &e->label_snap[label]);
+        e->label_has_snap[label] = true;
+    }
+    jump_to_label(e, cc, label);
+}
+
 /* ---- calls ---------------------------------------------------------- */
 
 typedef struct CallArg {
@@ -335,7 +368,7 @@ static void emit_helper_call(Emit *e, const IrOp *op)
     emit_call_fn(e, h->fn, true, args, op->nin, ret, h->ret == IR_HT_I64, writes);
     if (h->flags & IR_CALL_NO_RETURN) {
         x86_ud2(&e->a);
-        ra_drop_all(&e->ra);
+        end_of_path(e);
     }
 }
 
@@ -800,12 +833,12 @@ static void emit_brcond(Emit *e, const IrOp *op)
         return;
     }
     if (c == IR_COND_ALWAYS) {
-        jump_to_label(e, -1, label);
-        ra_drop_all(&e->ra);
+        branch_to_label(e, -1, label);
+        end_of_path(e);
         return;
     }
     X86Cond cc = emit_cmp(e, c, is64, op->vals[0], op->vals[1]);
-    jump_to_label(e, (int)cc, label);
+    branch_to_label(e, (int)cc, label);
 }
 
 /* ---- moves and env accesses ---------------------------------------- */
@@ -1115,11 +1148,84 @@ static void emit_stub(Emit *e, const Stub *s)
 
 /* ---- block exits ---------------------------------------------------- */
 
+/* A block whose goto_tb n is followed by the store of its own start pc
+ * (goto_tb, pc store, exit_tb: see README) re-enters itself when the exec
+ * loop chains slot n to it; jit.c then points that jump at the loop header
+ * instead of the entry.  The header follows the entry checks and the loads
+ * of up to LOOP_HEAD_REGS globals the block reads (those it never writes
+ * first) into callee-saved registers; the back edge checks the exit
+ * request and puts those globals back in their registers (from env, which
+ * is current there) unless they still are, so an iteration that leaves
+ * them alone skips their loads. */
+static void emit_loop_prepare(Emit *e)
+{
+    size_t nops = ir_op_count(e->b);
+    const IrOp *first = NULL;
+    e->loop_slot = -1;
+    for (size_t i = 0; i < nops && !first; i++) {
+        const IrOp *op = ir_op_at_const(e->b, i);
+        first = op->opc == IR_OP_insn_start ? op : NULL;
+    }
+    for (size_t i = 0; first && i + 1 < nops && e->loop_slot < 0; i++) {
+        const IrOp *op = ir_op_at_const(e->b, i);
+        const IrOp *pc = ir_op_at_const(e->b, i + 1);
+        if (op->opc == IR_OP_goto_tb && pc->opc == IR_OP_movi &&
+            tv(e, pc->vals[0])->kind == IR_TEMP_GLOBAL && pc->consts[0] == first->consts[0]) {
+            e->loop_slot = (int)op->consts[0];
+        }
+    }
+    if (e->loop_slot < 0) {
+        return;
+    }
+    size_t ng = e->ra.nglobals;
+    uint8_t *seen = calloc(ng + 1, 1);      /* 1 read, 2 written */
+    assert(seen);
+    uint32_t order[LOOP_HEAD_REGS * 4];
+    unsigned norder = 0;
+    for (size_t i = 0; i < nops; i++) {
+        const IrOp *op = ir_op_at_const(e->b, i);
+        /* inputs first: an op reads before it writes */
+        for (unsigned n = 0; n < (unsigned)(op->nout + op->nin); n++) {
+            unsigned k = (n + op->nout) % (unsigned)(op->nout + op->nin);
+            uint32_t v = op->vals[k];
+            if (v >= ng) {
+                continue;
+            }
+            if (k < op->nout) {
+                seen[v] = 2;
+            } else if (!seen[v]) {
+                seen[v] = 1;
+                if (norder < sizeof(order) / sizeof(order[0])) {
+                    order[norder++] = v;
+                }
+            }
+        }
+    }
+    for (int pass = 1; pass <= 2; pass++) {
+        for (unsigned i = 0; i < norder && e->nhead < LOOP_HEAD_REGS; i++) {
+            if (seen[order[i]] == pass) {
+                e->head_val[e->nhead++] = order[i];
+            }
+        }
+    }
+    free(seen);
+}
+
 static void emit_goto_tb(Emit *e, const IrOp *op)
 {
     unsigned slot = (unsigned)op->consts[0];
     assert(slot < 2);
     ra_sync(&e->ra, false);
+    if ((int)slot == e->loop_slot) {
+        if (e->jit->cfg.exit_request_offset >= 0) {
+            x86_alu_mi(&e->a, X86_CMP, false,
+                       x86_mem(ENV, e->jit->cfg.exit_request_offset), 0);
+            e->loop_req_field = x86_jcc32_fwd(&e->a, X86_CC_NE);
+        }
+        for (unsigned k = 0; k < e->nhead; k++) {
+            ra_place(&e->ra, e->head_val[k], HEAD_REGS[k]);
+        }
+    }
     /* the rel32 must be 4-byte aligned so that chaining patches it with one
      * atomic store */
     while (!e->a.overflow && ((uintptr_t)(e->a.p + 1) & 3)) {
@@ -1145,7 +1251,7 @@ static void emit_lookup_and_goto_ptr(Emit *e)
         x86_patch_rel8(to_exit, e->a.p);
     }
     exit_with(e, IR_EXIT_LOOKUP);
-    ra_drop_all(&e->ra);
+    end_of_path(e);
 }
 
 /* ---- the op loop ----------------------------------------------------- */
@@ -1221,14 +1327,21 @@ static void emit_op(Emit *e, const IrOp *op)
     case IR_OP_brcond: emit_brcond(e, op); return;
     case IR_OP_br:
         ra_sync(&e->ra, true);
-        jump_to_label(e, -1, (uint32_t)op->consts[0]);
-        ra_drop_all(&e->ra);
+        branch_to_label(e, -1, (uint32_t)op->consts[0]);
+        end_of_path(e);
         return;
-    case IR_OP_set_label:
+    case IR_OP_set_label: {
+        uint32_t label = (uint32_t)op->consts[0];
         ra_sync(&e->ra, true);
-        ra_forget_all(&e->ra);
-        e->label_pos[op->consts[0]] = e->a.p;
+        if (e->unreachable && e->label_has_snap[label]) {
+            ra_restore(&e->ra, &e->label_snap[label]);
+        } else {
+            ra_forget_all(&e->ra);
+        }
+        e->unreachable = false;
+        e->label_pos[label] = e->a.p;
         return;
+    }
     case IR_OP_ld8u: emit_env_ld(e, op, 1, false); return;
     case IR_OP_ld8s: emit_env_ld(e, op, 1, true); return;
     case IR_OP_ld16u: emit_env_ld(e, op, 2, false); return;
@@ -1265,7 +1378,7 @@ static void emit_op(Emit *e, const IrOp *op)
     case IR_OP_exit_tb:
         ra_sync(&e->ra, false);
         exit_with(e, (IrExit)op->consts[0]);
-        ra_drop_all(&e->ra);
+        end_of_path(e);
         return;
     case IR_OP_lookup_and_goto_ptr: emit_lookup_and_goto_ptr(e); return;
     case IR_OP_COUNT:
@@ -1300,6 +1413,9 @@ static void emit_free(Emit *e)
 {
     ra_fini(&e->ra);
     free(e->label_pos);
+    free(e->label_refs);
+    free(e->label_snap);
+    free(e->label_has_snap);
     free(e->fixups);
     free(e->stubs);
 }
@@ -1312,8 +1428,20 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     assert(((uintptr_t)tag & 7) == 0);
     x86_asm_init(&e.a, rw, room);
     ra_init(&e.ra, b, &host_ops, &e, ALL_REGS, JIT_MAX_SLOTS);
-    e.label_pos = calloc(ir_label_count(b) + 1, sizeof(*e.label_pos));
-    assert(e.label_pos);
+    size_t nlabels = ir_label_count(b) + 1;
+    e.label_pos = calloc(nlabels, sizeof(*e.label_pos));
+    e.label_refs = calloc(nlabels, sizeof(*e.label_refs));
+    e.label_snap = calloc(nlabels, sizeof(*e.label_snap));
+    e.label_has_snap = calloc(nlabels, sizeof(*e.label_has_snap));
+    assert(e.label_pos && e.label_refs && e.label_snap && e.label_has_snap);
+    for (size_t i = 0; i < ir_op_count(b); i++) {
+        const IrOp *op = ir_op_at_const(b, i);
+        if (op->opc == IR_OP_br && e.label_refs[op->consts[0]] < UINT16_MAX) {
+            e.label_refs[op->consts[0]]++;
+        } else if (op->opc == IR_OP_brcond && e.label_refs[op->consts[1]] < UINT16_MAX) {
+            e.label_refs[op->consts[1]]++;
+        }
+    }
     for (int i = 0; i < 2; i++) {
         e.jmp_field[i] = e.jmp_reset[i] = JIT_NO_JUMP;
     }
@@ -1332,6 +1460,11 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
         x86_alu_mi(&e.a, X86_CMP, false, x86_mem(ENV, jit->cfg.exit_request_offset), 0);
         req_field = x86_jcc32_fwd(&e.a, X86_CC_NE);
     }
+    emit_loop_prepare(&e);
+    for (unsigned k = 0; k < e.nhead; k++) {
+        ra_place(&e.ra, e.head_val[k], HEAD_REGS[k]);
+    }
+    e.loop_head = (uint32_t)x86_asm_size(&e.a);
 
     size_t nops = ir_op_count(b);
     for (size_t i = 0; i < nops && !e.a.overflow && !e.ra.out_of_slots; i++) {
@@ -1358,6 +1491,9 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     uint32_t inv_target = (uint32_t)x86_asm_size(&e.a);
     if (!e.a.overflow) {
         x86_patch_rel32(req_field, e.a.p);
+        if (e.loop_req_field) {
+            x86_patch_rel32(e.loop_req_field, e.a.p);
+        }
         exit_with(&e, IR_EXIT_REQUESTED);
     }
 
@@ -1369,6 +1505,10 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
         out->inv_target = inv_target;
         memcpy(out->jmp_field, e.jmp_field, sizeof(e.jmp_field));
         memcpy(out->jmp_reset, e.jmp_reset, sizeof(e.jmp_reset));
+        out->loop_target[0] = out->loop_target[1] = JIT_NO_JUMP;
+        if (e.loop_slot >= 0 && e.jmp_field[e.loop_slot] != JIT_NO_JUMP) {
+            out->loop_target[e.loop_slot] = e.loop_head;
+        }
         out->marks = e.marks;
         out->nmarks = e.nmarks;
         e.marks = NULL;
