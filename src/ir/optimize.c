@@ -17,6 +17,10 @@
  *     are already extended become moves: RV64's sext.w after addw),
  *   - fold branches with known conditions and delete unreachable code after
  *     unconditional branches and exits (up to the next label).
+ * A second, backward-looking pass undoes what copy propagation does to the
+ * frontends' "op e, ...; mov g, e" (e an EBB temp): it makes the op write
+ * g and later reads of e read g, so that the JIT keeps one register where
+ * it kept two and copied (ir_opt_def_into_copies).
  * Knowledge is per extended basic block: forgotten at every label, and for
  * globals also after calls that may write globals.  Copies are validated by
  * a version number per value (bumped at each write), so breaking a copy is
@@ -462,6 +466,114 @@ static void ir_opt_forget_globals(IrOpt *o)
     }
 }
 
+static unsigned ir_env_st_size(IrOpcode opc)
+{
+    switch (opc) {
+    case IR_OP_st8: return 1;
+    case IR_OP_st16: return 2;
+    case IR_OP_st32: return 4;
+    case IR_OP_st64: return 8;
+    default: return 0;
+    }
+}
+
+/* May op (which is not a read of anything) change global g's value? */
+static bool ir_op_may_write_global(const IrBuilder *b, const IrOp *op, uint32_t g)
+{
+    const IrTemp *t = &b->temps[g];
+    if (op->opc == IR_OP_call) {
+        const IrHelperInfo *h = (const IrHelperInfo *)(uintptr_t)op->consts[0];
+        return !(h->flags & IR_CALL_NO_WRITE_GLOBALS);
+    }
+    unsigned size = ir_env_st_size((IrOpcode)op->opc);
+    if (size) {
+        int64_t off = (int32_t)op->consts[0];
+        int64_t gsize = t->type == IR_I64 ? 8 : 4;
+        return off < t->env_offset + gsize && t->env_offset < off + (int64_t)size;
+    }
+    return false;
+}
+
+/* "op e, ...; mov g, e" -> "op g, ..." with the later reads of e (up to e's
+ * next write or the next label, where an EBB temp is dead) reading g
+ * instead.  Only when nothing but nops and insn_starts separate the two
+ * (so no op observes g early) and g keeps e's value for every such read. */
+static void ir_opt_def_into_copies(IrBuilder *b)
+{
+    for (size_t j = 1; j < b->nops; j++) {
+        IrOp *mv = &b->ops[j];
+        if (mv->opc != IR_OP_mov) {
+            continue;
+        }
+        uint32_t g = mv->vals[0], e = mv->vals[1];
+        if (g == e || b->temps[e].kind != IR_TEMP_EBB ||
+            b->temps[g].kind == IR_TEMP_CONST) {
+            continue;
+        }
+        size_t i = j;
+        while (i-- > 0 && (b->ops[i].opc == IR_OP_nop || b->ops[i].opc == IR_OP_insn_start)) {
+        }
+        if (i >= j) {
+            continue;
+        }
+        IrOp *def = &b->ops[i];
+        int slot = -1;
+        for (unsigned k = 0; k < def->nout; k++) {
+            if (def->vals[k] == e) {
+                slot = (int)k;
+            } else if (def->vals[k] == g) {
+                slot = -2;
+            }
+        }
+        if (slot < 0) {
+            continue;
+        }
+        /* the reads of e below must see g unchanged */
+        bool g_changed = false, ok = true;
+        size_t end = j + 1;
+        for (; end < b->nops && ok; end++) {
+            const IrOp *op = &b->ops[end];
+            if (op->opc == IR_OP_set_label) {
+                break;
+            }
+            bool reads_e = false, writes_e = false;
+            for (unsigned k = 0; k < op->nout + op->nin; k++) {
+                if (op->vals[k] == e) {
+                    reads_e |= k >= op->nout;
+                    writes_e |= k < op->nout;
+                }
+            }
+            if (reads_e && g_changed) {
+                ok = false;
+            }
+            for (unsigned k = 0; k < op->nout; k++) {
+                g_changed |= op->vals[k] == g;
+            }
+            if (b->temps[g].kind == IR_TEMP_GLOBAL && ir_op_may_write_global(b, op, g)) {
+                g_changed = true;
+            }
+            if (writes_e) {
+                end++;
+                break;
+            }
+        }
+        if (!ok) {
+            continue;
+        }
+        def->vals[slot] = g;
+        mv->opc = IR_OP_nop;
+        mv->nout = mv->nin = mv->nconst = 0;
+        for (size_t k = j + 1; k < end; k++) {
+            IrOp *op = &b->ops[k];
+            for (unsigned v = op->nout; v < op->nout + op->nin; v++) {
+                if (op->vals[v] == e) {
+                    op->vals[v] = g;
+                }
+            }
+        }
+    }
+}
+
 void ir_optimize(IrBuilder *b)
 {
     IrOpt o = { .b = b, .epoch = 1 };
@@ -598,5 +710,6 @@ void ir_optimize(IrBuilder *b)
         }
     }
     free(o.info);
+    ir_opt_def_into_copies(b);
     ir_liveness(b);
 }

@@ -103,6 +103,19 @@ static void fz_emit_op(IrBuilder *b, FuzzBlock *f, bool in_branch)
         if (fz_rand() % 4 == 0) {
             ins[1] = ins[0];            /* x op x identities */
         }
+        if (fz_rand() % 3 == 0) {
+            /* the frontends' "op e; mov d, e", e read again after d was
+             * perhaps overwritten */
+            IrVal e = ir_new_ebb_temp(b, t);
+            ir_emit(b, opc, t, &e, 1, ins, 2, NULL, 0);
+            ir_mov(b, d, e);
+            if (fz_rand() % 2) {
+                ir_movi(b, d, fz_interesting());
+            }
+            IrVal g = t == IR_I64 ? fz_g64[fz_rand() % FZ_G64] : fz_g32[fz_rand() % FZ_G32];
+            ir_add(b, g, e, fz_src(b, f, t));
+            return;
+        }
         ir_emit(b, opc, t, &d, 1, ins, 2, NULL, 0);
     } else if (kind < 7) {
         IrOpcode opc = unops[fz_rand() % (sizeof(unops) / sizeof(unops[0]))];

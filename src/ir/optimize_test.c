@@ -100,6 +100,43 @@ UNITTEST(opt_constant_folding_and_copies)
               " exit_tb $0x0\n");
 }
 
+/* "op e; mov g, e" becomes "op g" with later reads of e reading g, unless
+ * g changes before one of them (a write, a store to its env field). */
+UNITTEST(opt_def_into_copies)
+{
+    IrBuilder *b = opt_builder();
+    IrVal e = ir_new_ebb_temp(b, IR_I64), f = ir_new_ebb_temp(b, IR_I64);
+    IrVal h = ir_new_ebb_temp(b, IR_I64);
+    IrLabel l = ir_new_label(b);
+    ir_add(b, e, x1, x2);
+    ir_mov(b, x1, e);
+    ir_guest_st(b, x3, e, MO_UB, 0);
+    ir_brcond(b, IR_COND_LTU, e, x3, l);
+    ir_sub(b, f, x2, x3);
+    ir_mov(b, x2, f);
+    ir_movi(b, x2, 7);
+    ir_st64(b, f, 0x100);
+    ir_xor(b, h, x0, x3);
+    ir_mov(b, x0, h);
+    ir_st64(b, x3, (int32_t)offsetof(OptEnv, x[0]));
+    ir_st64(b, h, 0x108);
+    ir_set_label(b, l);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    OPT_CHECK(b,
+              " add_i64 x1, x1, x2\n"
+              " guest_st_i64 x3, x1, mo=ub, mmu=0\n"
+              " brcond_i64 x1, x3, ltu, L0\n"
+              " sub_i64 e1, x2, x3\n"
+              " movi_i64 x2, $0x7\n"
+              " st64_i64 e1, env+0x100\n"
+              " xor_i64 e2, x0, x3\n"
+              " mov_i64 x0, e2\n"
+              " st64_i64 x3, env+0x0\n"
+              " st64_i64 e2, env+0x108\n"
+              " set_label L0\n"
+              " exit_tb $0x0\n");
+}
+
 UNITTEST(opt_identities)
 {
     IrBuilder *b = opt_builder();

@@ -171,6 +171,7 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
         };
         memcpy(rec.jmp_field, out.jmp_field, sizeof(rec.jmp_field));
         memcpy(rec.jmp_reset, out.jmp_reset, sizeof(rec.jmp_reset));
+        memcpy(rec.loop_target, out.loop_target, sizeof(rec.loop_target));
         rec.entry = rec.code + out.entry;
         pthread_mutex_lock(&jit->lock);
         if (jit->nrecs == jit->cap) {
@@ -258,7 +259,16 @@ static void jit_patch(Jit *jit, const void *from, unsigned slot, const void *to,
     if (r && r->entry == from && r->jmp_field[slot] != JIT_NO_JUMP) {
         const uint8_t *field = r->code + r->jmp_field[slot];
         const void *target = reset ? r->code + r->jmp_reset[slot] : to;
-        jit_host_patch_jump(codebuf_to_rw(jit->cb, field), field, target);
+        bool self = !reset && to == r->entry && r->loop_target[slot] != JIT_NO_JUMP;
+        if (self) {
+            /* the self-loop skips the entry (and its invalidation jump):
+             * jit_invalidate undoes it, and an invalid block is not
+             * chained to itself again */
+            target = r->code + r->loop_target[slot];
+        }
+        if (!(self && r->invalid)) {
+            jit_host_patch_jump(codebuf_to_rw(jit->cb, field), field, target);
+        }
     }
     pthread_mutex_unlock(&jit->lock);
 }
@@ -270,6 +280,13 @@ void jit_invalidate(Jit *jit, const void *code)
     if (r && r->entry == code) {
         const uint8_t *field = r->code + r->inv_field;
         jit_host_patch_jump(codebuf_to_rw(jit->cb, field), field, r->code + r->inv_target);
+        r->invalid = true;
+        for (int slot = 0; slot < 2; slot++) {
+            if (r->loop_target[slot] != JIT_NO_JUMP) {
+                const uint8_t *jf = r->code + r->jmp_field[slot];
+                jit_host_patch_jump(codebuf_to_rw(jit->cb, jf), jf, r->code + r->jmp_reset[slot]);
+            }
+        }
     }
     pthread_mutex_unlock(&jit->lock);
 }

@@ -15,7 +15,8 @@
  *   - IR_EXIT_SLOT0/1: left through goto_tb slot n, unchained: the exec
  *     loop may jit_chain(tag's code, n, next code);
  *   - IR_EXIT_REQUESTED: the block `tag` found the exit request set at its
- *     entry and did NOT run: its guest pc must be restored from the block
+ *     entry (or, chained to itself, at its back edge: the same thing for
+ *     the next run) and did NOT run: its guest pc must be restored from the block
  *     (restore_state_to_opc with insn 0's data), since a chained
  *     predecessor jumps before it stores the pc;
  *   - IR_EXIT_NORMAL / IR_EXIT_LOOKUP: as in the interpreter.
@@ -171,7 +172,9 @@ static inline IrExit jit_exit_value(uintptr_t ret)
 }
 
 /* Chaining: make goto_tb `slot` of from jump straight to `to` (both from
- * jit_compile), or back to its exit.  Atomic for concurrent runners. */
+ * jit_compile), or back to its exit.  Atomic for concurrent runners.  A
+ * block chained to itself jumps to its loop header, past its entry; it
+ * checks the exit request there, and jit_invalidate unchains it. */
 void jit_chain(Jit *jit, const void *from, unsigned slot, const void *to);
 void jit_unchain(Jit *jit, const void *from, unsigned slot);
 

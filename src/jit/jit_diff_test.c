@@ -623,6 +623,23 @@ static void gen_op(Gen *g)
             IrVal e = ir_new_ebb_temp(b, t);
             ir_emit(b, opc, t, &e, 1, ins, 2, NULL, 0);
             ir_add(b, d, e, pick_src(g, t));
+        } else if (rn(g, 4) == 0) {
+            /* the frontends' "op e; mov d, e", e read again after something
+             * that may change d: a write, a helper that writes globals */
+            IrVal e = ir_new_ebb_temp(b, t);
+            ir_emit(b, opc, t, &e, 1, ins, 2, NULL, 0);
+            ir_mov(b, d, e);
+            switch (rn(g, 4)) {
+            case 0:
+                ir_movi(b, d, rnd(g));
+                break;
+            case 1:
+                ir_call(b, HELPER(jtest_bump), IR_VAL_NONE, pick_src(g, IR_I64));
+                break;
+            default:
+                break;
+            }
+            ir_add(b, pick_dst(g, t), e, pick_src(g, t));
         } else {
             ir_emit(b, opc, t, &d, 1, ins, 2, NULL, 0);
         }
@@ -765,10 +782,10 @@ static void gen_block(IrBuilder *b, uint64_t seed, unsigned nops)
     }
 }
 
-static bool run_diff(Jit *jit, uint64_t seed, bool optimize, bool tlb_valid)
+/* Run block b (freed here) on the interpreter and on jit from the state
+ * env_init(seed, tlb_valid) and compare. */
+static bool diff_block(Jit *jit, IrBuilder *b, uint64_t seed, bool optimize, bool tlb_valid)
 {
-    IrBuilder *b = ir_builder_new(ctx);
-    gen_block(b, seed, 10 + (unsigned)(seed % 60));
     Error *err = NULL;
     if (!ir_verify(b, &err)) {
         unittest_fail(__FILE__, __LINE__, "seed %llu: generator made bad IR: %s",
@@ -834,6 +851,13 @@ static bool run_diff(Jit *jit, uint64_t seed, bool optimize, bool tlb_valid)
     return ok;
 }
 
+static bool run_diff(Jit *jit, uint64_t seed, bool optimize, bool tlb_valid)
+{
+    IrBuilder *b = ir_builder_new(ctx);
+    gen_block(b, seed, 10 + (unsigned)(seed % 60));
+    return diff_block(jit, b, seed, optimize, tlb_valid);
+}
+
 /* JIT_DIFF_SCALE=n runs n times as many random blocks (soak testing). */
 static uint64_t scale(void)
 {
@@ -868,5 +892,89 @@ UNITTEST(jit_random_blocks_no_host_extensions)
     unsigned bad = 0;
     for (uint64_t seed = 1u << 31; seed <= (1u << 31) + 1000 * scale() && bad < 3; seed++) {
         bad += !run_diff(jit_plain, seed, seed & 1, true);
+    }
+}
+
+/* Guest loads and stores that miss the TLB while more values are live than
+ * the JIT has registers: each access's slow path must give back every
+ * value, whether it sat in a caller-saved register or had to be spilled
+ * to make room for the loaded value. */
+UNITTEST(jit_tlb_miss_many_live)
+{
+    setup();
+    for (int valid = 0; valid < 2; valid++) {
+        for (int opt = 0; opt < 2; opt++) {
+            IrBuilder *b = ir_builder_new(ctx);
+            IrVal t[2 * NTB];
+            for (int i = 0; i < 2 * NTB; i++) {
+                t[i] = ir_new_temp(b, IR_I64);
+                ir_movi(b, t[i], 0x0101010101010101ull * (uint64_t)(i + 1) + (uint64_t)i);
+            }
+            IrVal addr = ir_new_temp(b, IR_I64);
+            for (int i = 0; i < 2 * NTB; i++) {
+                /* every temp is read again below, so all stay live */
+                ir_and_imm(b, addr, t[(i + 3) % (2 * NTB)], (MEM_SIZE - 8) & ~7);
+                if (i & 1) {
+                    ir_guest_st(b, t[i], addr, MO_64, (unsigned)i & 2 ? 1 : 0);
+                } else {
+                    ir_guest_ld(b, t[i], addr, MO_64 | ((unsigned)i & 4 ? MO_ALIGN : 0),
+                                0);
+                }
+                ir_add(b, t[(i + 5) % (2 * NTB)], t[(i + 5) % (2 * NTB)], t[i]);
+            }
+            for (int i = 0; i < 2 * NTB; i++) {
+                ir_st64(b, t[i], (int32_t)offsetof(FakeEnv, dump[i]));
+            }
+            ir_exit_tb(b, IR_EXIT_NORMAL);
+            CHECK(diff_block(jit_tlb, b, 77, opt, valid));
+        }
+    }
+}
+
+/* Read-modify-write of env fields (the JIT folds ld; op $imm; st into one
+ * instruction when the loaded and computed values die at the store), next
+ * to the near misses it must not fold: a value still read after, another
+ * field, a width change. */
+UNITTEST(jit_env_rmw)
+{
+    setup();
+    int32_t s0 = (int32_t)offsetof(FakeEnv, scratch), s8 = s0 + 8, s16 = s0 + 16;
+    for (int opt = 0; opt < 2; opt++) {
+        IrBuilder *b = ir_builder_new(ctx);
+        IrVal t = ir_new_temp(b, IR_I64), u = ir_new_temp(b, IR_I64);
+        IrVal w = ir_new_ebb_temp(b, IR_I32), x = ir_new_ebb_temp(b, IR_I32);
+        /* folded */
+        ir_st64(b, g64[0], s0);
+        ir_st64(b, g64[1], s8);
+        ir_ld64(b, t, s0);
+        ir_add(b, t, t, ir_const(b, IR_I64, 5));
+        ir_st64(b, t, s0);
+        ir_ld32u(b, w, s8);
+        ir_sub(b, x, w, ir_const(b, IR_I32, 3));
+        ir_st32(b, x, s8);
+        ir_ld64(b, t, s8);
+        ir_xor(b, u, t, ir_const(b, IR_I64, -0x1234));
+        ir_st64(b, u, s8);
+        /* not folded: t is read after the store */
+        ir_ld64(b, t, s0);
+        ir_and(b, u, t, ir_const(b, IR_I64, 0x7ff0));
+        ir_st64(b, u, s0);
+        ir_add(b, g64[2], g64[2], t);
+        /* not folded: u is read after the store */
+        ir_ld64(b, t, s8);
+        ir_or(b, u, t, ir_const(b, IR_I64, 0x10001));
+        ir_st64(b, u, s8);
+        ir_st64(b, u, s16);
+        /* not folded: another field, another width */
+        ir_ld64(b, t, s0);
+        ir_add(b, u, t, ir_const(b, IR_I64, 1));
+        ir_st64(b, u, s16 + 8);
+        ir_ld64(b, t, s16);
+        ir_add(b, u, t, ir_const(b, IR_I64, 9));
+        ir_st32(b, ir_const(b, IR_I32, 0), s16);
+        ir_st32(b, g32[0], s16 + 4);
+        ir_add(b, g64[3], g64[3], u);
+        ir_exit_tb(b, IR_EXIT_NORMAL);
+        CHECK(diff_block(jit_direct, b, 99, opt, true));
     }
 }

@@ -28,6 +28,9 @@ typedef struct JitBlockRec {
     void *tag;
     uint32_t jmp_field[2];          /* offset of goto_tb's rel32, or JIT_NO_JUMP */
     uint32_t jmp_reset[2];          /* offset the unchained jump goes to */
+    uint32_t loop_target[2];        /* where a jump chained to this block itself
+                                     * goes (its loop header), or JIT_NO_JUMP */
+    bool invalid;                   /* jit_invalidate ran: no more self-chaining */
     JitInsnMark *marks;             /* sorted by offset */
     uint32_t nmarks;
 } JitBlockRec;
@@ -40,6 +43,7 @@ typedef struct JitEmitOut {
     bool overflow;                  /* did not fit: flush and retry */
     uint32_t jmp_field[2];
     uint32_t jmp_reset[2];
+    uint32_t loop_target[2];
     JitInsnMark *marks;             /* malloc'd; the record takes it */
     uint32_t nmarks;
 } JitEmitOut;

@@ -51,6 +51,7 @@ static uint8_t mem[256];
 
 void helper_jt_where(void *env);
 void helper_jt_raise(void *env, uint64_t code);
+void helper_jt_step(void *env, uint64_t n);
 
 /* Where was I called from?  (what cpu_restore_state does with GETPC()) */
 __attribute__((noinline)) void helper_jt_where(void *env)
@@ -64,6 +65,23 @@ __attribute__((noinline)) void helper_jt_raise(void *env, uint64_t code)
     seen_found = jit_find_insn(jit, (uintptr_t)__builtin_return_address(0), &seen_tag,
                                &seen_insn);
     siglongjmp(jb, (int)code);
+}
+
+/* The self-loop test's probe: counts iterations, raises the exit request
+ * or invalidates the loop's code when the counter reaches a value. */
+static unsigned steps;
+static uint64_t step_request, step_invalidate;
+static const void *step_code;
+
+__attribute__((noinline)) void helper_jt_step(void *env, uint64_t n)
+{
+    steps++;
+    if (n == step_request) {
+        ((Env *)env)->exit_request = 1;
+    }
+    if (n == step_invalidate) {
+        jit_invalidate(jit, step_code);
+    }
 }
 
 #define IR_HELPER_DEFS "jit/jit_test_helpers.def"
@@ -539,4 +557,75 @@ UNITTEST(jit_inline_jump_cache_probe)
     }
     free(jc);
     jit_free(pj);
+}
+
+
+/* A block whose goto_tb 0 goes back to its own start (r3 plays the pc):
+ * chained to itself, it loops inside generated code (from its loop header,
+ * r1 kept in a register), and still leaves on the exit request checked at
+ * the back edge and when it is invalidated from inside the loop. */
+UNITTEST(jit_self_loop)
+{
+    setup();
+    IrBuilder *b = ir_builder_new(ctx);
+    IrLabel again = ir_new_label(b);
+    ir_insn_start(b, 0x800, 0, 0);
+    ir_add(b, r[0], r[0], r[1]);
+    ir_call(b, HELPER(jt_step), IR_VAL_NONE, r[0]);
+    ir_brcond(b, IR_COND_LTU, r[0], r[2], again);
+    ir_goto_tb(b, 1);
+    ir_movi(b, r[3], 0x900);
+    ir_exit_tb(b, IR_EXIT_SLOT1);
+    ir_set_label(b, again);
+    ir_goto_tb(b, 0);
+    ir_movi(b, r[3], 0x800);
+    ir_exit_tb(b, IR_EXIT_SLOT0);
+    const void *code = compile(b, 0x8000);
+    step_code = code;
+    step_request = step_invalidate = UINT64_MAX;
+
+    /* unchained: one iteration */
+    Env env = { .r = { 0, 3, 30, 0 } };
+    steps = 0;
+    uintptr_t ret = jit_exec(jit, &env, code);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT0);
+    CHECK_U64(env.r[0], 3);
+    CHECK_U64(env.r[3], 0x800);
+
+    /* chained to itself: runs to the end in one go */
+    jit_chain(jit, code, 0, code);
+    ret = jit_exec(jit, &env, code);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT1);
+    CHECK_U64(env.r[0], 30);
+    CHECK_U64(env.r[1], 3);
+    CHECK_U64(env.r[3], 0x900);
+    CHECK_INT(steps, 10);
+
+    /* the exit request stops it after the iteration that raised it */
+    env.r[0] = 0;
+    step_request = 12;
+    ret = jit_exec(jit, &env, code);
+    CHECK(jit_exit_tag(ret) == (void *)0x8000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_REQUESTED);
+    CHECK_U64(env.r[0], 12);
+    env.exit_request = 0;
+    step_request = UINT64_MAX;
+    ret = jit_exec(jit, &env, code);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT1);
+    CHECK_U64(env.r[0], 30);
+
+    /* invalidated from inside the loop: the back edge takes the exit */
+    env.r[0] = 0;
+    step_invalidate = 9;
+    ret = jit_exec(jit, &env, code);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT0);
+    CHECK_U64(env.r[0], 9);
+    CHECK_U64(env.r[3], 0x800);
+    /* and it is not chained to itself again */
+    jit_chain(jit, code, 0, code);
+    ret = jit_exec(jit, &env, code);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_REQUESTED);
+    CHECK_U64(env.r[0], 9);
+    step_invalidate = UINT64_MAX;
+    ir_builder_free(b);
 }

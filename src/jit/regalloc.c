@@ -258,3 +258,44 @@ void ra_forget_all(RegAlloc *ra)
         }
     }
 }
+
+void ra_place(RegAlloc *ra, uint32_t v, int reg)
+{
+    RaTemp *t = &ra->temps[v];
+    assert(t->kind == IR_TEMP_GLOBAL || t->kind == IR_TEMP_CONST);
+    assert(t->kind == IR_TEMP_CONST || t->in_mem);
+    if (t->reg == reg) {
+        return;
+    }
+    ra_free_reg(ra, reg);
+    if (t->reg >= 0) {
+        ra->owner[t->reg] = -1;
+    }
+    ra->ops->load(ra->opaque, reg, t);
+    t->reg = (int8_t)reg;
+    ra->owner[reg] = (int32_t)v;
+}
+
+void ra_snapshot(const RegAlloc *ra, RaSnapshot *snap)
+{
+    memcpy(snap->owner, ra->owner, sizeof(snap->owner));
+}
+
+void ra_restore(RegAlloc *ra, const RaSnapshot *snap)
+{
+    ra_forget_all(ra);
+    for (int r = 0; r < RA_MAX_REGS; r++) {
+        int32_t v = snap->owner[r];
+        if (v < 0 || ra->temps[v].kind == IR_TEMP_EBB) {
+            continue;
+        }
+        RaTemp *t = &ra->temps[v];
+        /* clean at the branch, so its home is current (a TB temp without
+         * a home, out of slots, is left in memory's care) */
+        if (t->kind == IR_TEMP_TB && !t->in_mem) {
+            continue;
+        }
+        t->reg = (int8_t)r;
+        ra->owner[r] = v;
+    }
+}

@@ -16,8 +16,11 @@
  *    op being emitted); the emitter unlocks after each op.
  * Block boundaries (what the IR's liveness assumes): at branches and exits
  * globals and TB temps are written home (ra_sync); at labels nothing is in
- * a register (ra_forget_all); before calls the caller-saved registers are
- * emptied (ra_evict_mask) and globals synced per the helper's flags.
+ * a register (ra_forget_all), except at a label that only one branch
+ * reaches and nothing falls into, which starts with that branch's clean
+ * register copies (ra_snapshot, ra_restore); before calls the
+ * caller-saved registers are emptied (ra_evict_mask) and globals synced
+ * per the helper's flags.
  *
  * Thread: one RegAlloc per compilation, on the translating thread.
  */
@@ -101,6 +104,20 @@ void ra_forget_globals(RegAlloc *ra);
 void ra_forget_all(RegAlloc *ra);
 /* After an unconditional exit: the code that follows is unreachable. */
 void ra_drop_all(RegAlloc *ra);
+/* Load v (a global or constant: its home is current) into reg, emptying
+ * reg first and dropping any other register copy of v; v stays clean. */
+void ra_place(RegAlloc *ra, uint32_t v, int reg);
+/* The register contents to restore at a label (owner[] as at a branch to
+ * it); see ra_restore. */
+typedef struct RaSnapshot {
+    int32_t owner[RA_MAX_REGS];
+} RaSnapshot;
+void ra_snapshot(const RegAlloc *ra, RaSnapshot *snap);
+/* At a label reached only by branches whose state was snap (every value
+ * there clean: ra_sync(temps) ran before the branch), with no fall-through
+ * into it: like ra_forget_all, but the globals, TB temps and constants of
+ * snap are in their registers again.  EBB temps are dead at labels. */
+void ra_restore(RegAlloc *ra, const RaSnapshot *snap);
 /* v's spill slot (assigned on first call; -1 when out of slots). */
 int32_t ra_slot(RegAlloc *ra, uint32_t v);
 

@@ -176,3 +176,42 @@ UNITTEST(regalloc_recycles_slots_of_dead_temps)
     CHECK_INT(ra_temp(&f.ra, f.t0.id)->slot, 0);
     fixture_free(&f);
 }
+
+/* A label reached by one branch: the branch's registers come back, but for
+ * the EBB temp (dead at labels); ra_place moves a global into a chosen
+ * register, evicting what was there. */
+UNITTEST(regalloc_restore_at_label_and_place)
+{
+    Fixture f;
+    fixture_init(&f, 4);
+    ra_def(&f.ra, f.g0.id, 1);
+    ra_def(&f.ra, f.t0.id, 2);
+    ra_def(&f.ra, f.t1.id, 3);
+    ra_sync(&f.ra, true);
+    RaSnapshot snap;
+    ra_snapshot(&f.ra, &snap);
+    CHECK_STR(trace, "st env+8,r1 st slot0,r2");
+    trace[0] = 0;
+    ra_drop_all(&f.ra);                         /* the fall-through path ends */
+    ra_restore(&f.ra, &snap);
+    CHECK_INT(ra_temp(&f.ra, f.g0.id)->reg, 1);
+    CHECK(ra_temp(&f.ra, f.g0.id)->in_mem);
+    CHECK_INT(ra_temp(&f.ra, f.t0.id)->reg, 2);
+    CHECK(ra_temp(&f.ra, f.t0.id)->in_mem);
+    CHECK_INT(ra_temp(&f.ra, f.t1.id)->reg, -1);
+    CHECK_INT(f.ra.owner[3], -1);
+    CHECK_INT(ra_use(&f.ra, f.t0.id, ~0u), 2);  /* no reload */
+    ra_unlock_all(&f.ra);
+    CHECK_STR(trace, "");
+
+    ra_place(&f.ra, f.g0.id, 1);                /* already there */
+    CHECK_STR(trace, "");
+    ra_place(&f.ra, f.g1.id, 2);                /* t0 is clean: no store */
+    CHECK_STR(trace, "ld r2,env+16");
+    CHECK_INT(ra_temp(&f.ra, f.t0.id)->reg, -1);
+    ra_place(&f.ra, f.g0.id, 3);                /* from its home, r1 dropped */
+    CHECK_STR(trace, "ld r2,env+16 ld r3,env+8");
+    CHECK_INT(f.ra.owner[1], -1);
+    CHECK_INT(ra_temp(&f.ra, f.g0.id)->reg, 3);
+    fixture_free(&f);
+}

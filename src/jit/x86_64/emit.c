@@ -10,8 +10,9 @@
  *             JIT_MAX_SLOTS spill slots of 8 bytes; 16-byte aligned;
  *   r10, r11  scratch of single lowerings, never allocated;
  *   the other 12 registers are allocated; rbx, rbp, r12, r13 and r15
- *   survive calls, so values live across helper calls and memory slow
- *   paths stay there.
+ *   survive calls, so values live across helper calls stay there; a
+ *   memory slow path saves and restores the live caller-saved ones in its
+ *   stub, so the fast path keeps every register.
  * Invariants: an I32 value in a register is zero-extended to 64 bits (every
  * 32-bit x86 operation does that), so I32 -> I64 zero extension is a move
  * and helpers receive clean arguments.  Globals are written home before any
@@ -40,11 +41,12 @@
 #define FRAME_SIZE (FRAME_ARGS + 8 * JIT_MAX_SLOTS + 8)
 
 #define R(r) (1u << (r))
+/* globals a self-loop keeps in the callee-saved registers over its back edge */
+#define LOOP_HEAD_REGS 5
+static const X86Reg HEAD_REGS[LOOP_HEAD_REGS] = { X86_RBX, X86_RBP, X86_R12, X86_R13, X86_R15 };
 static const uint32_t ALL_REGS = 0xffff & ~(R(X86_RSP) | R(ENV) | R(TMP0) | R(TMP1));
 static const uint32_t CALLER_SAVED = R(X86_RAX) | R(X86_RCX) | R(X86_RDX) | R(X86_RSI) |
                                      R(X86_RDI) | R(X86_R8) | R(X86_R9);
-static const uint32_t CALLEE_SAVED = R(X86_RBX) | R(X86_RBP) | R(X86_R12) | R(X86_R13) |
-                                     R(X86_R15);
 static const X86Reg ARG_REGS[6] = { X86_RDI, X86_RSI, X86_RDX, X86_RCX, X86_R8, X86_R9 };
 
 typedef enum StubKind {
@@ -61,6 +63,7 @@ typedef struct Stub {
     bool out64;
     uint32_t oi;
     uint32_t insn;
+    uint32_t save;              /* caller-saved registers live across the call */
 } Stub;
 
 typedef struct Fixup {
@@ -86,6 +89,18 @@ typedef struct Emit {
     uint32_t ninsns;
     uint32_t jmp_field[2], jmp_reset[2];
     const IrOp *fused_brcond;   /* emitted with the FP op before it: skip */
+    /* registers across labels: a label that one branch reaches and nothing
+     * falls into starts with the registers the branch had */
+    uint16_t *label_refs;           /* branches to each label */
+    RaSnapshot *label_snap;
+    bool *label_has_snap;
+    bool unreachable;               /* the previous op never falls through */
+    /* a block whose goto_tb loop_slot re-enters it (see emit_loop_prepare) */
+    int loop_slot;
+    uint32_t loop_head;             /* offset of the loop header */
+    uint8_t *loop_req_field;        /* back edge's exit request check */
+    unsigned nhead;
+    uint32_t head_val[LOOP_HEAD_REGS];
 } Emit;
 
 #define GROW(ptr, n, cap)                                                     \
@@ -276,6 +291,24 @@ static void exit_with(Emit *e, IrExit value)
     jmp_epilogue(e);
 }
 
+/* The code after this point is not reached by falling through. */
+static void end_of_path(Emit *e)
+{
+    ra_drop_all(&e->ra);
+    e->unreachable = true;
+}
+
+/* A branch to label: the first of a label's only branch keeps the register
+ * state for it (the caller synced values first). */
+static void branch_to_label(Emit *e, int cc, uint32_t label)
+{
+    if (!e->label_pos[label] && e->label_refs[label] == 1) {
+        ra_snapshot(&e->ra, &e->label_snap[label]);
+        e->label_has_snap[label] = true;
+    }
+    jump_to_label(e, cc, label);
+}
+
 /* ---- calls ---------------------------------------------------------- */
 
 typedef struct CallArg {
@@ -337,7 +370,7 @@ static void emit_helper_call(Emit *e, const IrOp *op)
     emit_call_fn(e, h->fn, true, args, op->nin, ret, h->ret == IR_HT_I64, writes);
     if (h->flags & IR_CALL_NO_RETURN) {
         x86_ud2(&e->a);
-        ra_drop_all(&e->ra);
+        end_of_path(e);
     }
 }
 
@@ -505,11 +538,17 @@ static void emit_div(Emit *e, const IrOp *op, bool sign, bool rem)
     int ra = use(e, op->vals[1], not_ad);
     int rb = use(e, op->vals[2], not_ad);
     X86Asm *a = &e->a;
+    /* a constant divisor skips the checks it cannot fail */
+    bool known = is_const(e, op->vals[2]);
+    uint64_t divisor = known ? cval(e, op->vals[2], is64) : 0;
+    uint64_t minus1 = is64 ? UINT64_MAX : UINT32_MAX;
 
-    x86_test_rr(a, is64, rb, rb);
-    uint8_t *to_zero = x86_jcc32_fwd(a, X86_CC_E);
-    uint8_t *to_done1 = NULL;
-    if (sign) {
+    uint8_t *to_zero = NULL, *to_done1 = NULL, *to_done2 = NULL;
+    if (!known || divisor == 0) {
+        x86_test_rr(a, is64, rb, rb);
+        to_zero = x86_jcc32_fwd(a, X86_CC_E);
+    }
+    if (sign && (!known || divisor == minus1)) {
         /* x / -1 = -x (INT_MIN stays INT_MIN), x % -1 = 0: no #DE */
         x86_alu_ri(a, X86_CMP, is64, rb, -1);
         uint8_t *to_normal = x86_jcc8_fwd(a, X86_CC_NE);
@@ -532,15 +571,19 @@ static void emit_div(Emit *e, const IrOp *op, bool sign, bool rem)
     if (rem) {
         x86_mov_rr(a, is64, X86_RAX, X86_RDX);
     }
-    uint8_t *to_done2 = x86_jmp8_fwd(a);
-    x86_patch_rel32(to_zero, a->p);
-    if (rem) {
-        x86_mov_rr(a, is64, X86_RAX, ra);               /* x % 0 = x */
-    } else {
-        x86_mov_ri(a, X86_RAX, is64 ? UINT64_MAX : UINT32_MAX);  /* x / 0 = -1 */
+    if (to_zero) {
+        to_done2 = x86_jmp8_fwd(a);
+        x86_patch_rel32(to_zero, a->p);
+        if (rem) {
+            x86_mov_rr(a, is64, X86_RAX, ra);           /* x % 0 = x */
+        } else {
+            x86_mov_ri(a, X86_RAX, minus1);             /* x / 0 = -1 */
+        }
+        x86_patch_rel8(to_done2, a->p);
     }
-    x86_patch_rel8(to_done2, a->p);
-    x86_patch_rel32(to_done1, a->p);
+    if (to_done1) {
+        x86_patch_rel32(to_done1, a->p);
+    }
     def(e, op->vals[0], X86_RAX);
 }
 
@@ -796,12 +839,12 @@ static void emit_brcond(Emit *e, const IrOp *op)
         return;
     }
     if (c == IR_COND_ALWAYS) {
-        jump_to_label(e, -1, label);
-        ra_drop_all(&e->ra);
+        branch_to_label(e, -1, label);
+        end_of_path(e);
         return;
     }
     X86Cond cc = emit_cmp(e, c, is64, op->vals[0], op->vals[1]);
-    jump_to_label(e, (int)cc, label);
+    branch_to_label(e, (int)cc, label);
 }
 
 /* ---- moves and env accesses ---------------------------------------- */
@@ -857,6 +900,51 @@ static void emit_env_st(Emit *e, const IrOp *op, unsigned size)
     }
     int r = use(e, v, ALL_REGS);
     x86_store(&e->a, m, r, size);
+}
+
+/* ld e, env+X; op e', e, $imm; st e', env+X with e and e' dead after (the
+ * instruction counter at each exit, and the like): one read-modify-write
+ * instruction on env, no register.  Returns the number of ops consumed
+ * (0: the ops at `i` are not of that shape). */
+static size_t emit_env_rmw(Emit *e, size_t i, size_t nops)
+{
+    if (i + 2 >= nops) {
+        return 0;
+    }
+    const IrOp *ld = ir_op_at_const(e->b, i);
+    const IrOp *alu = ir_op_at_const(e->b, i + 1);
+    const IrOp *st = ir_op_at_const(e->b, i + 2);
+    bool is64;
+    if (ld->opc == IR_OP_ld64 && st->opc == IR_OP_st64) {
+        is64 = true;
+    } else if ((ld->opc == IR_OP_ld32u || ld->opc == IR_OP_ld32s) && st->opc == IR_OP_st32 &&
+               ld->type == IR_I32) {
+        is64 = false;
+    } else {
+        return 0;
+    }
+    X86Alu op;
+    switch (alu->opc) {
+    case IR_OP_add: op = X86_ADD; break;
+    case IR_OP_sub: op = X86_SUB; break;
+    case IR_OP_and: op = X86_AND; break;
+    case IR_OP_or: op = X86_OR; break;
+    case IR_OP_xor: op = X86_XOR; break;
+    default: return 0;
+    }
+    uint32_t t = ld->vals[0], u = alu->vals[0];
+    uint8_t tk = tv(e, t)->kind, uk = tv(e, u)->kind;
+    bool temps = (tk == IR_TEMP_TB || tk == IR_TEMP_EBB) && (uk == IR_TEMP_TB || uk == IR_TEMP_EBB);
+    if (!temps || ld->consts[0] != st->consts[0] || alu->type != ld->type ||
+        alu->vals[1] != t || !imm_ok(e, alu->vals[2], is64) || st->vals[0] != u ||
+        !(st->life & 1) || (u != t && !(alu->life & (1u << 1)))) {
+        return 0;
+    }
+    x86_alu_mi(&e->a, op, is64, x86_mem(ENV, (int32_t)ld->consts[0]),
+               (int32_t)cval(e, alu->vals[2], is64));
+    ra_dead(&e->ra, t);
+    ra_dead(&e->ra, u);
+    return 3;
 }
 
 /* ---- guest memory ---------------------------------------------------- */
@@ -915,41 +1003,60 @@ static bool emit_fast_addr(Emit *e, X86Reg raddr, MemOp mop, unsigned mmu_idx, b
     return true;
 }
 
-static bool mem_needs_slow(Emit *e, MemOp mop)
+/* The caller-saved registers whose values outlive a memory access (every
+ * allocated one but `out` and the inputs that die here): its stub saves
+ * them around the C call, so the fast path keeps them in registers. */
+static uint32_t live_across_stub(Emit *e, const IrOp *op, int out)
 {
-    return e->jit->cfg.mem.mode == JIT_MEM_TLB || (mop & MO_BE) ||
-           memop_alignment(mop) > 1;
+    uint32_t save = 0;
+    for (int r = 0; r < RA_MAX_REGS; r++) {
+        if ((CALLER_SAVED & R(r)) && e->ra.owner[r] >= 0) {
+            save |= R(r);
+        }
+    }
+    for (unsigned k = op->nout; k < (unsigned)(op->nout + op->nin); k++) {
+        int r = tv(e, op->vals[k])->reg;
+        if ((op->life & (1u << k)) && r >= 0) {
+            save &= ~R(r);
+        }
+    }
+    if (out >= 0) {
+        save &= ~R(out);
+    }
+    return save;
 }
 
+/* A big-endian access always calls C: the call empties the caller-saved
+ * registers.  Every other access has an inline fast path and, when it can
+ * miss, an out-of-line stub; nothing is emitted between the branch to the
+ * stub and the access itself (a spill there would be skipped on the slow
+ * path: the stub resumes after the access), so registers are chosen
+ * before the branch. */
 static void emit_guest_ld(Emit *e, const IrOp *op)
 {
     bool is64 = op->type == IR_I64;
     MemOp mop = (MemOp)op->consts[0];
     unsigned mmu = (unsigned)op->consts[1];
     uint32_t oi = jit_oi(mop, mmu, IR_OP_guest_ld);
-    bool slow = mem_needs_slow(e, mop);
     ra_sync(&e->ra, false);
-    /* the address first, so that it moves register to register into a
-     * callee-saved one instead of being spilled by the eviction and
-     * reloaded */
-    X86Reg raddr = use(e, op->vals[1], slow ? CALLEE_SAVED : ALL_REGS);
-    if (slow) {
-        ra_evict_mask(&e->ra, CALLER_SAVED);
-    }
-    X86Mem m;
-    uint8_t *jump_field;
-    if (!emit_fast_addr(e, raddr, mop, mmu, false, &m, &jump_field)) {
+    if (mop & MO_BE) {
         CallArg args[2] = { { .v = op->vals[1] }, { .is_imm = true, .imm = oi } };
         emit_call_fn(e, (const void *)e->jit->cfg.mem.ld, true, args, 2, op->vals[0], is64, false);
         return;
     }
+    X86Reg raddr = use(e, op->vals[1], ALL_REGS);
     int out = new_reg(e, ALL_REGS);
+    X86Mem m;
+    uint8_t *jump_field;
+    bool inline_ok = emit_fast_addr(e, raddr, mop, mmu, false, &m, &jump_field);
+    assert(inline_ok);
+    (void)inline_ok;
     unsigned size = memop_size(mop);
     bool sign = (mop & MO_SIGN) && !(size == 4 && !is64) && size < 8;
     x86_load(&e->a, out, m, size, sign, is64);
     if (jump_field) {
         add_stub(e, (Stub){ STUB_LD, jump_field, e->a.p, raddr, X86_NOREG, out, is64, oi,
-                            e->insn });
+                            e->insn, live_across_stub(e, op, out) });
     }
     def(e, op->vals[0], out);
 }
@@ -959,27 +1066,24 @@ static void emit_guest_st(Emit *e, const IrOp *op)
     MemOp mop = (MemOp)op->consts[0];
     unsigned mmu = (unsigned)op->consts[1];
     uint32_t oi = jit_oi(mop, mmu, IR_OP_guest_st);
-    bool slow = mem_needs_slow(e, mop);
     ra_sync(&e->ra, false);
-    /* operands first: register-to-register moves, not spills and reloads */
-    uint32_t allowed = slow ? CALLEE_SAVED : ALL_REGS;
-    X86Reg rval = use(e, op->vals[0], allowed);
-    X86Reg raddr = use(e, op->vals[1], allowed);
-    if (slow) {
-        ra_evict_mask(&e->ra, CALLER_SAVED);
-    }
-    X86Mem m;
-    uint8_t *jump_field;
-    if (!emit_fast_addr(e, raddr, mop, mmu, true, &m, &jump_field)) {
+    if (mop & MO_BE) {
         CallArg args[3] = { { .v = op->vals[1] }, { .v = op->vals[0] },
                             { .is_imm = true, .imm = oi } };
         emit_call_fn(e, (const void *)e->jit->cfg.mem.st, true, args, 3, UINT32_MAX, true, false);
         return;
     }
+    X86Reg rval = use(e, op->vals[0], ALL_REGS);
+    X86Reg raddr = use(e, op->vals[1], ALL_REGS);
+    X86Mem m;
+    uint8_t *jump_field;
+    bool inline_ok = emit_fast_addr(e, raddr, mop, mmu, true, &m, &jump_field);
+    assert(inline_ok);
+    (void)inline_ok;
     x86_store(&e->a, m, rval, memop_size(mop));
     if (jump_field) {
         add_stub(e, (Stub){ STUB_ST, jump_field, e->a.p, raddr, rval, X86_NOREG, false, oi,
-                            e->insn });
+                            e->insn, live_across_stub(e, op, -1) });
     }
 }
 
@@ -1001,34 +1105,133 @@ static void emit_atomic(Emit *e, const IrOp *op)
     emit_call_fn(e, (const void *)e->jit->cfg.mem.atomic, true, args, 4, op->vals[0], is64, false);
 }
 
+/* The slow path: save the live caller-saved registers (rsp stays 16-byte
+ * aligned at the call), call C, restore, resume after the access.  The
+ * address and value go through the scratch registers, so that no
+ * argument register is overwritten before it is read. */
 static void emit_stub(Emit *e, const Stub *s)
 {
     X86Asm *a = &e->a;
     mark(e, s->insn);
     x86_patch_rel32(s->jump_field, a->p);
+    unsigned npush = 0;
+    for (int r = 0; r < RA_MAX_REGS; r++) {
+        if (s->save & R(r)) {
+            x86_push(a, (X86Reg)r);
+            npush++;
+        }
+    }
+    if (npush & 1) {
+        x86_alu_ri(a, X86_SUB, true, X86_RSP, 8);
+    }
+    x86_mov_rr(a, true, TMP0, s->addr);
+    if (s->kind == STUB_ST) {
+        x86_mov_rr(a, true, TMP1, s->val);
+    }
     x86_mov_rr(a, true, X86_RDI, ENV);
-    x86_mov_rr(a, true, X86_RSI, s->addr);
+    x86_mov_rr(a, true, X86_RSI, TMP0);
     if (s->kind == STUB_LD) {
         x86_mov_ri(a, X86_RDX, s->oi);
         x86_mov_ri(a, TMP0, (uint64_t)(uintptr_t)e->jit->cfg.mem.ld);
         x86_call_r(a, TMP0);
         x86_mov_rr(a, s->out64, s->out, X86_RAX);
     } else {
-        x86_mov_rr(a, true, X86_RDX, s->val);
+        x86_mov_rr(a, true, X86_RDX, TMP1);
         x86_mov_ri(a, X86_RCX, s->oi);
         x86_mov_ri(a, TMP0, (uint64_t)(uintptr_t)e->jit->cfg.mem.st);
         x86_call_r(a, TMP0);
+    }
+    if (npush & 1) {
+        x86_alu_ri(a, X86_ADD, true, X86_RSP, 8);
+    }
+    for (int r = RA_MAX_REGS; r-- > 0;) {
+        if (s->save & R(r)) {
+            x86_pop(a, (X86Reg)r);
+        }
     }
     x86_jmp(a, s->resume);
 }
 
 /* ---- block exits ---------------------------------------------------- */
 
+/* A block whose goto_tb n is followed by the store of its own start pc
+ * (goto_tb, pc store, exit_tb: see README) re-enters itself when the exec
+ * loop chains slot n to it; jit.c then points that jump at the loop header
+ * instead of the entry.  The header follows the entry checks and the loads
+ * of up to LOOP_HEAD_REGS globals the block reads (those it never writes
+ * first) into callee-saved registers; the back edge checks the exit
+ * request and puts those globals back in their registers (from env, which
+ * is current there) unless they still are, so an iteration that leaves
+ * them alone skips their loads. */
+static void emit_loop_prepare(Emit *e)
+{
+    size_t nops = ir_op_count(e->b);
+    const IrOp *first = NULL;
+    e->loop_slot = -1;
+    for (size_t i = 0; i < nops && !first; i++) {
+        const IrOp *op = ir_op_at_const(e->b, i);
+        first = op->opc == IR_OP_insn_start ? op : NULL;
+    }
+    for (size_t i = 0; first && i + 1 < nops && e->loop_slot < 0; i++) {
+        const IrOp *op = ir_op_at_const(e->b, i);
+        const IrOp *pc = ir_op_at_const(e->b, i + 1);
+        if (op->opc == IR_OP_goto_tb && pc->opc == IR_OP_movi &&
+            tv(e, pc->vals[0])->kind == IR_TEMP_GLOBAL && pc->consts[0] == first->consts[0]) {
+            e->loop_slot = (int)op->consts[0];
+        }
+    }
+    if (e->loop_slot < 0) {
+        return;
+    }
+    size_t ng = e->ra.nglobals;
+    uint8_t *seen = calloc(ng + 1, 1);      /* 1 read, 2 written */
+    assert(seen);
+    uint32_t order[LOOP_HEAD_REGS * 4];
+    unsigned norder = 0;
+    for (size_t i = 0; i < nops; i++) {
+        const IrOp *op = ir_op_at_const(e->b, i);
+        /* inputs first: an op reads before it writes */
+        for (unsigned n = 0; n < (unsigned)(op->nout + op->nin); n++) {
+            unsigned k = (n + op->nout) % (unsigned)(op->nout + op->nin);
+            uint32_t v = op->vals[k];
+            if (v >= ng) {
+                continue;
+            }
+            if (k < op->nout) {
+                seen[v] = 2;
+            } else if (!seen[v]) {
+                seen[v] = 1;
+                if (norder < sizeof(order) / sizeof(order[0])) {
+                    order[norder++] = v;
+                }
+            }
+        }
+    }
+    for (int pass = 1; pass <= 2; pass++) {
+        for (unsigned i = 0; i < norder && e->nhead < LOOP_HEAD_REGS; i++) {
+            if (seen[order[i]] == pass) {
+                e->head_val[e->nhead++] = order[i];
+            }
+        }
+    }
+    free(seen);
+}
+
 static void emit_goto_tb(Emit *e, const IrOp *op)
 {
     unsigned slot = (unsigned)op->consts[0];
     assert(slot < 2);
     ra_sync(&e->ra, false);
+    if ((int)slot == e->loop_slot) {
+        if (e->jit->cfg.exit_request_offset >= 0) {
+            x86_alu_mi(&e->a, X86_CMP, false,
+                       x86_mem(ENV, e->jit->cfg.exit_request_offset), 0);
+            e->loop_req_field = x86_jcc32_fwd(&e->a, X86_CC_NE);
+        }
+        for (unsigned k = 0; k < e->nhead; k++) {
+            ra_place(&e->ra, e->head_val[k], HEAD_REGS[k]);
+        }
+    }
     /* the rel32 must be 4-byte aligned so that chaining patches it with one
      * atomic store */
     while (!e->a.overflow && ((uintptr_t)(e->a.p + 1) & 3)) {
@@ -1113,7 +1316,7 @@ static void emit_lookup_and_goto_ptr(Emit *e)
         x86_patch_rel8(to_exit, e->a.p);
     }
     exit_with(e, IR_EXIT_LOOKUP);
-    ra_drop_all(&e->ra);
+    end_of_path(e);
 }
 
 /* ---- floating point: the binary64/32 fast paths of ir_ops.def -------
@@ -1366,14 +1569,21 @@ static void emit_op(Emit *e, const IrOp *op)
     case IR_OP_brcond: emit_brcond(e, op); return;
     case IR_OP_br:
         ra_sync(&e->ra, true);
-        jump_to_label(e, -1, (uint32_t)op->consts[0]);
-        ra_drop_all(&e->ra);
+        branch_to_label(e, -1, (uint32_t)op->consts[0]);
+        end_of_path(e);
         return;
-    case IR_OP_set_label:
+    case IR_OP_set_label: {
+        uint32_t label = (uint32_t)op->consts[0];
         ra_sync(&e->ra, true);
-        ra_forget_all(&e->ra);
-        e->label_pos[op->consts[0]] = e->a.p;
+        if (e->unreachable && e->label_has_snap[label]) {
+            ra_restore(&e->ra, &e->label_snap[label]);
+        } else {
+            ra_forget_all(&e->ra);
+        }
+        e->unreachable = false;
+        e->label_pos[label] = e->a.p;
         return;
+    }
     case IR_OP_ld8u: emit_env_ld(e, op, 1, false); return;
     case IR_OP_ld8s: emit_env_ld(e, op, 1, true); return;
     case IR_OP_ld16u: emit_env_ld(e, op, 2, false); return;
@@ -1410,7 +1620,7 @@ static void emit_op(Emit *e, const IrOp *op)
     case IR_OP_exit_tb:
         ra_sync(&e->ra, false);
         exit_with(e, (IrExit)op->consts[0]);
-        ra_drop_all(&e->ra);
+        end_of_path(e);
         return;
     case IR_OP_lookup_and_goto_ptr: emit_lookup_and_goto_ptr(e); return;
     case IR_OP_fadd_f64: emit_fp_arith(e, op, X86_SSE_ADD); return;
@@ -1460,6 +1670,9 @@ static void emit_free(Emit *e)
 {
     ra_fini(&e->ra);
     free(e->label_pos);
+    free(e->label_refs);
+    free(e->label_snap);
+    free(e->label_has_snap);
     free(e->fixups);
     free(e->stubs);
 }
@@ -1472,8 +1685,20 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     assert(((uintptr_t)tag & 7) == 0);
     x86_asm_init(&e.a, rw, room);
     ra_init(&e.ra, b, &host_ops, &e, ALL_REGS, JIT_MAX_SLOTS);
-    e.label_pos = calloc(ir_label_count(b) + 1, sizeof(*e.label_pos));
-    assert(e.label_pos);
+    size_t nlabels = ir_label_count(b) + 1;
+    e.label_pos = calloc(nlabels, sizeof(*e.label_pos));
+    e.label_refs = calloc(nlabels, sizeof(*e.label_refs));
+    e.label_snap = calloc(nlabels, sizeof(*e.label_snap));
+    e.label_has_snap = calloc(nlabels, sizeof(*e.label_has_snap));
+    assert(e.label_pos && e.label_refs && e.label_snap && e.label_has_snap);
+    for (size_t i = 0; i < ir_op_count(b); i++) {
+        const IrOp *op = ir_op_at_const(b, i);
+        if (op->opc == IR_OP_br && e.label_refs[op->consts[0]] < UINT16_MAX) {
+            e.label_refs[op->consts[0]]++;
+        } else if (op->opc == IR_OP_brcond && e.label_refs[op->consts[1]] < UINT16_MAX) {
+            e.label_refs[op->consts[1]]++;
+        }
+    }
     for (int i = 0; i < 2; i++) {
         e.jmp_field[i] = e.jmp_reset[i] = JIT_NO_JUMP;
     }
@@ -1492,9 +1717,19 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
         x86_alu_mi(&e.a, X86_CMP, false, x86_mem(ENV, jit->cfg.exit_request_offset), 0);
         req_field = x86_jcc32_fwd(&e.a, X86_CC_NE);
     }
+    emit_loop_prepare(&e);
+    for (unsigned k = 0; k < e.nhead; k++) {
+        ra_place(&e.ra, e.head_val[k], HEAD_REGS[k]);
+    }
+    e.loop_head = (uint32_t)x86_asm_size(&e.a);
 
     size_t nops = ir_op_count(b);
     for (size_t i = 0; i < nops && !e.a.overflow && !e.ra.out_of_slots; i++) {
+        size_t fused = emit_env_rmw(&e, i, nops);
+        if (fused) {
+            i += fused - 1;
+            continue;
+        }
         const IrOp *op = ir_op_at_const(b, i);
         emit_op(&e, op);
         ra_unlock_all(&e.ra);
@@ -1513,6 +1748,9 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     uint32_t inv_target = (uint32_t)x86_asm_size(&e.a);
     if (!e.a.overflow) {
         x86_patch_rel32(req_field, e.a.p);
+        if (e.loop_req_field) {
+            x86_patch_rel32(e.loop_req_field, e.a.p);
+        }
         exit_with(&e, IR_EXIT_REQUESTED);
     }
 
@@ -1524,6 +1762,10 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
         out->inv_target = inv_target;
         memcpy(out->jmp_field, e.jmp_field, sizeof(e.jmp_field));
         memcpy(out->jmp_reset, e.jmp_reset, sizeof(e.jmp_reset));
+        out->loop_target[0] = out->loop_target[1] = JIT_NO_JUMP;
+        if (e.loop_slot >= 0 && e.jmp_field[e.loop_slot] != JIT_NO_JUMP) {
+            out->loop_target[e.loop_slot] = e.loop_head;
+        }
         out->marks = e.marks;
         out->nmarks = e.nmarks;
         e.marks = NULL;
