@@ -58,27 +58,56 @@ static GuestVaddr tlb_large_widen(GuestVaddr addr, GuestVaddr mask, GuestVaddr l
     return mask;
 }
 
+/*
+ * Remember the large page lp/mask.  Once every slot is in use, the two
+ * regions (the new page counting as one) whose union is the smallest
+ * aligned region merge, so that pages next to each other (a kernel image
+ * mapped 2 MiB at a time) join before regions far apart do (Linux's
+ * linear map and its fixmap: merged, every fixmap flush would hit them).
+ */
 static void tlb_large_add(CpuTlbDesc *d, GuestVaddr lp, GuestVaddr mask)
 {
-    unsigned best = 0;
-    GuestVaddr best_mask = 0;
     for (unsigned r = 0; r < CPU_TLB_LARGE_REGIONS; r++) {
         if (d->large_page_addr[r] == TLB_ENTRY_INVALID) {
-            d->large_page_addr[r] = lp;
+            d->large_page_addr[r] = lp & mask;
             d->large_page_mask[r] = mask;
             return;
         }
-        GuestVaddr m = tlb_large_widen(d->large_page_addr[r], mask & d->large_page_mask[r], lp);
-        if (m == d->large_page_mask[r]) {
-            return;             /* already covered */
-        }
-        if (r == 0 || m > best_mask) {      /* more leading ones: a smaller region */
-            best = r;
-            best_mask = m;
+        /* already inside region r (its mask no longer than the page's) */
+        if ((lp & d->large_page_mask[r]) == d->large_page_addr[r] &&
+            (d->large_page_mask[r] & ~mask) == 0) {
+            return;
         }
     }
-    d->large_page_mask[best] = best_mask;
-    d->large_page_addr[best] &= best_mask;
+    /* candidates 0..N-1 are the regions, N the new page */
+    GuestVaddr addr[CPU_TLB_LARGE_REGIONS + 1], msk[CPU_TLB_LARGE_REGIONS + 1];
+    for (unsigned r = 0; r < CPU_TLB_LARGE_REGIONS; r++) {
+        addr[r] = d->large_page_addr[r];
+        msk[r] = d->large_page_mask[r];
+    }
+    addr[CPU_TLB_LARGE_REGIONS] = lp & mask;
+    msk[CPU_TLB_LARGE_REGIONS] = mask;
+    unsigned best_a = 0, best_b = CPU_TLB_LARGE_REGIONS;
+    GuestVaddr best_mask = 0;
+    bool found = false;
+    for (unsigned a = 0; a < CPU_TLB_LARGE_REGIONS; a++) {
+        for (unsigned b = a + 1; b <= CPU_TLB_LARGE_REGIONS; b++) {
+            GuestVaddr m = tlb_large_widen(addr[a], msk[a] & msk[b], addr[b]);
+            if (!found || m > best_mask) {      /* more leading ones: smaller */
+                found = true;
+                best_a = a;
+                best_b = b;
+                best_mask = m;
+            }
+        }
+    }
+    d->large_page_addr[best_a] = addr[best_a] & best_mask;
+    d->large_page_mask[best_a] = best_mask;
+    if (best_b < CPU_TLB_LARGE_REGIONS) {
+        /* two old regions merged: the new page takes the freed slot */
+        d->large_page_addr[best_b] = addr[CPU_TLB_LARGE_REGIONS];
+        d->large_page_mask[best_b] = msk[CPU_TLB_LARGE_REGIONS];
+    }
 }
 
 void tlb_init(CpuState *cpu)
@@ -136,19 +165,46 @@ static bool tlb_tag_is_page(uint64_t tag, GuestVaddr page)
     return (tag & (GUEST_PAGE_MASK | TLB_INVALID)) == page;
 }
 
+/* Drop mmu_idx's entries made from a large page that holds page. */
+static void tlb_flush_large_entries(CpuState *cpu, unsigned mmu_idx, GuestVaddr page)
+{
+    CpuTlbEntry *t = cpu->tlb.f[mmu_idx].table;
+    const CpuTlbEntryFull *full = cpu->tlb.d[mmu_idx].full;
+    for (unsigned k = 0; k < CPU_TLB_SIZE; k++) {
+        unsigned log2 = full[k].page_size_log2;
+        if (log2 <= GUEST_PAGE_BITS) {
+            continue;
+        }
+        /* the entry's page: an unused tag is all ones, so the AND keeps
+         * the page bits of those in use */
+        uint64_t tag = t[k].addr_read & t[k].addr_code &
+                       __atomic_load_n(&t[k].addr_write, __ATOMIC_RELAXED);
+        if (tag == TLB_ENTRY_INVALID) {
+            continue;
+        }
+        GuestVaddr lmask = log2 >= 64 ? 0 : ~((1ull << log2) - 1);
+        if (((tag ^ page) & lmask) == 0) {
+            memset(&t[k], 0xff, sizeof(t[k]));
+        }
+    }
+}
+
 void tlb_flush_page_by_mmuidx(CpuState *cpu, GuestVaddr addr, uint32_t idxmap)
 {
     GuestVaddr page = addr & GUEST_PAGE_MASK;
+    bool jmp_clear_all = false;
     for (unsigned i = 0; i < CPU_TLB_MMU_MODES; i++) {
         if (!(idxmap & cpu->tlb.used_mmuidx & (1u << i))) {
             continue;
         }
         CpuTlbDesc *d = &cpu->tlb.d[i];
         if (tlb_large_covers(d, page)) {
-            /* part of a large page: we don't know all its entries */
-            tlb_flush_one_mmuidx(cpu, i);
-            tb_jmp_cache_clear(cpu);
-            continue;
+            /* maybe part of a large page, entered 4 KiB at a time under
+             * other indexes: drop every large-page entry holding page.
+             * Blocks found through such a page may sit in the jump cache
+             * under any of its pcs, even after their entry was evicted. */
+            tlb_flush_large_entries(cpu, i, page);
+            jmp_clear_all = true;
         }
         CpuTlbEntry *e = tlb_entry(cpu, i, page);
         if (tlb_tag_is_page(e->addr_read, page) || tlb_tag_is_page(e->addr_write, page) ||
@@ -156,7 +212,11 @@ void tlb_flush_page_by_mmuidx(CpuState *cpu, GuestVaddr addr, uint32_t idxmap)
             memset(e, 0xff, sizeof(*e));
         }
     }
-    tb_jmp_cache_clear_page(cpu, page);
+    if (jmp_clear_all) {
+        tb_jmp_cache_clear(cpu);
+    } else {
+        tb_jmp_cache_clear_page(cpu, page);
+    }
 }
 
 void tlb_flush_page(CpuState *cpu, GuestVaddr addr)

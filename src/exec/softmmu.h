@@ -88,10 +88,11 @@ typedef struct CpuTlbFast {
 } CpuTlbFast;
 
 /* Regions covered by large pages, kept apart so that flushing a 4 KiB page
- * far from them (Linux's fixmap next to its huge linear map) does not drop
- * the index: each is addr/mask, addr -1 when unused; a new large page
- * joins the region it widens least once all are in use. */
-#define CPU_TLB_LARGE_REGIONS 4
+ * far from them (Linux's fixmap next to its huge linear map) stays cheap:
+ * each is addr/mask, addr -1 when unused; once all are in use, the two
+ * closest (a new page counting as a region) merge.  Flushing a page inside
+ * a region drops the large-page entries holding it (and the jump cache). */
+#define CPU_TLB_LARGE_REGIONS 8
 typedef struct CpuTlbDesc {
     GuestVaddr large_page_addr[CPU_TLB_LARGE_REGIONS];
     GuestVaddr large_page_mask[CPU_TLB_LARGE_REGIONS];
