@@ -144,6 +144,7 @@ static void tlb_flush_one_mmuidx(CpuState *cpu, unsigned idx)
 void tlb_flush_by_mmuidx(CpuState *cpu, uint32_t idxmap)
 {
     uint32_t todo = idxmap & cpu->tlb.used_mmuidx;
+    cpu->tlb.ram_host = 0;
     for (unsigned i = 0; i < CPU_TLB_MMU_MODES; i++) {
         if (todo & (1u << i)) {
             tlb_flush_one_mmuidx(cpu, i);
@@ -241,6 +242,57 @@ void tlb_flush_pending(CpuState *cpu)
     }
 }
 
+/* Cache the RAM/ROM span holding paddr; false if paddr is not RAM/ROM.
+ * address_space_ram_ptr gives the span from paddr up; reach down to an
+ * aligned start when the same span begins there (RAM at 0x80000000 is then
+ * one span whichever address is asked first). */
+static bool tlb_ram_span_fill(CpuState *cpu, GuestPaddr paddr)
+{
+    CpuTlb *tlb = &cpu->tlb;
+    uint64_t len = 0;
+    uint8_t *host = cpu->as ? address_space_ram_ptr(cpu->as, paddr, false, &len) : NULL;
+    if (!host || len == 0) {
+        return false;
+    }
+    GuestPaddr start = paddr;
+    for (unsigned bits = 30; bits >= GUEST_PAGE_BITS; bits -= 9) {
+        GuestPaddr base = paddr & ~((1ull << bits) - 1);
+        uint64_t blen = 0;
+        uint8_t *bhost = address_space_ram_ptr(cpu->as, base, false, &blen);
+        if (bhost && (uintptr_t)bhost + (paddr - base) == (uintptr_t)host &&
+            blen - (paddr - base) == len) {
+            start = base;
+            host = bhost;
+            len = blen;
+            break;
+        }
+    }
+    uint64_t wlen = 0;
+    tlb->ram_writable = address_space_ram_ptr(cpu->as, start, true, &wlen) == host && wlen == len;
+    tlb->ram_start = start;
+    tlb->ram_last = len - 1 > UINT64_MAX - start ? UINT64_MAX : start + (len - 1);
+    tlb->ram_host = (uintptr_t)host;
+    return true;
+}
+
+void *tlb_ram_host(CpuState *cpu, GuestPaddr paddr, uint64_t size, bool is_write)
+{
+    CpuTlb *tlb = &cpu->tlb;
+    GuestPaddr last = paddr + size - 1;
+    if (size == 0 || last < paddr) {
+        return NULL;
+    }
+    if (!tlb->ram_host || paddr < tlb->ram_start || paddr > tlb->ram_last) {
+        if (!tlb_ram_span_fill(cpu, paddr)) {
+            return NULL;
+        }
+    }
+    if (last > tlb->ram_last || (is_write && !tlb->ram_writable)) {
+        return NULL;
+    }
+    return (void *)(tlb->ram_host + (paddr - tlb->ram_start));
+}
+
 void tlb_set_page_with_attrs(CpuState *cpu, GuestVaddr vaddr, GuestPaddr paddr,
                              MemTxAttrs attrs, int prot, unsigned mmu_idx,
                              unsigned page_size_log2)
@@ -261,16 +313,9 @@ void tlb_set_page_with_attrs(CpuState *cpu, GuestVaddr vaddr, GuestPaddr paddr,
     GuestVaddr size_mask = page_size_log2 >= 64 ? ~0ull : (1ull << page_size_log2) - 1;
     GuestPaddr ppage = (paddr & ~size_mask) | (vaddr & size_mask & GUEST_PAGE_MASK);
 
-    uint64_t len = 0;
-    void *host = address_space_ram_ptr(cpu->as, ppage, false, &len);
-    if (host && len < GUEST_PAGE_SIZE) {
-        host = NULL;            /* RAM smaller than a page: go the slow way */
-    }
-    uint64_t wlen = 0;
-    void *host_w = address_space_ram_ptr(cpu->as, ppage, true, &wlen);
-    if (!host || host_w != host || wlen < GUEST_PAGE_SIZE) {
-        host_w = NULL;
-    }
+    /* RAM smaller than a page goes the slow way */
+    void *host = tlb_ram_host(cpu, ppage, GUEST_PAGE_SIZE, false);
+    void *host_w = host ? tlb_ram_host(cpu, ppage, GUEST_PAGE_SIZE, true) : NULL;
 
     CpuTlbEntry *e = tlb_entry(cpu, mmu_idx, vpage);
     CpuTlbEntryFull *full = &d->full[(vpage >> GUEST_PAGE_BITS) & (CPU_TLB_SIZE - 1)];

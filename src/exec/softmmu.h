@@ -105,6 +105,13 @@ typedef struct CpuTlb {
     uint32_t used_mmuidx;           /* indexes with entries since last flush */
     _Atomic uint32_t pending_flush; /* mmuidx bits asked by other threads */
     uint64_t stat_flushes, stat_fills;
+    /* The RAM (or ROM) span of the memory map that tlb_ram_host used last:
+     * guest physical [ram_start, ram_last] is host ram_host (0: none).
+     * Like the entries, it holds host pointers of the map, so every flush
+     * forgets it (a map change flushes every vCPU's TLB). */
+    GuestPaddr ram_start, ram_last;
+    uintptr_t ram_host;
+    bool ram_writable;
 } CpuTlb;
 
 /* ---- set-up (vCPU creation, any thread before the vCPU runs) ---- */
@@ -152,6 +159,13 @@ uint64_t cpu_atomic_mmu(CpuState *cpu, IrOpcode opc, GuestVaddr addr, uint64_t v
  * *fault = true instead of raising. */
 void *probe_access(CpuState *cpu, GuestVaddr addr, unsigned size, MmuAccessType access,
                    unsigned mmu_idx, bool nonfault, bool *fault, uintptr_t ra);
+
+/* The host address of the size bytes at guest physical paddr when all of
+ * them are RAM (or ROM, without is_write), else NULL (MMIO, holes, a span
+ * boundary).  For a guest's own physical accesses that have no TLB entry
+ * (page-table walks) and for TLB fills: one cached span of the map, no
+ * dispatch.  The pointer is valid until the next TLB flush. */
+void *tlb_ram_host(CpuState *cpu, GuestPaddr paddr, uint64_t size, bool is_write);
 
 /* Code fetch: physical page address for pc (for the TB cache), filling the
  * TLB with an instruction fetch (raising the guest's fault if unmapped).

@@ -209,6 +209,32 @@ UNITTEST(tlb_large_regions_apart)
     bench_free(b);
 }
 
+UNITTEST(tlb_ram_host_spans)
+{
+    TlbBench *b = bench_new();
+    CpuState *cpu = &b->cpu;
+    /* RAM [0, 0x10000): asked first in the middle, the span still reaches
+     * down to its (aligned) start */
+    CHECK(tlb_ram_host(cpu, 0x8000, 8, true) == b->ram_ptr + 0x8000);
+    CHECK(cpu->tlb.ram_start == 0 && cpu->tlb.ram_last == 0xffff);
+    CHECK(tlb_ram_host(cpu, 0x10, 8, false) == b->ram_ptr + 0x10);
+    CHECK(tlb_ram_host(cpu, 0xfff8, 8, true) == b->ram_ptr + 0xfff8);
+    CHECK(tlb_ram_host(cpu, 0xfffc, 8, false) == NULL);     /* runs off the end */
+    CHECK(tlb_ram_host(cpu, 0x10000, 1, false) == NULL);    /* a hole */
+    CHECK(tlb_ram_host(cpu, 0x40000, 8, false) == NULL);    /* MMIO */
+    CHECK(tlb_ram_host(cpu, UINT64_MAX, 2, false) == NULL); /* wraps */
+    /* ROM: readable, never writable */
+    uint8_t *rom = tlb_ram_host(cpu, 0x20010, 4, false);
+    CHECK(rom != NULL);
+    CHECK(tlb_ram_host(cpu, 0x20010, 4, true) == NULL);
+    CHECK(tlb_ram_host(cpu, 0x100, 4, true) == b->ram_ptr + 0x100);
+    /* a flush forgets the span (the map may have changed) */
+    tlb_flush(cpu);
+    CHECK(cpu->tlb.ram_host == 0);
+    CHECK(tlb_ram_host(cpu, 0x20000, 4, false) == rom - 0x10);
+    bench_free(b);
+}
+
 UNITTEST(tlb_mmio_and_rom_pages)
 {
     TlbBench *b = bench_new();
