@@ -92,7 +92,7 @@ typedef struct CpuTlbFast {
  * each is addr/mask, addr -1 when unused; once all are in use, the two
  * closest (a new page counting as a region) merge.  Flushing a page inside
  * a region drops the large-page entries holding it (and the jump cache). */
-#define CPU_TLB_LARGE_REGIONS 8
+#define CPU_TLB_LARGE_REGIONS 4
 typedef struct CpuTlbDesc {
     GuestVaddr large_page_addr[CPU_TLB_LARGE_REGIONS];
     GuestVaddr large_page_mask[CPU_TLB_LARGE_REGIONS];
@@ -105,13 +105,6 @@ typedef struct CpuTlb {
     uint32_t used_mmuidx;           /* indexes with entries since last flush */
     _Atomic uint32_t pending_flush; /* mmuidx bits asked by other threads */
     uint64_t stat_flushes, stat_fills;
-    /* The RAM (or ROM) span of the memory map that tlb_ram_host used last:
-     * guest physical [ram_start, ram_last] is host ram_host (0: none).
-     * Like the entries, it holds host pointers of the map, so every flush
-     * forgets it (a map change flushes every vCPU's TLB). */
-    GuestPaddr ram_start, ram_last;
-    uintptr_t ram_host;
-    bool ram_writable;
 } CpuTlb;
 
 /* ---- set-up (vCPU creation, any thread before the vCPU runs) ---- */
@@ -163,9 +156,13 @@ void *probe_access(CpuState *cpu, GuestVaddr addr, unsigned size, MmuAccessType 
 /* The host address of the size bytes at guest physical paddr when all of
  * them are RAM (or ROM, without is_write), else NULL (MMIO, holes, a span
  * boundary).  For a guest's own physical accesses that have no TLB entry
- * (page-table walks) and for TLB fills: one cached span of the map, no
- * dispatch.  The pointer is valid until the next TLB flush. */
+ * (page-table walks) and for TLB fills: one cached span of the map per
+ * thread, no dispatch.  The pointer is valid until the next TLB flush. */
 void *tlb_ram_host(CpuState *cpu, GuestPaddr paddr, uint64_t size, bool is_write);
+/* Forget this thread's cached span.  Flushes, tlb_init and tlb_destroy do
+ * it; a caller that changes the map for a CPU without a TLB (unit tests of
+ * the MMU) calls it itself. */
+void tlb_ram_span_forget(void);
 
 /* Code fetch: physical page address for pc (for the TB cache), filling the
  * TLB with an instruction fetch (raising the guest's fault if unmapped).

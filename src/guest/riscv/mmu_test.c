@@ -35,6 +35,7 @@ static void mmu_setup(RiscvCpu *cpu, unsigned mode)
     }
     memset(mmu_host, 0, RAM_SIZE);
     memset(cpu, 0, sizeof(*cpu));
+    tlb_ram_span_forget();      /* no TLB here: nothing else forgets it */
     cpu->misa = MISA_MXL_RV64 | RVI | RVM | RVA | RVF | RVD | RVC | RVS | RVU;
     riscv_cpu_reset(cpu);
     cpu->parent.as = mmu_as;
@@ -359,6 +360,7 @@ UNITTEST(page_tables_in_rom_and_mmio)
     CHECK_INT(xlate(&cpu, 0x5000, MMU_DATA_STORE, S, &t), -1);
     CHECK_U64(*pte_at(leaf) & AD, AD);
 
+    tlb_ram_span_forget();
     memory_region_del_subregion(&mmu_root, &rom);
     memory_region_del_subregion(&mmu_root, &mmio);
     memory_region_destroy(&rom);
