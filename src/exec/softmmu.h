@@ -88,9 +88,10 @@ typedef struct CpuTlbFast {
 } CpuTlbFast;
 
 /* Regions covered by large pages, kept apart so that flushing a 4 KiB page
- * far from them (Linux's fixmap next to its huge linear map) does not drop
- * the index: each is addr/mask, addr -1 when unused; a new large page
- * joins the region it widens least once all are in use. */
+ * far from them (Linux's fixmap next to its huge linear map) stays cheap:
+ * each is addr/mask, addr -1 when unused; once all are in use, the two
+ * closest (a new page counting as a region) merge.  Flushing a page inside
+ * a region drops the large-page entries holding it (and the jump cache). */
 #define CPU_TLB_LARGE_REGIONS 4
 typedef struct CpuTlbDesc {
     GuestVaddr large_page_addr[CPU_TLB_LARGE_REGIONS];
@@ -151,6 +152,17 @@ uint64_t cpu_atomic_mmu(CpuState *cpu, IrOpcode opc, GuestVaddr addr, uint64_t v
  * *fault = true instead of raising. */
 void *probe_access(CpuState *cpu, GuestVaddr addr, unsigned size, MmuAccessType access,
                    unsigned mmu_idx, bool nonfault, bool *fault, uintptr_t ra);
+
+/* The host address of the size bytes at guest physical paddr when all of
+ * them are RAM (or ROM, without is_write), else NULL (MMIO, holes, a span
+ * boundary).  For a guest's own physical accesses that have no TLB entry
+ * (page-table walks) and for TLB fills: one cached span of the map per
+ * thread, no dispatch.  The pointer is valid until the next TLB flush. */
+void *tlb_ram_host(CpuState *cpu, GuestPaddr paddr, uint64_t size, bool is_write);
+/* Forget this thread's cached span.  Flushes, tlb_init and tlb_destroy do
+ * it; a caller that changes the map for a CPU without a TLB (unit tests of
+ * the MMU) calls it itself. */
+void tlb_ram_span_forget(void);
 
 /* Code fetch: physical page address for pc (for the TB cache), filling the
  * TLB with an instruction fetch (raising the guest's fault if unmapped).

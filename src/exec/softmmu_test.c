@@ -153,10 +153,21 @@ UNITTEST(tlb_large_page_flush)
     tlb_set_page(cpu, 0x40000000 + 0x3000, 0x0, PAGE_READ, 0, 21);
     CHECK(tlb_fast_host(cpu, 0, 0x40003008, 8, MMU_DATA_LOAD) == b->ram_ptr + 0x3008);
     tlb_set_page(cpu, 0x7000, 0x7000, PAGE_READ, 0, 12);
-    /* flushing any 4 KiB inside the large page drops the index entirely */
+    tlb_set_page(cpu, 0x40000000 + 0x5000, 0x5000, PAGE_READ, 0, 12);   /* a 4K page */
+    tlb_set_page(cpu, 0x40200000 + 0x1000, 0x0, PAGE_READ, 0, 21);      /* the next 2M */
+    /* flushing any 4 KiB inside the large page drops that page's entries
+     * (all of its 4 KiB pieces), not the others */
     tlb_flush_page(cpu, 0x40123000);
     CHECK(tlb_fast_host(cpu, 0, 0x40003008, 8, MMU_DATA_LOAD) == NULL);
-    CHECK(tlb_fast_host(cpu, 0, 0x7000, 8, MMU_DATA_LOAD) == NULL);
+    CHECK(tlb_fast_host(cpu, 0, 0x7000, 8, MMU_DATA_LOAD) != NULL);
+    CHECK(tlb_fast_host(cpu, 0, 0x40005000, 8, MMU_DATA_LOAD) != NULL);
+    CHECK(tlb_fast_host(cpu, 0, 0x40201000, 8, MMU_DATA_LOAD) != NULL);
+    /* and the entry of the flushed page itself, large or not */
+    tlb_flush_page(cpu, 0x40005000);
+    CHECK(tlb_fast_host(cpu, 0, 0x40005000, 8, MMU_DATA_LOAD) == NULL);
+    tlb_flush_page(cpu, 0x403ff000);
+    CHECK(tlb_fast_host(cpu, 0, 0x40201000, 8, MMU_DATA_LOAD) == NULL);
+    CHECK(tlb_fast_host(cpu, 0, 0x7000, 8, MMU_DATA_LOAD) != NULL);
     bench_free(b);
 }
 
@@ -176,15 +187,50 @@ UNITTEST(tlb_large_regions_apart)
     CHECK(tlb_fast_host(cpu, 0, 0xff1bfffffebfa000ull, 8, MMU_DATA_LOAD) != NULL);
     CHECK(tlb_fast_host(cpu, 0, 0xff60000000000000ull, 8, MMU_DATA_LOAD) != NULL);
     CHECK(tlb_fast_host(cpu, 0, 0xffffffff80001000ull, 8, MMU_DATA_LOAD) != NULL);
-    /* more regions than slots: they merge, and still cover every large page */
-    for (uint64_t i = 0; i < 6; i++) {
-        tlb_set_page(cpu, 0x100000000ull * (i + 1), 0x0, PAGE_READ, 0, 21);
+    /* more regions than slots: they merge, and still cover every large
+     * page; a flush drops that page's entries and keeps the others */
+    const unsigned n = CPU_TLB_LARGE_REGIONS + 3;
+    for (uint64_t i = 0; i < n; i++) {
+        tlb_set_page(cpu, 0x100000000ull * (i + 1) + (i + 1) * 0x1000, 0x0, PAGE_READ, 0, 21);
     }
-    tlb_flush_page(cpu, 0x300000000ull + 0x5000);
-    CHECK(tlb_fast_host(cpu, 0, 0xff1bfffffebfa000ull, 8, MMU_DATA_LOAD) == NULL);
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t va = 0x100000000ull * (i + 1) + (i + 1) * 0x1000;
+        CHECK(tlb_fast_host(cpu, 0, va, 8, MMU_DATA_LOAD) != NULL);
+        tlb_flush_page(cpu, 0x100000000ull * (i + 1) + 0x1ff000);
+        CHECK(tlb_fast_host(cpu, 0, va, 8, MMU_DATA_LOAD) == NULL);
+        if (i + 1 < n) {
+            CHECK(tlb_fast_host(cpu, 0, va + 0x100001000ull, 8, MMU_DATA_LOAD) != NULL);
+        }
+    }
+    CHECK(tlb_fast_host(cpu, 0, 0xff1bfffffebfa000ull, 8, MMU_DATA_LOAD) != NULL);
     tlb_set_page(cpu, 0x600000000ull, 0x0, PAGE_READ, 0, 21);
     tlb_flush_page(cpu, 0x600000000ull + 0x1ff000);
     CHECK(tlb_fast_host(cpu, 0, 0x600000000ull, 8, MMU_DATA_LOAD) == NULL);
+    bench_free(b);
+}
+
+UNITTEST(tlb_ram_host_spans)
+{
+    TlbBench *b = bench_new();
+    CpuState *cpu = &b->cpu;
+    /* RAM [0, 0x10000): asked first in the middle, the span still reaches
+     * down to its (aligned) start */
+    CHECK(tlb_ram_host(cpu, 0x8000, 8, true) == b->ram_ptr + 0x8000);
+    CHECK(tlb_ram_host(cpu, 0, 0x10000, true) == b->ram_ptr);   /* the whole of it */
+    CHECK(tlb_ram_host(cpu, 0x10, 8, false) == b->ram_ptr + 0x10);
+    CHECK(tlb_ram_host(cpu, 0xfff8, 8, true) == b->ram_ptr + 0xfff8);
+    CHECK(tlb_ram_host(cpu, 0xfffc, 8, false) == NULL);     /* runs off the end */
+    CHECK(tlb_ram_host(cpu, 0x10000, 1, false) == NULL);    /* a hole */
+    CHECK(tlb_ram_host(cpu, 0x40000, 8, false) == NULL);    /* MMIO */
+    CHECK(tlb_ram_host(cpu, UINT64_MAX, 2, false) == NULL); /* wraps */
+    /* ROM: readable, never writable */
+    uint8_t *rom = tlb_ram_host(cpu, 0x20010, 4, false);
+    CHECK(rom != NULL);
+    CHECK(tlb_ram_host(cpu, 0x20010, 4, true) == NULL);
+    CHECK(tlb_ram_host(cpu, 0x100, 4, true) == b->ram_ptr + 0x100);
+    /* a flush forgets the span (the map may have changed) */
+    tlb_flush(cpu);
+    CHECK(tlb_ram_host(cpu, 0x20000, 4, false) == rom - 0x10);
     bench_free(b);
 }
 

@@ -598,11 +598,11 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     if (log_enabled(LOG_OP)) {
         tb_log_ir("OP", tb, b);
     }
-#ifndef NDEBUG
+#ifdef MORPHO_IR_VERIFY
     ir_verify(b, &error_abort);     /* a frontend bug otherwise */
 #endif
     ir_optimize(b);
-#ifndef NDEBUG
+#ifdef MORPHO_IR_VERIFY
     ir_verify(b, &error_abort);     /* an optimizer bug otherwise */
 #endif
     if (log_enabled(LOG_OP_OPT)) {

@@ -145,30 +145,33 @@ static void translator_fetch(CpuState *cpu, DisasContextBase *db, GuestVaddr pc,
     }
 }
 
-uint8_t translator_ldub(CpuState *cpu, DisasContextBase *db, GuestVaddr pc)
+/* The common case of a fetch: all len bytes on the block's first page, in
+ * RAM.  A frontend fetches each instruction two or three times (RISC-V:
+ * the opcode in insn_start, then the parcels), so this stays inline. */
+static inline const uint8_t *translator_first_page_ptr(const DisasContextBase *db,
+                                                       GuestVaddr pc, unsigned len)
 {
-    uint8_t v;
-    translator_fetch(cpu, db, pc, &v, 1);
-    return v;
+    if (db->host_addr[0] && ((pc ^ db->page_vaddr[0]) & GUEST_PAGE_MASK) == 0 &&
+        (pc & ~GUEST_PAGE_MASK) <= GUEST_PAGE_SIZE - len) {
+        return (const uint8_t *)db->host_addr[0] + (pc & ~GUEST_PAGE_MASK);
+    }
+    return NULL;
 }
 
-uint16_t translator_lduw(CpuState *cpu, DisasContextBase *db, GuestVaddr pc)
-{
-    uint16_t v;
-    translator_fetch(cpu, db, pc, &v, 2);
-    return v;
-}
+#define TRANSLATOR_LD(name, type)                                          \
+    type name(CpuState *cpu, DisasContextBase *db, GuestVaddr pc)          \
+    {                                                                      \
+        type v;                                                            \
+        const uint8_t *p = translator_first_page_ptr(db, pc, sizeof(v));   \
+        if (p) {                                                           \
+            memcpy(&v, p, sizeof(v));                                      \
+        } else {                                                           \
+            translator_fetch(cpu, db, pc, &v, sizeof(v));                  \
+        }                                                                  \
+        return v;                                                          \
+    }
 
-uint32_t translator_ldl(CpuState *cpu, DisasContextBase *db, GuestVaddr pc)
-{
-    uint32_t v;
-    translator_fetch(cpu, db, pc, &v, 4);
-    return v;
-}
-
-uint64_t translator_ldq(CpuState *cpu, DisasContextBase *db, GuestVaddr pc)
-{
-    uint64_t v;
-    translator_fetch(cpu, db, pc, &v, 8);
-    return v;
-}
+TRANSLATOR_LD(translator_ldub, uint8_t)
+TRANSLATOR_LD(translator_lduw, uint16_t)
+TRANSLATOR_LD(translator_ldl, uint32_t)
+TRANSLATOR_LD(translator_ldq, uint64_t)

@@ -145,6 +145,8 @@ void ir_builder_free(IrBuilder *b)
     }
     free(b->temps);
     free(b->ops);
+    free(b->opt_info);
+    free(b->live);
     free(b);
 }
 

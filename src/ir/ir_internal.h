@@ -33,6 +33,15 @@ struct IrBuilder {
     uint32_t nvars;         /* TB/EBB temps created in this block */
     uint32_t const_gen;     /* bumped per block: invalidates const_cache */
     IrConstSlot const_cache[1u << IR_CONST_CACHE_BITS];
+    /* Scratch of the optimizer and liveness, kept from block to block: a
+     * boot optimizes ~70k blocks, and a fresh calloc (and initialization)
+     * of the per-value knowledge each time was half the optimizer's cost.
+     * Knowledge is valid only in its epoch; opt_epoch only grows. */
+    struct IrOptInfo *opt_info;
+    size_t opt_info_cap;
+    uint32_t opt_epoch;
+    uint8_t *live;
+    size_t live_cap;
 };
 
 static inline const IrOpDef *ir_def(unsigned opc)

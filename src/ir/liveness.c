@@ -15,6 +15,7 @@
  *     live, so dead-store elimination never hides a value an exception or a
  *     helper observes.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,7 +48,14 @@ static void ir_live_reset(const IrBuilder *b, uint8_t *live, bool globals, bool 
 
 void ir_liveness(IrBuilder *b)
 {
-    uint8_t *live = calloc(b->ntemps + 1, 1);
+    /* scratch kept in b (every entry is set by the reset below) */
+    if (b->live_cap < b->ntemps + 1) {
+        b->live_cap = 2 * (b->ntemps + 1);
+        free(b->live);
+        b->live = malloc(b->live_cap);
+        assert(b->live);
+    }
+    uint8_t *live = b->live;
     ir_live_reset(b, live, true, false);
 
     for (size_t i = b->nops; i-- > 0;) {
@@ -114,5 +122,4 @@ void ir_liveness(IrBuilder *b)
         }
         op->life = life;
     }
-    free(live);
 }

@@ -27,6 +27,7 @@
  * O(1).  Invariant: the pass never adds ops; it rewrites ops in place and
  * turns deleted ones into nop.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -574,15 +575,39 @@ static void ir_opt_def_into_copies(IrBuilder *b)
     }
 }
 
+/* b's knowledge array, at least cap entries; entries never used are in
+ * epoch 0, which no pass uses. */
+static IrOptInfo *ir_opt_scratch(IrBuilder *b, size_t cap)
+{
+    if (b->opt_info_cap < cap) {
+        size_t old = b->opt_info_cap;
+        size_t n = cap > 2 * old ? cap : 2 * old;
+        b->opt_info = realloc(b->opt_info, n * sizeof(*b->opt_info));
+        assert(b->opt_info);
+        memset(b->opt_info + old, 0, (n - old) * sizeof(*b->opt_info));
+        for (size_t i = old; i < n; i++) {
+            b->opt_info[i].copy_of = UINT32_MAX;
+        }
+        b->opt_info_cap = n;
+    }
+    /* one epoch per label at most: start over well before wrapping */
+    if (b->opt_epoch > UINT32_MAX / 2 - b->nops) {
+        for (size_t i = 0; i < b->opt_info_cap; i++) {
+            b->opt_info[i].epoch = 0;
+        }
+        b->opt_epoch = 0;
+    }
+    return b->opt_info;
+}
+
 void ir_optimize(IrBuilder *b)
 {
-    IrOpt o = { .b = b, .epoch = 1 };
     /* ir_const may add temps while we run: size for the worst case */
-    size_t cap = b->ntemps + b->nops * IR_MAX_VALS + 16;
-    o.info = calloc(cap, sizeof(*o.info));
-    for (size_t i = 0; i < cap; i++) {
-        o.info[i].copy_of = UINT32_MAX;
-    }
+    IrOpt o = { .b = b, .info = ir_opt_scratch(b, b->ntemps + b->nops * IR_MAX_VALS + 16) };
+    /* a new epoch: what earlier blocks left in info is unknown here.  A
+     * copy is checked against its source's version, which only grows, so
+     * versions need no reset. */
+    o.epoch = ++b->opt_epoch;
     bool unreachable = false;
 
     for (size_t i = 0; i < b->nops; i++) {
@@ -709,7 +734,7 @@ void ir_optimize(IrBuilder *b)
             }
         }
     }
-    free(o.info);
+    b->opt_epoch = o.epoch;
     ir_opt_def_into_copies(b);
     ir_liveness(b);
 }

@@ -244,6 +244,65 @@ UNITTEST(opt_copy_broken_by_write)
               " exit_tb $0x0\n");
 }
 
+/* Optimize b and compare, keeping b (for the next block). */
+static void opt_check_keep(IrBuilder *b, const char *want, const char *file, int line)
+{
+    ir_optimize(b);
+    char *got = ir_print_to_string(b);
+    if (strcmp(got, want) != 0) {
+        unittest_fail(file, line, "optimized IR differs:\n--- got\n%s--- want\n%s", got, want);
+    }
+    free(got);
+}
+
+UNITTEST(opt_builder_reuse_forgets_earlier_blocks)
+{
+    /* The optimizer keeps its scratch in the builder between blocks (as
+     * tb_gen_code reuses one builder per vCPU): what one block knew (x1
+     * constant, x2 a copy of x3) means nothing in the next. */
+    IrBuilder *b = opt_builder();
+    for (int round = 0; round < 3; round++) {
+        ir_builder_reset(b);
+        IrVal t = ir_new_temp(b, IR_I64);
+        ir_movi(b, x1, 7);
+        ir_mov(b, x2, x3);
+        ir_add(b, t, x1, x2);
+        ir_mov(b, x0, t);
+        ir_exit_tb(b, IR_EXIT_NORMAL);
+        opt_check_keep(b,
+                       " movi_i64 x1, $0x7\n"
+                       " mov_i64 x2, x3\n"
+                       " add_i64 t0, x3, $0x7\n"
+                       " mov_i64 x0, t0\n"
+                       " exit_tb $0x0\n", __FILE__, __LINE__);
+
+        ir_builder_reset(b);
+        ir_add(b, x0, x1, x2);          /* nothing known about x1, x2 */
+        ir_add_imm(b, x0, x0, 0);
+        ir_exit_tb(b, IR_EXIT_NORMAL);
+        opt_check_keep(b,
+                       " add_i64 x0, x1, x2\n"
+                       " exit_tb $0x0\n", __FILE__, __LINE__);
+
+        /* a bigger block than any before: the scratch grows */
+        ir_builder_reset(b);
+        IrVal v = ir_new_temp(b, IR_I64);
+        ir_mov(b, v, x1);
+        for (int i = 0; i < 200 * (round + 1); i++) {
+            IrVal n = ir_new_temp(b, IR_I64);
+            ir_add_imm(b, n, v, 1);
+            v = n;
+        }
+        ir_mov(b, x0, v);
+        ir_exit_tb(b, IR_EXIT_NORMAL);
+        ir_optimize(b);
+        Error *err = NULL;
+        CHECK(ir_verify(b, &err));
+        error_free(err);
+    }
+    ir_builder_free(b);
+}
+
 #define IR_HELPER_DEFS "ir/optimize_test_helpers.def"
 #include "ir/helper_gen.h"
 uint64_t helper_opt_pure(void *env, uint64_t a)

@@ -19,6 +19,7 @@
 #include "core/property.h"
 #include "exec/exec.h"
 #include "guest/riscv/csr.h"
+#include "guest/riscv/pmp.h"
 #include "util/log.h"
 
 const char *const riscv_gpr_names[32] = {
@@ -83,6 +84,7 @@ void riscv_cpu_reset(RiscvCpu *cpu)
     /* 3.7.1: PMP entries' A and L fields are zero at reset. */
     memset(cpu->pmpcfg, 0, sizeof(cpu->pmpcfg));
     memset(cpu->pmpaddr, 0, sizeof(cpu->pmpaddr));
+    riscv_pmp_cache_clear(cpu);
     cpu->trap_tval = 0;
     cpu->parent.exception_index = EXCP_NONE;
     atomic_store(&cpu->parent.halted, 0);

@@ -128,6 +128,14 @@ typedef struct RiscvCpu {
      * riscv_cpu_update_stip(cpu) once mtime reaches `when` (UINT64_MAX:
      * disarm).  NULL: STIP is only re-evaluated on CSR accesses and traps. */
     void (*stimer_arm)(void *opaque, uint64_t when);
+    /* PMP decisions per 4 KiB page and privilege (pmp.c), so that a TLB
+     * fill's page-table walk does not scan the 16 entries for each PTE:
+     * key 0 is an empty slot; cleared whenever an entry may change (CSR
+     * writes, reset: riscv_pmp_cache_clear). */
+    struct {
+        uint64_t key;
+        int prot;                   /* PAGE_* bits; -1: decided per access */
+    } pmp_page_cache[32];
 } RiscvCpu;
 
 /* The env pointer of generated code is the CpuState; they are one object. */

@@ -6,12 +6,15 @@
  * The walk, step by step as 4.3.2 numbers it: the address must be
  * canonical (bits 63..VA-bits all equal) or page-fault; each PTE read is an
  * implicit S-mode access checked by PMP (failure: access fault of the
- * original type) and must hit memory (else access fault); V=0, W without
+ * original type) and must hit memory (else access fault): RAM is read by
+ * host pointer (tlb_ram_host, no dispatch), anything else through the
+ * memory API; V=0, W without
  * R, or any reserved bit (N, PBMT, bits 60:54: we implement neither Svnapot
  * nor Svpbmt) page-faults; a pointer with A, D or U set page-faults (as
  * QEMU); a leaf is checked for U/SUM, R/W/X with MXR, superpage alignment,
- * then A (and D for stores) is set with a compare-and-swap, retried if the
- * PTE changed meanwhile.  The TLB entry only gets W when D is already set,
+ * then A (and D for stores) is set with a compare-and-swap on the host
+ * pointer (RAM only: a PTE in ROM or MMIO that needs A/D is an access
+ * fault), retried if the PTE changed meanwhile.  The TLB entry only gets W when D is already set,
  * so the first store to a clean page comes back here to set D.
  *
  * MPRV needs nothing here: the MMU index carries the effective privilege
@@ -82,7 +85,14 @@ static int mmu_walk(RiscvCpu *cpu, GuestVaddr addr, MmuAccessType access, unsign
         if (!riscv_pmp_allows(cpu, pte_addr, 8, MMU_DATA_LOAD, PRV_S)) {
             return mmu_access_fault(access);
         }
-        if (address_space_load(as, pte_addr, 8, MEMTXATTRS_UNSPECIFIED, &pte) != MEMTX_OK) {
+        /* RAM (the usual home of page tables) by host pointer; anything
+         * else (ROM too, MMIO, holes) through the memory API.  RAM is
+         * little-endian like the hosts we run on. */
+        const uint64_t *pte_host = tlb_ram_host(&cpu->parent, pte_addr, 8, false);
+        if (pte_host) {
+            pte = __atomic_load_n(pte_host, __ATOMIC_RELAXED);
+        } else if (address_space_load(as, pte_addr, 8, MEMTXATTRS_UNSPECIFIED, &pte) !=
+                   MEMTX_OK) {
             return mmu_access_fault(access);
         }
         if (!(pte & PTE_V) || ((pte & PTE_W) && !(pte & PTE_R)) ||
@@ -133,13 +143,11 @@ static int mmu_walk(RiscvCpu *cpu, GuestVaddr addr, MmuAccessType access, unsign
         /* 4.3.2 step 7: A, and D for a store, set atomically. */
         uint64_t want = pte | PTE_A | (access == MMU_DATA_STORE ? PTE_D : 0);
         if (want != pte) {
-            uint64_t len = 0;
-            uint64_t *host;
             if (!riscv_pmp_allows(cpu, pte_addr, 8, MMU_DATA_STORE, PRV_S)) {
                 return mmu_access_fault(access);
             }
-            host = (uint64_t *)address_space_ram_ptr(as, pte_addr, true, &len);
-            if (!host || len < 8) {
+            uint64_t *host = tlb_ram_host(&cpu->parent, pte_addr, 8, true);
+            if (!host) {
                 /* A PTE outside RAM (ROM, MMIO) cannot be updated. */
                 return mmu_access_fault(access);
             }
@@ -197,7 +205,7 @@ int riscv_mmu_translate(RiscvCpu *cpu, GuestVaddr addr, unsigned size, MmuAccess
      * there fail in riscv_cpu_do_transaction_failed; code fetch does not
      * report bus errors, so catch it here, and keep EXEC out of entries a
      * data access makes for a hole). */
-    if (cpu->parent.as) {
+    if (cpu->parent.as && !tlb_ram_host(&cpu->parent, pa, 1, false)) {
         uint64_t xlat, len;
         bool ro;
         if (!address_space_translate(cpu->parent.as, pa, &xlat, &len, &ro)) {

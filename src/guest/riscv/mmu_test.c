@@ -35,6 +35,7 @@ static void mmu_setup(RiscvCpu *cpu, unsigned mode)
     }
     memset(mmu_host, 0, RAM_SIZE);
     memset(cpu, 0, sizeof(*cpu));
+    tlb_ram_span_forget();      /* no TLB here: nothing else forgets it */
     cpu->misa = MISA_MXL_RV64 | RVI | RVM | RVA | RVF | RVD | RVC | RVS | RVU;
     riscv_cpu_reset(cpu);
     cpu->parent.as = mmu_as;
@@ -294,4 +295,74 @@ UNITTEST(pmp_on_walk_and_result)
     CHECK_INT(xlate(&cpu, 0x2000, MMU_INST_FETCH, S, &t), RISCV_EXCP_INST_ACCESS_FAULT);
     CHECK_INT(xlate(&cpu, 0x2000, MMU_DATA_STORE, S, &t), -1);
     CHECK_INT(t.prot, PAGE_READ | PAGE_WRITE);
+}
+
+/* A device holding one page table: reads return PTE values (as a PCI BAR
+ * or a misconfigured guest might present them); writes are ignored. */
+static uint64_t mmio_pt_leaf;
+static uint64_t mmio_pt_reads;
+
+static uint64_t mmio_pt_read(void *opaque, uint64_t addr, unsigned size)
+{
+    mmio_pt_reads++;
+    return addr == 0 ? mmio_pt_leaf : 0;
+}
+
+static void mmio_pt_write(void *opaque, uint64_t addr, uint64_t val, unsigned size)
+{
+}
+
+static const MemoryRegionOps mmio_pt_ops = {
+    .read = mmio_pt_read,
+    .write = mmio_pt_write,
+    .valid = { .min_access_size = 8, .max_access_size = 8 },
+    .impl = { .min_access_size = 8, .max_access_size = 8 },
+};
+
+UNITTEST(page_tables_in_rom_and_mmio)
+{
+    /* PTE reads from RAM go by host pointer; from ROM and MMIO they fall
+     * back to the memory API, and A/D cannot be written there. */
+    static MemoryRegion rom, mmio;
+    RiscvCpu cpu;
+    RiscvTranslation t;
+    mmu_setup(&cpu, SATP_MODE_SV39);
+    memory_region_init_rom(&rom, NULL, "pt-rom", 0x1000, &error_abort);
+    memory_region_add_subregion(&mmu_root, 0x20000000, &rom);
+    memory_region_init_io(&mmio, NULL, &mmio_pt_ops, NULL, "pt-mmio", 0x1000);
+    memory_region_add_subregion(&mmu_root, 0x30000000, &mmio);
+
+    /* a root table in ROM: a 1 GiB leaf for va 0 -> RAM_BASE, A and D set,
+     * and one for va 1 GiB with A clear */
+    uint64_t rom_pt[2] = { ((RAM_BASE >> 12) << PTE_PPN_SHIFT) | PTE_R | PTE_W | AD | PTE_V,
+                           ((RAM_BASE >> 12) << PTE_PPN_SHIFT) | PTE_R | PTE_V };
+    CHECK(address_space_write_rom(mmu_as, 0x20000000, rom_pt, sizeof(rom_pt), &error_abort));
+    cpu.satp = (uint64_t)SATP_MODE_SV39 << SATP_MODE_SHIFT | (0x20000000ull >> 12);
+    CHECK_INT(xlate(&cpu, 0x1238, MMU_DATA_STORE, S, &t), -1);
+    CHECK_U64(t.paddr, RAM_BASE + 0x1238);
+    CHECK_INT(t.page_size_log2, 30);
+    CHECK_INT(xlate(&cpu, 0x40001000, MMU_DATA_LOAD, S, &t), RISCV_EXCP_LOAD_ACCESS_FAULT);
+
+    /* a root table in MMIO: every walk asks the device */
+    mmio_pt_leaf = ((RAM_BASE >> 12) << PTE_PPN_SHIFT) | PTE_R | PTE_X | PTE_A | PTE_V;
+    mmio_pt_reads = 0;
+    cpu.satp = (uint64_t)SATP_MODE_SV39 << SATP_MODE_SHIFT | (0x30000000ull >> 12);
+    CHECK_INT(xlate(&cpu, 0x2000, MMU_INST_FETCH, S, &t), -1);
+    CHECK_U64(t.paddr, RAM_BASE + 0x2000);
+    CHECK_INT(xlate(&cpu, 0x2000, MMU_DATA_LOAD, S, &t), -1);
+    CHECK_U64(mmio_pt_reads, 2);
+    mmio_pt_leaf &= ~(uint64_t)PTE_A;       /* A to set: not in a device */
+    CHECK_INT(xlate(&cpu, 0x2000, MMU_DATA_LOAD, S, &t), RISCV_EXCP_LOAD_ACCESS_FAULT);
+
+    /* back to RAM: still by host pointer, and A/D land in guest memory */
+    mmu_setup(&cpu, SATP_MODE_SV39);
+    uint64_t leaf = map(&cpu, 0x5000, 0x80205000, PTE_R | PTE_W, 0);
+    CHECK_INT(xlate(&cpu, 0x5000, MMU_DATA_STORE, S, &t), -1);
+    CHECK_U64(*pte_at(leaf) & AD, AD);
+
+    tlb_ram_span_forget();
+    memory_region_del_subregion(&mmu_root, &rom);
+    memory_region_del_subregion(&mmu_root, &mmio);
+    memory_region_destroy(&rom);
+    memory_region_destroy(&mmio);
 }

@@ -6,6 +6,8 @@
  */
 #include "guest/riscv/pmp.h"
 
+#include <string.h>
+
 #include "guest/riscv/csr.h"
 
 #define PMPADDR_MASK ((1ull << 54) - 1)
@@ -94,6 +96,33 @@ static int pmp_decide(const RiscvCpu *cpu, uint64_t first, uint64_t last, unsign
     return pmp_default_prot(cpu, priv);
 }
 
+void riscv_pmp_cache_clear(RiscvCpu *cpu)
+{
+    memset(cpu->pmp_page_cache, 0, sizeof(cpu->pmp_page_cache));
+}
+
+/* The decision over the whole page (aligned) at priv: its PAGE_* bits, or
+ * -1 when the deciding entry covers only part of it.  Cached: a page one
+ * entry decides as a whole is decided by it for every access inside too
+ * (no lower-numbered entry touches any of its bytes). */
+static int pmp_page_decide(RiscvCpu *cpu, GuestPaddr page, unsigned priv)
+{
+    uint64_t key = page | (priv + 1);           /* never 0 */
+    unsigned slot = (unsigned)((page >> GUEST_PAGE_BITS) ^ priv) %
+                    (sizeof(cpu->pmp_page_cache) / sizeof(cpu->pmp_page_cache[0]));
+    if (cpu->pmp_page_cache[slot].key == key) {
+        return cpu->pmp_page_cache[slot].prot;
+    }
+    bool whole;
+    int prot = pmp_decide(cpu, page, page + GUEST_PAGE_SIZE - 1, priv, &whole);
+    if (!whole) {
+        prot = -1;
+    }
+    cpu->pmp_page_cache[slot].key = key;
+    cpu->pmp_page_cache[slot].prot = prot;
+    return prot;
+}
+
 bool riscv_pmp_allows(RiscvCpu *cpu, GuestPaddr addr, unsigned size, MmuAccessType access,
                       unsigned priv)
 {
@@ -101,15 +130,24 @@ bool riscv_pmp_allows(RiscvCpu *cpu, GuestPaddr addr, unsigned size, MmuAccessTy
     int need = access == MMU_INST_FETCH ? PAGE_EXEC
                : access == MMU_DATA_STORE ? PAGE_WRITE
                                           : PAGE_READ;
-    int prot = pmp_decide(cpu, addr, addr + (size ? size : 1) - 1, priv, &whole);
+    GuestPaddr last = addr + (size ? size : 1) - 1;
+    int prot;
 
+    if ((addr & GUEST_PAGE_MASK) == (last & GUEST_PAGE_MASK) && last >= addr) {
+        prot = pmp_page_decide(cpu, addr & GUEST_PAGE_MASK, priv);
+        if (prot >= 0) {
+            return (prot & need) != 0;
+        }
+    }
+    prot = pmp_decide(cpu, addr, last, priv, &whole);
     /* 3.7.1: an access that matches an entry only in part fails, even in M. */
     return whole && (prot & need);
 }
 
 int riscv_pmp_page_prot(RiscvCpu *cpu, GuestPaddr page, unsigned priv, bool *uniform)
 {
-    int prot = pmp_decide(cpu, page, page + GUEST_PAGE_SIZE - 1, priv, uniform);
+    int prot = pmp_page_decide(cpu, page & GUEST_PAGE_MASK, priv);
+    *uniform = prot >= 0;
     return *uniform ? prot : 0;
 }
 
@@ -144,6 +182,7 @@ void riscv_pmp_write_cfg(RiscvCpu *cpu, unsigned n, uint64_t val)
         }
         cpu->pmpcfg[i] = b;
     }
+    riscv_pmp_cache_clear(cpu);
     riscv_cpu_tlb_flush(cpu);
 }
 
@@ -162,5 +201,6 @@ void riscv_pmp_write_addr(RiscvCpu *cpu, unsigned i, uint64_t val)
         return;
     }
     cpu->pmpaddr[i] = val & PMPADDR_MASK;
+    riscv_pmp_cache_clear(cpu);
     riscv_cpu_tlb_flush(cpu);
 }

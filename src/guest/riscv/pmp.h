@@ -38,5 +38,8 @@ bool riscv_pmp_allows(RiscvCpu *cpu, GuestPaddr addr, unsigned size, MmuAccessTy
  * rights then hold for no access beyond the one checked with
  * riscv_pmp_allows. */
 int riscv_pmp_page_prot(RiscvCpu *cpu, GuestPaddr page, unsigned priv, bool *uniform);
+/* Forget the cached per-page decisions: after anything changes pmpcfg or
+ * pmpaddr other than the CSR accessors above (which call it), e.g. reset. */
+void riscv_pmp_cache_clear(RiscvCpu *cpu);
 
 #endif

@@ -188,3 +188,44 @@ UNITTEST(page_rights)
     riscv_pmp_page_prot(&cpu, 0x80003000, PRV_S, &uniform);
     CHECK(!uniform);
 }
+
+UNITTEST(cached_page_decisions_follow_changes)
+{
+    /* Decisions are cached per page and privilege: every way an entry can
+     * change must be seen by the next check. */
+    RiscvCpu cpu;
+    pmp_cpu(&cpu);
+    riscv_pmp_write_addr(&cpu, 0, napot(0x80000000, 0x10000));
+    set_cfg(&cpu, 0, A(NAPOT) | PMP_R);
+    CHECK(riscv_pmp_allows(&cpu, 0x80001000, 8, MMU_DATA_LOAD, PRV_S));
+    CHECK(!riscv_pmp_allows(&cpu, 0x80001000, 8, MMU_DATA_STORE, PRV_S));
+    /* the cfg changes */
+    set_cfg(&cpu, 0, A(NAPOT) | PMP_R | PMP_W);
+    CHECK(riscv_pmp_allows(&cpu, 0x80001000, 8, MMU_DATA_STORE, PRV_S));
+    /* the address changes: the page falls outside */
+    riscv_pmp_write_addr(&cpu, 0, napot(0x90000000, 0x10000));
+    CHECK(!riscv_pmp_allows(&cpu, 0x80001000, 8, MMU_DATA_LOAD, PRV_S));
+    CHECK(riscv_pmp_allows(&cpu, 0x80001000, 8, MMU_DATA_LOAD, PRV_M));
+    /* reset: no entries, allowed again */
+    riscv_cpu_reset(&cpu);
+    CHECK(riscv_pmp_allows(&cpu, 0x80001000, 8, MMU_DATA_LOAD, PRV_S));
+    /* a page split by an NA4 entry: every access decided on its own */
+    riscv_pmp_write_addr(&cpu, 0, 0x80002010 >> 2);
+    riscv_pmp_write_addr(&cpu, 1, napot(0x80000000, 0x10000));
+    set_cfg(&cpu, 0, A(NA4));
+    set_cfg(&cpu, 1, A(NAPOT) | PMP_R | PMP_W);
+    for (int round = 0; round < 2; round++) {
+        CHECK(riscv_pmp_allows(&cpu, 0x80002008, 8, MMU_DATA_LOAD, PRV_S));
+        CHECK(!riscv_pmp_allows(&cpu, 0x80002010, 4, MMU_DATA_LOAD, PRV_S));
+        CHECK(!riscv_pmp_allows(&cpu, 0x8000200c, 8, MMU_DATA_LOAD, PRV_S));
+        CHECK(riscv_pmp_allows(&cpu, 0x80002014, 4, MMU_DATA_STORE, PRV_S));
+    }
+    bool uniform = true;
+    CHECK_INT(riscv_pmp_page_prot(&cpu, 0x80002000, PRV_S, &uniform), 0);
+    CHECK(!uniform);
+    CHECK_INT(riscv_pmp_page_prot(&cpu, 0x80003000, PRV_S, &uniform), PAGE_READ | PAGE_WRITE);
+    CHECK(uniform);
+    /* the same page at another privilege is another decision */
+    CHECK(riscv_pmp_allows(&cpu, 0x80003000, 8, MMU_INST_FETCH, PRV_M));
+    CHECK(!riscv_pmp_allows(&cpu, 0x80003000, 8, MMU_INST_FETCH, PRV_S));
+}
