@@ -214,11 +214,12 @@ bool cpu_restore_state(CpuState *cpu, uintptr_t ra)
     if (!exec_jit_find(ra, &tb, &idx) && !tb) {
         return false;
     }
-    if (idx >= tb->icount) {
+    uint64_t data[IR_INSN_DATA_WORDS];
+    if (idx >= tb->icount || !tb_insn_data(tb, idx, data)) {
         return false;
     }
     if (cpu->ops->restore_state_to_opc) {
-        cpu->ops->restore_state_to_opc(cpu, tb, tb->insn_data[idx]);
+        cpu->ops->restore_state_to_opc(cpu, tb, data);
     }
     return true;
 }
@@ -403,8 +404,9 @@ static TranslationBlock *cpu_loop_exec_tb(CpuState *cpu, TranslationBlock *tb, i
         if (exit == IR_EXIT_REQUESTED) {
             /* tb did not run (exit request, or invalidated under a chained
              * jump): a chained predecessor jumped before storing the pc */
-            if (cpu->ops->restore_state_to_opc && tb->icount) {
-                cpu->ops->restore_state_to_opc(cpu, tb, tb->insn_data[0]);
+            uint64_t data[IR_INSN_DATA_WORDS];
+            if (cpu->ops->restore_state_to_opc && tb->icount && tb_insn_data(tb, 0, data)) {
+                cpu->ops->restore_state_to_opc(cpu, tb, data);
             }
             *slot = -1;
             return NULL;

@@ -390,7 +390,6 @@ void tb_invalidate_phys_range(GuestPaddr start, uint64_t len)
 static void tb_free(TranslationBlock *tb)
 {
     ir_interp_free(tb->code);
-    free(tb->insn_data);
     free(tb);
 }
 
@@ -562,6 +561,84 @@ void tb_gen_code_abandon(void)
     }
 }
 
+/* ---- unwinding records ------------------------------------------------------ */
+
+static size_t leb_put(uint8_t *p, int64_t delta)
+{
+    uint64_t v = ((uint64_t)delta << 1) ^ (uint64_t)(delta >> 63);     /* zigzag */
+    size_t n = 0;
+    do {
+        p[n++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    return n;
+}
+
+static uint64_t leb_get(const uint8_t **p)
+{
+    uint64_t v = 0;
+    unsigned shift = 0;
+    uint8_t byte;
+    do {
+        byte = *(*p)++;
+        v |= (uint64_t)(byte & 0x7f) << shift;
+        shift += 7;
+    } while (byte & 0x80);
+    return (v >> 1) ^ -(v & 1);
+}
+
+/* tb grown by its packed insn_start records (the caller's tb pointer is
+ * replaced: nothing else holds it yet). */
+static TranslationBlock *tb_pack_insn_data(TranslationBlock *tb, IrBuilder *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ir_op_count(b); i++) {
+        n += ir_op_at(b, i)->opc == IR_OP_insn_start;
+    }
+    /* at most 10 bytes per word */
+    uint8_t *buf = malloc(n * IR_INSN_DATA_WORDS * 10 + 1);
+    assert(buf);
+    uint64_t prev[IR_INSN_DATA_WORDS] = { tb->pc };
+    size_t len = 0;
+    unsigned count = 0;
+    for (size_t i = 0; i < ir_op_count(b); i++) {
+        const IrOp *op = ir_op_at(b, i);
+        if (op->opc != IR_OP_insn_start) {
+            continue;
+        }
+        for (unsigned w = 0; w < IR_INSN_DATA_WORDS; w++) {
+            len += leb_put(buf + len, (int64_t)(op->consts[w] - prev[w]));
+            prev[w] = op->consts[w];
+        }
+        count++;
+    }
+    tb = realloc(tb, sizeof(*tb) + len);
+    assert(tb);
+    memcpy(tb->insn_data, buf, len);
+    tb->insn_data_len = (uint32_t)len;
+    free(buf);
+    if (tb->icount == 0) {
+        tb->icount = count;
+    }
+    return tb;
+}
+
+bool tb_insn_data(const TranslationBlock *tb, unsigned idx, uint64_t out[IR_INSN_DATA_WORDS])
+{
+    const uint8_t *p = tb->insn_data, *end = p + tb->insn_data_len;
+    uint64_t cur[IR_INSN_DATA_WORDS] = { tb->pc };
+    for (unsigned k = 0; k <= idx; k++) {
+        if (p >= end) {
+            return false;
+        }
+        for (unsigned w = 0; w < IR_INSN_DATA_WORDS; w++) {
+            cur[w] += (uint64_t)leb_get(&p);
+        }
+    }
+    memcpy(out, cur, sizeof(cur));
+    return true;
+}
+
 TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
                               uint32_t cflags)
 {
@@ -609,23 +686,7 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
         tb_log_ir("OP after optimization and liveness", tb, b);
     }
 
-    /* the unwinding records, in insn_start order */
-    unsigned n = 0;
-    for (size_t i = 0; i < ir_op_count(b); i++) {
-        n += ir_op_at(b, i)->opc == IR_OP_insn_start;
-    }
-    tb->insn_data = calloc(n ? n : 1, sizeof(*tb->insn_data));
-    assert(tb->insn_data);
-    n = 0;
-    for (size_t i = 0; i < ir_op_count(b); i++) {
-        const IrOp *op = ir_op_at(b, i);
-        if (op->opc == IR_OP_insn_start) {
-            memcpy(tb->insn_data[n++], op->consts, sizeof(tb->insn_data[0]));
-        }
-    }
-    if (tb->icount == 0) {
-        tb->icount = n;
-    }
+    tb = tb_pack_insn_data(tb, b);
     if (!exec_jit_compile(cpu, tb, b)) {
         tb->code = ir_interp_compile(b, &error_abort);
     }

@@ -62,7 +62,6 @@ struct TranslationBlock {
     /* what was translated */
     uint32_t size;                  /* guest bytes */
     uint32_t icount;                /* guest instructions */
-    uint64_t (*insn_data)[IR_INSN_DATA_WORDS];  /* insn_start data per insn */
 
     /* backends */
     IrCode *code;                   /* interpreter code */
@@ -76,7 +75,17 @@ struct TranslationBlock {
     _Atomic(TranslationBlock *) hash_next;
     TranslationBlock *page_next[2]; /* next TB on page_addr[i]'s list */
     TranslationBlock *all_next;     /* every TB, for tb_flush */
+
+    /* insn_start data per insn, packed (tb_insn_data unpacks): each word
+     * as a zigzag LEB128 delta from the previous insn's (word 0 of the
+     * first from pc), so a typical insn takes 3 bytes instead of 24. */
+    uint32_t insn_data_len;
+    uint8_t insn_data[];
 };
+
+/* The insn_start data of tb's instruction idx; false if it has no such
+ * record. */
+bool tb_insn_data(const TranslationBlock *tb, unsigned idx, uint64_t out[IR_INSN_DATA_WORDS]);
 
 /* A per-vCPU direct-mapped cache of recently used TBs, by pc. */
 #define TB_JMP_CACHE_BITS 13

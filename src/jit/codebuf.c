@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #define CODEBUF_DROP_CHUNK ((size_t)1 << 20)
+#define CODEBUF_REDROP ((size_t)4 << 20)
 
 struct CodeBuf {
     uint8_t *rw;
@@ -155,10 +156,13 @@ void codebuf_commit(CodeBuf *cb, size_t used)
      * written again only by chaining and invalidation patches, so the rw
      * view of each finished chunk is unmapped (its shared pages stay, and
      * a later patch maps its page again): peak RSS counts the code once,
-     * as QEMU's single mapping does. */
+     * as QEMU's single mapping does.  Chaining patches old blocks all the
+     * time, so every CODEBUF_REDROP bytes of new code the whole finished
+     * part is dropped again (a Linux boot re-maps ~5 MB that way). */
     size_t finished = cb->used & ~(CODEBUF_DROP_CHUNK - 1);
     if (finished > cb->dropped) {
-        madvise(cb->rw + cb->dropped, finished - cb->dropped, MADV_DONTNEED);
+        size_t from = finished / CODEBUF_REDROP != cb->dropped / CODEBUF_REDROP ? 0 : cb->dropped;
+        madvise(cb->rw + from, finished - from, MADV_DONTNEED);
         cb->dropped = finished;
     }
 }
