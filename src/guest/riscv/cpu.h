@@ -205,6 +205,11 @@ extern const CpuOps riscv_cpu_ops;
 void riscv_cpu_do_interrupt(CpuState *cs);
 bool riscv_cpu_exec_interrupt(CpuState *cs, uint32_t interrupt_request);
 bool riscv_cpu_has_work(CpuState *cs);
+/* CpuOps.get_phys_page_debug: the physical page behind addr as the hart's
+ * data accesses see it now (its privilege, MPRV, satp), or -1 if unmapped.
+ * For debuggers and the monitor: it changes nothing in guest memory, and
+ * shows pages the hart's privilege could not read (U pages from S, say). */
+int64_t riscv_cpu_get_phys_page_debug(CpuState *cs, GuestVaddr addr);
 bool riscv_cpu_tlb_fill(CpuState *cs, GuestVaddr addr, unsigned size, MmuAccessType access,
                         unsigned mmu_idx, bool probe, uintptr_t ra);
 void riscv_cpu_do_unaligned_access(CpuState *cs, GuestVaddr addr, MmuAccessType access,

@@ -60,9 +60,13 @@ static int mmu_access_fault(MmuAccessType access)
                                       : RISCV_EXCP_LOAD_ACCESS_FAULT;
 }
 
-/* The walk proper: -1 with *pa, *prot, *log2 set, or the exception. */
+/* The walk proper: -1 with *pa, *prot, *log2 set, or the exception.  A
+ * debug walk (a debugger's or the monitor's view) changes nothing and
+ * checks nothing but the page tables' structure: no PMP on the PTE reads,
+ * no permission or U checks, no A/D updates. */
 static int mmu_walk(RiscvCpu *cpu, GuestVaddr addr, MmuAccessType access, unsigned priv,
-                    bool sum, unsigned mode, GuestPaddr *pa, int *prot, unsigned *log2)
+                    bool sum, unsigned mode, bool debug, GuestPaddr *pa, int *prot,
+                    unsigned *log2)
 {
     AddressSpace *as = cpu->parent.as;
     unsigned levels = mode - SATP_MODE_SV39 + 3;
@@ -82,7 +86,7 @@ static int mmu_walk(RiscvCpu *cpu, GuestVaddr addr, MmuAccessType access, unsign
         uint64_t pte, ppn;
 
     reread:
-        if (!riscv_pmp_allows(cpu, pte_addr, 8, MMU_DATA_LOAD, PRV_S)) {
+        if (!debug && !riscv_pmp_allows(cpu, pte_addr, 8, MMU_DATA_LOAD, PRV_S)) {
             return mmu_access_fault(access);
         }
         /* RAM (the usual home of page tables) by host pointer; anything
@@ -112,6 +116,12 @@ static int mmu_walk(RiscvCpu *cpu, GuestVaddr addr, MmuAccessType access, unsign
         /* A leaf. 4.3.2 step 6: misaligned superpage. */
         if (i > 0 && (ppn & ((1ull << (9 * i)) - 1))) {
             return mmu_page_fault(access);
+        }
+        if (debug) {
+            *prot = PROT_RWX;
+            *log2 = 12 + 9 * (unsigned)i;
+            *pa = (ppn << 12) | (addr & ((1ull << *log2) - 1));
+            return -1;
         }
         /* 4.3.2 step 5 and 4.1.1.2: U pages are for U, and for S data with
          * SUM; never fetched in S. */
@@ -191,7 +201,7 @@ int riscv_mmu_translate(RiscvCpu *cpu, GuestVaddr addr, unsigned size, MmuAccess
 
     if (priv != PRV_M && mode != SATP_MODE_BARE) {
         int excp = mmu_walk(cpu, addr, access, priv, mmu_idx == RISCV_MMU_IDX_S_SUM, mode,
-                            &pa, &prot, &log2);
+                            false, &pa, &prot, &log2);
         if (excp >= 0) {
             return excp;
         }
@@ -233,6 +243,22 @@ int riscv_mmu_translate(RiscvCpu *cpu, GuestVaddr addr, unsigned size, MmuAccess
     t->prot = prot;
     t->page_size_log2 = log2;
     return -1;
+}
+
+int64_t riscv_cpu_get_phys_page_debug(CpuState *cs, GuestVaddr addr)
+{
+    RiscvCpu *cpu = riscv_cpu(cs);
+    unsigned priv = riscv_mmu_idx_priv(riscv_cpu_mmu_index(cpu, false));
+    unsigned mode = (unsigned)(cpu->satp >> SATP_MODE_SHIFT);
+    GuestPaddr pa = addr;
+    int prot;
+    unsigned log2;
+
+    if (priv != PRV_M && mode != SATP_MODE_BARE &&
+        mmu_walk(cpu, addr, MMU_DATA_LOAD, priv, true, mode, true, &pa, &prot, &log2) >= 0) {
+        return -1;
+    }
+    return (int64_t)(pa & GUEST_PAGE_MASK);
 }
 
 bool riscv_cpu_tlb_fill(CpuState *cs, GuestVaddr addr, unsigned size, MmuAccessType access,

@@ -366,3 +366,29 @@ UNITTEST(page_tables_in_rom_and_mmio)
     memory_region_destroy(&rom);
     memory_region_destroy(&mmio);
 }
+
+/* The debugger's view (get_phys_page_debug): the page behind a virtual
+ * address at the hart's privilege, U pages too, with no A/D side effects;
+ * -1 for holes; identity in M-mode and with satp Bare. */
+UNITTEST(debug_translation)
+{
+    RiscvCpu cpu;
+    mmu_setup(&cpu, SATP_MODE_SV48);
+    uint64_t user = map(&cpu, 0x7000, 0x80207000, PTE_R | PTE_U, 0);
+    uint64_t exec_only = map(&cpu, 0x9000, 0x80209000, PTE_X, 0);
+    map(&cpu, 0x40000000, 0x80400000, PTE_R | PTE_W, 1);    /* a 2 MiB page */
+    CpuState *cs = &cpu.parent;
+    CHECK_U64((uint64_t)riscv_cpu_get_phys_page_debug(cs, 0x7000), 0x80207000);
+    CHECK_U64((uint64_t)riscv_cpu_get_phys_page_debug(cs, 0x9000), 0x80209000);
+    CHECK_U64((uint64_t)riscv_cpu_get_phys_page_debug(cs, 0x40123000), 0x80523000);
+    CHECK_U64(*pte_at(user) & AD, 0);
+    CHECK_U64(*pte_at(exec_only) & AD, 0);
+    CHECK_INT((int)riscv_cpu_get_phys_page_debug(cs, 0x8000), -1);
+    CHECK_INT((int)riscv_cpu_get_phys_page_debug(cs, 0xffff000000000000ull), -1);
+    /* M-mode (no MPRV) and Bare: addresses are physical */
+    cpu.priv = PRV_M;
+    CHECK_U64((uint64_t)riscv_cpu_get_phys_page_debug(cs, 0x7123), 0x7000);
+    cpu.priv = PRV_S;
+    cpu.satp = 0;
+    CHECK_U64((uint64_t)riscv_cpu_get_phys_page_debug(cs, 0x7123), 0x7000);
+}

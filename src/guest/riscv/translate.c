@@ -441,6 +441,7 @@ const CpuOps riscv_cpu_ops = {
     .exec_interrupt = riscv_cpu_exec_interrupt,
     .do_interrupt = riscv_cpu_do_interrupt,
     .tlb_fill = riscv_cpu_tlb_fill,
+    .get_phys_page_debug = riscv_cpu_get_phys_page_debug,
     .do_unaligned_access = riscv_cpu_do_unaligned_access,
     .do_transaction_failed = riscv_cpu_do_transaction_failed,
     .dump_state = riscv_cpu_dump_state,
