@@ -339,25 +339,7 @@ static void check_op(IrOpcode opc, IrType t, unsigned nin, const uint64_t *in,
 
 static bool is_fp_op(unsigned opc)
 {
-    switch (opc) {
-    case IR_OP_fadd_f64:
-    case IR_OP_fsub_f64:
-    case IR_OP_fmul_f64:
-    case IR_OP_fdiv_f64:
-    case IR_OP_fsqrt_f64:
-    case IR_OP_fma_f64:
-    case IR_OP_fcmp_f64:
-    case IR_OP_fadd_f32:
-    case IR_OP_fsub_f32:
-    case IR_OP_fmul_f32:
-    case IR_OP_fdiv_f32:
-    case IR_OP_fsqrt_f32:
-    case IR_OP_fma_f32:
-    case IR_OP_fcmp_f32:
-        return true;
-    default:
-        return false;
-    }
+    return (ir_op_defs[opc].flags & IR_OPF_FP_FAST) != 0;
 }
 
 UNITTEST(jit_ops_edge_cases)

@@ -153,18 +153,7 @@ typedef struct RvFpFast {
 /* Singles (the _f32 ops) read and write NaN-boxed registers. */
 static bool rv_fp_fast_single(IrOpcode opc)
 {
-    switch (opc) {
-    case IR_OP_fadd_f32:
-    case IR_OP_fsub_f32:
-    case IR_OP_fmul_f32:
-    case IR_OP_fdiv_f32:
-    case IR_OP_fsqrt_f32:
-    case IR_OP_fma_f32:
-    case IR_OP_fcmp_f32:
-        return true;
-    default:
-        return false;
-    }
+    return (ir_op_defs[opc].flags & IR_OPF_FP32) != 0;
 }
 
 static bool rv_fp_fast_applies(const RvFpFast *f)

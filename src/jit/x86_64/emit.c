@@ -1344,18 +1344,7 @@ static void fp_load(Emit *e, uint32_t v, X86Xmm x)
 
 static bool fp_is_f64(const IrOp *op)
 {
-    switch (op->opc) {
-    case IR_OP_fadd_f32:
-    case IR_OP_fsub_f32:
-    case IR_OP_fmul_f32:
-    case IR_OP_fdiv_f32:
-    case IR_OP_fsqrt_f32:
-    case IR_OP_fma_f32:
-    case IR_OP_fcmp_f32:
-        return false;
-    default:
-        return true;
-    }
+    return !(ir_op_def(op)->flags & IR_OPF_FP32);
 }
 
 /* The brcond right after a fast op that sends its "not done" 0 to a label
