@@ -609,18 +609,42 @@ void ir_optimize(IrBuilder *b)
      * versions need no reset. */
     o.epoch = ++b->opt_epoch;
     bool unreachable = false;
+    /* branches left to each label: a label nothing branches to any more
+     * (its branch folded away) does not make the code after an exit
+     * reachable again */
+    uint32_t refs_stack[32];
+    uint32_t *refs = b->nlabels <= 32 ? refs_stack : calloc(b->nlabels, sizeof(*refs));
+    assert(refs);
+    memset(refs, 0, b->nlabels * sizeof(*refs));
+    for (size_t i = 0; i < b->nops; i++) {
+        const IrOp *op = &b->ops[i];
+        if (op->opc == IR_OP_br) {
+            refs[op->consts[0]]++;
+        } else if (op->opc == IR_OP_brcond) {
+            refs[op->consts[1]]++;
+        }
+    }
 
     for (size_t i = 0; i < b->nops; i++) {
         IrOp *op = &b->ops[i];
         const IrOpDef *def = ir_def(op->opc);
 
         if (op->opc == IR_OP_set_label) {
+            if (unreachable && refs[op->consts[0]] == 0) {
+                ir_opt_delete(op);
+                continue;
+            }
             unreachable = false;
             ir_opt_new_epoch(&o);
             continue;
         }
         if (unreachable && op->opc != IR_OP_nop) {
             /* insn_start records stay: unwinding needs their count */
+            if (op->opc == IR_OP_br) {
+                refs[op->consts[0]]--;
+            } else if (op->opc == IR_OP_brcond) {
+                refs[op->consts[1]]--;
+            }
             if (op->opc != IR_OP_insn_start) {
                 ir_opt_delete(op);
             }
@@ -693,6 +717,7 @@ void ir_optimize(IrBuilder *b)
             int r = ir_opt_cond(&o, (IrCond)op->consts[0], op->type == IR_I64, op->vals[0],
                                 op->vals[1]);
             if (r == 0) {
+                refs[op->consts[1]]--;
                 ir_opt_delete(op);
                 continue;
             }
@@ -733,6 +758,9 @@ void ir_optimize(IrBuilder *b)
                 info->s_width = (uint8_t)sw;
             }
         }
+    }
+    if (refs != refs_stack) {
+        free(refs);
     }
     b->opt_epoch = o.epoch;
     ir_opt_def_into_copies(b);

@@ -192,7 +192,7 @@ UNITTEST(opt_branch_folding)
     ir_brcond_imm(b, IR_COND_EQ, t, 4, never);   /* never taken: deleted */
     ir_brcond_imm(b, IR_COND_GT, t, 4, skip);    /* always: becomes br */
     ir_movi(b, x0, 1);                           /* unreachable */
-    ir_set_label(b, never);
+    ir_set_label(b, never);                      /* no branch left: unreachable */
     ir_movi(b, x1, 1);
     ir_set_label(b, skip);
     ir_setcond(b, IR_COND_LTU, x2, x3, x3);      /* x < x: 0 */
@@ -201,8 +201,6 @@ UNITTEST(opt_branch_folding)
     OPT_CHECK(b,
               " movi_i64 t0, $0x5\n"
               " br L0\n"
-              " set_label L1\n"
-              " movi_i64 x1, $0x1\n"
               " set_label L0\n"
               " movi_i64 x2, $0x0\n"
               " exit_tb $0x0\n");
@@ -450,14 +448,41 @@ UNITTEST(golden_dead_branch_and_unreachable_tail)
            " exit_tb $0x0\n"
            " ---- 0x1004 0x0 0x0\n"
            " movi_i64 x0, $0x2\n"                     /* after the exit: gone */
-           " set_label L0\n"
+           " set_label L0\n"                          /* nothing branches here */
            " exit_tb $0x1\n",
            " ---- 0x1000 0x0 0x0\n"
            " movi_i64 x0, $0x1\n"
            " exit_tb $0x0\n"
-           " ---- 0x1004 0x0 0x0\n"
+           " ---- 0x1004 0x0 0x0\n");
+    /* a label still branched to makes what follows it reachable again */
+    GOLDEN(" ---- 0x1000 0x0 0x0\n"
+           " brcond_i64 x1, $0x0, eq, L0\n"
+           " exit_tb $0x0\n"
+           " movi_i64 x0, $0x2\n"
+           " set_label L0\n"
+           " exit_tb $0x1\n",
+           " ---- 0x1000 0x0 0x0\n"
+           " brcond_i64 x1, $0x0, eq, L0\n"
+           " exit_tb $0x0\n"
            " set_label L0\n"
            " exit_tb $0x1\n");
+}
+
+/* A check folded away before an exit (RISC-V's misaligned-jalr test on a
+ * constant target, without C): its label has no branch left, so the code
+ * after it stays unreachable; it would read a temp only the deleted path
+ * wrote (the verifier refuses that). */
+UNITTEST(golden_label_without_branches_stays_unreachable)
+{
+    GOLDEN(" ---- 0x1000 0x0 0x0\n"
+           " movi_i64 t0, $0x6\n"
+           " brcond_i64 t0, $0x2, tsteq, L0\n"
+           " exit_tb $0x3\n"
+           " set_label L0\n"
+           " mov_i64 x0, t0\n"
+           " exit_tb $0x0\n",
+           " ---- 0x1000 0x0 0x0\n"
+           " exit_tb $0x3\n");
 }
 
 UNITTEST(golden_memory_env_and_calls_roundtrip)
