@@ -4,11 +4,7 @@
  * Zihintpause, Zicntr, Sstc: what the virt board runs Linux on) and "max"
  * (everything we implement), their properties (hartid, resetvec), reset per
  * Privileged ISA 3.4, the MMU index rule, and the -d cpu register dump.
- *
- * Also here: weak placeholders for the trap machinery rv-priv writes in
- * cpu_helper.c/mmu.c (M-mode exception entry, identity translation), so that
- * bare-metal integer code runs before they land; strong definitions replace
- * them at link time (the library is linked whole).
+ * The trap machinery is in cpu_helper.c, address translation in mmu.c.
  */
 #include "guest/riscv/cpu.h"
 
@@ -177,86 +173,6 @@ void riscv_cpu_dump_state(CpuState *cs, FILE *out)
         }
         fprintf(out, " fflags %02x frm %u\n", cpu->fflags, cpu->frm);
     }
-}
-
-/* ---- placeholders for rv-priv's trap machinery (see cpu.h) ---- */
-
-/* TODO: rv-priv: delegation, S-mode, interrupts, vectored mtvec. */
-__attribute__((weak)) void riscv_cpu_do_interrupt(CpuState *cs)
-{
-    RiscvCpu *cpu = riscv_cpu(cs);
-    uint64_t cause = (uint64_t)cs->exception_index;
-
-    log_mask_printf(LOG_INT, "riscv: exception %" PRIu64 " at pc %" PRIx64 " tval %" PRIx64
-                    "\n", cause, cpu->pc, cpu->trap_tval);
-    /* 3.1.6.1: MPIE <- MIE, MIE <- 0, MPP <- priv. */
-    uint64_t s = cpu->mstatus;
-    s = (s & ~MSTATUS_MPIE) | ((s & MSTATUS_MIE) ? MSTATUS_MPIE : 0);
-    s &= ~(MSTATUS_MIE | MSTATUS_MPP);
-    s |= (uint64_t)cpu->priv << MSTATUS_MPP_SHIFT;
-    cpu->mstatus = s;
-    cpu->mepc = cpu->pc;
-    cpu->mcause = cause;
-    cpu->mtval = cpu->trap_tval;
-    cpu->priv = PRV_M;
-    riscv_cpu_sync_tb_flags(cpu);
-    cpu->pc = cpu->mtvec & ~3ull;
-    cpu->trap_tval = 0;
-    cs->exception_index = EXCP_NONE;
-}
-
-/* TODO: rv-priv: mip & mie with the global enables. */
-__attribute__((weak)) bool riscv_cpu_exec_interrupt(CpuState *cs, uint32_t interrupt_request)
-{
-    return false;
-}
-
-__attribute__((weak)) bool riscv_cpu_has_work(CpuState *cs)
-{
-    RiscvCpu *cpu = riscv_cpu(cs);
-    return (atomic_load(&cpu->mip) & cpu->mie) != 0;
-}
-
-/* TODO: rv-priv: Sv39/48/57 walks and PMP; this maps every address to itself. */
-__attribute__((weak)) bool riscv_cpu_tlb_fill(CpuState *cs, GuestVaddr addr, unsigned size,
-                                              MmuAccessType access, unsigned mmu_idx,
-                                              bool probe, uintptr_t ra)
-{
-    GuestVaddr page = addr & GUEST_PAGE_MASK;
-    tlb_set_page(cs, page, page, PAGE_READ | PAGE_WRITE | PAGE_EXEC, mmu_idx, GUEST_PAGE_BITS);
-    return true;
-}
-
-__attribute__((weak)) void riscv_cpu_do_unaligned_access(CpuState *cs, GuestVaddr addr,
-                                                         MmuAccessType access,
-                                                         unsigned mmu_idx, uintptr_t ra)
-{
-    RiscvCpu *cpu = riscv_cpu(cs);
-
-    /* Only atomics ask for alignment (MO_ALIGN): AMOs and SC report store/AMO
-     * misaligned, LR load misaligned (Unprivileged 8.2, 8.4). */
-    cs->exception_index = access == MMU_DATA_LOAD ? RISCV_EXCP_LOAD_ADDR_MIS
-                          : access == MMU_INST_FETCH ? RISCV_EXCP_INST_ADDR_MIS
-                                                     : RISCV_EXCP_STORE_AMO_ADDR_MIS;
-    cpu->trap_tval = addr;
-    cpu_loop_exit_restore(cs, ra);
-}
-
-__attribute__((weak)) void riscv_cpu_do_transaction_failed(CpuState *cs, GuestPaddr paddr,
-                                                           GuestVaddr addr, unsigned size,
-                                                           MmuAccessType access,
-                                                           unsigned mmu_idx, MemTxAttrs attrs,
-                                                           MemTxResult response, uintptr_t ra)
-{
-    RiscvCpu *cpu = riscv_cpu(cs);
-
-    /* A bus error (nothing mapped there, or a device refused) is an access
-     * fault (Privileged 3.6), as QEMU's virt board reports it. */
-    cs->exception_index = access == MMU_INST_FETCH ? RISCV_EXCP_INST_ACCESS_FAULT
-                          : access == MMU_DATA_LOAD ? RISCV_EXCP_LOAD_ACCESS_FAULT
-                                                    : RISCV_EXCP_STORE_AMO_ACCESS_FAULT;
-    cpu->trap_tval = addr;
-    cpu_loop_exit_restore(cs, ra);
 }
 
 /* ---- QOM ---- */

@@ -196,12 +196,8 @@ void riscv_cpu_dump_state(CpuState *cs, FILE *out);
 /* What the exec loop calls (translate.c). */
 extern const CpuOps riscv_cpu_ops;
 
-/*
- * Trap machinery behind riscv_cpu_ops, implemented by cpu_helper.c/mmu.c
- * (rv-priv).  cpu.c defines weak placeholders so the hart runs bare-metal
- * code before those land: M-mode only, identity address translation, an
- * exception trap into mtvec, no interrupts.  TODO: rv-priv replaces them.
- */
+/* Trap machinery behind riscv_cpu_ops: traps and interrupts in
+ * cpu_helper.c, address translation and bus errors in mmu.c. */
 void riscv_cpu_do_interrupt(CpuState *cs);
 bool riscv_cpu_exec_interrupt(CpuState *cs, uint32_t interrupt_request);
 bool riscv_cpu_has_work(CpuState *cs);

@@ -295,3 +295,18 @@ uint64_t helper_riscv_csrrw(void *env, uint32_t insn, uint32_t write, uint64_t v
     }
     return old;
 }
+
+/* CpuOps.do_unaligned_access: a misaligned access that must trap. */
+void riscv_cpu_do_unaligned_access(CpuState *cs, GuestVaddr addr, MmuAccessType access,
+                                   unsigned mmu_idx, uintptr_t ra)
+{
+    RiscvCpu *cpu = riscv_cpu(cs);
+
+    /* Only atomics ask for alignment (MO_ALIGN): AMOs and SC report store/AMO
+     * misaligned, LR load misaligned (Unprivileged 8.2, 8.4). */
+    cs->exception_index = access == MMU_DATA_LOAD ? RISCV_EXCP_LOAD_ADDR_MIS
+                          : access == MMU_INST_FETCH ? RISCV_EXCP_INST_ADDR_MIS
+                                                     : RISCV_EXCP_STORE_AMO_ADDR_MIS;
+    cpu->trap_tval = addr;
+    cpu_loop_exit_restore(cs, ra);
+}
