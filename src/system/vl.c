@@ -12,6 +12,7 @@
  */
 #include "system/vl.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -469,16 +470,38 @@ static bool vl_configure_machine(const SystemTarget *target, Config *cfg, Machin
         return false;
     }
     if (cfg->cpu_model) {
+        /* -cpu MODEL[,PROP=VALUE...]: the properties become -global
+         * TYPE.PROP=VALUE for the model's type, as in QEMU */
+        size_t len = strcspn(cfg->cpu_model, ",");
         char *type = NULL;
 
-        if (asprintf(&type, "%s%s", cfg->cpu_model, target->cpu_type_suffix) < 0) {
+        if (asprintf(&type, "%.*s%s", (int)len, cfg->cpu_model, target->cpu_type_suffix) < 0) {
             abort();
         }
         if (!object_class_by_name(type)) {
-            error_setg(errp, "-cpu %s: unable to find CPU model '%s'", cfg->cpu_model,
-                       cfg->cpu_model);
+            error_setg(errp, "-cpu %s: unable to find CPU model '%.*s'", cfg->cpu_model,
+                       (int)len, cfg->cpu_model);
             free(type);
             return false;
+        }
+        for (const char *p = cfg->cpu_model + len; *p == ',';) {
+            const char *item = p + 1;
+            size_t n = strcspn(item, ",");
+            const char *eq = memchr(item, '=', n);
+            char *prop = strndup(item, eq ? (size_t)(eq - item) : n);
+            char *value = eq ? strndup(eq + 1, n - (size_t)(eq - item) - 1) : strdup("on");
+            assert(prop && value);
+            bool ok = *prop && device_add_global(type, prop, value, errp);
+            if (!*prop) {
+                error_setg(errp, "-cpu %s: empty property name", cfg->cpu_model);
+            }
+            free(prop);
+            free(value);
+            if (!ok) {
+                free(type);
+                return false;
+            }
+            p = item + n;
         }
         free(ms->cpu_type);
         ms->cpu_type = type;

@@ -391,6 +391,16 @@ static void user_handle_exception(UserCpu *uc)
 
 /* ---- threads ---- */
 
+void user_cpu_init_features(RiscvCpu *cpu)
+{
+    cpu->misa = MISA_MXL_RV64 | RVI | RVM | RVA | RVF | RVD | RVC | RVU;
+    cpu->cfg = (RiscvCpuConfig){
+        .ext_zba = true, .ext_zbb = true, .ext_zbc = true, .ext_zbs = true,
+        .ext_zicond = true, .ext_zicsr = true, .ext_zifencei = true,
+        .ext_zihintpause = true, .ext_zicntr = true,
+    };
+}
+
 static UserCpu *user_cpu_new(UserProcess *p, const UserCpu *parent, Error **errp)
 {
     UserCpu *uc = calloc(1, sizeof(*uc));
@@ -405,12 +415,13 @@ static UserCpu *user_cpu_new(UserProcess *p, const UserCpu *parent, Error **errp
                sizeof(RiscvCpu) - sizeof(CpuState));
         uc->thread.sigmask = parent->thread.sigmask;
     } else {
-        cpu->misa = MISA_MXL_RV64 | RVI | RVM | RVA | RVF | RVD | RVC | RVU;
-        cpu->cfg = (RiscvCpuConfig){
-            .ext_zba = true, .ext_zbb = true, .ext_zbc = true, .ext_zbs = true,
-            .ext_zicond = true, .ext_zicsr = true, .ext_zifencei = true,
-            .ext_zihintpause = true, .ext_zicntr = true,
-        };
+        user_cpu_init_features(cpu);
+        /* checked when the options were parsed */
+        if (p->opts.cpu_features &&
+            !riscv_cpu_parse_features(cpu, p->opts.cpu_features, errp)) {
+            free(uc);
+            return NULL;
+        }
         riscv_cpu_reset(cpu);
         cpu->priv = PRV_U;
         /* FP on from the start (Linux enables it lazily, invisibly). */

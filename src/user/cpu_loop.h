@@ -9,7 +9,12 @@
 #ifndef USER_CPU_LOOP_H
 #define USER_CPU_LOOP_H
 
+#include "guest/riscv/cpu.h"
 #include "user/user.h"
+
+/* The extensions a user-mode hart has before -cpu's options (RV64GC with
+ * the Z extensions Linux exposes, no S). */
+void user_cpu_init_features(RiscvCpu *cpu);
 
 /* Create the first thread's CPU at the loaded image's entry and run it. */
 int user_cpu_loop_start(UserProcess *p);

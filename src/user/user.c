@@ -168,14 +168,28 @@ static bool user_apply(UserOptions *o, UserOpt opt, const char *arg, bool from_e
             *status = 0;
             return true;
         }
-        for (size_t i = 0; i < sizeof(user_cpu_models) / sizeof(*user_cpu_models); i++) {
-            if (strcmp(arg, user_cpu_models[i]) == 0) {
-                o->cpu_model = arg;
-                return true;
+        {
+            size_t len = strcspn(arg, ",");
+            for (size_t i = 0; i < sizeof(user_cpu_models) / sizeof(*user_cpu_models); i++) {
+                if (strlen(user_cpu_models[i]) == len && strncmp(arg, user_cpu_models[i], len) == 0) {
+                    o->cpu_model = user_cpu_models[i];
+                    free(o->cpu_features);
+                    o->cpu_features = NULL;
+                    if (arg[len] == ',') {
+                        RiscvCpu probe = { 0 };
+                        user_cpu_init_features(&probe);
+                        if (!riscv_cpu_parse_features(&probe, arg + len + 1, errp)) {
+                            error_prepend(errp, "-cpu %s: ", arg);
+                            return false;
+                        }
+                        o->cpu_features = strdup(arg + len + 1);
+                    }
+                    return true;
+                }
             }
+            error_setg(errp, "unable to find CPU model '%.*s'", (int)len, arg);
+            return false;
         }
-        error_setg(errp, "unable to find CPU model '%s'", arg);
-        return false;
     case OPT_SET_ENV:
         if (from_env) {
             strv_push_list(&o->env_set, arg);
@@ -352,6 +366,7 @@ void user_options_free(UserOptions *o)
     strv_free(o->env_set);
     strv_free(o->env_unset);
     strv_free(o->reexec_args);
+    free(o->cpu_features);
     memset(o, 0, sizeof(*o));
 }
 
@@ -441,6 +456,13 @@ int user_main(int argc, char **argv)
     }
     p->exe_path = p->image.path;
     p->guest_envp = user_guest_environ(&p->opts, environ);
+    /* AT_HWCAP's bit n is letter 'a' + n, as misa's: what -cpu left on */
+    RiscvCpu features = { 0 };
+    user_cpu_init_features(&features);
+    if (p->opts.cpu_features) {
+        riscv_cpu_parse_features(&features, p->opts.cpu_features, &error_abort);
+    }
+    p->image.hwcap &= features.misa;
 
     /* argv[0] for the guest: -0, else what we were given. */
     char **gargv = malloc((p->opts.guest_argc + 1) * sizeof(char *));

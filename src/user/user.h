@@ -26,7 +26,8 @@ typedef struct CpuState CpuState;
 
 typedef struct UserOptions {
     const char *ld_prefix;      /* -L: where the guest's / lives for the loader */
-    const char *cpu_model;      /* -cpu */
+    const char *cpu_model;      /* -cpu MODEL[,FEATURE=on|off...] */
+    char *cpu_features;         /* the part after the model, or NULL */
     const char *argv0;          /* -0: argv[0] for the guest, if not the path */
     const char *log_items;      /* -d */
     const char *log_file;       /* -D */

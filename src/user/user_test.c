@@ -35,6 +35,7 @@ UNITTEST(options_then_program)
     CHECK(o.strace);
     CHECK_STR(o.argv0, "sh");
     CHECK_STR(o.cpu_model, "max");
+    CHECK(o.cpu_features == NULL);
     CHECK_U64(o.stack_size, 1 << 20);
     CHECK_STR(o.program, "./prog");
     /* Options after the program are the program's. */
@@ -92,6 +93,10 @@ UNITTEST(bad_command_lines)
     check_parse_error((char *[]){ "morpho-riscv64", "-bogus", "p", NULL }, "unknown option");
     check_parse_error((char *[]){ "morpho-riscv64", "-cpu", "pentium", "p", NULL },
                       "unable to find CPU model 'pentium'");
+    check_parse_error((char *[]){ "morpho-riscv64", "-cpu", "rv64,zzz=on", "p", NULL },
+                      "-cpu rv64,zzz=on: CPU has no extension property 'zzz'");
+    check_parse_error((char *[]){ "morpho-riscv64", "-cpu", "rv64,f=off", "p", NULL },
+                      "D extension requires F extension");
     check_parse_error((char *[]){ "morpho-riscv64", "-d", "in_asm,nope", "p", NULL },
                       "unknown log item 'nope'");
     check_parse_error((char *[]){ "morpho-riscv64", "-s", "lots", "p", NULL },
@@ -131,5 +136,15 @@ UNITTEST(guest_environment)
         free(g[i]);
     }
     free(g);
+    user_options_free(&o);
+}
+
+UNITTEST(cpu_model_with_extensions)
+{
+    UserOptions o;
+    char *argv[] = { "morpho-riscv64", "-cpu", "rv64,c=off,zba=false,zicond", "./prog", NULL };
+    CHECK(parse(&o, argv, NULL, &error_abort));
+    CHECK_STR(o.cpu_model, "rv64");
+    CHECK_STR(o.cpu_features, "c=off,zba=false,zicond");
     user_options_free(&o);
 }

@@ -10,6 +10,7 @@
 
 #include <assert.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/property.h"
@@ -180,11 +181,11 @@ void riscv_cpu_dump_state(CpuState *cs, FILE *out)
 static bool riscv_hart_realize(DeviceState *dev, Error **errp)
 {
     RiscvHart *hart = RISCV_HART(dev);
-    RiscvHartClass *hc = RISCV_HART_GET_CLASS(dev);
 
-    hart->cpu.misa = hc->misa;
+    if (!riscv_cpu_check_features(&hart->cpu, errp)) {
+        return false;
+    }
     riscv_cpu_sync_tb_flags(&hart->cpu);
-    hart->cpu.cfg = hc->cfg;
     hart->cpu.mvendorid = RISCV_MVENDORID;
     hart->cpu.marchid = RISCV_MARCHID;
     hart->cpu.mimpid = RISCV_MIMPID;
@@ -221,6 +222,138 @@ static void riscv_hart_reset(DeviceState *dev)
     }
 }
 
+/* ---- extensions as properties: -cpu rv64,c=off,zba=on (QEMU's names) ---- */
+
+typedef struct RiscvFeature {
+    const char *name;
+    uint64_t misa_bit;          /* a single-letter extension, or 0 */
+    size_t cfg_offset;          /* else its bool in RiscvCpuConfig */
+    const char *desc;
+} RiscvFeature;
+
+#define RV_CFG(field) 0, offsetof(RiscvCpuConfig, field)
+static const RiscvFeature riscv_features[] = {
+    { "m", RVM, 0, "integer multiplication and division" },
+    { "a", RVA, 0, "atomic instructions" },
+    { "f", RVF, 0, "single-precision floating point" },
+    { "d", RVD, 0, "double-precision floating point (needs f)" },
+    { "c", RVC, 0, "compressed instructions" },
+    { "s", RVS, 0, "supervisor mode (needs u)" },
+    { "u", RVU, 0, "user mode" },
+    { "zba", RV_CFG(ext_zba), "address generation" },
+    { "zbb", RV_CFG(ext_zbb), "basic bit manipulation" },
+    { "zbc", RV_CFG(ext_zbc), "carry-less multiplication" },
+    { "zbs", RV_CFG(ext_zbs), "single-bit instructions" },
+    { "zicond", RV_CFG(ext_zicond), "integer conditional operations" },
+    { "zicsr", RV_CFG(ext_zicsr), "CSR instructions (f, d and s need it)" },
+    { "zifencei", RV_CFG(ext_zifencei), "fence.i" },
+    { "zihintpause", RV_CFG(ext_zihintpause), "pause hint" },
+    { "zicntr", RV_CFG(ext_zicntr), "cycle, time and instret counters" },
+    { "sstc", RV_CFG(ext_sstc), "supervisor timer compare (stimecmp)" },
+};
+#undef RV_CFG
+
+static const RiscvFeature *riscv_feature_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof(riscv_features) / sizeof(riscv_features[0]); i++) {
+        if (strcmp(riscv_features[i].name, name) == 0) {
+            return &riscv_features[i];
+        }
+    }
+    return NULL;
+}
+
+static bool *riscv_feature_flag(RiscvCpu *cpu, const RiscvFeature *f)
+{
+    return (bool *)((char *)&cpu->cfg + f->cfg_offset);
+}
+
+bool riscv_cpu_set_feature(RiscvCpu *cpu, const char *name, bool on, Error **errp)
+{
+    const RiscvFeature *f = riscv_feature_find(name);
+    if (!f) {
+        error_setg(errp, "CPU has no extension property '%s'", name);
+        return false;
+    }
+    if (f->misa_bit) {
+        cpu->misa = on ? cpu->misa | f->misa_bit : cpu->misa & ~f->misa_bit;
+    } else {
+        *riscv_feature_flag(cpu, f) = on;
+    }
+    return true;
+}
+
+bool riscv_cpu_parse_features(RiscvCpu *cpu, const char *list, Error **errp)
+{
+    char *copy = strdup(list), *save = NULL;
+    assert(copy);
+    bool ok = true;
+    for (char *item = strtok_r(copy, ",", &save); ok && item; item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        bool on = true;
+        if (eq) {
+            *eq = '\0';
+        }
+        if (!riscv_feature_find(item)) {
+            error_setg(errp, "CPU has no extension property '%s'", item);
+            ok = false;
+            break;
+        }
+        if (eq) {
+            if (!property_parse_bool(eq + 1, &on)) {
+                error_setg(errp, "CPU property '%s' takes on or off, not '%s'", item, eq + 1);
+                ok = false;
+                break;
+            }
+        }
+        ok = riscv_cpu_set_feature(cpu, item, on, errp);
+    }
+    free(copy);
+    return ok && riscv_cpu_check_features(cpu, errp);
+}
+
+bool riscv_cpu_check_features(const RiscvCpu *cpu, Error **errp)
+{
+    uint64_t misa = cpu->misa;
+    if ((misa & RVD) && !(misa & RVF)) {
+        error_setg(errp, "D extension requires F extension");
+        return false;
+    }
+    if ((misa & RVS) && !(misa & RVU)) {
+        error_setg(errp, "S extension requires U extension");
+        return false;
+    }
+    if ((misa & (RVF | RVS)) && !cpu->cfg.ext_zicsr) {
+        error_setg(errp, "%s extension requires Zicsr", (misa & RVF) ? "F" : "S");
+        return false;
+    }
+    return true;
+}
+
+static bool riscv_feature_get(Object *obj, ObjectProperty *prop, PropValue *out, Error **errp)
+{
+    const RiscvFeature *f = prop->opaque;
+    RiscvCpu *cpu = &RISCV_HART(obj)->cpu;
+    out->b = f->misa_bit ? (cpu->misa & f->misa_bit) != 0 : *riscv_feature_flag(cpu, f);
+    return true;
+}
+
+static bool riscv_feature_set(Object *obj, ObjectProperty *prop, const PropValue *in,
+                              Error **errp)
+{
+    const RiscvFeature *f = prop->opaque;
+    return riscv_cpu_set_feature(&RISCV_HART(obj)->cpu, f->name, in->b, errp);
+}
+
+/* The model's extensions, which the properties (and -global) then change. */
+static void riscv_hart_instance_init(Object *obj)
+{
+    RiscvHart *hart = RISCV_HART(obj);
+    const RiscvHartClass *hc = RISCV_HART_GET_CLASS(obj);
+    hart->cpu.misa = hc->misa;
+    hart->cpu.cfg = hc->cfg;
+}
+
 static const Property riscv_hart_props[] = {
     DEFINE_PROP_UINT64("hartid", RiscvHart, cpu.mhartid, 0, "the hart's mhartid"),
     DEFINE_PROP_UINT64("resetvec", RiscvHart, cpu.resetvec, 0x1000,
@@ -238,6 +371,13 @@ static void riscv_hart_class_init(ObjectClass *oc, const void *data)
     dc->desc = "RISC-V hart";
     device_class_set_category(dc, DEVICE_CATEGORY_CPU);
     device_class_set_props(dc, riscv_hart_props);
+    for (size_t i = 0; i < sizeof(riscv_features) / sizeof(riscv_features[0]); i++) {
+        const RiscvFeature *f = &riscv_features[i];
+        ObjectProperty *p = object_class_property_add(oc, f->name, PROP_KIND_BOOL, "bool",
+                                                      riscv_feature_get, riscv_feature_set,
+                                                      NULL, (void *)f);
+        object_property_set_description(p, f->desc);
+    }
 }
 
 static const uint64_t riscv_misa_rv64gc =
@@ -269,6 +409,7 @@ static const TypeInfo riscv_hart_types[] = {
         .parent = TYPE_DEVICE,
         .instance_size = sizeof(RiscvHart),
         .abstract = true,
+        .instance_init = riscv_hart_instance_init,
         .class_size = sizeof(RiscvHartClass),
         .class_init = riscv_hart_class_init,
     },

@@ -164,6 +164,14 @@ typedef struct RiscvHartClass {
 
 DECLARE_OBJ_CHECKERS(RiscvHart, RiscvHartClass, RISCV_HART, TYPE_RISCV_CPU)
 
+/* Extensions by QEMU's property names ("c", "zba"...): what -cpu
+ * MODEL,NAME=on|off and the hart's properties change before realize, and
+ * the rules between them (D needs F, S needs U, F and S need Zicsr). */
+bool riscv_cpu_set_feature(RiscvCpu *cpu, const char *name, bool on, Error **errp);
+bool riscv_cpu_check_features(const RiscvCpu *cpu, Error **errp);
+/* "c=off,zba=on,m" (a bare name means on): each set, then the rules checked. */
+bool riscv_cpu_parse_features(RiscvCpu *cpu, const char *list, Error **errp);
+
 /* Back from the CpuState (e.g. in a helper) to the device. */
 static inline RiscvHart *riscv_hart_of(CpuState *cs)
 {

@@ -135,3 +135,48 @@ UNITTEST(dump_state)
     CHECK(strstr(text, "f31/ft11 ffffffff3f800000") != NULL);
     free(text);
 }
+
+/* -cpu MODEL,EXT=on|off: QEMU's extension names, a bare name is on, and
+ * the rules between extensions; the hart's properties are the same table. */
+UNITTEST(extension_features)
+{
+    RiscvHartClass *hc = RISCV_HART_CLASS(object_class_by_name(TYPE_RISCV_CPU_RV64));
+    RiscvCpu cpu = { .misa = hc->misa, .cfg = hc->cfg };
+    Error *err = NULL;
+
+    CHECK(riscv_cpu_parse_features(&cpu, "c=off,zba=false,m=on,zicond", &err));
+    CHECK(!(cpu.misa & RVC));
+    CHECK(cpu.misa & RVM);
+    CHECK(!cpu.cfg.ext_zba);
+    CHECK(cpu.cfg.ext_zicond);
+    CHECK(riscv_cpu_parse_features(&cpu, "c", &err));
+    CHECK(cpu.misa & RVC);
+
+    static const struct {
+        const char *list, *error;
+    } bad[] = {
+        { "q=on", "CPU has no extension property 'q'" },
+        { "c=maybe", "CPU property 'c' takes on or off, not 'maybe'" },
+        { "f=off", "D extension requires F extension" },
+        { "u=off", "S extension requires U extension" },
+        { "zicsr=off", "F extension requires Zicsr" },
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        RiscvCpu c = { .misa = hc->misa, .cfg = hc->cfg };
+        CHECK(!riscv_cpu_parse_features(&c, bad[i].list, &err));
+        CHECK_STR(error_get_pretty(err), bad[i].error);
+        error_free(err);
+        err = NULL;
+    }
+
+    /* the same names as properties of a hart (what -global and -cpu set) */
+    Object *hart = object_new(TYPE_RISCV_CPU_RV64);
+    CHECK(object_property_parse(hart, "c", "off", &error_abort));
+    CHECK(object_property_parse(hart, "zbb", "off", &error_abort));
+    CHECK(!(RISCV_HART(hart)->cpu.misa & RVC));
+    CHECK(!RISCV_HART(hart)->cpu.cfg.ext_zbb);
+    CHECK(RISCV_HART(hart)->cpu.cfg.ext_zbc);
+    CHECK(!object_property_parse(hart, "nope", "on", &err));
+    error_free(err);
+    object_unref(hart);
+}

@@ -323,8 +323,9 @@ static bool riscv_virt_create_devices(RiscvVirtState *s, Error **errp)
  * riscv,isa as QEMU writes it: "rv64", the single-letter extensions in
  * canonical order (without S and U), then the multi-letter ones each after
  * an underscore, Z extensions by category then name, then S extensions
- * (ISA manual, "ISA Extension Naming Conventions").  From the hart's class;
- * a hart type that is not a RISC-V CPU (tests) gets RV64GC.
+ * (ISA manual, "ISA Extension Naming Conventions").  From hart 0 as
+ * configured (its model and -cpu's extension options); a hart type that is
+ * not a RISC-V CPU (tests) gets RV64GC.
  */
 static void riscv_virt_isa_string(RiscvVirtState *s, char *buf, size_t size)
 {
@@ -335,9 +336,9 @@ static void riscv_virt_isa_string(RiscvVirtState *s, char *buf, size_t size)
     size_t n;
 
     if (object_class_dynamic_cast(oc, TYPE_RISCV_CPU)) {
-        RiscvHartClass *hc = RISCV_HART_CLASS(oc);
-        misa = hc->misa;
-        cfg = hc->cfg;
+        const RiscvCpu *cpu = &RISCV_HART(s->harts[0])->cpu;
+        misa = cpu->misa;
+        cfg = cpu->cfg;
     }
     n = (size_t)snprintf(buf, size, "rv64");
     for (const char *c = canonical; *c && n + 1 < size; c++) {
