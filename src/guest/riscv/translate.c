@@ -18,7 +18,8 @@
  * before each SYSTEM instruction (whose helpers read or write the
  * counters); insn_start data word 1 holds the count not yet added, which
  * restore_state_to_opc adds when an instruction faults (a trapping
- * instruction does not retire).
+ * instruction does not retire).  User mode keeps no count (instret reads
+ * the cycle counter there, csr.c), so its blocks carry none of this.
  * Unprivileged ISA 20191213, chapters 2 (RV32I), 5 (RV64I), 16 (C).
  */
 #include "guest/riscv/translate.h"
@@ -199,7 +200,7 @@ void rv_sync_retired(DisasContext *d)
 {
     uint32_t n = d->retired_unsynced + (d->in_insn ? 1 : 0);
 
-    if (n) {
+    if (n && d->count_retired) {
         IrVal t = ir_new_ebb_temp(d->b, IR_I64);
         ir_ld64(d->b, t, offsetof(RiscvCpu, insns_retired));
         ir_add_imm(d->b, t, t, n);
@@ -265,6 +266,7 @@ static void riscv_init_disas_context(DisasContextBase *db, CpuState *cs)
     assert(cpu->tb_flags == riscv_tb_flags(cpu));
     d->b = db->b;
     d->cpu = cpu;
+    d->count_retired = cs->mem_mode != CPU_MEM_USER;
     d->cfg = &cpu->cfg;
     d->flags = flags;
     d->priv = (flags & TB_FLAGS_PRIV_MASK) >> TB_FLAGS_PRIV_SHIFT;
@@ -290,7 +292,7 @@ static void riscv_insn_start(DisasContextBase *db, CpuState *cs)
         rv_sync_retired(d);
         d->retired_unsynced = 0;
     }
-    ir_insn_start(db->b, db->pc_next, d->retired_unsynced, 0);
+    ir_insn_start(db->b, db->pc_next, d->count_retired ? d->retired_unsynced : 0, 0);
 }
 
 /* Length in bytes of the instruction whose low parcel is `lo` (16.1: only

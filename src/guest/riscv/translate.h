@@ -81,6 +81,11 @@ typedef struct DisasContext {
      * exit it emits retires the instruction too). */
     uint32_t retired_unsynced;
     bool in_insn;
+    /* False in user mode, where instret reads the cycle counter (as in
+     * QEMU's linux-user): no block keeps the count, which would cost a
+     * memory read-modify-write at every exit, a dependency chain through
+     * memory that bounds every tight loop. */
+    bool count_retired;
 
     /* ---- jumpcache: (append only) ---- */
     /* The value lui/auipc just gave const_rd (never x0), valid while the
