@@ -13,6 +13,9 @@
  * from insn_start data for faults inside guest memory ops.  An instruction
  * never straddles the block's page unless it is the block's first (the
  * fetch fault of its second half is then taken with pc at the instruction).
+ * In user mode a jal x0 to the block's own page does not end the block:
+ * translation goes on at its target (rv_follow_jump), so a loop closed by
+ * a jump is one block; such a block's code is not one range (size 0).
  * Retired-instruction count (minstret, Privileged 3.1.11): each block adds
  * the instructions it retired to cpu->insns_retired at every exit and
  * before each SYSTEM instruction (whose helpers read or write the
@@ -234,6 +237,24 @@ void rv_gen_goto_tb(DisasContext *d, unsigned slot, uint64_t dest)
     rv_gen_lookup(d);
 }
 
+bool rv_follow_jump(DisasContext *d, uint64_t dest)
+{
+    DisasContextBase *db = &d->base;
+
+    if (!d->follow_jumps || d->n_followed >= RV_MAX_FOLLOWED_JUMPS ||
+        db->singlestep_enabled || db->num_insns >= db->max_insns ||
+        db->page_vaddr[1] != (GuestVaddr)-1 || !translator_is_same_page(db, dest) ||
+        !translator_use_goto_tb(db, dest)) {
+        return false;
+    }
+    d->followed[d->n_followed].from = d->pc;
+    d->followed[d->n_followed].to = dest;
+    d->n_followed++;
+    db->pc_next = dest;
+    db->code_scattered = true;
+    return true;
+}
+
 void rv_gen_jump(DisasContext *d, uint64_t dest)
 {
     /* 2.5: without C, a target that is not 4-byte aligned raises
@@ -267,6 +288,9 @@ static void riscv_init_disas_context(DisasContextBase *db, CpuState *cs)
     d->b = db->b;
     d->cpu = cpu;
     d->count_retired = cs->mem_mode != CPU_MEM_USER;
+    /* System mode keeps exact block ranges: stores to pages that mix code
+     * and data would otherwise invalidate such blocks at every write. */
+    d->follow_jumps = cs->mem_mode == CPU_MEM_USER;
     d->cfg = &cpu->cfg;
     d->flags = flags;
     d->priv = (flags & TB_FLAGS_PRIV_MASK) >> TB_FLAGS_PRIV_SHIFT;
@@ -378,11 +402,12 @@ static void riscv_tb_stop(DisasContextBase *db, CpuState *cs)
 
 static void riscv_disas_log(const DisasContextBase *db, CpuState *cs, FILE *out)
 {
+    const DisasContext *d = (const DisasContext *)db;
     GuestVaddr pc = db->pc_first;
-    GuestVaddr end = db->pc_first + db->tb->size;
 
-    /* The translator loop prints the "IN:" header; one line per insn here. */
-    while (pc < end) {
+    /* The translator loop prints the "IN:" header; one line per insn here,
+     * going where the block went through a followed jump. */
+    for (int i = 0; i < db->num_insns; i++) {
         uint8_t bytes[4];
         char text[128];
         /* Re-reading is safe: the block's pages were fetched successfully. */
@@ -403,7 +428,13 @@ static void riscv_disas_log(const DisasContextBase *db, CpuState *cs, FILE *out)
             fprintf(out, "0x%016" PRIx64 ":  %02x%02x              %s\n", pc, bytes[1],
                     bytes[0], text);
         }
-        pc += len;
+        GuestVaddr next = pc + len;
+        for (unsigned j = 0; j < d->n_followed; j++) {
+            if (d->followed[j].from == pc) {
+                next = d->followed[j].to;
+            }
+        }
+        pc = next;
     }
 }
 
