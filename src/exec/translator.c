@@ -52,6 +52,7 @@ void translator_loop(CpuState *cpu, TranslationBlock *tb, IrBuilder *b, int max_
     db->num_insns = 0;
     db->max_insns = max_insns;
     db->singlestep_enabled = (tb->cflags & CF_SINGLE_STEP) || cpu->singlestep;
+    db->code_scattered = false;
     void *host = NULL;
     get_page_addr_code(cpu, tb->pc, &host);
     db->page_vaddr[0] = tb->pc & GUEST_PAGE_MASK;
@@ -82,7 +83,7 @@ void translator_loop(CpuState *cpu, TranslationBlock *tb, IrBuilder *b, int max_
         }
     }
     ops->tb_stop(db, cpu);
-    tb->size = (uint32_t)(db->pc_next - db->pc_first);
+    tb->size = db->code_scattered ? 0 : (uint32_t)(db->pc_next - db->pc_first);
     tb->icount = (uint32_t)db->num_insns;
 
     if (log_enabled(LOG_IN_ASM) && ops->disas_log) {

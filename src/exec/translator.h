@@ -55,6 +55,10 @@ typedef struct DisasContextBase {
      * through the memory API, e.g. code in ROM device/MMIO) */
     void *host_addr[2];
     GuestVaddr page_vaddr[2];       /* virtual page of host_addr[i] */
+    /* Set by a frontend that continued at a jump's target: the block's code
+     * is not the one range [pc_first, pc_next), so its size is 0, which
+     * invalidation takes as "any write to the block's pages". */
+    bool code_scattered;
 } DisasContextBase;
 
 typedef struct TranslatorOps {

@@ -4,7 +4,9 @@
  * code; taking PROT_EXEC away or unmapping must make the next call fault,
  * however often the target ran before; giving it back must work again.
  * The same for a direct call (jal) into the next page, which the emulator
- * may chain straight to its target. */
+ * may chain straight to its target.  Last, a loop whose back edge is a
+ * jump (j) to code before it, which the emulator may translate on through:
+ * rewriting only that earlier code must still run the new code. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -113,5 +115,31 @@ int main(void)
     printf("callee page executable again x 1000: %ld\n", run(g, 1000));
     munmap(callee, (size_t)page);
     try_call("callee page unmapped", g);
+
+    /* f(n): a1 = n, a0 = 0, then n times a0 += IMM; the loop's back edge
+     * is the jump at [4], whose target [0] lies before it. */
+    uint32_t *loop = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE | PROT_EXEC,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (loop == MAP_FAILED) {
+        perror("mmap");
+        return 1;
+    }
+    const uint32_t loop_code[] = {
+        0x00750513u,                        /* [0] addi a0, a0, 7 */
+        0xfff58593u,                        /* [1] addi a1, a1, -1 */
+        0x00059463u,                        /* [2] bnez a1, [4] */
+        0x00008067u,                        /* [3] ret */
+        enc_jal(0, -16),                    /* [4] j [0] */
+        0x00050593u,                        /* [5] mv a1, a0 (entry) */
+        0x00000513u,                        /* [6] li a0, 0 */
+        enc_jal(0, -28),                    /* [7] j [0] */
+    };
+    memcpy(loop, loop_code, sizeof(loop_code));
+    __builtin___clear_cache((char *)loop, (char *)loop + sizeof(loop_code));
+    Fn h = (Fn)(uintptr_t)(loop + 5);
+    printf("jump loop, add 7 x 100000: %ld\n", h(100000));
+    loop[0] = 0x00950513u;                  /* addi a0, a0, 9 */
+    __builtin___clear_cache((char *)loop, (char *)(loop + 1));
+    printf("loop head rewritten, add 9 x 100000: %ld\n", h(100000));
     return 0;
 }

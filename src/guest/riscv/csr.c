@@ -11,7 +11,9 @@
  * FS Dirty need not maintain it.  Counters: mcycle counts host nanoseconds
  * (we count no cycles; QEMU does the same without icount), minstret counts
  * retired instructions (cpu->insns_retired), each less a base a write sets;
- * mcountinhibit freezes them.
+ * mcountinhibit freezes them.  User mode counts no instructions (keeping the
+ * count costs every block a memory update): instret reads as cycle there,
+ * as in QEMU's linux-user.
  *
  * Side effects of writes that change how addresses translate (mstatus MPRV,
  * MPP, SUM, MXR; satp; PMP) flush the soft TLB; writes that can make an
@@ -181,6 +183,9 @@ uint64_t riscv_csr_mcycle(RiscvCpu *cpu)
 
 static uint64_t csr_minstret(RiscvCpu *cpu)
 {
+    if (cpu->parent.mem_mode == CPU_MEM_USER) {
+        return riscv_csr_mcycle(cpu);
+    }
     return (cpu->mcountinhibit & COUNTEREN_IR) ? cpu->minstret_saved
                                                : cpu->insns_retired - cpu->minstret_base;
 }

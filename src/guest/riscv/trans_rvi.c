@@ -47,6 +47,9 @@ bool trans_jal(DisasContext *d, arg_j *a)
         rv_gen_jump(d, dest);
         return true;
     }
+    if (a->rd == 0 && rv_follow_jump(d, dest)) {
+        return true;
+    }
     IrVal link = rv_dest_gpr(d, a->rd);
     ir_movi(d->b, link, d->pc + d->insn_len);
     rv_set_gpr(d, a->rd, link);

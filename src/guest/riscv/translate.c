@@ -13,12 +13,16 @@
  * from insn_start data for faults inside guest memory ops.  An instruction
  * never straddles the block's page unless it is the block's first (the
  * fetch fault of its second half is then taken with pc at the instruction).
+ * In user mode a jal x0 to the block's own page does not end the block:
+ * translation goes on at its target (rv_follow_jump), so a loop closed by
+ * a jump is one block; such a block's code is not one range (size 0).
  * Retired-instruction count (minstret, Privileged 3.1.11): each block adds
  * the instructions it retired to cpu->insns_retired at every exit and
  * before each SYSTEM instruction (whose helpers read or write the
  * counters); insn_start data word 1 holds the count not yet added, which
  * restore_state_to_opc adds when an instruction faults (a trapping
- * instruction does not retire).
+ * instruction does not retire).  User mode keeps no count (instret reads
+ * the cycle counter there, csr.c), so its blocks carry none of this.
  * Unprivileged ISA 20191213, chapters 2 (RV32I), 5 (RV64I), 16 (C).
  */
 #include "guest/riscv/translate.h"
@@ -199,7 +203,7 @@ void rv_sync_retired(DisasContext *d)
 {
     uint32_t n = d->retired_unsynced + (d->in_insn ? 1 : 0);
 
-    if (n) {
+    if (n && d->count_retired) {
         IrVal t = ir_new_ebb_temp(d->b, IR_I64);
         ir_ld64(d->b, t, offsetof(RiscvCpu, insns_retired));
         ir_add_imm(d->b, t, t, n);
@@ -231,6 +235,24 @@ void rv_gen_goto_tb(DisasContext *d, unsigned slot, uint64_t dest)
     }
     rv_update_pc(d, dest);
     rv_gen_lookup(d);
+}
+
+bool rv_follow_jump(DisasContext *d, uint64_t dest)
+{
+    DisasContextBase *db = &d->base;
+
+    if (!d->follow_jumps || d->n_followed >= RV_MAX_FOLLOWED_JUMPS ||
+        db->singlestep_enabled || db->num_insns >= db->max_insns ||
+        db->page_vaddr[1] != (GuestVaddr)-1 || !translator_is_same_page(db, dest) ||
+        !translator_use_goto_tb(db, dest)) {
+        return false;
+    }
+    d->followed[d->n_followed].from = d->pc;
+    d->followed[d->n_followed].to = dest;
+    d->n_followed++;
+    db->pc_next = dest;
+    db->code_scattered = true;
+    return true;
 }
 
 void rv_gen_jump(DisasContext *d, uint64_t dest)
@@ -265,6 +287,10 @@ static void riscv_init_disas_context(DisasContextBase *db, CpuState *cs)
     assert(cpu->tb_flags == riscv_tb_flags(cpu));
     d->b = db->b;
     d->cpu = cpu;
+    d->count_retired = cs->mem_mode != CPU_MEM_USER;
+    /* System mode keeps exact block ranges: stores to pages that mix code
+     * and data would otherwise invalidate such blocks at every write. */
+    d->follow_jumps = cs->mem_mode == CPU_MEM_USER;
     d->cfg = &cpu->cfg;
     d->flags = flags;
     d->priv = (flags & TB_FLAGS_PRIV_MASK) >> TB_FLAGS_PRIV_SHIFT;
@@ -290,7 +316,7 @@ static void riscv_insn_start(DisasContextBase *db, CpuState *cs)
         rv_sync_retired(d);
         d->retired_unsynced = 0;
     }
-    ir_insn_start(db->b, db->pc_next, d->retired_unsynced, 0);
+    ir_insn_start(db->b, db->pc_next, d->count_retired ? d->retired_unsynced : 0, 0);
 }
 
 /* Length in bytes of the instruction whose low parcel is `lo` (16.1: only
@@ -376,11 +402,12 @@ static void riscv_tb_stop(DisasContextBase *db, CpuState *cs)
 
 static void riscv_disas_log(const DisasContextBase *db, CpuState *cs, FILE *out)
 {
+    const DisasContext *d = (const DisasContext *)db;
     GuestVaddr pc = db->pc_first;
-    GuestVaddr end = db->pc_first + db->tb->size;
 
-    /* The translator loop prints the "IN:" header; one line per insn here. */
-    while (pc < end) {
+    /* The translator loop prints the "IN:" header; one line per insn here,
+     * going where the block went through a followed jump. */
+    for (int i = 0; i < db->num_insns; i++) {
         uint8_t bytes[4];
         char text[128];
         /* Re-reading is safe: the block's pages were fetched successfully. */
@@ -401,7 +428,13 @@ static void riscv_disas_log(const DisasContextBase *db, CpuState *cs, FILE *out)
             fprintf(out, "0x%016" PRIx64 ":  %02x%02x              %s\n", pc, bytes[1],
                     bytes[0], text);
         }
-        pc += len;
+        GuestVaddr next = pc + len;
+        for (unsigned j = 0; j < d->n_followed; j++) {
+            if (d->followed[j].from == pc) {
+                next = d->followed[j].to;
+            }
+        }
+        pc = next;
     }
 }
 

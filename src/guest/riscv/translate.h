@@ -58,6 +58,10 @@ uint32_t riscv_tb_flags(const RiscvCpu *cpu);
  * what the TB flags hold or enable interrupts (exec/README.md, 3). */
 #define DISAS_RV_UPDATE_PC DISAS_GUEST_2
 
+/* At most this many jumps followed per block (each may duplicate code that
+ * other blocks also hold). */
+#define RV_MAX_FOLLOWED_JUMPS 2
+
 typedef struct DisasContext {
     DisasContextBase base;          /* first: the translator loop's part */
     IrBuilder *b;
@@ -81,6 +85,11 @@ typedef struct DisasContext {
      * exit it emits retires the instruction too). */
     uint32_t retired_unsynced;
     bool in_insn;
+    /* False in user mode, where instret reads the cycle counter (as in
+     * QEMU's linux-user): no block keeps the count, which would cost a
+     * memory read-modify-write at every exit, a dependency chain through
+     * memory that bounds every tight loop. */
+    bool count_retired;
 
     /* ---- jumpcache: (append only) ---- */
     /* The value lui/auipc just gave const_rd (never x0), valid while the
@@ -89,12 +98,26 @@ typedef struct DisasContext {
     unsigned const_rd;
     uint64_t const_val;
     uint64_t const_next_pc;
+
+    /* ---- userhot: (append only) ---- */
+    /* Jumps (jal x0) this block went through, translating on at the target
+     * instead of ending (user mode, same page; rv_follow_jump): a loop
+     * whose back edge is a jump becomes one block, which can chain to
+     * itself.  from/to for the in_asm log. */
+    bool follow_jumps;
+    unsigned n_followed;
+    struct { uint64_t from, to; } followed[RV_MAX_FOLLOWED_JUMPS];
 } DisasContext;
 
 /* Adds the instructions this block retired on the current path (counting
  * the one being translated, when called from its trans_) to the hart's
  * retired count: for a trans_ whose helper leaves the block itself. */
 void rv_sync_retired(DisasContext *d);
+
+/* For a jal x0 to dest (aligned): continues the block at dest and returns
+ * true when allowed (user mode, dest on the block's only page, budget
+ * left); else returns false and emits nothing. */
+bool rv_follow_jump(DisasContext *d, uint64_t dest);
 
 /* ---- globals (translate.c declares them once) ---- */
 extern IrVal rv_cpu_pc;                 /* I64 cpu->pc */
