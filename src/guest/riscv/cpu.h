@@ -54,7 +54,9 @@ typedef struct RiscvCpuConfig {
  * ~40% slower.  The hardware cause is not identified (not false sharing:
  * it stays with the hart alone on its pages).  Earlier measurements by
  * padding CpuTlb: 0 (gpr at 112) fast, 16 (0) +5%, 32 (16) +45%, 64 (48)
- * +80%, 96 (80) +10%, 128 (112) fast.  gpr_phase_pad keeps the fast phase
+ * +80%, 96 (80) +10%, 128 (112) fast; and setting the phase directly
+ * (median CPU seconds of 6 boots): 32: 3.1, 64: 2.6-2.9, 96: 2.1-2.3,
+ * 112: 2.35 (within noise of 96).  gpr_phase_pad keeps the fast phase
  * whatever is added to CpuState; re-measure (bench/boot.sh) before
  * changing it.
  */
