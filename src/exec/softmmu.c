@@ -34,13 +34,10 @@
  * this thread for cpu: guest physical [start, last] is host `host` (0:
  * none).  Like the TLB's entries it holds host pointers of the map, so
  * every flush on this thread forgets it (a map change flushes every vCPU,
- * each on its own thread).  Kept out of CpuState on purpose.
- * NOTE: the JIT's speed depends on where CpuState's tail (and so every
- * RiscvCpu field) sits: padding CpuTlb by 16/32/64/96/128 bytes gave
- * ~+5%/+45%/+80%/+10%/0% JIT samples in a Linux boot with identical host
- * code.  A period of 128 bytes points at false sharing (adjacent-line
- * prefetch) or aliasing; the cause is not found yet, so measure a boot
- * after changing the size of CpuState or the fields before the registers.
+ * each on its own thread).  It could live in CpuState: the JIT's speed
+ * depends on where the guest registers sit relative to CpuState's start
+ * (modulo 128 bytes), and RiscvCpu now pads itself to keep that phase
+ * whatever CpuState's size (guest/riscv/cpu.h, RISCV_GPR_PHASE).
  */
 static __thread struct {
     const CpuState *cpu;

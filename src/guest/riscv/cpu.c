@@ -19,6 +19,10 @@
 #include "guest/riscv/pmp.h"
 #include "util/log.h"
 
+/* The JIT's speed depends on this phase (cpu.h, RISCV_GPR_PHASE). */
+_Static_assert(offsetof(RiscvCpu, gpr) % 128 == RISCV_GPR_PHASE,
+               "gpr must stay at RISCV_GPR_PHASE modulo 128 from env");
+
 const char *const riscv_gpr_names[32] = {
     "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",
     "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
