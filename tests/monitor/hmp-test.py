@@ -8,15 +8,12 @@ C-a c switches stdin to the monitor, which answers and quits.
 
     hmp-test.py MORPHO_SYSTEM_RISCV64 GUEST.elf BACKEND
 """
-import os
 import socket
 import struct
 import subprocess
 import sys
-import tempfile
-import time
 
-from monitor_client import check, connect_unix, fail
+from monitor_client import check, connect_unix, fail, start_paused
 
 PROMPT = b"(qemu) "
 
@@ -58,13 +55,7 @@ def elf_first_words(elf, n):
 
 
 def socket_monitor(morpho, elf, backend):
-    tmp = tempfile.mkdtemp()
-    path = os.path.join(tmp, "hmp.sock")
-    proc = subprocess.Popen([morpho, "-M", "virt", "-bios", "none", "-kernel", elf,
-                             "-display", "none", "-serial", "null", "-S",
-                             "-accel", "tcg,backend=" + backend,
-                             "-monitor", "unix:%s,server=on,wait=off" % path],
-                            stdin=subprocess.DEVNULL)
+    proc, path = start_paused(morpho, elf, backend, "-monitor")
     try:
         m = Hmp(path)
         banner = m.until_prompt()

@@ -8,13 +8,10 @@ quits (checking the SHUTDOWN event and the exit status).
     qmp-test.py MORPHO_SYSTEM_RISCV64 GUEST.elf BACKEND
 """
 import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
 
-from monitor_client import check, connect_unix, fail
+from monitor_client import check, connect_unix, fail, start_paused
 
 
 class Qmp:
@@ -68,13 +65,7 @@ class Qmp:
 
 def main():
     morpho, elf, backend = sys.argv[1:4]
-    tmp = tempfile.mkdtemp()
-    path = os.path.join(tmp, "qmp.sock")
-    proc = subprocess.Popen([morpho, "-M", "virt", "-bios", "none", "-kernel", elf,
-                             "-display", "none", "-serial", "null", "-S",
-                             "-accel", "tcg,backend=" + backend,
-                             "-qmp", "unix:%s,server=on,wait=off" % path],
-                            stdin=subprocess.DEVNULL)
+    proc, path = start_paused(morpho, elf, backend, "-qmp")
     try:
         q = Qmp(path)
         greeting = q.recv()
