@@ -591,13 +591,7 @@ static uint64_t leb_get(const uint8_t **p)
  * replaced: nothing else holds it yet). */
 static TranslationBlock *tb_pack_insn_data(TranslationBlock *tb, IrBuilder *b)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < ir_op_count(b); i++) {
-        n += ir_op_at(b, i)->opc == IR_OP_insn_start;
-    }
-    /* at most 10 bytes per word */
-    uint8_t *buf = malloc(n * IR_INSN_DATA_WORDS * 10 + 1);
-    assert(buf);
+    uint8_t buf[TB_MAX_INSNS * IR_INSN_DATA_WORDS * 10];   /* 10 bytes a word at most */
     uint64_t prev[IR_INSN_DATA_WORDS] = { tb->pc };
     size_t len = 0;
     unsigned count = 0;
@@ -606,6 +600,7 @@ static TranslationBlock *tb_pack_insn_data(TranslationBlock *tb, IrBuilder *b)
         if (op->opc != IR_OP_insn_start) {
             continue;
         }
+        assert(count < TB_MAX_INSNS);
         for (unsigned w = 0; w < IR_INSN_DATA_WORDS; w++) {
             len += leb_put(buf + len, (int64_t)(op->consts[w] - prev[w]));
             prev[w] = op->consts[w];
@@ -616,7 +611,6 @@ static TranslationBlock *tb_pack_insn_data(TranslationBlock *tb, IrBuilder *b)
     assert(tb);
     memcpy(tb->insn_data, buf, len);
     tb->insn_data_len = (uint32_t)len;
-    free(buf);
     if (tb->icount == 0) {
         tb->icount = count;
     }
@@ -675,11 +669,11 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     if (log_enabled(LOG_OP)) {
         tb_log_ir("OP", tb, b);
     }
-#ifdef MORPHO_IR_VERIFY
+#ifdef MORPHO_DEBUG_CHECKS
     ir_verify(b, &error_abort);     /* a frontend bug otherwise */
 #endif
     ir_optimize(b);
-#ifdef MORPHO_IR_VERIFY
+#ifdef MORPHO_DEBUG_CHECKS
     ir_verify(b, &error_abort);     /* an optimizer bug otherwise */
 #endif
     if (log_enabled(LOG_OP_OPT)) {

@@ -107,22 +107,12 @@ void riscv_cpu_sync_tb_flags(RiscvCpu *cpu)
     cpu->tb_flags = riscv_tb_flags(cpu);
 }
 
-/* The sanitizer build (unit tests) checks the cached flags at every lookup;
- * every build checks them at every translation (riscv_init_disas_context). */
-#if defined(__SANITIZE_ADDRESS__)
-#define RISCV_CHECK_TB_FLAGS 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RISCV_CHECK_TB_FLAGS 1
-#endif
-#endif
-
 static void riscv_get_tb_cpu_state(CpuState *cs, GuestVaddr *pc, uint64_t *cs_base,
                                    uint32_t *flags)
 {
     RiscvCpu *cpu = riscv_cpu(cs);
 
-#ifdef RISCV_CHECK_TB_FLAGS
+#ifdef MORPHO_DEBUG_CHECKS   /* every build checks at every translation */
     assert(cpu->tb_flags == riscv_tb_flags(cpu));
 #endif
     *pc = cpu->pc;
