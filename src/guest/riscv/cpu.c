@@ -156,7 +156,7 @@ void riscv_cpu_dump_state(CpuState *cs, FILE *out)
     fprintf(out, " mhartid  %016" PRIx64 "\n", cpu->mhartid);
     fprintf(out, " mstatus  %016" PRIx64 "\n", cpu->mstatus);
     fprintf(out, " mip      %016" PRIx64 "  mie      %016" PRIx64 "\n",
-            (uint64_t)atomic_load(&cpu->mip), cpu->mie);
+            (uint64_t)(atomic_load(&cpu->mip) & MIP_VISIBLE), cpu->mie);
     fprintf(out, " mideleg  %016" PRIx64 "  medeleg  %016" PRIx64 "\n", cpu->mideleg,
             cpu->medeleg);
     fprintf(out, " mtvec    %016" PRIx64 "  stvec    %016" PRIx64 "\n", cpu->mtvec,

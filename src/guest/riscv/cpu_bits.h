@@ -82,6 +82,13 @@
 #define MIP_MEIP (1ull << IRQ_M_EXT)
 #define MIP_S_MASK (MIP_SSIP | MIP_STIP | MIP_SEIP)
 #define MIP_M_MASK (MIP_MSIP | MIP_MTIP | MIP_MEIP)
+/* 3.1.9: mip.SEIP reads as the OR of a software-writable bit and the
+ * interrupt controller's line.  RiscvCpu.mip keeps both sources in bits no
+ * mip bit uses (mie can never enable them) beside the effective SEIP;
+ * every guest-visible read masks them off (MIP_VISIBLE). */
+#define MIP_SEIP_SOFTWARE (1ull << 62)
+#define MIP_SEIP_LINE (1ull << 63)
+#define MIP_VISIBLE (~(MIP_SEIP_SOFTWARE | MIP_SEIP_LINE))
 
 /* mcause/scause: bit 63 set for interrupts. */
 #define RISCV_CAUSE_INTERRUPT (1ull << 63)

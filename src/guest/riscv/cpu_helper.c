@@ -71,14 +71,25 @@ void riscv_cpu_update_interrupt(RiscvCpu *cpu)
     }
 }
 
-uint64_t riscv_cpu_update_mip(RiscvCpu *cpu, uint64_t mask, uint64_t value)
+/* Change mip bits in mask to value, where a SEIP in mask means the source
+ * seip_source (MIP_SEIP_LINE or MIP_SEIP_SOFTWARE); the effective SEIP is
+ * recomputed in the same compare-and-swap, so a device raising its line
+ * and the hart writing mip can't lose each other's update. */
+static uint64_t riscv_cpu_change_mip(RiscvCpu *cpu, uint64_t mask, uint64_t value,
+                                     uint64_t seip_source)
 {
     CpuState *cs = &cpu->parent;
     uint64_t old = atomic_load(&cpu->mip);
     uint64_t new;
 
+    if (mask & MIP_SEIP) {
+        mask = (mask & ~MIP_SEIP) | seip_source;
+        value = (value & ~MIP_SEIP) | ((value & MIP_SEIP) ? seip_source : 0);
+    }
+    mask &= MIP_VISIBLE | seip_source;
     do {
         new = (old & ~mask) | (value & mask);
+        new = (new & ~MIP_SEIP) | ((new & (MIP_SEIP_LINE | MIP_SEIP_SOFTWARE)) ? MIP_SEIP : 0);
     } while (!atomic_compare_exchange_weak(&cpu->mip, &old, new));
 
     if (new & cpu->mie) {
@@ -88,9 +99,27 @@ uint64_t riscv_cpu_update_mip(RiscvCpu *cpu, uint64_t mask, uint64_t value)
         cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
     }
     if (new != old && cpu->mip_update) {
-        cpu->mip_update(cpu->board_opaque, new);
+        cpu->mip_update(cpu->board_opaque, new & MIP_VISIBLE);
     }
-    return old;
+    return old & MIP_VISIBLE;
+}
+
+uint64_t riscv_cpu_update_mip(RiscvCpu *cpu, uint64_t mask, uint64_t value)
+{
+    return riscv_cpu_change_mip(cpu, mask, value, MIP_SEIP_LINE);
+}
+
+void riscv_cpu_write_mip(RiscvCpu *cpu, uint64_t mask, uint64_t value)
+{
+    riscv_cpu_change_mip(cpu, mask, value, MIP_SEIP_SOFTWARE);
+}
+
+uint64_t riscv_cpu_mip_rmw_base(RiscvCpu *cpu)
+{
+    uint64_t mip = atomic_load(&cpu->mip);
+    uint64_t seip = (mip & MIP_SEIP_SOFTWARE) ? MIP_SEIP : 0;
+
+    return ((mip & ~MIP_SEIP) | seip) & MIP_VISIBLE;
 }
 
 void riscv_hart_gpio_set(void *opaque, int n, int level)

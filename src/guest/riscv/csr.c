@@ -441,21 +441,19 @@ static uint64_t csr_read_mip(RiscvCpu *cpu, unsigned csrno)
     if (csr_stip_is_timer(cpu)) {
         riscv_cpu_update_stip(cpu);
     }
-    return atomic_load(&cpu->mip);
+    return atomic_load(&cpu->mip) & MIP_VISIBLE;
 }
 
 static void csr_write_mip(RiscvCpu *cpu, unsigned csrno, uint64_t val)
 {
     /* 3.1.9: SSIP, STIP and SEIP are writable from M; MSIP, MTIP and MEIP
      * follow the devices.  Sstc: STIP is the timer comparison when STCE.
-     * NOTE: SEIP is one bit shared by software and the interrupt
-     * controller's line (the spec ORs two); neither OpenSBI nor Linux
-     * writes it. */
+     * SEIP written here is the software bit, ORed with the PLIC's line. */
     uint64_t mask = MIP_S_MASK;
     if (csr_stip_is_timer(cpu)) {
         mask &= ~MIP_STIP;
     }
-    riscv_cpu_update_mip(cpu, mask, val);
+    riscv_cpu_write_mip(cpu, mask, val);
 }
 
 static uint64_t csr_read_sip(RiscvCpu *cpu, unsigned csrno)
@@ -681,6 +679,9 @@ bool riscv_csr_access(RiscvCpu *cpu, unsigned csrno, uint64_t *old, uint64_t val
         *old = v;
     }
     if (write && c->write) {
+        if (csrno == CSR_mip) {
+            v = riscv_cpu_mip_rmw_base(cpu);
+        }
         c->write(cpu, csrno, (v & ~mask) | (val & mask));
         riscv_cpu_sync_tb_flags(cpu);   /* mstatus, misa: the TB flags' inputs */
     }

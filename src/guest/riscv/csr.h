@@ -56,6 +56,14 @@ uint64_t riscv_csr_time(RiscvCpu *cpu);
  * mip.  This is what the board's interrupt lines (mip bits 1, 3, 5, 7, 9,
  * 11) call. */
 uint64_t riscv_cpu_update_mip(RiscvCpu *cpu, uint64_t mask, uint64_t value);
+/* The same for writes by the guest (csrw mip, vCPU thread): a SEIP in mask
+ * sets the software-writable SEIP bit, which the effective SEIP ORs with
+ * the interrupt controller's line (3.1.9). */
+void riscv_cpu_write_mip(RiscvCpu *cpu, uint64_t mask, uint64_t value);
+/* mip as CSRRS/CSRRC modify it: with the software-writable SEIP instead of
+ * the effective one (3.1.9: only that bit takes part in the read-modify-
+ * write). */
+uint64_t riscv_cpu_mip_rmw_base(RiscvCpu *cpu);
 /* The hart's interrupt inputs as an IrqHandlerFn (core/irq.h): opaque is
  * the RiscvHart device, n the mip bit (IRQ_S_SOFT ... IRQ_M_EXT: 1, 3, 5,
  * 7, 9, 11), level the line's level.  For device_init_gpio_in(dev, this,

@@ -280,6 +280,42 @@ UNITTEST(delegation_and_interrupt_registers)
     rv_bench_free(tb);
 }
 
+UNITTEST(mip_seip_is_software_bit_or_line)
+{
+    RvTestBench *tb = rv_bench_new();
+    RiscvCpu *cpu = &tb->cpu;
+    uint64_t old;
+
+    /* 3.1.9: a read of mip.SEIP sees software bit | PLIC line */
+    riscv_cpu_update_mip(cpu, MIP_SEIP, MIP_SEIP);
+    CHECK_U64(rd_csr(cpu, CSR_mip), MIP_SEIP);
+    /* the line alone: csrw mip, 0 cannot clear it */
+    wr_csr(cpu, CSR_mip, 0);
+    CHECK_U64(rd_csr(cpu, CSR_mip), MIP_SEIP);
+    /* CSRRS/CSRRC modify the software bit only: setting SSIP while the line
+     * is high must not latch SEIP in software */
+    CHECK(riscv_csr_access(cpu, CSR_mip, &old, MIP_SSIP, MIP_SSIP, true));
+    CHECK_U64(old, MIP_SEIP);
+    riscv_cpu_update_mip(cpu, MIP_SEIP, 0);
+    CHECK_U64(rd_csr(cpu, CSR_mip), MIP_SSIP);
+    /* the software bit alone stays when the line falls and rises again */
+    wr_csr(cpu, CSR_mip, MIP_SEIP);
+    riscv_cpu_update_mip(cpu, MIP_SEIP, MIP_SEIP);
+    riscv_cpu_update_mip(cpu, MIP_SEIP, 0);
+    CHECK_U64(rd_csr(cpu, CSR_mip), MIP_SEIP);
+    /* it makes an interrupt pending like the line does */
+    cpu->mie = MIP_SEIP;
+    cpu->priv = PRV_S;
+    CHECK_INT(riscv_cpu_pending_interrupt(cpu), IRQ_S_EXT);
+    /* csrc clears the software bit; the line decides again */
+    cpu->priv = PRV_M;
+    CHECK(riscv_csr_access(cpu, CSR_mip, NULL, 0, MIP_SEIP, true));
+    CHECK_U64(rd_csr(cpu, CSR_mip), 0);
+    cpu->priv = PRV_S;
+    CHECK_INT(riscv_cpu_pending_interrupt(cpu), -1);
+    rv_bench_free(tb);
+}
+
 UNITTEST(trap_vectors_and_epc)
 {
     RvTestBench *tb = rv_bench_new();

@@ -59,7 +59,7 @@ uint64_t helper_rvbench_csr(void *env, uint32_t csr, uint64_t val, uint32_t op)
     uint64_t *field = bench_csr_field(cpu, csr);
     uint64_t old = field ? *field
                    : csr == 0x301 ? cpu->misa
-                   : csr == 0x344 ? atomic_load(&cpu->mip)
+                   : csr == 0x344 ? atomic_load(&cpu->mip) & MIP_VISIBLE
                    : csr == 0xf14 ? cpu->mhartid : 0;
 
     if (field && op != CSR_OP_READ) {
