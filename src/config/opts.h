@@ -114,9 +114,6 @@ bool opts_get_size(const Opts *o, const char *key, uint64_t dflt, uint64_t *out,
                    Error **errp);
 
 /* The value parsers behind the getters, for callers with bare strings. */
-bool opts_parse_bool(const char *s, bool *out);
-bool opts_parse_number(const char *s, uint64_t *out);
-bool opts_parse_size(const char *s, uint64_t *out);
 
 /*
  * Canonical text of a group: one "[name]" or "[name "id"]" header per Opts

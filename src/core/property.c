@@ -6,9 +6,9 @@
  * first (so realized devices refuse changes in one place).
  */
 #include "core/object.h"
+#include "util/parse.h"
 
 #include <assert.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,129 +416,7 @@ Object *object_property_get_link(Object *obj, const char *name, Error **errp)
     return v.obj;
 }
 
-/* Text */
-
-bool property_parse_bool(const char *text, bool *out)
-{
-    static const char *const yes[] = { "on", "yes", "true", "y" };
-    static const char *const no[] = { "off", "no", "false", "n" };
-    for (size_t i = 0; i < 4; i++) {
-        if (strcmp(text, yes[i]) == 0) {
-            *out = true;
-            return true;
-        }
-        if (strcmp(text, no[i]) == 0) {
-            *out = false;
-            return true;
-        }
-    }
-    return false;
-}
-
-bool property_parse_uint(const char *text, uint64_t *out)
-{
-    int base = 10;
-    const char *digits = text;
-    char *end;
-
-    if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-        base = 16;
-        digits = text + 2;
-    }
-    /* strtoull accepts leading blanks and signs; we don't. */
-    if (!((base == 10 && digits[0] >= '0' && digits[0] <= '9') ||
-          (base == 16 && ((digits[0] >= '0' && digits[0] <= '9') ||
-                          (digits[0] >= 'a' && digits[0] <= 'f') ||
-                          (digits[0] >= 'A' && digits[0] <= 'F'))))) {
-        return false;
-    }
-    errno = 0;
-    unsigned long long v = strtoull(digits, &end, base);
-    if (errno || *end != '\0') {
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
-bool property_parse_int(const char *text, int64_t *out)
-{
-    uint64_t mag;
-    bool neg = text[0] == '-';
-
-    if (!property_parse_uint(neg ? text + 1 : text, &mag)) {
-        return false;
-    }
-    if (neg) {
-        if (mag > (uint64_t)INT64_MAX + 1) {
-            return false;
-        }
-        *out = (int64_t)(0 - mag);
-    } else {
-        if (mag > INT64_MAX) {
-            return false;
-        }
-        *out = (int64_t)mag;
-    }
-    return true;
-}
-
-bool property_parse_size(const char *text, uint64_t *out)
-{
-    static const char suffixes[] = "bkmgtpe";
-    char *end;
-
-    if (!(text[0] >= '0' && text[0] <= '9')) {
-        return false;
-    }
-    if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-        return property_parse_uint(text, out);    /* hex takes no suffix */
-    }
-    errno = 0;
-    unsigned long long whole = strtoull(text, &end, 10);
-    if (errno) {
-        return false;
-    }
-    double frac = 0;
-    bool has_frac = false;
-    if (*end == '.') {
-        char *fend;
-        if (!(end[1] >= '0' && end[1] <= '9')) {
-            return false;
-        }
-        frac = strtod(end, &fend);
-        end = fend;
-        has_frac = true;
-    }
-    uint64_t mult = 1;
-    if (*end) {
-        const char *s = strchr(suffixes, end[0] | 0x20);
-        if (!s || end[1] != '\0') {
-            return false;
-        }
-        for (int i = 1; i < s - suffixes + 1; i++) {
-            mult *= 1024;
-        }
-        if (s == suffixes) {
-            mult = 1;
-        }
-    } else if (has_frac) {
-        return false;    /* "1.5" bytes makes no sense */
-    }
-    if (whole > UINT64_MAX / mult) {
-        return false;
-    }
-    uint64_t v = whole * mult;
-    if (has_frac) {
-        double extra = frac * (double)mult;
-        if ((double)(UINT64_MAX - v) < extra) {
-            return false;
-        }
-        v += (uint64_t)extra;
-    }
-    *out = v;
-    return true;
-}
+/* Text (the scalar syntax is util/parse.h's) */
 
 static bool error_bad_value(Object *obj, ObjectProperty *prop, const char *text, Error **errp)
 {
@@ -556,21 +434,21 @@ bool object_property_parse(Object *obj, const char *name, const char *text, Erro
     switch (prop->kind) {
     case PROP_KIND_BOOL: {
         bool b;
-        if (!property_parse_bool(text, &b)) {
+        if (!parse_bool(text, &b)) {
             return error_bad_value(obj, prop, text, errp);
         }
         return object_property_set_bool(obj, name, b, errp);
     }
     case PROP_KIND_INT: {
         int64_t i;
-        if (!property_parse_int(text, &i)) {
+        if (!parse_int64(text, &i)) {
             return error_bad_value(obj, prop, text, errp);
         }
         return object_property_set_int(obj, name, i, errp);
     }
     case PROP_KIND_UINT: {
         uint64_t u;
-        if (!(prop->is_size ? property_parse_size(text, &u) : property_parse_uint(text, &u))) {
+        if (!(prop->is_size ? parse_size(text, &u) : parse_uint64(text, &u))) {
             return error_bad_value(obj, prop, text, errp);
         }
         return object_property_set_uint(obj, name, u, errp);

@@ -131,12 +131,6 @@ char *object_property_format(Object *obj, const char *name, Error **errp);
  * per property sorted by name: "  name=<type>   - description (default: x)". */
 void object_property_print_help(FILE *out, Object *obj, const char *what);
 
-/* Parsers shared with the option layer. */
-bool property_parse_bool(const char *text, bool *out);
-bool property_parse_uint(const char *text, uint64_t *out);
-bool property_parse_int(const char *text, int64_t *out);
-bool property_parse_size(const char *text, uint64_t *out);
-
 /* A field of the instance at `offset`, as a class property. */
 struct Property {
     const char *name;

@@ -18,6 +18,7 @@
 #include "guest/riscv/csr.h"
 #include "guest/riscv/pmp.h"
 #include "util/log.h"
+#include "util/parse.h"
 
 /* The JIT's speed depends on this phase (cpu.h, RISCV_GPR_PHASE). */
 _Static_assert(offsetof(RiscvCpu, gpr) % 128 == RISCV_GPR_PHASE,
@@ -304,7 +305,7 @@ bool riscv_cpu_parse_features(RiscvCpu *cpu, const char *list, Error **errp)
             break;
         }
         if (eq) {
-            if (!property_parse_bool(eq + 1, &on)) {
+            if (!parse_bool(eq + 1, &on)) {
                 error_setg(errp, "CPU property '%s' takes on or off, not '%s'", item, eq + 1);
                 ok = false;
                 break;
