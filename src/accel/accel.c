@@ -37,6 +37,22 @@ void accel_print_help(FILE *out)
     free(list);
 }
 
+bool accel_print_props(FILE *out, const char *name, Error **errp)
+{
+    AccelClass *ac = accel_find(name);
+    char what[64];
+
+    if (!ac) {
+        error_setg(errp, "invalid accelerator %s", name);
+        return false;
+    }
+    Object *obj = object_new(object_class_get_name(OBJECT_CLASS(ac)));
+    snprintf(what, sizeof(what), "%s-accel", name);
+    object_property_print_help(out, obj, what);
+    object_unref(obj);
+    return true;
+}
+
 AccelState *accel_new(const char *name, Error **errp)
 {
     AccelClass *ac = accel_find(name);

@@ -46,6 +46,9 @@ DECLARE_OBJ_CHECKERS(AccelState, AccelClass, ACCEL, TYPE_ACCEL)
 AccelClass *accel_find(const char *name);
 /* "Accelerators supported in QEMU binary:" and one name per line. */
 void accel_print_help(FILE *out);
+/* `-accel NAME,help`: NAME's properties, as -device DRIVER,help lists a
+ * device's.  False (errp set) for an unknown accelerator. */
+bool accel_print_props(FILE *out, const char *name, Error **errp);
 /* Creates the accelerator named; fails if unknown or unavailable here. */
 AccelState *accel_new(const char *name, Error **errp);
 bool accel_init_machine(AccelState *accel, MachineState *ms, Error **errp);

@@ -99,8 +99,20 @@ static bool vl_answer_help(const SystemTarget *target, Config *cfg, bool *failed
         return true;
     }
     for (Opts *o = accels->head; o; o = o->next) {
-        if (is_help_option(opts_get(o, "accel"))) {
+        const char *name = opts_get(o, "accel");
+
+        if (is_help_option(name)) {
             accel_print_help(stdout);
+            return true;
+        }
+        if (name && opts_get(o, "help")) {
+            Error *err = NULL;
+
+            if (!accel_print_props(stdout, name, &err)) {
+                error_prepend(&err, "-accel %s: ", name);
+                error_report_err(err);
+                *failed = true;
+            }
             return true;
         }
     }

@@ -13,33 +13,7 @@ import struct
 import subprocess
 import sys
 
-from monitor_client import check, connect_unix, fail, start_paused
-
-PROMPT = b"(qemu) "
-
-
-class Hmp:
-    def __init__(self, path):
-        self.sock = connect_unix(path)
-        self.buf = b""
-
-    def until_prompt(self):
-        while PROMPT not in self.buf:
-            data = self.sock.recv(4096)
-            if not data:
-                raise EOFError("monitor closed; got %r" % self.buf)
-            self.buf += data
-        text, self.buf = self.buf.split(PROMPT, 1)
-        return text.decode()
-
-    def cmd(self, line):
-        self.sock.sendall(line.encode() + b"\r")
-        out = self.until_prompt()
-        # The echo of the line comes first, then CR LF, then the output.
-        echoed, _, rest = out.partition("\r\n")
-        check(echoed.endswith(line), "echo of %r: %r" % (line, out))
-        return rest
-
+from monitor_client import PROMPT, Hmp, check, connect_unix, fail, start_paused
 
 def elf_first_words(elf, n):
     """The first n 32-bit words of the first PT_LOAD segment."""

@@ -32,6 +32,7 @@ typedef struct TcgAccel {
     AccelState parent;
     bool single_thread;
     bool jit;
+    uint32_t tb_size_mib;        /* "tb-size": the JIT's code buffer; 0 = default */
 } TcgAccel;
 
 DECLARE_OBJ_CHECKERS(TcgAccel, AccelClass, TCG_ACCEL, TYPE_TCG_ACCEL)
@@ -335,9 +336,17 @@ static void tcg_accel_instance_init(Object *obj)
 
 static bool tcg_init_machine(AccelState *accel, MachineState *ms, Error **errp)
 {
-    return exec_set_backend(TCG_ACCEL(accel)->jit ? EXEC_BACKEND_JIT : EXEC_BACKEND_INTERP,
-                            errp);
+    TcgAccel *s = TCG_ACCEL(accel);
+
+    return exec_set_code_size((size_t)s->tb_size_mib << 20, errp) &&
+           exec_set_backend(s->jit ? EXEC_BACKEND_JIT : EXEC_BACKEND_INTERP, errp);
 }
+
+static const Property tcg_accel_props[] = {
+    DEFINE_PROP_UINT32("tb-size", TcgAccel, tb_size_mib, 0,
+                       "translated code buffer in MiB (0: the default, 64)"),
+    DEFINE_PROP_END_OF_LIST(),
+};
 
 static void tcg_accel_class_init(ObjectClass *oc, const void *data)
 {
@@ -350,6 +359,7 @@ static void tcg_accel_class_init(ObjectClass *oc, const void *data)
                                   "vCPU threading: multi (a host thread per vCPU) or single");
     object_class_property_add_str(oc, "backend", tcg_get_backend, tcg_set_backend,
                                   "code generator: interp (portable IR interpreter) or jit");
+    object_class_add_props(oc, tcg_accel_props);
 }
 
 static const TypeInfo tcg_accel_type = {
