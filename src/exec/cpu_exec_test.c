@@ -449,7 +449,8 @@ UNITTEST(exec_loop_chains_blocks)
 
 /* The jump cache finds blocks by virtual pc: a page flush after the
  * guest remaps a page must drop that page's blocks (and only where a
- * block of the page was entered does it scan). */
+ * block of the page was entered does it scan), also blocks found again
+ * after a full flush. */
 UNITTEST(exec_page_flush_after_remap_drops_jump_cache_entries)
 {
     ToyMachine *m = toy_machine_new();
@@ -459,6 +460,14 @@ UNITTEST(exec_page_flush_after_remap_drops_jump_cache_entries)
     TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 5, 0, 7), toy_insn(TOY_HLT, 0, 0, 0));
     toy_remap_to = 0x3000;
     for (int round = 0; round < 3; round++) {
+        m->cpu.pc = TOY_REMAP_PAGE;
+        atomic_store(&cs->halted, 0);
+        CHECK_INT(cpu_exec(cs), EXCP_HLT);
+        CHECK_U64(m->cpu.r[4], round == 0 ? 1 : 2);
+        /* a full flush, then the same mapping: the block is entered in
+         * the jump cache again, and must count for the page flush below */
+        tlb_flush(cs);
+        m->cpu.r[4] = 0;
         m->cpu.pc = TOY_REMAP_PAGE;
         atomic_store(&cs->halted, 0);
         CHECK_INT(cpu_exec(cs), EXCP_HLT);
