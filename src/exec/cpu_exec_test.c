@@ -2,7 +2,7 @@
  * The exec loop, translator loop, TB cache, chaining, invalidation and
  * exceptions, driven by a toy guest defined here ("toy": 4-byte
  * instructions opcode/rd/rs/imm8, eight 64-bit registers, an MMU that
- * identity-maps everything but one page).  Memory is the real memory API:
+ * identity-maps everything but one unmapped and one remappable page).  Memory is the real memory API:
  * 64 KiB of RAM at 0 and a small MMIO counter device at 0x10000.
  */
 #include <pthread.h>
@@ -51,6 +51,9 @@ enum {
 #define TOY_UNMAPPED_PAGE 0x8000
 #define TOY_TRAP_VECTOR 0x7000
 #define TOY_MMIO_BASE 0x10000
+/* The one page the MMU does not identity-map: it maps to toy_remap_to. */
+#define TOY_REMAP_PAGE 0x9000
+static GuestPaddr toy_remap_to = TOY_REMAP_PAGE;
 
 typedef struct ToyCpu {
     CpuState parent;
@@ -294,8 +297,9 @@ static bool toy_tlb_fill(CpuState *cpu, GuestVaddr addr, unsigned size, MmuAcces
                                                         : TOY_EXC_LOAD_FAULT;
         cpu_loop_exit_restore(cpu, ra);
     }
-    tlb_set_page(cpu, addr, addr, PAGE_READ | PAGE_WRITE | PAGE_EXEC, mmu_idx,
-                 GUEST_PAGE_BITS);
+    GuestPaddr pa = (addr & GUEST_PAGE_MASK) == TOY_REMAP_PAGE ? toy_remap_to | (addr & 0xfff)
+                                                                : addr;
+    tlb_set_page(cpu, addr, pa, PAGE_READ | PAGE_WRITE | PAGE_EXEC, mmu_idx, GUEST_PAGE_BITS);
     return true;
 }
 
@@ -440,6 +444,43 @@ UNITTEST(exec_loop_chains_blocks)
     } else {
         CHECK(m->cpu.parent.stat_chain_hits >= 95);
     }
+    toy_machine_free(m);
+}
+
+/* The jump cache finds blocks by virtual pc: a page flush after the
+ * guest remaps a page must drop that page's blocks (and only where a
+ * block of the page was entered does it scan), also blocks found again
+ * after a full flush. */
+UNITTEST(exec_page_flush_after_remap_drops_jump_cache_entries)
+{
+    ToyMachine *m = toy_machine_new();
+    CpuState *cs = &m->cpu.parent;
+    TOY_LOAD(m, 0x3000, toy_insn(TOY_LI, 4, 0, 1), toy_insn(TOY_HLT, 0, 0, 0));
+    TOY_LOAD(m, 0x4000, toy_insn(TOY_LI, 4, 0, 2), toy_insn(TOY_HLT, 0, 0, 0));
+    TOY_LOAD(m, 0x1000, toy_insn(TOY_LI, 5, 0, 7), toy_insn(TOY_HLT, 0, 0, 0));
+    toy_remap_to = 0x3000;
+    for (int round = 0; round < 3; round++) {
+        m->cpu.pc = TOY_REMAP_PAGE;
+        atomic_store(&cs->halted, 0);
+        CHECK_INT(cpu_exec(cs), EXCP_HLT);
+        CHECK_U64(m->cpu.r[4], round == 0 ? 1 : 2);
+        /* a full flush, then the same mapping: the block is entered in
+         * the jump cache again, and must count for the page flush below */
+        tlb_flush(cs);
+        m->cpu.r[4] = 0;
+        m->cpu.pc = TOY_REMAP_PAGE;
+        atomic_store(&cs->halted, 0);
+        CHECK_INT(cpu_exec(cs), EXCP_HLT);
+        CHECK_U64(m->cpu.r[4], round == 0 ? 1 : 2);
+        m->cpu.pc = 0x1000;
+        atomic_store(&cs->halted, 0);
+        CHECK_INT(cpu_exec(cs), EXCP_HLT);
+        CHECK_U64(m->cpu.r[5], 7);
+        toy_remap_to = 0x4000;
+        tlb_flush_page(cs, 0x5000);             /* nothing entered there */
+        tlb_flush_page(cs, TOY_REMAP_PAGE);
+    }
+    toy_remap_to = TOY_REMAP_PAGE;
     toy_machine_free(m);
 }
 

@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "exec/cpu.h"
 #include "exec/exec.h"
@@ -133,16 +134,39 @@ static void tlb_large_add(CpuTlbDesc *d, GuestVaddr lp, GuestVaddr mask)
     }
 }
 
+static uint64_t tlb_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Give index idx empty tables of 1 << bits entries (old ones freed). */
+static void tlb_tables_alloc(CpuTlb *tlb, unsigned idx, unsigned bits)
+{
+    size_t n = (size_t)1 << bits;
+    free(tlb->f[idx].table);
+    free(tlb->d[idx].full);
+    tlb->f[idx].table = malloc(n * sizeof(CpuTlbEntry));
+    tlb->d[idx].full = calloc(n, sizeof(CpuTlbEntryFull));
+    assert(tlb->f[idx].table && tlb->d[idx].full);
+    tlb->f[idx].index_mask = n - 1;
+    memset(tlb->f[idx].table, 0xff, n * sizeof(CpuTlbEntry));
+}
+
 void tlb_init(CpuState *cpu)
 {
     CpuTlb *tlb = &cpu->tlb;
+    uint64_t now = tlb_now_ns();
+    pthread_mutex_init(&tlb->lock, NULL);
     for (unsigned i = 0; i < CPU_TLB_MMU_MODES; i++) {
-        tlb->f[i].index_mask = CPU_TLB_SIZE - 1;
-        tlb->f[i].table = malloc(CPU_TLB_SIZE * sizeof(CpuTlbEntry));
-        tlb->d[i].full = calloc(CPU_TLB_SIZE, sizeof(CpuTlbEntryFull));
-        assert(tlb->f[i].table && tlb->d[i].full);
-        memset(tlb->f[i].table, 0xff, CPU_TLB_SIZE * sizeof(CpuTlbEntry));
+        tlb->f[i].table = NULL;
+        tlb->d[i].full = NULL;
+        tlb_tables_alloc(tlb, i, CPU_TLB_DYN_DEFAULT_BITS);
         tlb_large_reset(&tlb->d[i]);
+        tlb->d[i].n_used_entries = 0;
+        tlb->d[i].window_max_entries = 0;
+        tlb->d[i].window_begin_ns = now;
     }
     tlb->used_mmuidx = 0;
     atomic_store(&tlb->pending_flush, 0);
@@ -157,25 +181,79 @@ void tlb_destroy(CpuState *cpu)
         free(cpu->tlb.d[i].full);
         cpu->tlb.f[i].table = NULL;
         cpu->tlb.d[i].full = NULL;
+        cpu->tlb.f[i].index_mask = 0;
     }
+    pthread_mutex_destroy(&cpu->tlb.lock);
 }
 
-static void tlb_flush_one_mmuidx(CpuState *cpu, unsigned idx)
+/*
+ * The size index idx should have from now on, judged at its flush (QEMU's
+ * tlb_mmu_resize_locked): double when more than 70% of the entries were in
+ * use (a working set this big conflicts a lot in a direct-mapped table);
+ * when under 30% and the window (CPU_TLB_WINDOW_NS) is over, the smallest
+ * size that holds the window's peak at no more than 70%.  Shrinking waits
+ * for a whole window so that a burst of flushes (a process exiting) does
+ * not throw away a size a busy phase needed.
+ */
+static unsigned tlb_resize_bits(CpuTlbDesc *d, unsigned old_bits, uint64_t now)
 {
-    memset(cpu->tlb.f[idx].table, 0xff, CPU_TLB_SIZE * sizeof(CpuTlbEntry));
-    tlb_large_reset(&cpu->tlb.d[idx]);
+    uint64_t old_size = 1ull << old_bits;
+    uint64_t rate = d->n_used_entries * 100 / old_size;
+    bool expired = now - d->window_begin_ns > CPU_TLB_WINDOW_NS;
+    if (d->n_used_entries > d->window_max_entries) {
+        d->window_max_entries = d->n_used_entries;
+    }
+    unsigned bits = old_bits;
+    if (rate > 70 && old_bits < CPU_TLB_DYN_MAX_BITS) {
+        bits = old_bits + 1;
+    } else if (rate < 30 && expired) {
+        unsigned need = CPU_TLB_DYN_MIN_BITS;
+        while (need < CPU_TLB_DYN_MAX_BITS &&
+               d->window_max_entries * 100 > (70ull << need)) {
+            need++;
+        }
+        bits = need < old_bits ? need : old_bits;
+    }
+    if (bits != old_bits || expired) {
+        d->window_begin_ns = now;
+        d->window_max_entries = 0;
+    }
+    return bits;
+}
+
+/* Empty index idx, resizing its tables first if their use says so. */
+static void tlb_flush_one_mmuidx(CpuState *cpu, unsigned idx, uint64_t now)
+{
+    CpuTlb *tlb = &cpu->tlb;
+    CpuTlbDesc *d = &tlb->d[idx];
+    unsigned old_bits = (unsigned)__builtin_popcountll(tlb->f[idx].index_mask);
+    unsigned bits = tlb_resize_bits(d, old_bits, now);
+    if (bits != old_bits) {
+        tlb_tables_alloc(tlb, idx, bits);
+        tlb->stat_resizes++;
+    } else if (d->n_used_entries != 0) {
+        /* n_used_entries == 0: nothing but empty entries to clear */
+        memset(tlb->f[idx].table, 0xff, (tlb->f[idx].index_mask + 1) * sizeof(CpuTlbEntry));
+    }
+    tlb_large_reset(d);
+    d->n_used_entries = 0;
 }
 
 void tlb_flush_by_mmuidx(CpuState *cpu, uint32_t idxmap)
 {
     uint32_t todo = idxmap & cpu->tlb.used_mmuidx;
     tlb_ram_span_forget();
-    for (unsigned i = 0; i < CPU_TLB_MMU_MODES; i++) {
-        if (todo & (1u << i)) {
-            tlb_flush_one_mmuidx(cpu, i);
+    if (todo) {
+        uint64_t now = tlb_now_ns();
+        pthread_mutex_lock(&cpu->tlb.lock);
+        for (unsigned i = 0; i < CPU_TLB_MMU_MODES; i++) {
+            if (todo & (1u << i)) {
+                tlb_flush_one_mmuidx(cpu, i, now);
+            }
         }
+        pthread_mutex_unlock(&cpu->tlb.lock);
     }
-    cpu->tlb.used_mmuidx &= ~idxmap;
+    __atomic_store_n(&cpu->tlb.used_mmuidx, cpu->tlb.used_mmuidx & ~idxmap, __ATOMIC_RELAXED);
     cpu->tlb.stat_flushes++;
     /* blocks were found by virtual pc: the mapping may have changed */
     tb_jmp_cache_clear(cpu);
@@ -195,8 +273,9 @@ static bool tlb_tag_is_page(uint64_t tag, GuestVaddr page)
 static void tlb_flush_large_entries(CpuState *cpu, unsigned mmu_idx, GuestVaddr page)
 {
     CpuTlbEntry *t = cpu->tlb.f[mmu_idx].table;
-    const CpuTlbEntryFull *full = cpu->tlb.d[mmu_idx].full;
-    for (unsigned k = 0; k < CPU_TLB_SIZE; k++) {
+    CpuTlbDesc *d = &cpu->tlb.d[mmu_idx];
+    const CpuTlbEntryFull *full = d->full;
+    for (uint64_t k = 0; k <= cpu->tlb.f[mmu_idx].index_mask; k++) {
         unsigned log2 = full[k].page_size_log2;
         if (log2 <= GUEST_PAGE_BITS) {
             continue;
@@ -211,6 +290,7 @@ static void tlb_flush_large_entries(CpuState *cpu, unsigned mmu_idx, GuestVaddr 
         GuestVaddr lmask = log2 >= 64 ? 0 : ~((1ull << log2) - 1);
         if (((tag ^ page) & lmask) == 0) {
             memset(&t[k], 0xff, sizeof(t[k]));
+            d->n_used_entries--;
         }
     }
 }
@@ -236,6 +316,7 @@ void tlb_flush_page_by_mmuidx(CpuState *cpu, GuestVaddr addr, uint32_t idxmap)
         if (tlb_tag_is_page(e->addr_read, page) || tlb_tag_is_page(e->addr_write, page) ||
             tlb_tag_is_page(e->addr_code, page)) {
             memset(e, 0xff, sizeof(*e));
+            d->n_used_entries--;
         }
     }
     if (jmp_clear_all) {
@@ -343,24 +424,35 @@ void tlb_set_page_with_attrs(CpuState *cpu, GuestVaddr vaddr, GuestPaddr paddr,
     void *host = tlb_ram_host(cpu, ppage, GUEST_PAGE_SIZE, false);
     void *host_w = host ? tlb_ram_host(cpu, ppage, GUEST_PAGE_SIZE, true) : NULL;
 
+    /* the index counts as used before its entry is stored: a code-page
+     * walk that skips it (bit clear) ran before the check after the fill */
+    if (!(cpu->tlb.used_mmuidx & (1u << mmu_idx))) {
+        __atomic_store_n(&cpu->tlb.used_mmuidx, cpu->tlb.used_mmuidx | (1u << mmu_idx),
+                         __ATOMIC_SEQ_CST);
+    }
     CpuTlbEntry *e = tlb_entry(cpu, mmu_idx, vpage);
-    CpuTlbEntryFull *full = &d->full[(vpage >> GUEST_PAGE_BITS) & (CPU_TLB_SIZE - 1)];
+    CpuTlbEntryFull *full = &d->full[(vpage >> GUEST_PAGE_BITS) & cpu->tlb.f[mmu_idx].index_mask];
+    if ((e->addr_read & e->addr_code & __atomic_load_n(&e->addr_write, __ATOMIC_RELAXED)) ==
+        TLB_ENTRY_INVALID) {
+        d->n_used_entries++;        /* an empty entry comes into use */
+    }
     uint64_t mmio = host ? 0 : TLB_MMIO;
     uint64_t watch = cpu->nb_watchpoints && cpu_watchpoint_on_page(cpu, vpage) ? TLB_WATCH : 0;
+    /* full first: a code-page walk that sees the new write tag sees its
+     * physical page too */
+    *full = (CpuTlbEntryFull){ .paddr_page = ppage, .attrs = attrs, .prot = (uint8_t)prot,
+                               .page_size_log2 = (uint8_t)page_size_log2 };
     e->addr_read = (prot & PAGE_READ) ? vpage | mmio | watch | oneshot : TLB_ENTRY_INVALID;
     e->addr_code = (prot & PAGE_EXEC) ? vpage | mmio | oneshot : TLB_ENTRY_INVALID;
     e->addend = host ? (uintptr_t)host - (uintptr_t)vpage : 0;
     uint64_t wtag = (prot & PAGE_WRITE) ? vpage | (host_w ? 0 : TLB_MMIO) | watch | oneshot
                                         : TLB_ENTRY_INVALID;
     __atomic_store_n(&e->addr_write, wtag, __ATOMIC_SEQ_CST);
-    *full = (CpuTlbEntryFull){ .paddr_page = ppage, .attrs = attrs, .prot = (uint8_t)prot,
-                               .page_size_log2 = (uint8_t)page_size_log2 };
     /* after the store: either we see the page as code, or the TB cache's
      * tlb_protect_code_page sees our entry */
     if ((prot & PAGE_WRITE) && host_w && tb_page_has_code(ppage)) {
         __atomic_fetch_or(&e->addr_write, TLB_NOTDIRTY, __ATOMIC_SEQ_CST);
     }
-    cpu->tlb.used_mmuidx |= 1u << mmu_idx;
     cpu->tlb.stat_fills++;
     log_mask_printf(LOG_MMU, "tlb_set_page: cpu %d mmu %u vaddr 0x%llx -> paddr 0x%llx prot %d%s\n",
                     cpu->cpu_index, mmu_idx, (unsigned long long)vpage,
@@ -374,23 +466,33 @@ void tlb_set_page(CpuState *cpu, GuestVaddr vaddr, GuestPaddr paddr, int prot,
                             page_size_log2);
 }
 
+/*
+ * Any thread (the CPU list lock held): mark cpu's writable entries of the
+ * physical page NOTDIRTY.  cpu's tables may be resized or cleared by their
+ * owner meanwhile: the lock keeps them alive and their size fixed for the
+ * walk.  Entries the owner fills during the walk are covered by its own
+ * check after the fill (tlb_set_page_with_attrs).
+ */
 static void tlb_protect_code_cpu(CpuState *cpu, void *opaque)
 {
     GuestPaddr page = *(GuestPaddr *)opaque;
-    uint32_t used = cpu->tlb.used_mmuidx;
+    pthread_mutex_lock(&cpu->tlb.lock);
+    uint32_t used = __atomic_load_n(&cpu->tlb.used_mmuidx, __ATOMIC_SEQ_CST);
     for (unsigned i = 0; i < CPU_TLB_MMU_MODES; i++) {
-        if (!(used & (1u << i)) || !cpu->tlb.f[i].table) {
-            continue;
-        }
         CpuTlbEntry *t = cpu->tlb.f[i].table;
         CpuTlbEntryFull *full = cpu->tlb.d[i].full;
-        for (unsigned k = 0; k < CPU_TLB_SIZE; k++) {
+        if (!(used & (1u << i)) || !t) {
+            continue;
+        }
+        for (uint64_t k = 0; k <= cpu->tlb.f[i].index_mask; k++) {
             uint64_t w = __atomic_load_n(&t[k].addr_write, __ATOMIC_SEQ_CST);
-            if (!(w & (TLB_INVALID | TLB_MMIO)) && full[k].paddr_page == page) {
+            if (!(w & (TLB_INVALID | TLB_MMIO)) &&
+                __atomic_load_n(&full[k].paddr_page, __ATOMIC_RELAXED) == page) {
                 __atomic_fetch_or(&t[k].addr_write, TLB_NOTDIRTY, __ATOMIC_SEQ_CST);
             }
         }
     }
+    pthread_mutex_unlock(&cpu->tlb.lock);
 }
 
 void tlb_protect_code_page(GuestPaddr page)
@@ -435,7 +537,7 @@ static CpuTlbEntry *tlb_lookup_fill(CpuState *cpu, GuestVaddr addr, unsigned siz
 
 static CpuTlbEntryFull *tlb_full(CpuState *cpu, unsigned mmu_idx, GuestVaddr addr)
 {
-    return &cpu->tlb.d[mmu_idx].full[(addr >> GUEST_PAGE_BITS) & (CPU_TLB_SIZE - 1)];
+    return &cpu->tlb.d[mmu_idx].full[(addr >> GUEST_PAGE_BITS) & cpu->tlb.f[mmu_idx].index_mask];
 }
 
 static void tlb_transaction_failed(CpuState *cpu, GuestPaddr paddr, GuestVaddr addr,

@@ -17,14 +17,17 @@
  * addr & (GUEST_PAGE_MASK | (size - 1)), so misaligned accesses also miss
  * and are handled (alignment check, page-straddling split) in the slow path.
  *
- * Threads: a CPU's TLB is read and written only by its own vCPU thread.
- * Other threads ask for flushes with tlb_flush_async / tlb_flush_page_async,
- * which are applied at the CPU's next block boundary.  Code-page marking
- * (TLB_NOTDIRTY) is set on all CPUs by the TB cache with atomic stores.
+ * Threads: a CPU's TLB is filled and flushed only by its own vCPU thread.
+ * Other threads ask for flushes with tlb_flush_async, which are applied at
+ * the CPU's next block boundary.  Code-page marking (TLB_NOTDIRTY) is set
+ * on all CPUs by the TB cache with atomic ORs, walking each CPU's tables
+ * under that CPU's CpuTlb.lock, which the owner takes only to resize or
+ * clear whole tables (see CpuTlb).
  */
 #ifndef EXEC_SOFTMMU_H
 #define EXEC_SOFTMMU_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -41,8 +44,14 @@ typedef struct CpuState CpuState;
 #define GUEST_PAGE_MASK (~(GUEST_PAGE_SIZE - 1))
 
 #define CPU_TLB_MMU_MODES 16        /* MMU indexes per CPU (AArch64 needs ~12) */
-#define CPU_TLB_BITS 10             /* entries per MMU index: 1024 */
-#define CPU_TLB_SIZE (1u << CPU_TLB_BITS)
+/* Entries per MMU index: sized by use (QEMU's tlb_mmu_resize_locked).  At
+ * each flush of an index its table doubles when more than 70% of it was in
+ * use, and shrinks to fit the window's peak when the use stayed under 30%
+ * for CPU_TLB_WINDOW_NS; between MIN and MAX bits, starting at DEFAULT. */
+#define CPU_TLB_DYN_MIN_BITS 8
+#define CPU_TLB_DYN_DEFAULT_BITS 10
+#define CPU_TLB_DYN_MAX_BITS 14
+#define CPU_TLB_WINDOW_NS (100ull * 1000 * 1000)
 
 /* Flags in the low bits of the tags (below the page bits). */
 #define TLB_INVALID (1ull << (GUEST_PAGE_BITS - 1))
@@ -81,9 +90,10 @@ typedef struct CpuTlbEntryFull {
     uint8_t page_size_log2;
 } CpuTlbEntryFull;
 
-/* What the fast path needs, at a fixed offset in CpuState. */
+/* What the fast path needs, at a fixed offset in CpuState.  Written by the
+ * owner with CpuTlb.lock held (a resize); read by the owner without it. */
 typedef struct CpuTlbFast {
-    uint64_t index_mask;      /* CPU_TLB_SIZE - 1 */
+    uint64_t index_mask;      /* entries - 1 */
     CpuTlbEntry *table;
 } CpuTlbFast;
 
@@ -97,14 +107,30 @@ typedef struct CpuTlbDesc {
     GuestVaddr large_page_addr[CPU_TLB_LARGE_REGIONS];
     GuestVaddr large_page_mask[CPU_TLB_LARGE_REGIONS];
     CpuTlbEntryFull *full;
+    /* Sizing: entries filled from empty and not dropped since the last
+     * flush; the largest such count in the current window and when the
+     * window began (host monotonic ns). */
+    uint64_t n_used_entries;
+    uint64_t window_max_entries;
+    uint64_t window_begin_ns;
 } CpuTlbDesc;
 
+/*
+ * lock: protects the tables' addresses and sizes (f[].table/index_mask,
+ * d[].full) against other threads.  The owner changes them (resize, at a
+ * flush) and clears whole tables with it held; it reads them and fills or
+ * drops single entries without it.  Another thread that walks the tables
+ * (tlb_protect_code_page marking code pages) holds it for the walk, and
+ * only ever ORs TLB_NOTDIRTY into addr_write atomically, which cannot
+ * make an entry valid.  Lock order: the CPU list lock, then this.
+ */
 typedef struct CpuTlb {
     CpuTlbFast f[CPU_TLB_MMU_MODES];
     CpuTlbDesc d[CPU_TLB_MMU_MODES];
     uint32_t used_mmuidx;           /* indexes with entries since last flush */
     _Atomic uint32_t pending_flush; /* mmuidx bits asked by other threads */
-    uint64_t stat_flushes, stat_fills;
+    uint64_t stat_flushes, stat_fills, stat_resizes;
+    pthread_mutex_t lock;
 } CpuTlb;
 
 /* ---- set-up (vCPU creation, any thread before the vCPU runs) ---- */

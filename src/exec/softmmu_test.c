@@ -1,6 +1,8 @@
 /*
  * The soft-MMU TLB on its own: hits, misses, protections, flushes (page,
- * MMU index, large pages, asynchronous), MMIO and ROM pages, slow-path
+ * MMU index, large pages, asynchronous), sizing by use (grow, shrink,
+ * entries across both), code-page marking racing a vCPU that resizes its
+ * TLB (the ASan build catches a walk of freed tables), MMIO and ROM pages, slow-path
  * translation through a fake tlb_fill, and user mode's guest base.  Memory
  * is the real memory API: RAM at 0x0, ROM at 0x20000, an MMIO register at
  * 0x40000.  The fake MMU maps virtual 0x100000 + x to physical x.
@@ -11,6 +13,7 @@
 
 #include "exec/cpu.h"
 #include "exec/exec.h"
+#include "exec/exec_internal.h"
 #include "exec/softmmu.h"
 #include "memory/memory.h"
 #include "util/unittest.h"
@@ -112,10 +115,10 @@ UNITTEST(tlb_hit_miss_and_protection)
     CHECK(tlb_fast_host(cpu, 0, 0x5010, 4, MMU_DATA_LOAD) == NULL);   /* other index */
     CHECK(tlb_fast_host(cpu, 1, 0x6010, 4, MMU_DATA_LOAD) == NULL);   /* other page */
     /* the same index slot, another page: replaces the entry */
-    tlb_set_page(cpu, 0x5000 + (CPU_TLB_SIZE << 12), 0x4000, PAGE_READ | PAGE_WRITE, 1, 12);
+    GuestVaddr alias = 0x5000 + ((cpu->tlb.f[1].index_mask + 1) << GUEST_PAGE_BITS);
+    tlb_set_page(cpu, alias, 0x4000, PAGE_READ | PAGE_WRITE, 1, 12);
     CHECK(tlb_fast_host(cpu, 1, 0x5010, 4, MMU_DATA_LOAD) == NULL);
-    CHECK(tlb_fast_host(cpu, 1, 0x5010 + (CPU_TLB_SIZE << 12), 4, MMU_DATA_STORE) ==
-          b->ram_ptr + 0x4010);
+    CHECK(tlb_fast_host(cpu, 1, alias + 0x10, 4, MMU_DATA_STORE) == b->ram_ptr + 0x4010);
     bench_free(b);
 }
 
@@ -366,4 +369,190 @@ UNITTEST(tlb_user_mode_guest_base)
     CHECK_U64(get_page_addr_code(&cpu, 0x10100, &host), 0x10100);
     CHECK(host == space + 0x100);
     free(space);
+}
+
+/* Page i of a test working set: virtual VBASE + i pages, physical one of
+ * the 16 RAM pages (several virtual pages may share one). */
+static GuestVaddr resize_vpage(unsigned i)
+{
+    return VBASE + ((GuestVaddr)i << GUEST_PAGE_BITS);
+}
+
+static void resize_fill(CpuState *cpu, unsigned idx, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        tlb_set_page(cpu, resize_vpage(i), (GuestPaddr)(i % 16) << GUEST_PAGE_BITS,
+                     PAGE_READ | PAGE_WRITE, idx, 12);
+    }
+}
+
+/* How many of pages 0..n-1 hit, each checked for its right host address. */
+static unsigned resize_hits(TlbBench *b, unsigned idx, unsigned n, bool *wrong)
+{
+    unsigned hits = 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint8_t *h = tlb_fast_host(&b->cpu, idx, resize_vpage(i) + 8, 8, MMU_DATA_LOAD);
+        if (h) {
+            hits++;
+            if (h != b->ram_ptr + ((i % 16) << GUEST_PAGE_BITS) + 8) {
+                *wrong = true;
+            }
+        }
+    }
+    return hits;
+}
+
+static unsigned resize_bits(CpuState *cpu, unsigned idx)
+{
+    return (unsigned)__builtin_popcountll(cpu->tlb.f[idx].index_mask);
+}
+
+UNITTEST(tlb_resize_grow_shrink_and_flushes)
+{
+    TlbBench *b = bench_new();
+    CpuState *cpu = &b->cpu;
+    bool wrong = false;
+    CHECK_U64(resize_bits(cpu, 1), CPU_TLB_DYN_DEFAULT_BITS);
+    unsigned size = 1u << CPU_TLB_DYN_DEFAULT_BITS;
+
+    /* a working set that fills the table: grows one step at the flush */
+    resize_fill(cpu, 1, size);
+    CHECK_U64(cpu->tlb.d[1].n_used_entries, size);
+    CHECK_U64(resize_hits(b, 1, size, &wrong), size);
+    tlb_set_page(cpu, 0x5000, 0x1000, PAGE_READ, 2, 12);   /* another index: kept as is */
+    tlb_flush_by_mmuidx(cpu, 1u << 1);
+    CHECK_U64(resize_bits(cpu, 1), CPU_TLB_DYN_DEFAULT_BITS + 1);
+    CHECK_U64(resize_bits(cpu, 2), CPU_TLB_DYN_DEFAULT_BITS);
+    CHECK_U64(resize_hits(b, 1, 2 * size, &wrong), 0);       /* empty after the flush */
+    CHECK(tlb_fast_host(cpu, 2, 0x5000, 1, MMU_DATA_LOAD) != NULL);
+
+    /* twice the old working set now fits without conflicts */
+    resize_fill(cpu, 1, 2 * size);
+    CHECK_U64(resize_hits(b, 1, 2 * size, &wrong), 2 * size);
+    CHECK(!wrong);
+
+    /* flush by page in the grown table: only that page goes */
+    tlb_flush_page(cpu, resize_vpage(size + 3) + 0x123);
+    CHECK(tlb_fast_host(cpu, 1, resize_vpage(size + 3), 1, MMU_DATA_LOAD) == NULL);
+    CHECK(tlb_fast_host(cpu, 1, resize_vpage(size + 2), 1, MMU_DATA_LOAD) != NULL);
+    CHECK(tlb_fast_host(cpu, 1, resize_vpage(3), 1, MMU_DATA_LOAD) != NULL);
+    CHECK_U64(cpu->tlb.d[1].n_used_entries, 2 * size - 1);
+    CHECK_U64(resize_hits(b, 1, 2 * size, &wrong), 2 * size - 1);
+
+    /* grows up to the maximum and no further */
+    for (unsigned bits = CPU_TLB_DYN_DEFAULT_BITS + 1; bits <= CPU_TLB_DYN_MAX_BITS; bits++) {
+        resize_fill(cpu, 1, 1u << bits);
+        tlb_flush_by_mmuidx(cpu, 1u << 1);
+    }
+    CHECK_U64(resize_bits(cpu, 1), CPU_TLB_DYN_MAX_BITS);
+
+    /* little use: no shrink while the window lasts; the window that saw
+     * the full table ends: its peak keeps the size... */
+    resize_fill(cpu, 1, 10);
+    tlb_flush_by_mmuidx(cpu, 1u << 1);
+    CHECK_U64(resize_bits(cpu, 1), CPU_TLB_DYN_MAX_BITS);
+    resize_fill(cpu, 1, 10);
+    cpu->tlb.d[1].window_begin_ns = 0;
+    tlb_flush_by_mmuidx(cpu, 1u << 1);
+    CHECK_U64(resize_bits(cpu, 1), CPU_TLB_DYN_MAX_BITS);
+    /* ...and once a quiet window is over, down to fit its peak */
+    resize_fill(cpu, 1, 300);
+    cpu->tlb.d[1].window_begin_ns = 0;
+    tlb_flush_by_mmuidx(cpu, 1u << 1);
+    CHECK_U64(resize_bits(cpu, 1), 9);      /* 300 entries fit 512 under 70% */
+    CHECK_U64(resize_hits(b, 1, 300, &wrong), 0);
+    resize_fill(cpu, 1, 300);
+    CHECK_U64(resize_hits(b, 1, 300, &wrong), 300);
+    CHECK(!wrong);
+    cpu->tlb.d[1].window_begin_ns = 0;
+    tlb_flush(cpu);
+    CHECK_U64(resize_bits(cpu, 1), 9);      /* 58%: stays */
+    CHECK(tlb_fast_host(cpu, 2, 0x5000, 1, MMU_DATA_LOAD) == NULL);
+    cpu->tlb.d[1].window_begin_ns = 0;
+    resize_fill(cpu, 1, 1);
+    tlb_flush(cpu);
+    CHECK_U64(resize_bits(cpu, 1), CPU_TLB_DYN_MIN_BITS);
+
+    /* large pages across a resize: the regions are forgotten with the
+     * entries, and a 2 MiB page entered afterwards flushes as one */
+    tlb_set_page(cpu, 0x40000000, 0x0, PAGE_READ, 1, 21);
+    CHECK(tlb_fast_host(cpu, 1, 0x40000000, 1, MMU_DATA_LOAD) != NULL);
+    resize_fill(cpu, 1, 1u << CPU_TLB_DYN_MIN_BITS);
+    tlb_set_page(cpu, 0x40003000, 0x0, PAGE_READ, 1, 21);
+    tlb_flush_by_mmuidx(cpu, 1u << 1);
+    CHECK_U64(resize_bits(cpu, 1), CPU_TLB_DYN_MIN_BITS + 1);
+    CHECK(tlb_fast_host(cpu, 1, 0x40003000, 1, MMU_DATA_LOAD) == NULL);
+    tlb_set_page(cpu, 0x40001000, 0x0, PAGE_READ, 1, 21);
+    tlb_set_page(cpu, 0x40002000, 0x0, PAGE_READ, 1, 21);
+    tlb_flush_page(cpu, 0x40100000);        /* inside the large page */
+    CHECK(tlb_fast_host(cpu, 1, 0x40001000, 1, MMU_DATA_LOAD) == NULL);
+    CHECK(tlb_fast_host(cpu, 1, 0x40002000, 1, MMU_DATA_LOAD) == NULL);
+    CHECK_U64(cpu->tlb.d[1].n_used_entries, 0);
+    bench_free(b);
+}
+
+typedef struct ProtectRace {
+    _Atomic bool stop;
+    _Atomic unsigned walks;
+} ProtectRace;
+
+static void *protect_race_walker(void *opaque)
+{
+    ProtectRace *r = opaque;
+    while (!atomic_load(&r->stop)) {
+        tlb_protect_code_page(0x3000);
+        atomic_fetch_add(&r->walks, 1);
+    }
+    return NULL;
+}
+
+/*
+ * Another thread marks a code page in this vCPU's TLB while the vCPU fills,
+ * flushes and resizes it: the walk must never touch freed tables (ASan)
+ * nor mark anything but the code page's writable entries.
+ */
+UNITTEST(tlb_protect_code_races_resize)
+{
+    TlbBench *b = bench_new();
+    CpuState *cpu = &b->cpu;
+    exec_cpu_register(cpu);
+    ProtectRace race = { 0 };
+    pthread_t th;
+    pthread_create(&th, NULL, protect_race_walker, &race);
+    bool wrong = false, stray = false;
+    for (unsigned round = 0; round < 200 || atomic_load(&race.walks) < 50; round++) {
+        /* alternately big (grows) and small with the window over (shrinks) */
+        unsigned n = round % 2 ? 1u << resize_bits(cpu, 1) : 4;
+        resize_fill(cpu, 1, n);
+        for (unsigned i = 0; i < n; i++) {
+            CpuTlbEntry *e = tlb_entry(cpu, 1, resize_vpage(i));
+            uint64_t w = __atomic_load_n(&e->addr_write, __ATOMIC_SEQ_CST);
+            if ((w & TLB_NOTDIRTY) && i % 16 != 3) {
+                stray = true;       /* only physical page 0x3000 is code */
+            }
+        }
+        resize_hits(b, 1, n, &wrong);
+        tlb_flush_page(cpu, resize_vpage(3));
+        cpu->tlb.d[1].window_begin_ns = 0;
+        tlb_flush_by_mmuidx(cpu, 1u << 1);
+        if (round > 100000) {
+            break;          /* the walker never ran: failed below */
+        }
+    }
+    atomic_store(&race.stop, true);
+    pthread_join(th, NULL);
+    CHECK(!wrong);
+    CHECK(!stray);
+    CHECK(atomic_load(&race.walks) >= 50);
+    CHECK(cpu->tlb.stat_resizes >= 100);
+
+    /* and the marking itself: the code page's writes leave the fast path */
+    resize_fill(cpu, 1, 32);
+    tlb_protect_code_page(0x3000);
+    CHECK(tlb_fast_host(cpu, 1, resize_vpage(3), 8, MMU_DATA_STORE) == NULL);
+    CHECK(tlb_fast_host(cpu, 1, resize_vpage(19), 8, MMU_DATA_STORE) == NULL);
+    CHECK(tlb_fast_host(cpu, 1, resize_vpage(4), 8, MMU_DATA_STORE) != NULL);
+    CHECK(tlb_fast_host(cpu, 1, resize_vpage(3), 8, MMU_DATA_LOAD) != NULL);
+    exec_cpu_unregister(cpu);
+    bench_free(b);
 }

@@ -108,6 +108,15 @@ void tb_jmp_cache_clear(CpuState *cpu)
         return;
     }
     jc->gen++;
+    memset(jc->page_bits, 0, sizeof(jc->page_bits));
+}
+
+/* page's bit in its group's page_bits: page number bits above those that
+ * chose the group, hashed */
+static uint64_t tb_jmp_cache_page_bit(GuestVaddr page)
+{
+    uint64_t n = page >> (GUEST_PAGE_BITS + TB_JMP_CACHE_BITS - TB_JMP_PAGE_SLOTS_LOG2);
+    return 1ull << ((n * 0x9e3779b97f4a7c15ull) >> 58);
 }
 
 void tb_jmp_cache_clear_page(CpuState *cpu, GuestVaddr addr)
@@ -123,6 +132,9 @@ void tb_jmp_cache_clear_page(CpuState *cpu, GuestVaddr addr)
     for (int p = 0; p < 2; p++) {
         GuestVaddr page = (addr & GUEST_PAGE_MASK) - (GuestVaddr)p * GUEST_PAGE_SIZE;
         unsigned base = tb_jmp_cache_hash(page) & ~(TB_JMP_PAGE_SLOTS - 1);
+        if (!(jc->page_bits[base / TB_JMP_PAGE_SLOTS] & tb_jmp_cache_page_bit(page))) {
+            continue;       /* nothing on this page was entered */
+        }
         for (unsigned i = 0; i < TB_JMP_PAGE_SLOTS; i++) {
             if ((jc->array[base + i].pc & GUEST_PAGE_MASK) == page) {
                 atomic_store_explicit(&jc->array[base + i].tb, NULL, memory_order_relaxed);
@@ -187,6 +199,7 @@ static void tb_jmp_cache_fill(TbJumpCache *jc, unsigned h, TranslationBlock *tb)
     jc->array[h].flags = tb->flags;
     jc->array[h].cflags = tb->cflags;
     jc->array[h].host_code = tb->host_code;
+    jc->page_bits[h / TB_JMP_PAGE_SLOTS] |= tb_jmp_cache_page_bit(tb->pc & GUEST_PAGE_MASK);
     atomic_store_explicit(&jc->array[h].tb, tb, memory_order_release);
 }
 

@@ -109,6 +109,11 @@ struct TbJumpCache {
         uint32_t flags, cflags;
         void *host_code;
     } __attribute__((aligned(64))) array[TB_JMP_CACHE_SIZE];
+    /* Per page group (the TB_JMP_PAGE_SLOTS entries a page hashes to), a
+     * bit for each page (tb_jmp_cache_page_bit) filled there since the
+     * last full clear: clearing a page that has none skips the scan (Linux
+     * flushes user pages on every PTE change).  vCPU thread only. */
+    uint64_t page_bits[TB_JMP_CACHE_SIZE / TB_JMP_PAGE_SLOTS];
 };
 
 /* Start-up: create the cache and hook the RAM write notifier.  Idempotent. */

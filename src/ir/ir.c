@@ -147,6 +147,7 @@ void ir_builder_free(IrBuilder *b)
     free(b->ops);
     free(b->opt_info);
     free(b->live);
+    free(b->last_read);
     free(b);
 }
 

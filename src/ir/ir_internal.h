@@ -42,6 +42,8 @@ struct IrBuilder {
     uint32_t opt_epoch;
     uint8_t *live;
     size_t live_cap;
+    uint32_t *last_read;    /* ir_opt_def_into_copies: per temp */
+    size_t last_read_cap;
 };
 
 static inline const IrOpDef *ir_def(unsigned opc)

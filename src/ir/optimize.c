@@ -501,6 +501,24 @@ static bool ir_op_may_write_global(const IrBuilder *b, const IrOp *op, uint32_t 
  * (so no op observes g early) and g keeps e's value for every such read. */
 static void ir_opt_def_into_copies(IrBuilder *b)
 {
+    /* last_read[t]: no op after it reads t, so the scan for a mov from e
+     * stops there (the frontends' EBB temps live a few ops: without the
+     * bound every mov scanned to the next label, quadratic in the block) */
+    if (b->last_read_cap < b->ntemps) {
+        size_t n = b->ntemps > 2 * b->last_read_cap ? b->ntemps : 2 * b->last_read_cap;
+        free(b->last_read);
+        b->last_read = malloc(n * sizeof(*b->last_read));
+        assert(b->last_read);
+        b->last_read_cap = n;
+    }
+    uint32_t *last_read = b->last_read;
+    memset(last_read, 0, b->ntemps * sizeof(*last_read));
+    for (size_t k = 0; k < b->nops; k++) {
+        const IrOp *op = &b->ops[k];
+        for (unsigned v = op->nout; v < op->nout + op->nin; v++) {
+            last_read[op->vals[v]] = (uint32_t)k;
+        }
+    }
     for (size_t j = 1; j < b->nops; j++) {
         IrOp *mv = &b->ops[j];
         if (mv->opc != IR_OP_mov) {
@@ -531,8 +549,8 @@ static void ir_opt_def_into_copies(IrBuilder *b)
         }
         /* the reads of e below must see g unchanged */
         bool g_changed = false, ok = true;
-        size_t end = j + 1;
-        for (; end < b->nops && ok; end++) {
+        size_t end = j + 1, stop = (size_t)last_read[e] + 1;
+        for (; end < stop && ok; end++) {
             const IrOp *op = &b->ops[end];
             if (op->opc == IR_OP_set_label) {
                 break;
@@ -562,6 +580,9 @@ static void ir_opt_def_into_copies(IrBuilder *b)
             continue;
         }
         def->vals[slot] = g;
+        if (last_read[e] > last_read[g]) {
+            last_read[g] = last_read[e];    /* e's reads below become g's */
+        }
         mv->opc = IR_OP_nop;
         mv->nout = mv->nin = mv->nconst = 0;
         for (size_t k = j + 1; k < end; k++) {

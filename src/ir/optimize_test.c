@@ -137,6 +137,28 @@ UNITTEST(opt_def_into_copies)
               " exit_tb $0x0\n");
 }
 
+/* Two copies in a row: "add e; mov f, e; mov x1, f" with e read later.
+ * The first rewrite makes those later reads read f, which nothing read
+ * before: the second must still find and rewrite them (to x1). */
+UNITTEST(opt_def_into_chained_copies)
+{
+    IrBuilder *b = opt_builder();
+    IrVal e = ir_new_ebb_temp(b, IR_I64), f = ir_new_ebb_temp(b, IR_I64);
+    ir_add(b, e, x2, x3);
+    ir_mov(b, f, e);
+    ir_mov(b, x1, f);
+    ir_st64(b, x0, 0x100);
+    ir_add_imm(b, x0, e, 1);
+    ir_st64(b, e, 0x108);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    OPT_CHECK(b,
+              " add_i64 x1, x2, x3\n"
+              " st64_i64 x0, env+0x100\n"
+              " add_i64 x0, x1, $0x1\n"
+              " st64_i64 x1, env+0x108\n"
+              " exit_tb $0x0\n");
+}
+
 UNITTEST(opt_identities)
 {
     IrBuilder *b = opt_builder();
