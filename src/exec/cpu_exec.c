@@ -224,6 +224,14 @@ bool cpu_restore_state(CpuState *cpu, uintptr_t ra)
     return true;
 }
 
+bool cpu_restore_state_from_fault(CpuState *cpu, uintptr_t host_pc, const void *ucontext)
+{
+    exec_jit_restore_fault(cpu, host_pc, ucontext);
+    /* host_pc starts the faulting instruction, which may start its guest
+     * insn too; cpu_restore_state wants a pc past it (a return address) */
+    return cpu_restore_state(cpu, host_pc + 1);
+}
+
 void cpu_loop_exit(CpuState *cpu)
 {
     assert(cpu->in_exec);

@@ -187,6 +187,15 @@ void jit_invalidate(Jit *jit, const void *code);
  * that host_pc (a return address inside generated code) belongs to. */
 bool jit_find_insn(Jit *jit, uintptr_t host_pc, void **tag, uint32_t *insn_index);
 
+/* User mode's fault path (JIT_MEM_DIRECT): host_pc is a guest memory
+ * access inside generated code that faulted, ucontext the signal's
+ * (ucontext_t *).  Accesses do not write dirty globals home first (see
+ * regalloc.h), so this writes the globals that were dirty in host
+ * registers at host_pc from ucontext into env (the block's CPU state);
+ * call it before cpu_restore_state.  Nothing to do (false) at other pcs.
+ * Signal context: takes the records' lock, as jit_find_insn does. */
+bool jit_restore_fault(Jit *jit, uintptr_t host_pc, void *env, const void *ucontext);
+
 JitMemMode jit_mem_mode(const Jit *jit);
 
 /* Is host_pc inside generated code (a signal handler's question)? */
