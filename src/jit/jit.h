@@ -25,7 +25,10 @@
  * siglongjmp (cpu_loop_exit*); the JIT frame holds nothing that needs
  * unwinding.  Their return address (GETPC()) maps back to the guest
  * instruction with jit_find_insn, so cpu_restore_state is exact.  Globals
- * are in memory before every op that may raise.
+ * are in memory before every op that may raise, except guest loads and
+ * stores: their slow paths store the dirty ones before calling C, and a
+ * fault of the inline access itself (user mode's SIGSEGV) needs
+ * jit_restore_fault to write them from the signal's registers.
  *
  * Threads: jit_compile may be called from several translating threads (it
  * serializes them itself); jit_chain/unchain/invalidate and jit_find_insn
