@@ -81,6 +81,11 @@ bool cpu_restore_state(CpuState *cpu, uintptr_t ra);
  * (jit.h, jit_restore_fault), which this writes into the CPU state first.
  * Signal handler, vCPU thread. */
 bool cpu_restore_state_from_fault(CpuState *cpu, uintptr_t host_pc, const void *ucontext);
+/* User mode: while a slow path's C code (cpu_ld/st/atomic_mmu) touches
+ * guest memory itself, the return address into generated code it was
+ * called with (GETPC), else 0; a fault there is that access's, and
+ * cpu_restore_state_from_fault unwinds from this address. */
+extern __thread uintptr_t cpu_user_access_ra;
 
 /* Any thread: raise/clear interrupt_request bits and kick the vCPU. */
 void cpu_interrupt(CpuState *cpu, uint32_t mask);

@@ -6,7 +6,9 @@
  * load destination's old value, the pc of the access and its address.
  * The handler skips the access; the registers are stored again after
  * sigreturn and checked too.  The asm is generated (26 registers set by
- * li and add, then a load fault; then xori/addi, then a store fault). */
+ * li and add, then a load fault; then xori/addi, then a store fault).
+ * Last, an AMO, which the JIT does in C: its fault must name the AMO too
+ * (not an earlier insn of the block, which would then run twice). */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdint.h>
@@ -44,15 +46,15 @@ static const int regs[] = { 1, 5, 6, 7, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 2
 #define NREGS (sizeof(regs) / sizeof(regs[0]))
 
 uint64_t after_ld[32], after_sd[32];
-extern char fault_ld[], fault_sd[];
-static uint64_t seen[2][32];
-static uintptr_t seen_addr[2];
+extern char fault_ld[], fault_sd[], fault_amo[];
+static uint64_t seen[3][32];
+static uintptr_t seen_addr[3];
 static volatile int nfaults;
 
 static void on_segv(int sig, siginfo_t *si, void *ucv)
 {
     ucontext_t *uc = ucv;
-    if (nfaults < 2) {
+    if (nfaults < 3) {
         memcpy(seen[nfaults], uc->uc_mcontext.__gregs, sizeof(seen[0]));
         seen_addr[nfaults] = (uintptr_t)si->si_addr;
     }
@@ -184,6 +186,23 @@ static __attribute__((noinline)) void run(void)
           "x29", "x30", "x31", "x10", "memory");
 }
 
+static __attribute__((noinline)) void run_amo(void)
+{
+    __asm__ volatile(".option push\n"
+                     ".option norvc\n"
+                     "li a5, 1234\n"
+                     "addi a5, a5, 1\n"
+                     "li a2, 77\n"
+                     "li a3, 5\n"
+                     "li a4, 0x28\n"
+                     "fault_amo: amoadd.d a2, a3, (a4)\n"
+                     "addi a5, a5, 1\n"
+                     ".option pop\n"
+                     :
+                     :
+                     : "a2", "a3", "a4", "a5", "memory");
+}
+
 /* Prints the registers that differ; returns how many. */
 static int check(const char *what, const uint64_t *got, const uint64_t *want)
 {
@@ -207,7 +226,6 @@ int main(void)
     sa.sa_flags = SA_SIGINFO;
     sigaction(SIGSEGV, &sa, NULL);
     run();
-    printf("faults: %d\n", nfaults);
     printf("load: pc %s, x10 %#llx, address %#lx\n",
            seen[0][0] == (uintptr_t)fault_ld ? "ok" : "wrong",
            (unsigned long long)seen[0][10], (unsigned long)seen_addr[0]);
@@ -218,6 +236,12 @@ int main(void)
            (unsigned long long)seen[1][10], (unsigned long)seen_addr[1]);
     bad += check("store, in the handler", seen[1], expect_sd);
     bad += check("store, after the handler", after_sd, expect_sd);
+    run_amo();
+    printf("amo: pc %s, a5 %llu, a2 %llu, address %#lx\n",
+           seen[2][0] == (uintptr_t)fault_amo ? "ok" : "wrong",
+           (unsigned long long)seen[2][15], (unsigned long long)seen[2][12],
+           (unsigned long)seen_addr[2]);
+    printf("faults: %d\n", nfaults);
     printf("registers: %s\n", bad ? "WRONG" : "ok");
     return bad != 0;
 }
