@@ -333,7 +333,7 @@ bool jit_restore_fault(Jit *jit, uintptr_t host_pc, void *env, const void *ucont
     bool found = false;
     pthread_mutex_lock(&jit->lock);
     JitBlockRec *r = jit_find_rec_locked(jit, host_pc);
-    if (r) {
+    if (r && r->nfault_words) {
         uint32_t off = (uint32_t)(host_pc - (uintptr_t)r->code);
         const uint32_t *w = (const uint32_t *)(const void *)(r->marks + r->nmarks);
         /* a fault is rare: a linear walk keeps the map index-free */

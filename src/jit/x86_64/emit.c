@@ -20,8 +20,9 @@
  * (regalloc.h), but not before a guest memory access: its slow path
  * stores the dirty ones before calling C, and in user mode the block's
  * fault map (jit_internal.h) tells the SIGSEGV path which register holds
- * each, so the fast path stores nothing.  Ops' semantics are those of ir/eval_internal.h: shift
- * counts modulo the width, division by zero and overflow total.
+ * each, so the fast path stores nothing.  Ops' semantics are those of
+ * ir/eval_internal.h: shift counts modulo the width, division by zero and
+ * overflow total.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -1157,9 +1158,8 @@ static void emit_atomic(Emit *e, const IrOp *op)
  * raise or stop the block, and must see exact guest registers; they stay
  * dirty in the fast path's state), save the live caller-saved registers
  * (rsp stays 16-byte aligned at the call), call C, restore, resume after
- * the access.  The
- * address and value go through the scratch registers, so that no
- * argument register is overwritten before it is read. */
+ * the access.  The address and value go through the scratch registers,
+ * so that no argument register is overwritten before it is read. */
 static void emit_stub(Emit *e, const Stub *s)
 {
     X86Asm *a = &e->a;
