@@ -283,6 +283,13 @@ bool exec_jit_fork_child(void)
     return true;
 }
 
+bool exec_jit_restore_fault(CpuState *cpu, uintptr_t host_pc, const void *ucontext)
+{
+    /* generated code runs with env = cpu (exec_jit_run) */
+    return exec_jit && jit_contains(exec_jit, host_pc) &&
+           jit_restore_fault(exec_jit, host_pc, cpu, ucontext);
+}
+
 bool exec_jit_find(uintptr_t ra, TranslationBlock **tb, uint32_t *insn_index)
 {
     void *tag;

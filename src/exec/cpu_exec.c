@@ -224,6 +224,23 @@ bool cpu_restore_state(CpuState *cpu, uintptr_t ra)
     return true;
 }
 
+__thread uintptr_t cpu_user_access_ra;
+
+bool cpu_restore_state_from_fault(CpuState *cpu, uintptr_t host_pc, const void *ucontext)
+{
+    uintptr_t ra = cpu_user_access_ra;
+    cpu_user_access_ra = 0;
+    if (exec_jit_restore_fault(cpu, host_pc, ucontext) || !ra) {
+        /* host_pc starts the faulting instruction, which may start its
+         * guest insn too; cpu_restore_state wants a pc past it (a return
+         * address) */
+        ra = host_pc + 1;
+    }
+    /* else a slow path's C access faulted: its caller's return address
+     * names the guest insn (the slow path stored the globals) */
+    return cpu_restore_state(cpu, ra);
+}
+
 void cpu_loop_exit(CpuState *cpu)
 {
     assert(cpu->in_exec);

@@ -81,6 +81,17 @@ noreturn void cpu_loop_exit_noexc(CpuState *cpu);
 /* Restore the guest state of the instruction running in the current block
  * (via restore_state_to_opc).  Returns false when not inside a block. */
 bool cpu_restore_state(CpuState *cpu, uintptr_t ra);
+/* The same for a host fault (SIGSEGV/SIGBUS) at host_pc, the faulting
+ * instruction itself, with ucontext the signal's (ucontext_t *): the JIT's
+ * guest memory accesses leave dirty guest registers in host registers
+ * (jit.h, jit_restore_fault), which this writes into the CPU state first.
+ * Signal handler, vCPU thread. */
+bool cpu_restore_state_from_fault(CpuState *cpu, uintptr_t host_pc, const void *ucontext);
+/* User mode: while a slow path's C code (cpu_ld/st/atomic_mmu) touches
+ * guest memory itself, the return address into generated code it was
+ * called with (GETPC), else 0; a fault there is that access's, and
+ * cpu_restore_state_from_fault unwinds from this address. */
+extern __thread uintptr_t cpu_user_access_ra;
 
 /* Any thread: raise/clear interrupt_request bits and kick the vCPU. */
 void cpu_interrupt(CpuState *cpu, uint32_t mask);

@@ -96,6 +96,8 @@ void exec_jit_invalidate(TranslationBlock *tb);
 void exec_jit_flush(void);
 /* The TB and insn of a return address inside JIT code. */
 bool exec_jit_find(uintptr_t ra, TranslationBlock **tb, uint32_t *insn_index);
+/* jit_restore_fault for cpu's state, when host_pc is in JIT code. */
+bool exec_jit_restore_fault(CpuState *cpu, uintptr_t host_pc, const void *ucontext);
 
 /* How the interpreter reaches guest memory: soft-MMU (with the inline TLB
  * fast path) or user mode (guest base); the hooks dispatch on mem_mode. */

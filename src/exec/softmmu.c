@@ -653,13 +653,30 @@ static uint64_t cpu_ld_access(CpuState *cpu, GuestVaddr addr, MemOp mop, unsigne
     return finish_load(v, mop);
 }
 
+/* User mode's raw accesses from C: a fault in between is this access's
+ * (cpu_user_access_ra); the signal fences keep the compiler from moving
+ * the access out (the handler runs on this thread). */
+static inline void user_access_begin(uintptr_t ra)
+{
+    cpu_user_access_ra = ra;
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+}
+
+static inline void user_access_end(void)
+{
+    __atomic_signal_fence(__ATOMIC_SEQ_CST);
+    cpu_user_access_ra = 0;
+}
+
 uint64_t cpu_ld_mmu(CpuState *cpu, GuestVaddr addr, MemOp mop, unsigned mmu_idx,
                     uintptr_t ra)
 {
     if (cpu->mem_mode == CPU_MEM_USER) {
         uint64_t v = 0;
         check_alignment(cpu, addr, mop, MMU_DATA_LOAD, mmu_idx, ra);
+        user_access_begin(ra);
         memcpy(&v, (void *)(cpu->guest_base + addr), memop_size(mop));
+        user_access_end();
         return finish_load(v, mop);
     }
     return cpu_ld_access(cpu, addr, mop, mmu_idx, MMU_DATA_LOAD, ra);
@@ -674,7 +691,9 @@ void cpu_st_mmu(CpuState *cpu, GuestVaddr addr, uint64_t val, MemOp mop, unsigne
         val = finish_load(val, mop & (MO_SIZE | MO_BE));
     }
     if (cpu->mem_mode == CPU_MEM_USER) {
+        user_access_begin(ra);
         memcpy((void *)(cpu->guest_base + addr), &val, size);
+        user_access_end();
         return;
     }
     if (!crosses_page(addr, size)) {
@@ -774,7 +793,9 @@ uint64_t cpu_atomic_mmu(CpuState *cpu, IrOpcode opc, GuestVaddr addr, uint64_t v
         newv = finish_load(newv, swap);
     }
     if (cpu->mem_mode == CPU_MEM_USER) {
+        user_access_begin(ra);
         uint64_t old = atomic_host((void *)(cpu->guest_base + addr), size, opc, val, newv);
+        user_access_end();
         return finish_load(old, mop);
     }
     CpuTlbEntry *e = tlb_lookup_fill(cpu, addr, size, MMU_DATA_STORE, mmu_idx, false, ra);

@@ -168,6 +168,7 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
             .tag = tag,
             .marks = out.marks,
             .nmarks = out.nmarks,
+            .nfault_words = out.nfault_words,
         };
         memcpy(rec.jmp_field, out.jmp_field, sizeof(rec.jmp_field));
         memcpy(rec.jmp_reset, out.jmp_reset, sizeof(rec.jmp_reset));
@@ -322,6 +323,34 @@ bool jit_find_insn(Jit *jit, uintptr_t host_pc, void **tag, uint32_t *insn_index
         *tag = r->tag;
         *insn_index = lo ? r->marks[lo - 1].insn : 0;
         found = true;
+    }
+    pthread_mutex_unlock(&jit->lock);
+    return found;
+}
+
+bool jit_restore_fault(Jit *jit, uintptr_t host_pc, void *env, const void *ucontext)
+{
+    bool found = false;
+    pthread_mutex_lock(&jit->lock);
+    JitBlockRec *r = jit_find_rec_locked(jit, host_pc);
+    if (r && r->nfault_words) {
+        uint32_t off = (uint32_t)(host_pc - (uintptr_t)r->code);
+        const uint32_t *w = (const uint32_t *)(const void *)(r->marks + r->nmarks);
+        /* a fault is rare: a linear walk keeps the map index-free */
+        for (uint32_t i = 0; i < r->nfault_words && !found;) {
+            uint32_t site = w[i++], n = JIT_FAULT_SITE_COUNT(site);
+            if (JIT_FAULT_SITE_OFFSET(site) == off) {
+                for (uint32_t k = 0; k < n; k++) {
+                    uint32_t e = w[i + k];
+                    uint64_t v = jit_host_signal_reg(ucontext, JIT_FAULT_ENTRY_REG(e));
+                    /* little-endian host: the low half is the 4-byte global */
+                    memcpy((char *)env + JIT_FAULT_ENTRY_OFFSET(e), &v,
+                           JIT_FAULT_ENTRY_IS64(e) ? 8 : 4);
+                }
+                found = true;
+            }
+            i += n;
+        }
     }
     pthread_mutex_unlock(&jit->lock);
     return found;

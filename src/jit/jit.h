@@ -25,7 +25,10 @@
  * siglongjmp (cpu_loop_exit*); the JIT frame holds nothing that needs
  * unwinding.  Their return address (GETPC()) maps back to the guest
  * instruction with jit_find_insn, so cpu_restore_state is exact.  Globals
- * are in memory before every op that may raise.
+ * are in memory before every op that may raise, except guest loads and
+ * stores: their slow paths store the dirty ones before calling C, and a
+ * fault of the inline access itself (user mode's SIGSEGV) needs
+ * jit_restore_fault to write them from the signal's registers.
  *
  * Threads: jit_compile may be called from several translating threads (it
  * serializes them itself); jit_chain/unchain/invalidate and jit_find_insn
@@ -186,6 +189,15 @@ void jit_invalidate(Jit *jit, const void *code);
 /* Unwinding: the block and guest instruction (ordinal of its insn_start)
  * that host_pc (a return address inside generated code) belongs to. */
 bool jit_find_insn(Jit *jit, uintptr_t host_pc, void **tag, uint32_t *insn_index);
+
+/* User mode's fault path (JIT_MEM_DIRECT): host_pc is a guest memory
+ * access inside generated code that faulted, ucontext the signal's
+ * (ucontext_t *).  Accesses do not write dirty globals home first (see
+ * regalloc.h), so this writes the globals that were dirty in host
+ * registers at host_pc from ucontext into env (the block's CPU state);
+ * call it before cpu_restore_state.  Nothing to do (false) at other pcs.
+ * Signal context: takes the records' lock, as jit_find_insn does. */
+bool jit_restore_fault(Jit *jit, uintptr_t host_pc, void *env, const void *ucontext);
 
 JitMemMode jit_mem_mode(const Jit *jit);
 

@@ -10,12 +10,22 @@
  *    run by both backends from the same start state; the CPU state, the
  *    guest memory and the exit value must be identical.  Guest memory is
  *    reached directly (user mode) and through a fake soft-MMU TLB whose
- *    entry is valid or not (fast and slow paths).
+ *    entry is valid or not (fast and slow paths);
+ *  - faulting blocks: random blocks some of whose accesses reach a page
+ *    that faults (a PROT_NONE page: SIGSEGV from the inline access in
+ *    direct mode; the slow path in TLB mode), with many dirty globals in
+ *    registers: the state at the fault (globals written from the fault
+ *    map or by the slow path) and the faulting guest insn must be the
+ *    interpreter's.
  * A failure prints the seed and the block.
  */
+#include <assert.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "ir/helper.h"
 #include "ir/interp.h"
@@ -47,7 +57,10 @@ typedef struct FakeEnv {
     FakeTlbDesc tlb[2];
 } FakeEnv;
 
-static uint8_t guest_mem[MEM_SIZE + 16] __attribute__((aligned(16)));
+/* [0, MEM_SIZE) is guest memory; FAULT_ADDR.. is a PROT_NONE page (after
+ * a readable one, so no access near MEM_SIZE faults by accident) */
+#define FAULT_ADDR (2 * MEM_SIZE)
+static uint8_t *guest_mem;
 static FakeTlbEntry tlb_table[2][4];
 
 /* ---- helpers --------------------------------------------------------- */
@@ -88,6 +101,46 @@ uint32_t helper_jtest_ret32(void *env, uint32_t a)
 #include "ir/helper_gen.h"
 
 /* ---- guest memory, shared by both backends ----------------------------- */
+
+/* Faulting blocks: an access at FAULT_ADDR or above leaves the block for
+ * fault_jb, as cpu_loop_exit does, recording the guest insn it was in. */
+static sigjmp_buf fault_jb;
+static Jit *fault_jit;              /* the JIT running a faulting block */
+static void *fault_env;
+static volatile bool fault_seen;
+static volatile uint32_t fault_insn;
+static volatile bool fault_insn_found;
+
+static void fault_leave(Jit *jit, uintptr_t host_pc)
+{
+    void *tag;
+    uint32_t insn = 0;
+    fault_seen = true;
+    fault_insn_found = jit ? jit_find_insn(jit, host_pc, &tag, &insn) : false;
+    fault_insn = insn;
+    siglongjmp(fault_jb, 1);
+}
+
+static void fault_check(uint64_t addr, Jit *jit, uintptr_t ra)
+{
+    if (addr >= FAULT_ADDR) {
+        fault_leave(jit, ra);
+    }
+}
+
+/* SIGSEGV from an inline access in direct mode: what user mode's handler
+ * does (cpu_restore_state_from_fault). */
+static void fault_on_segv(int sig, siginfo_t *info, void *ucv)
+{
+    ucontext_t *uc = ucv;
+    uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    if (!fault_jit || !jit_contains(fault_jit, pc)) {
+        signal(sig, SIG_DFL);       /* not ours: crash on return */
+        return;
+    }
+    jit_restore_fault(fault_jit, pc, fault_env, uc);
+    fault_leave(fault_jit, pc + 1);
+}
 
 static uint64_t mem_ld(uint64_t addr, MemOp mop)
 {
@@ -138,11 +191,13 @@ static uint64_t mem_atomic(IrOpcode opc, uint64_t addr, uint64_t val, uint64_t n
 
 static uint64_t rt_ld(void *env, uint64_t addr, MemOp mop, unsigned mmu_idx)
 {
+    fault_check(addr, NULL, 0);
     return mem_ld(addr, mop);
 }
 
 static void rt_st(void *env, uint64_t addr, uint64_t val, MemOp mop, unsigned mmu_idx)
 {
+    fault_check(addr, NULL, 0);
     mem_st(addr, val, mop);
 }
 
@@ -156,14 +211,17 @@ static const IrRuntime interp_rt = { .guest_ld = rt_ld, .guest_st = rt_st, .gues
 
 static unsigned slow_calls;
 
-static uint64_t jit_slow_ld(void *env, uint64_t addr, uint32_t oi)
+static __attribute__((noinline)) uint64_t jit_slow_ld(void *env, uint64_t addr, uint32_t oi)
 {
+    fault_check(addr, fault_jit, (uintptr_t)__builtin_return_address(0));
     slow_calls++;
     return mem_ld(addr, JIT_OI_MEMOP(oi));
 }
 
-static void jit_slow_st(void *env, uint64_t addr, uint64_t val, uint32_t oi)
+static __attribute__((noinline)) void jit_slow_st(void *env, uint64_t addr, uint64_t val,
+                                                 uint32_t oi)
 {
+    fault_check(addr, fault_jit, (uintptr_t)__builtin_return_address(0));
     slow_calls++;
     mem_st(addr, val, JIT_OI_MEMOP(oi));
 }
@@ -212,6 +270,13 @@ static void setup(void)
         return;
     }
     ctx = ir_context_new();
+    guest_mem = mmap(NULL, FAULT_ADDR + 4096, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert(guest_mem != MAP_FAILED);
+    CHECK(mprotect(guest_mem + FAULT_ADDR, 4096, PROT_NONE) == 0);
+    struct sigaction sa = { .sa_sigaction = fault_on_segv, .sa_flags = SA_SIGINFO };
+    sigemptyset(&sa.sa_mask);
+    CHECK(sigaction(SIGSEGV, &sa, NULL) == 0);
     for (int i = 0; i < NG + 2; i++) {
         char n[8];
         snprintf(n, sizeof(n), "r%d", i);
@@ -501,6 +566,8 @@ UNITTEST(jit_fp_ops_edge_cases)
 typedef struct Gen {
     IrBuilder *b;
     uint64_t rng;
+    bool faults;                /* some accesses reach FAULT_ADDR */
+    uint32_t ninsns;            /* insn_starts so far (faulting blocks) */
     IrVal tb[2][NTB];           /* TB temps [is64][i] */
     IrLabel pending[8];
     unsigned npending;
@@ -585,8 +652,14 @@ static void gen_mem(Gen *g)
             ir_atomic_rmw(b, opc, d, addr, pick_src(g, t), mop & ~MO_BE, mmu);
         }
     } else if (rn(g, 2)) {
+        if (g->faults && rn(g, 6) == 0) {
+            ir_or_imm(b, addr, addr, FAULT_ADDR);
+        }
         ir_guest_ld(b, pick_dst(g, t), addr, mop, mmu);
     } else {
+        if (g->faults && rn(g, 6) == 0) {
+            ir_or_imm(b, addr, addr, FAULT_ADDR);
+        }
         ir_guest_st(b, pick_src(g, t), addr, mop & ~MO_SIGN, mmu);
     }
 }
@@ -721,9 +794,9 @@ static void gen_op(Gen *g)
 }
 
 /* Build a random block from seed into b. */
-static void gen_block(IrBuilder *b, uint64_t seed, unsigned nops)
+static void gen_block(IrBuilder *b, uint64_t seed, unsigned nops, bool faults)
 {
-    Gen g = { .b = b, .rng = seed * 0x2545f4914f6cdd1dull + 7 };
+    Gen g = { .b = b, .rng = seed * 0x2545f4914f6cdd1dull + 7, .faults = faults };
     for (int w = 0; w < 2; w++) {
         for (int i = 0; i < NTB; i++) {
             g.tb[w][i] = ir_new_temp(b, w ? IR_I64 : IR_I32);
@@ -731,6 +804,11 @@ static void gen_block(IrBuilder *b, uint64_t seed, unsigned nops)
         }
     }
     for (unsigned i = 0; i < nops; i++) {
+        if (faults && g.npending == 0 && rn(&g, 3) == 0) {
+            /* guest insns, so that the faulting one can be checked; as
+             * in a frontend's block, no branch jumps over one */
+            ir_insn_start(b, 0x1000 + 4 * g.ninsns++, 0, 0);
+        }
         gen_op(&g);
     }
     while (g.npending) {
@@ -785,8 +863,16 @@ static bool diff_block(Jit *jit, IrBuilder *b, uint64_t seed, bool optimize, boo
     static uint8_t mem1[MEM_SIZE];
     env_init(&e1, seed, tlb_valid);
     IrCode *code = ir_interp_compile(b, &error_abort);
-    uint32_t idx = 0;
-    IrExit x1 = ir_interp_run(code, &e1, &interp_rt, &idx);
+    /* statics: a fault leaves both runs by siglongjmp */
+    static uint32_t idx;
+    static IrExit x1;
+    idx = 0;
+    x1 = IR_EXIT_NORMAL;
+    fault_seen = false;
+    if (!sigsetjmp(fault_jb, 1)) {
+        x1 = ir_interp_run(code, &e1, &interp_rt, (uint32_t *)&idx);
+    }
+    bool fault1 = fault_seen;
     ir_interp_free(code);
     memcpy(mem1, guest_mem, MEM_SIZE);
 
@@ -798,9 +884,24 @@ static bool diff_block(Jit *jit, IrBuilder *b, uint64_t seed, bool optimize, boo
                       error_get_pretty(err));
         error_free(err);
     } else {
-        uintptr_t ret = jit_exec(jit, &e2, hc);
-        ok = jit_exit_value(ret) == x1 && jit_exit_tag(ret) == (void *)(uintptr_t)0x4000 &&
-             memcmp(&e1, &e2, offsetof(FakeEnv, tlb)) == 0 &&
+        static uintptr_t ret;
+        ret = 0;
+        fault_seen = false;
+        fault_jit = jit;
+        fault_env = &e2;
+        if (!sigsetjmp(fault_jb, 1)) {
+            ret = jit_exec(jit, &e2, hc);
+        }
+        fault_jit = NULL;
+        bool same_end = fault1 ? fault_seen && fault_insn_found && fault_insn == idx
+                               : !fault_seen && jit_exit_value(ret) == x1 &&
+                                     jit_exit_tag(ret) == (void *)(uintptr_t)0x4000;
+        if (!same_end) {
+            fprintf(stderr, "  end: interp %s insn %u, jit %s insn %u (found %d)\n",
+                    fault1 ? "fault" : "exit", idx, fault_seen ? "fault" : "exit",
+                    fault_insn, fault_insn_found);
+        }
+        ok = same_end && memcmp(&e1, &e2, offsetof(FakeEnv, tlb)) == 0 &&
              memcmp(mem1, guest_mem, MEM_SIZE) == 0;
         if (!ok) {
             unittest_fail(__FILE__, __LINE__, "seed %llu (opt %d, tlb %d): states differ",
@@ -836,8 +937,19 @@ static bool diff_block(Jit *jit, IrBuilder *b, uint64_t seed, bool optimize, boo
 static bool run_diff(Jit *jit, uint64_t seed, bool optimize, bool tlb_valid)
 {
     IrBuilder *b = ir_builder_new(ctx);
-    gen_block(b, seed, 10 + (unsigned)(seed % 60));
+    gen_block(b, seed, 10 + (unsigned)(seed % 60), false);
     return diff_block(jit, b, seed, optimize, tlb_valid);
+}
+
+static unsigned faulting_runs;
+
+static bool run_fault_diff(Jit *jit, uint64_t seed, bool optimize, bool tlb_valid)
+{
+    IrBuilder *b = ir_builder_new(ctx);
+    gen_block(b, seed, 20 + (unsigned)(seed % 80), true);
+    bool ok = diff_block(jit, b, seed, optimize, tlb_valid);
+    faulting_runs += fault_seen;
+    return ok;
 }
 
 /* JIT_DIFF_SCALE=n runs n times as many random blocks (soak testing). */
@@ -875,6 +987,31 @@ UNITTEST(jit_random_blocks_no_host_extensions)
     for (uint64_t seed = 1u << 31; seed <= (1u << 31) + 1000 * scale() && bad < 3; seed++) {
         bad += !run_diff(jit_plain, seed, seed & 1, true);
     }
+}
+
+/* Faults at guest loads and stores, inline (SIGSEGV, direct mode) and in
+ * the slow path (TLB mode), with the globals the block wrote still dirty
+ * in registers: the state and insn at the fault must be exact. */
+UNITTEST(jit_random_faults_direct)
+{
+    setup();
+    unsigned bad = 0;
+    faulting_runs = 0;
+    for (uint64_t seed = 3u << 29; seed <= (3u << 29) + 1500 * scale() && bad < 3; seed++) {
+        bad += !run_fault_diff(seed & 2 ? jit_plain : jit_direct, seed, seed & 1, true);
+    }
+    CHECK(faulting_runs > 500);
+}
+
+UNITTEST(jit_random_faults_tlb)
+{
+    setup();
+    unsigned bad = 0;
+    faulting_runs = 0;
+    for (uint64_t seed = 5u << 29; seed <= (5u << 29) + 1000 * scale() && bad < 3; seed++) {
+        bad += !run_fault_diff(jit_tlb, seed, seed & 1, seed % 3 != 0);
+    }
+    CHECK(faulting_runs > 300);
 }
 
 /* Guest loads and stores that miss the TLB while more values are live than

@@ -19,6 +19,23 @@ typedef struct JitInsnMark {
 
 #define JIT_NO_JUMP UINT32_MAX
 
+/* The fault map of a block (user mode, JIT_MEM_DIRECT): guest memory
+ * accesses do not write dirty globals home first, so for each access that
+ * has some, a word JIT_FAULT_SITE(offset of the access instruction, n)
+ * and n words JIT_FAULT_ENTRY(env offset, 8-byte global?, host register)
+ * say where each one's value is when that instruction faults.  The words
+ * follow the block's marks in the same allocation.  A block is far below
+ * 16 MB and a global's env offset too. */
+#define JIT_FAULT_SITE(offset, n) ((uint32_t)(offset) << 8 | (uint32_t)(n))
+#define JIT_FAULT_SITE_OFFSET(w) ((w) >> 8)
+#define JIT_FAULT_SITE_COUNT(w) ((w) & 0xff)
+#define JIT_FAULT_ENTRY(env_offset, is64, reg)                                \
+    ((uint32_t)(env_offset) << 8 | (uint32_t)(is64) << 7 | (uint32_t)(reg))
+#define JIT_FAULT_ENTRY_OFFSET(w) ((w) >> 8)
+#define JIT_FAULT_ENTRY_IS64(w) (((w) >> 7) & 1)
+#define JIT_FAULT_ENTRY_REG(w) ((w) & 0x7f)
+#define JIT_FAULT_MAX_OFFSET ((1u << 24) - 1)
+
 typedef struct JitBlockRec {
     const uint8_t *code;            /* rx: start of the block's bytes */
     const uint8_t *entry;           /* rx: where it is entered (after padding) */
@@ -31,8 +48,9 @@ typedef struct JitBlockRec {
     uint32_t loop_target[2];        /* where a jump chained to this block itself
                                      * goes (its loop header), or JIT_NO_JUMP */
     bool invalid;                   /* jit_invalidate ran: no more self-chaining */
-    JitInsnMark *marks;             /* sorted by offset */
+    JitInsnMark *marks;             /* sorted by offset; the fault map follows */
     uint32_t nmarks;
+    uint32_t nfault_words;          /* words of the fault map after marks */
 } JitBlockRec;
 
 /* The emitter's result for one block. */
@@ -46,6 +64,7 @@ typedef struct JitEmitOut {
     uint32_t loop_target[2];
     JitInsnMark *marks;             /* malloc'd; the record takes it */
     uint32_t nmarks;
+    uint32_t nfault_words;          /* fault map words after marks[nmarks] */
 } JitEmitOut;
 
 /* Host features the emitter may use (after JitConfig.no_host_extensions). */
@@ -79,6 +98,9 @@ size_t jit_host_emit_head(Jit *jit, uint8_t *rw, size_t head_size);
 /* Emit one block at rw (room bytes).  false with *errp unless out->overflow. */
 bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, size_t room,
                          JitEmitOut *out, Error **errp);
+
+/* Host register reg (the emitter's numbering) in a signal's ucontext_t. */
+uint64_t jit_host_signal_reg(const void *ucontext, unsigned reg);
 
 /* Point the rel32 field at rw_field (rx address rx_field) to rx_target. */
 void jit_host_patch_jump(uint8_t *rw_field, const uint8_t *rx_field, const void *rx_target);

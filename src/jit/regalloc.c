@@ -222,6 +222,19 @@ void ra_sync(RegAlloc *ra, bool temps)
     }
 }
 
+unsigned ra_dirty_globals(const RegAlloc *ra, int8_t *regs, uint32_t *vals)
+{
+    unsigned n = 0;
+    for (int r = 0; r < RA_MAX_REGS; r++) {
+        int32_t v = ra->owner[r];
+        if (v >= 0 && ra->temps[v].kind == IR_TEMP_GLOBAL && !ra->temps[v].in_mem) {
+            regs[n] = (int8_t)r;
+            vals[n++] = (uint32_t)v;
+        }
+    }
+    return n;
+}
+
 void ra_forget_globals(RegAlloc *ra)
 {
     for (int r = 0; r < RA_MAX_REGS; r++) {

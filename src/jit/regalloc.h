@@ -21,6 +21,15 @@
  * register copies (ra_snapshot, ra_restore); before calls the
  * caller-saved registers are emptied (ra_evict_mask) and globals synced
  * per the helper's flags.
+ * Guest memory accesses are the exception to the IR's "globals in memory
+ * at every op that may raise": the emitter does not sync before them.  It
+ * asks ra_dirty_globals for the globals whose only copy is a register at
+ * the access and hands that list to whatever may see the fault: the
+ * access's slow path stores them before calling C, and user mode's
+ * SIGSEGV path writes them from the signal's registers (jit.h,
+ * jit_restore_fault).  They stay dirty here and go home later as usual.
+ * Globals never live in spill slots (evicting one stores it to env), so a
+ * register list is the whole story.
  *
  * Thread: one RegAlloc per compilation, on the translating thread.
  */
@@ -118,6 +127,9 @@ void ra_snapshot(const RegAlloc *ra, RaSnapshot *snap);
  * into it: like ra_forget_all, but the globals, TB temps and constants of
  * snap are in their registers again.  EBB temps are dead at labels. */
 void ra_restore(RegAlloc *ra, const RaSnapshot *snap);
+/* The globals whose current value is only in a register (dirty): fills
+ * regs[i] and vals[i] (room for RA_MAX_REGS each), returns how many. */
+unsigned ra_dirty_globals(const RegAlloc *ra, int8_t *regs, uint32_t *vals);
 /* v's spill slot (assigned on first call; -1 when out of slots). */
 int32_t ra_slot(RegAlloc *ra, uint32_t v);
 

@@ -215,3 +215,35 @@ UNITTEST(regalloc_restore_at_label_and_place)
     CHECK_INT(ra_temp(&f.ra, f.g0.id)->reg, 3);
     fixture_free(&f);
 }
+
+/* What a guest memory access hands its slow path and the fault map: the
+ * dirty globals only, with their registers; clean ones and temps are not
+ * listed, and listing stores nothing (they stay dirty). */
+UNITTEST(regalloc_dirty_globals_for_faults)
+{
+    Fixture f;
+    fixture_init(&f, 4);
+    int8_t regs[RA_MAX_REGS];
+    uint32_t vals[RA_MAX_REGS];
+    CHECK_INT(ra_dirty_globals(&f.ra, regs, vals), 0);
+    ra_use(&f.ra, f.g1.id, 1u << 1);            /* clean global */
+    ra_def(&f.ra, f.t0.id, 2);                  /* dirty temp */
+    ra_def(&f.ra, f.g0.id, 3);                  /* dirty global */
+    ra_unlock_all(&f.ra);
+    trace[0] = 0;
+    CHECK_INT(ra_dirty_globals(&f.ra, regs, vals), 1);
+    CHECK_INT(regs[0], 3);
+    CHECK_INT(vals[0], f.g0.id);
+    CHECK_STR(trace, "");
+    CHECK(!ra_temp(&f.ra, f.g0.id)->in_mem);
+    /* g1 written too: both listed, in register order */
+    ra_def(&f.ra, f.g1.id, 1);
+    CHECK_INT(ra_dirty_globals(&f.ra, regs, vals), 2);
+    CHECK_INT(regs[0], 1);
+    CHECK_INT(vals[0], f.g1.id);
+    CHECK_INT(regs[1], 3);
+    /* after a sync nothing is dirty */
+    ra_sync(&f.ra, false);
+    CHECK_INT(ra_dirty_globals(&f.ra, regs, vals), 0);
+    fixture_free(&f);
+}

@@ -317,7 +317,9 @@ static void user_host_fault(int sig, siginfo_t *info, void *ucv)
         bool write = hc->uc_mcontext.gregs[REG_ERR] & 2;
         cs->exception_index = write ? RISCV_EXCP_STORE_PAGE_FAULT : RISCV_EXCP_LOAD_PAGE_FAULT;
     }
-    cpu_loop_exit_restore(cs, (uintptr_t)hc->uc_mcontext.gregs[REG_RIP]);
+    /* generated code may have kept guest registers in host registers */
+    cpu_restore_state_from_fault(cs, (uintptr_t)hc->uc_mcontext.gregs[REG_RIP], hc);
+    cpu_loop_exit(cs);
 }
 
 /* ---- system calls ---- */

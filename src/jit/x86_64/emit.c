@@ -15,14 +15,19 @@
  *   stub, so the fast path keeps every register.
  * Invariants: an I32 value in a register is zero-extended to 64 bits (every
  * 32-bit x86 operation does that), so I32 -> I64 zero extension is a move
- * and helpers receive clean arguments.  Globals are written home before any
- * op that may raise, every block end and every call that reads or writes
- * them (regalloc.h).  Ops' semantics are those of ir/eval_internal.h: shift
- * counts modulo the width, division by zero and overflow total.
+ * and helpers receive clean arguments.  Globals are written home at every
+ * block end, branch and call that reads or writes them or may raise
+ * (regalloc.h), but not before a guest memory access: its slow path
+ * stores the dirty ones before calling C, and in user mode the block's
+ * fault map (jit_internal.h) tells the SIGSEGV path which register holds
+ * each, so the fast path stores nothing.  Ops' semantics are those of
+ * ir/eval_internal.h: shift counts modulo the width, division by zero and
+ * overflow total.
  */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
 
 #include "ir/helper.h"
 #include "ir/interp.h"
@@ -64,6 +69,7 @@ typedef struct Stub {
     uint32_t oi;
     uint32_t insn;
     uint32_t save;              /* caller-saved registers live across the call */
+    uint32_t dirty_first, ndirty;   /* Emit.dirty: globals to store before the call */
 } Stub;
 
 typedef struct Fixup {
@@ -83,6 +89,10 @@ typedef struct Emit {
     size_t nfixups, fixups_cap;
     Stub *stubs;
     size_t nstubs, stubs_cap;
+    uint32_t *dirty;            /* JIT_FAULT_ENTRY words of the stubs' dirty globals */
+    size_t ndirty, dirty_cap;
+    uint32_t *fmap;             /* the fault map (user mode) */
+    size_t nfmap, fmap_cap;
     JitInsnMark *marks;
     uint32_t nmarks, marks_cap;
     uint32_t insn;              /* ordinal of the current guest insn */
@@ -955,6 +965,41 @@ static void add_stub(Emit *e, Stub s)
     e->stubs[e->nstubs++] = s;
 }
 
+/* The globals dirty in registers at a guest memory access (after its
+ * registers are chosen, before its first instruction), appended to
+ * e->dirty for its stub: returns how many, *first where they start. */
+static uint32_t note_dirty(Emit *e, uint32_t *first)
+{
+    int8_t regs[RA_MAX_REGS];
+    uint32_t vals[RA_MAX_REGS];
+    unsigned n = ra_dirty_globals(&e->ra, regs, vals);
+    *first = (uint32_t)e->ndirty;
+    for (unsigned i = 0; i < n; i++) {
+        const RaTemp *t = tv(e, vals[i]);
+        assert(t->env_offset >= 0 && (uint32_t)t->env_offset <= JIT_FAULT_MAX_OFFSET);
+        GROW(e->dirty, e->ndirty, e->dirty_cap);
+        e->dirty[e->ndirty++] = JIT_FAULT_ENTRY(t->env_offset, t->is64, regs[i]);
+    }
+    return n;
+}
+
+/* User mode: the access instruction emitted next may fault; record where
+ * the dirty globals noted for it are (the fault map). */
+static void note_fault_site(Emit *e, uint32_t first, uint32_t n)
+{
+    if (e->jit->cfg.mem.mode != JIT_MEM_DIRECT || n == 0) {
+        return;
+    }
+    size_t off = x86_asm_size(&e->a);
+    assert(off <= JIT_FAULT_MAX_OFFSET || e->a.overflow);
+    GROW(e->fmap, e->nfmap, e->fmap_cap);
+    e->fmap[e->nfmap++] = JIT_FAULT_SITE(off & JIT_FAULT_MAX_OFFSET, n);
+    for (uint32_t i = 0; i < n; i++) {
+        GROW(e->fmap, e->nfmap, e->fmap_cap);
+        e->fmap[e->nfmap++] = e->dirty[first + i];
+    }
+}
+
 /* Inline fast path: sets *m to the host address of the access, or returns
  * false when the access always takes the slow call.  Emits the branch to
  * the stub into *jump_field. */
@@ -1038,14 +1083,15 @@ static void emit_guest_ld(Emit *e, const IrOp *op)
     MemOp mop = (MemOp)op->consts[0];
     unsigned mmu = (unsigned)op->consts[1];
     uint32_t oi = jit_oi(mop, mmu, IR_OP_guest_ld);
-    ra_sync(&e->ra, false);
     if (mop & MO_BE) {
+        ra_sync(&e->ra, false);
         CallArg args[2] = { { .v = op->vals[1] }, { .is_imm = true, .imm = oi } };
         emit_call_fn(e, (const void *)e->jit->cfg.mem.ld, true, args, 2, op->vals[0], is64, false);
         return;
     }
     X86Reg raddr = use(e, op->vals[1], ALL_REGS);
     int out = new_reg(e, ALL_REGS);
+    uint32_t first, ndirty = note_dirty(e, &first);
     X86Mem m;
     uint8_t *jump_field;
     bool inline_ok = emit_fast_addr(e, raddr, mop, mmu, false, &m, &jump_field);
@@ -1053,10 +1099,11 @@ static void emit_guest_ld(Emit *e, const IrOp *op)
     (void)inline_ok;
     unsigned size = memop_size(mop);
     bool sign = (mop & MO_SIGN) && !(size == 4 && !is64) && size < 8;
+    note_fault_site(e, first, ndirty);
     x86_load(&e->a, out, m, size, sign, is64);
     if (jump_field) {
         add_stub(e, (Stub){ STUB_LD, jump_field, e->a.p, raddr, X86_NOREG, out, is64, oi,
-                            e->insn, live_across_stub(e, op, out) });
+                            e->insn, live_across_stub(e, op, out), first, ndirty });
     }
     def(e, op->vals[0], out);
 }
@@ -1066,8 +1113,8 @@ static void emit_guest_st(Emit *e, const IrOp *op)
     MemOp mop = (MemOp)op->consts[0];
     unsigned mmu = (unsigned)op->consts[1];
     uint32_t oi = jit_oi(mop, mmu, IR_OP_guest_st);
-    ra_sync(&e->ra, false);
     if (mop & MO_BE) {
+        ra_sync(&e->ra, false);
         CallArg args[3] = { { .v = op->vals[1] }, { .v = op->vals[0] },
                             { .is_imm = true, .imm = oi } };
         emit_call_fn(e, (const void *)e->jit->cfg.mem.st, true, args, 3, UINT32_MAX, true, false);
@@ -1075,15 +1122,17 @@ static void emit_guest_st(Emit *e, const IrOp *op)
     }
     X86Reg rval = use(e, op->vals[0], ALL_REGS);
     X86Reg raddr = use(e, op->vals[1], ALL_REGS);
+    uint32_t first, ndirty = note_dirty(e, &first);
     X86Mem m;
     uint8_t *jump_field;
     bool inline_ok = emit_fast_addr(e, raddr, mop, mmu, true, &m, &jump_field);
     assert(inline_ok);
     (void)inline_ok;
+    note_fault_site(e, first, ndirty);
     x86_store(&e->a, m, rval, memop_size(mop));
     if (jump_field) {
         add_stub(e, (Stub){ STUB_ST, jump_field, e->a.p, raddr, rval, X86_NOREG, false, oi,
-                            e->insn, live_across_stub(e, op, -1) });
+                            e->insn, live_across_stub(e, op, -1), first, ndirty });
     }
 }
 
@@ -1105,15 +1154,22 @@ static void emit_atomic(Emit *e, const IrOp *op)
     emit_call_fn(e, (const void *)e->jit->cfg.mem.atomic, true, args, 4, op->vals[0], is64, false);
 }
 
-/* The slow path: save the live caller-saved registers (rsp stays 16-byte
- * aligned at the call), call C, restore, resume after the access.  The
- * address and value go through the scratch registers, so that no
- * argument register is overwritten before it is read. */
+/* The slow path: write the access's dirty globals home (the C code may
+ * raise or stop the block, and must see exact guest registers; they stay
+ * dirty in the fast path's state), save the live caller-saved registers
+ * (rsp stays 16-byte aligned at the call), call C, restore, resume after
+ * the access.  The address and value go through the scratch registers,
+ * so that no argument register is overwritten before it is read. */
 static void emit_stub(Emit *e, const Stub *s)
 {
     X86Asm *a = &e->a;
     mark(e, s->insn);
     x86_patch_rel32(s->jump_field, a->p);
+    for (uint32_t i = 0; i < s->ndirty; i++) {
+        uint32_t w = e->dirty[s->dirty_first + i];
+        x86_store(a, x86_mem(ENV, (int32_t)JIT_FAULT_ENTRY_OFFSET(w)),
+                  (X86Reg)JIT_FAULT_ENTRY_REG(w), JIT_FAULT_ENTRY_IS64(w) ? 8 : 4);
+    }
     unsigned npush = 0;
     for (int r = 0; r < RA_MAX_REGS; r++) {
         if (s->save & R(r)) {
@@ -1664,6 +1720,8 @@ static void emit_free(Emit *e)
     free(e->label_has_snap);
     free(e->fixups);
     free(e->stubs);
+    free(e->dirty);
+    free(e->fmap);
 }
 
 bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, size_t room,
@@ -1755,8 +1813,16 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
         if (e.loop_slot >= 0 && e.jmp_field[e.loop_slot] != JIT_NO_JUMP) {
             out->loop_target[e.loop_slot] = e.loop_head;
         }
-        out->marks = e.marks;
+        /* the fault map rides in the marks' allocation (jit_internal.h) */
+        size_t bytes = e.nmarks * sizeof(JitInsnMark) + e.nfmap * sizeof(uint32_t);
+        JitInsnMark *marks = bytes ? realloc(e.marks, bytes) : e.marks;
+        assert(marks || !bytes);
+        if (e.nfmap) {
+            memcpy(marks + e.nmarks, e.fmap, e.nfmap * sizeof(uint32_t));
+        }
+        out->marks = marks;
         out->nmarks = e.nmarks;
+        out->nfault_words = (uint32_t)e.nfmap;
         e.marks = NULL;
     } else if (e.a.overflow) {
         out->overflow = true;
@@ -1796,6 +1862,18 @@ size_t jit_host_emit_head(Jit *jit, uint8_t *rw, size_t head_size)
     jit->entry = rw + delta;
     jit->epilogue = epi + delta;
     return x86_asm_size(&a);
+}
+
+uint64_t jit_host_signal_reg(const void *ucontext, unsigned reg)
+{
+    /* x86 encoding order -> Linux's gregs indices */
+    static const int greg[16] = {
+        REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+        REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
+    };
+    assert(reg < 16);
+    const ucontext_t *uc = ucontext;
+    return (uint64_t)uc->uc_mcontext.gregs[greg[reg]];
 }
 
 void jit_host_patch_jump(uint8_t *rw_field, const uint8_t *rx_field, const void *rx_target)
