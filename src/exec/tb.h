@@ -69,7 +69,7 @@ struct TranslationBlock {
 
     _Atomic bool invalid;
     /* chaining: destination per goto_tb slot (NULL: not chained) */
-    _Atomic(TranslationBlock *) jmp_dest[2];
+    _Atomic(TranslationBlock *) jmp_dest[IR_GOTO_TB_SLOTS];
 
     /* cache links (tb_lock for writers; lock-free readers on hash_next) */
     _Atomic(TranslationBlock *) hash_next;
