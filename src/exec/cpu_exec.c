@@ -434,8 +434,8 @@ static TranslationBlock *cpu_loop_exec_tb(CpuState *cpu, TranslationBlock *tb, i
             return NULL;
         }
 
-        if (exit == IR_EXIT_SLOT0 || exit == IR_EXIT_SLOT1) {
-            int s = exit == IR_EXIT_SLOT0 ? 0 : 1;
+        int s = ir_exit_slot(exit);
+        if (s >= 0) {
             TranslationBlock *next = atomic_load_explicit(&tb->jmp_dest[s], memory_order_acquire);
             if (!next || atomic_load_explicit(&cpu->exit_request, memory_order_relaxed) ||
                 cpu->cflags_next_tb != UINT32_MAX) {

@@ -503,7 +503,7 @@ void tb_dump_stats(FILE *out)
 
 void tb_add_jump(TranslationBlock *from, unsigned slot, TranslationBlock *to)
 {
-    assert(slot < 2);
+    assert(slot < IR_GOTO_TB_SLOTS);
     if (atomic_load(&from->invalid) || atomic_load(&to->invalid) ||
         (to->cflags & CF_NOCACHE) || (from->cflags & (CF_NOCACHE | CF_NO_GOTO_TB))) {
         return;

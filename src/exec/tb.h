@@ -22,7 +22,8 @@
  * stays until a flush, so a vCPU still running it finishes safely.  The
  * cache flushes itself after TB_MAX_ALLOCATED (512K) TBs.
  *
- * Chaining: a block that ends with goto_tb(slot) + exit_tb(SLOTn) can be
+ * Chaining: a block that leaves by goto_tb(slot) + exit_tb(SLOTn), at its
+ * end (slots 0, 1) or by a side exit in its middle (slots 2, 3), can be
  * chained: the exec loop stores the next TB in tb->jmp_dest[slot] and next
  * time follows it without a lookup (for the JIT: patches the jump; it will
  * need real unlinking on invalidation).
@@ -69,7 +70,7 @@ struct TranslationBlock {
 
     _Atomic bool invalid;
     /* chaining: destination per goto_tb slot (NULL: not chained) */
-    _Atomic(TranslationBlock *) jmp_dest[2];
+    _Atomic(TranslationBlock *) jmp_dest[IR_GOTO_TB_SLOTS];
 
     /* cache links (tb_lock for writers; lock-free readers on hash_next) */
     _Atomic(TranslationBlock *) hash_next;

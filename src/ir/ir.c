@@ -711,7 +711,7 @@ void ir_call_n(IrBuilder *b, const IrHelperInfo *h, IrVal ret, const IrVal *args
 void ir_goto_tb(IrBuilder *b, unsigned slot)
 {
     uint64_t cs = slot;
-    assert(slot < 2);
+    assert(slot < IR_GOTO_TB_SLOTS);
     ir_emit(b, IR_OP_goto_tb, IR_I64, NULL, 0, NULL, 0, &cs, 1);
 }
 

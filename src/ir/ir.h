@@ -231,7 +231,32 @@ typedef enum IrExit {
     IR_EXIT_SLOT1 = 2,      /* left through goto_tb slot 1: chainable */
     IR_EXIT_LOOKUP = 3,     /* lookup_and_goto_ptr: look up pc, stay in loop */
     IR_EXIT_REQUESTED = 4,  /* leave the inner loop (exit request seen) */
+    IR_EXIT_SLOT2 = 5,      /* goto_tb slots 2 and 3: a block's side exits */
+    IR_EXIT_SLOT3 = 6,
 } IrExit;
+
+/* goto_tb slots per block: 0 and 1 for its end, 2 and 3 for side exits
+ * (conditional branches a block translates past).  Exit values stay below
+ * 8: the JIT packs them into a block tag's low bits. */
+#define IR_GOTO_TB_SLOTS 4
+
+/* The exit value of goto_tb slot n, and the slot of a chainable exit value
+ * (-1 for the others). */
+static inline IrExit ir_exit_for_slot(unsigned slot)
+{
+    return slot < 2 ? (IrExit)(IR_EXIT_SLOT0 + slot) : (IrExit)(IR_EXIT_SLOT2 + slot - 2);
+}
+
+static inline int ir_exit_slot(IrExit exit)
+{
+    switch (exit) {
+    case IR_EXIT_SLOT0: return 0;
+    case IR_EXIT_SLOT1: return 1;
+    case IR_EXIT_SLOT2: return 2;
+    case IR_EXIT_SLOT3: return 3;
+    default: return -1;
+    }
+}
 
 #define IR_INSN_DATA_WORDS 3   /* insn_start: guest pc + 2 extra words */
 #define IR_CALL_MAX_ARGS 6

@@ -155,12 +155,12 @@ static bool ir_verify_op(IrVerifyState *s, const IrOp *op)
         }
         break;
     case IR_OP_goto_tb:
-        if (op->consts[0] > 1) {
+        if (op->consts[0] >= IR_GOTO_TB_SLOTS) {
             VERIFY_FAIL(s, "goto_tb slot %" PRIu64, op->consts[0]);
         }
         break;
     case IR_OP_exit_tb:
-        if (op->consts[0] > IR_EXIT_REQUESTED) {
+        if (op->consts[0] > IR_EXIT_SLOT3) {
             VERIFY_FAIL(s, "bad exit value %" PRIu64, op->consts[0]);
         }
         break;

@@ -254,7 +254,7 @@ static JitBlockRec *jit_find_rec_locked(Jit *jit, uintptr_t pc)
 
 static void jit_patch(Jit *jit, const void *from, unsigned slot, const void *to, bool reset)
 {
-    assert(slot < 2);
+    assert(slot < IR_GOTO_TB_SLOTS);
     pthread_mutex_lock(&jit->lock);
     JitBlockRec *r = jit_find_rec_locked(jit, (uintptr_t)from);
     if (r && r->entry == from && r->jmp_field[slot] != JIT_NO_JUMP) {
@@ -282,7 +282,7 @@ void jit_invalidate(Jit *jit, const void *code)
         const uint8_t *field = r->code + r->inv_field;
         jit_host_patch_jump(codebuf_to_rw(jit->cb, field), field, r->code + r->inv_target);
         r->invalid = true;
-        for (int slot = 0; slot < 2; slot++) {
+        for (int slot = 0; slot < IR_GOTO_TB_SLOTS; slot++) {
             if (r->loop_target[slot] != JIT_NO_JUMP) {
                 const uint8_t *jf = r->code + r->jmp_field[slot];
                 jit_host_patch_jump(codebuf_to_rw(jit->cb, jf), jf, r->code + r->jmp_reset[slot]);

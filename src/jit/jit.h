@@ -12,7 +12,7 @@
  * jit_compile of the block that left (blocks jump to each other when
  * chained, so this is not necessarily the block entered); tags must be
  * 8-byte aligned (a TranslationBlock pointer).  Exits:
- *   - IR_EXIT_SLOT0/1: left through goto_tb slot n, unchained: the exec
+ *   - IR_EXIT_SLOT0..3: left through goto_tb slot n, unchained: the exec
  *     loop may jit_chain(tag's code, n, next code);
  *   - IR_EXIT_REQUESTED: the block `tag` found the exit request set at its
  *     entry (or, chained to itself, at its back edge: the same thing for

@@ -5,7 +5,8 @@
  *    width...), once with inputs in globals and once with the second input
  *    a constant (the immediate forms), checked against ir_eval_pure;
  *  - random blocks: thousands of generated IR blocks (every op kind,
- *    forward branches, constants, TB and EBB temps, globals of both widths,
+ *    forward branches, side exits (goto_tb 2 and 3 mid-block), constants,
+ *    TB and EBB temps, globals of both widths,
  *    env loads/stores, guest memory of every MemOp, atomics, helper calls)
  *    run by both backends from the same start state; the CPU state, the
  *    guest memory and the exit value must be identical.  Guest memory is
@@ -571,6 +572,7 @@ typedef struct Gen {
     IrVal tb[2][NTB];           /* TB temps [is64][i] */
     IrLabel pending[8];
     unsigned npending;
+    unsigned nside;                 /* side exits made (goto_tb 2, 3) */
 } Gen;
 
 static uint64_t rnd(Gen *g)
@@ -734,7 +736,16 @@ static void gen_op(Gen *g)
                        pick_src(g, t), pick_src(g, t));
         }
     } else if (k < 66) {
-        if (g->npending < 8) {
+        if (g->nside < IR_GOTO_TB_SLOTS - 2 && rn(g, 4) == 0) {
+            /* a side exit, as a frontend translating past a branch makes:
+             * the branch goes on to the label only it reaches */
+            IrLabel fall = ir_new_label(b);
+            ir_brcond(b, pick_cond(g), pick_src(g, t), pick_src(g, t), fall);
+            unsigned slot = 2 + g->nside++;
+            ir_goto_tb(b, slot);
+            ir_exit_tb(b, ir_exit_for_slot(slot));
+            ir_set_label(b, fall);
+        } else if (g->npending < 8) {
             IrLabel l = ir_new_label(b);
             g->pending[g->npending++] = l;
             ir_brcond(b, pick_cond(g), pick_src(g, t), pick_src(g, t), l);

@@ -43,9 +43,9 @@ typedef struct JitBlockRec {
     uint32_t inv_field;             /* offset of the entry jump's rel32 */
     uint32_t inv_target;            /* offset of the "did not run" exit */
     void *tag;
-    uint32_t jmp_field[2];          /* offset of goto_tb's rel32, or JIT_NO_JUMP */
-    uint32_t jmp_reset[2];          /* offset the unchained jump goes to */
-    uint32_t loop_target[2];        /* where a jump chained to this block itself
+    uint32_t jmp_field[IR_GOTO_TB_SLOTS];   /* offset of goto_tb's rel32, or JIT_NO_JUMP */
+    uint32_t jmp_reset[IR_GOTO_TB_SLOTS];   /* offset the unchained jump goes to */
+    uint32_t loop_target[IR_GOTO_TB_SLOTS]; /* where a jump chained to this block itself
                                      * goes (its loop header), or JIT_NO_JUMP */
     bool invalid;                   /* jit_invalidate ran: no more self-chaining */
     JitInsnMark *marks;             /* sorted by offset; the fault map follows */
@@ -59,9 +59,9 @@ typedef struct JitEmitOut {
     uint32_t entry;                 /* offset of the entry point */
     uint32_t inv_field, inv_target;
     bool overflow;                  /* did not fit: flush and retry */
-    uint32_t jmp_field[2];
-    uint32_t jmp_reset[2];
-    uint32_t loop_target[2];
+    uint32_t jmp_field[IR_GOTO_TB_SLOTS];
+    uint32_t jmp_reset[IR_GOTO_TB_SLOTS];
+    uint32_t loop_target[IR_GOTO_TB_SLOTS];
     JitInsnMark *marks;             /* malloc'd; the record takes it */
     uint32_t nmarks;
     uint32_t nfault_words;          /* fault map words after marks[nmarks] */

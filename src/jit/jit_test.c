@@ -208,6 +208,65 @@ UNITTEST(jit_chain_unchain_and_exit_request)
     ir_builder_free(b);
 }
 
+/* A side exit (goto_tb 2 in the middle of a block, as a frontend makes
+ * when it translates past a branch) chains and unchains like an end, and
+ * a chained side exit into an invalidated block leaves at its entry. */
+UNITTEST(jit_side_exit_chains)
+{
+    setup();
+    IrBuilder *b = ir_builder_new(ctx);
+    /* A: r0 += 1; if (r0 != 3) { goto_tb 2; r1 = 10; exit SLOT2 } r2 = 50; exit NORMAL */
+    ir_insn_start(b, 0x100, 0, 0);
+    ir_add_imm(b, r[0], r[0], 1);
+    IrLabel fall = ir_new_label(b);
+    ir_brcond_imm(b, IR_COND_EQ, r[0], 3, fall);
+    ir_goto_tb(b, 2);
+    ir_movi(b, r[1], 10);
+    ir_exit_tb(b, IR_EXIT_SLOT2);
+    ir_set_label(b, fall);
+    ir_insn_start(b, 0x104, 0, 0);
+    ir_movi(b, r[2], 50);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    const void *a = compile(b, 0x1000);
+    /* B: r3 += r0; exit NORMAL */
+    ir_insn_start(b, 0x200, 0, 0);
+    ir_add(b, r[3], r[3], r[0]);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    const void *bb = compile(b, 0x2000);
+
+    Env env = { .r = { 0, 0, 0, 0 } };
+    uintptr_t ret = jit_exec(jit, &env, a);
+    CHECK(jit_exit_tag(ret) == (void *)0x1000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT2);
+    CHECK_INT(ir_exit_slot(jit_exit_value(ret)), 2);
+    CHECK_U64(env.r[1], 10);
+
+    jit_chain(jit, a, 2, bb);
+    env.r[1] = 0;
+    ret = jit_exec(jit, &env, a);                   /* r0 = 2: the side exit, chained */
+    CHECK(jit_exit_tag(ret) == (void *)0x2000);
+    CHECK_U64(env.r[1], 0);
+    CHECK_U64(env.r[3], 2);
+    ret = jit_exec(jit, &env, a);                   /* r0 = 3: on past the branch */
+    CHECK(jit_exit_tag(ret) == (void *)0x1000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_NORMAL);
+    CHECK_U64(env.r[2], 50);
+    CHECK_U64(env.r[3], 2);
+
+    jit_invalidate(jit, bb);
+    ret = jit_exec(jit, &env, a);                   /* r0 = 4 */
+    CHECK(jit_exit_tag(ret) == (void *)0x2000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_REQUESTED);
+    CHECK_U64(env.r[3], 2);
+
+    jit_unchain(jit, a, 2);
+    ret = jit_exec(jit, &env, a);
+    CHECK(jit_exit_tag(ret) == (void *)0x1000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT2);
+    CHECK_U64(env.r[1], 10);
+    ir_builder_free(b);
+}
+
 UNITTEST(jit_lookup_and_goto_ptr)
 {
     setup();

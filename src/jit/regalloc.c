@@ -282,9 +282,14 @@ void ra_place(RegAlloc *ra, uint32_t v, int reg)
     }
     ra_free_reg(ra, reg);
     if (t->reg >= 0) {
+        /* a clean register copy: a move, not a load that would wait for
+         * the store just made to forward (a loop's back edge places the
+         * values it just computed) */
         ra->owner[t->reg] = -1;
+        ra->ops->mov(ra->opaque, reg, t->reg, t->is64);
+    } else {
+        ra->ops->load(ra->opaque, reg, t);
     }
-    ra->ops->load(ra->opaque, reg, t);
     t->reg = (int8_t)reg;
     ra->owner[reg] = (int32_t)v;
 }

@@ -6,7 +6,11 @@
  * The same for a direct call (jal) into the next page, which the emulator
  * may chain straight to its target.  Last, a loop whose back edge is a
  * jump (j) to code before it, which the emulator may translate on through:
- * rewriting only that earlier code must still run the new code. */
+ * rewriting only that earlier code must still run the new code.  And a
+ * loop with a conditional branch in its body, which the emulator may
+ * translate past (the taken side a side exit of the block, chained to
+ * the code on the next page): rewriting the code on either page must run
+ * the new code. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -37,6 +41,18 @@ static uint32_t enc_jal(unsigned rd, int32_t off)
     uint32_t i = (uint32_t)off;
     return 0x6fu | rd << 7 | ((i >> 12) & 0xff) << 12 | ((i >> 11) & 1) << 20 |
            ((i >> 1) & 0x3ff) << 21 | ((i >> 20) & 1) << 31;
+}
+
+static uint32_t enc_i(unsigned funct3, unsigned rd, unsigned rs1, int32_t imm)
+{
+    return 0x13u | rd << 7 | funct3 << 12 | rs1 << 15 | ((uint32_t)imm & 0xfff) << 20;
+}
+
+static uint32_t enc_branch(unsigned funct3, unsigned rs1, unsigned rs2, int32_t off)
+{
+    uint32_t i = (uint32_t)off;
+    return 0x63u | ((i >> 11) & 1) << 7 | ((i >> 1) & 0xf) << 8 | funct3 << 12 | rs1 << 15 |
+           rs2 << 20 | ((i >> 5) & 0x3f) << 25 | ((i >> 12) & 1) << 31;
 }
 
 static long run(Fn f, int n)
@@ -141,5 +157,43 @@ int main(void)
     loop[0] = 0x00950513u;                  /* addi a0, a0, 9 */
     __builtin___clear_cache((char *)loop, (char *)(loop + 1));
     printf("loop head rewritten, add 9 x 100000: %ld\n", h(100000));
+
+    /* f(n): for (i = 0; i < n; i++) sum += i & 1 ? K1 : K2; the odd side
+     * at the end of page 0, the even side at the start of page 1, reached
+     * by the beq and jumping back. */
+    uint32_t *sx = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE | PROT_EXEC,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (sx == MAP_FAILED) {
+        perror("mmap");
+        return 1;
+    }
+    enum { A0 = 10, A1 = 11, A2 = 12, T0 = 5 };
+    const unsigned p0 = (unsigned)page / 4 - 9, p1 = (unsigned)page / 4;
+    const uint32_t odd_code[] = {
+        enc_i(0, A1, 0, 0),                 /* [0] li a1, 0 */
+        enc_i(0, A2, 0, 0),                 /* [1] li a2, 0 */
+        enc_i(7, T0, A2, 1),                /* [2] andi t0, a2, 1 (loop) */
+        enc_branch(0, T0, 0, (int32_t)(p1 - (p0 + 3)) * 4),    /* [3] beqz t0, even */
+        enc_i(0, A1, A1, 1),                /* [4] addi a1, a1, K1 = 1 */
+        enc_i(0, A2, A2, 1),                /* [5] addi a2, a2, 1 (next) */
+        enc_branch(4, A2, A0, -16),         /* [6] blt a2, a0, loop */
+        enc_i(0, A0, A1, 0),                /* [7] mv a0, a1 */
+        0x00008067u,                        /* [8] ret */
+    };
+    const uint32_t even_code[] = {
+        enc_i(0, A1, A1, 2),                /* even: addi a1, a1, K2 = 2 */
+        enc_jal(0, -(int32_t)(p1 + 1 - (p0 + 5)) * 4),          /* j next */
+    };
+    memcpy(sx + p0, odd_code, sizeof(odd_code));
+    memcpy(sx + p1, even_code, sizeof(even_code));
+    __builtin___clear_cache((char *)sx, (char *)(sx + 2 * page / 4));
+    Fn k = (Fn)(uintptr_t)(sx + p0);
+    printf("branchy loop, 1 and 2 x 50000: %ld\n", k(100000));
+    sx[p1] = enc_i(0, A1, A1, 5);           /* the side exit's target */
+    __builtin___clear_cache((char *)(sx + p1), (char *)(sx + p1 + 1));
+    printf("even side rewritten, 1 and 5 x 50000: %ld\n", k(100000));
+    sx[p0 + 4] = enc_i(0, A1, A1, 4);       /* past the side exit */
+    __builtin___clear_cache((char *)(sx + p0 + 4), (char *)(sx + p0 + 5));
+    printf("odd side rewritten, 4 and 5 x 50000: %ld\n", k(100000));
     return 0;
 }

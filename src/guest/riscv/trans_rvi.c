@@ -97,12 +97,44 @@ bool trans_jalr(DisasContext *d, arg_i *a)
 
 /* ---- conditional branches (2.5) ---- */
 
+/* Side exits: goto_tb slots 0 and 1 end a block, the rest are for the
+ * branches it translates past. */
+#define RV_MAX_SIDE_EXITS (IR_GOTO_TB_SLOTS - 2)
+
+/* May this branch leave by a side exit and the block go on at its
+ * fall-through?  When a slot is left, the next instruction is on the
+ * block's page and the insn budget (max_insns: 1 when single-stepping)
+ * is not spent.  The translator loop still stops before an instruction
+ * that straddles pages. */
+static bool rv_branch_can_continue(DisasContext *d)
+{
+    const DisasContextBase *db = &d->base;
+
+    return d->n_side_exits < RV_MAX_SIDE_EXITS && !db->singlestep_enabled &&
+           db->num_insns < db->max_insns && translator_is_same_page(db, d->pc + d->insn_len);
+}
+
 static bool rv_gen_branch(DisasContext *d, arg_b *a, IrCond cond)
 {
     IrBuilder *b = d->b;
-    IrLabel taken = ir_new_label(b);
     uint64_t dest = d->pc + (uint64_t)(int64_t)a->imm;
 
+    if (rv_branch_can_continue(d)) {
+        /* Taken: a side exit (chainable like a block end; it retires the
+         * branch and the instructions before it).  Not taken: translation
+         * goes on, so branchy code pays a block transition only when a
+         * branch is taken.  The fall-through label is reached by this
+         * branch alone, so the JIT keeps its registers there. */
+        IrLabel fall = ir_new_label(b);
+        ir_brcond(b, ir_cond_invert(cond), rv_gpr(d, a->rs1), rv_gpr(d, a->rs2), fall);
+        rv_gen_jump_slot(d, 2 + d->n_side_exits, dest);
+        d->n_side_exits++;
+        ir_set_label(b, fall);
+        d->base.is_jmp = DISAS_NEXT;
+        return true;
+    }
+
+    IrLabel taken = ir_new_label(b);
     ir_brcond(b, cond, rv_gpr(d, a->rs1), rv_gpr(d, a->rs2), taken);
     rv_gen_goto_tb(d, 1, d->pc + d->insn_len);
     ir_set_label(b, taken);

@@ -16,6 +16,9 @@
  * In user mode a jal x0 to the block's own page does not end the block:
  * translation goes on at its target (rv_follow_jump), so a loop closed by
  * a jump is one block; such a block's code is not one range (size 0).
+ * A conditional branch whose fall-through is on the block's page does not
+ * end it either (both modes, budget and two side exits allowing): the
+ * taken side leaves by a side exit (goto_tb slot 2 or 3, trans_rvi.c).
  * Retired-instruction count (minstret, Privileged 3.1.11): each block adds
  * the instructions it retired to cpu->insns_retired at every exit and
  * before each SYSTEM instruction (whose helpers read or write the
@@ -219,7 +222,7 @@ void rv_gen_goto_tb(DisasContext *d, unsigned slot, uint64_t dest)
         rv_sync_retired(d);
         ir_goto_tb(d->b, slot);
         rv_update_pc(d, dest);
-        ir_exit_tb(d->b, slot == 0 ? IR_EXIT_SLOT0 : IR_EXIT_SLOT1);
+        ir_exit_tb(d->b, ir_exit_for_slot(slot));
         d->base.is_jmp = DISAS_NORETURN;
         return;
     }
@@ -247,13 +250,18 @@ bool rv_follow_jump(DisasContext *d, uint64_t dest)
 
 void rv_gen_jump(DisasContext *d, uint64_t dest)
 {
+    rv_gen_jump_slot(d, 0, dest);
+}
+
+void rv_gen_jump_slot(DisasContext *d, unsigned slot, uint64_t dest)
+{
     /* 2.5: without C, a target that is not 4-byte aligned raises
      * instruction-address-misaligned at the jump, tval = the target. */
     if (!d->rvc && (dest & 3)) {
         rv_gen_exception_tval(d, RISCV_EXCP_INST_ADDR_MIS, ir_const(d->b, IR_I64, dest));
         return;
     }
-    rv_gen_goto_tb(d, 0, dest);
+    rv_gen_goto_tb(d, slot, dest);
 }
 
 IrVal rv_gen_addr(DisasContext *d, int rs1, int64_t imm)

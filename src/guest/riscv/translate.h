@@ -107,6 +107,11 @@ typedef struct DisasContext {
     bool follow_jumps;
     unsigned n_followed;
     struct { uint64_t from, to; } followed[RV_MAX_FOLLOWED_JUMPS];
+
+    /* ---- chain: (append only) ---- */
+    /* Conditional branches this block translated past, each leaving by
+     * its own side exit (goto_tb slot 2 + n) when taken (trans_rvi.c). */
+    unsigned n_side_exits;
 } DisasContext;
 
 /* Adds the instructions this block retired on the current path (counting
@@ -150,6 +155,8 @@ void rv_gen_illegal(DisasContext *d);
 void rv_gen_goto_tb(DisasContext *d, unsigned slot, uint64_t dest);
 /* jal-style jump to a pc-relative target: checks alignment, ends the block. */
 void rv_gen_jump(DisasContext *d, uint64_t dest);
+/* The same through goto_tb slot n (a side exit uses slots 2 and 3). */
+void rv_gen_jump_slot(DisasContext *d, unsigned slot, uint64_t dest);
 /* Leave the block with the pc global already set (indirect jump). */
 void rv_gen_lookup(DisasContext *d);
 

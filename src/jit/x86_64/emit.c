@@ -97,7 +97,7 @@ typedef struct Emit {
     uint32_t nmarks, marks_cap;
     uint32_t insn;              /* ordinal of the current guest insn */
     uint32_t ninsns;
-    uint32_t jmp_field[2], jmp_reset[2];
+    uint32_t jmp_field[IR_GOTO_TB_SLOTS], jmp_reset[IR_GOTO_TB_SLOTS];
     const IrOp *fused_brcond;   /* emitted with the FP op before it: skip */
     /* registers across labels: a label that one branch reaches and nothing
      * falls into starts with the registers the branch had */
@@ -1276,7 +1276,7 @@ static void emit_loop_prepare(Emit *e)
 static void emit_goto_tb(Emit *e, const IrOp *op)
 {
     unsigned slot = (unsigned)op->consts[0];
-    assert(slot < 2);
+    assert(slot < IR_GOTO_TB_SLOTS);
     ra_sync(&e->ra, false);
     if ((int)slot == e->loop_slot) {
         if (e->jit->cfg.exit_request_offset >= 0) {
@@ -1746,7 +1746,7 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
             e.label_refs[op->consts[1]]++;
         }
     }
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < IR_GOTO_TB_SLOTS; i++) {
         e.jmp_field[i] = e.jmp_reset[i] = JIT_NO_JUMP;
     }
 
@@ -1809,7 +1809,9 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
         out->inv_target = inv_target;
         memcpy(out->jmp_field, e.jmp_field, sizeof(e.jmp_field));
         memcpy(out->jmp_reset, e.jmp_reset, sizeof(e.jmp_reset));
-        out->loop_target[0] = out->loop_target[1] = JIT_NO_JUMP;
+        for (int i = 0; i < IR_GOTO_TB_SLOTS; i++) {
+            out->loop_target[i] = JIT_NO_JUMP;
+        }
         if (e.loop_slot >= 0 && e.jmp_field[e.loop_slot] != JIT_NO_JUMP) {
             out->loop_target[e.loop_slot] = e.loop_head;
         }
