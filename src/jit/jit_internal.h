@@ -31,8 +31,7 @@ typedef struct JitBlockRec {
     uint32_t loop_target[2];        /* where a jump chained to this block itself
                                      * goes (its loop header), or JIT_NO_JUMP */
     bool invalid;                   /* jit_invalidate ran: no more self-chaining */
-    JitInsnMark *marks;             /* sorted by offset */
-    uint32_t nmarks;
+    uint32_t nmarks;                /* packed at code + size (jit.c) */
 } JitBlockRec;
 
 /* The emitter's result for one block. */
