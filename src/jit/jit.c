@@ -251,6 +251,7 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
         JitBlockRec rec = {
             .code = codebuf_to_rx(jit->cb, rw),
             .size = (uint32_t)out.size,
+            .entry = out.entry,
             .inv_field = out.inv_field,
             .inv_target = out.inv_target,
             .tag = tag,
@@ -259,7 +260,6 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
         memcpy(rec.jmp_field, out.jmp_field, sizeof(rec.jmp_field));
         memcpy(rec.jmp_reset, out.jmp_reset, sizeof(rec.jmp_reset));
         memcpy(rec.loop_target, out.loop_target, sizeof(rec.loop_target));
-        rec.entry = rec.code + out.entry;
         pthread_mutex_lock(&jit->lock);
         if (jit->nrecs == jit->cap) {
             jit->cap = jit->cap ? 2 * jit->cap : 256;
@@ -276,7 +276,7 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
         if (perfmap_enabled()) {
             jit_perfmap_note(b, &rec);
         }
-        return rec.entry;
+        return rec.code + rec.entry;
     }
     return NULL;
 }
@@ -343,10 +343,10 @@ static void jit_patch(Jit *jit, const void *from, unsigned slot, const void *to,
     assert(slot < 2);
     pthread_mutex_lock(&jit->lock);
     JitBlockRec *r = jit_find_rec_locked(jit, (uintptr_t)from);
-    if (r && r->entry == from && r->jmp_field[slot] != JIT_NO_JUMP) {
+    if (r && r->code + r->entry == from && r->jmp_field[slot] != JIT_NO_JUMP) {
         const uint8_t *field = r->code + r->jmp_field[slot];
         const void *target = reset ? r->code + r->jmp_reset[slot] : to;
-        bool self = !reset && to == r->entry && r->loop_target[slot] != JIT_NO_JUMP;
+        bool self = !reset && to == r->code + r->entry && r->loop_target[slot] != JIT_NO_JUMP;
         if (self) {
             /* the self-loop skips the entry (and its invalidation jump):
              * jit_invalidate undoes it, and an invalid block is not
@@ -364,7 +364,7 @@ void jit_invalidate(Jit *jit, const void *code)
 {
     pthread_mutex_lock(&jit->lock);
     JitBlockRec *r = jit_find_rec_locked(jit, (uintptr_t)code);
-    if (r && r->entry == code) {
+    if (r && r->code + r->entry == code) {
         const uint8_t *field = r->code + r->inv_field;
         jit_host_patch_jump(codebuf_to_rw(jit->cb, field), field, r->code + r->inv_target);
         r->invalid = true;

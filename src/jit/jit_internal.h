@@ -19,19 +19,21 @@ typedef struct JitInsnMark {
 
 #define JIT_NO_JUMP UINT32_MAX
 
+/* One per block in the buffer (tens of thousands): fields ordered so the
+ * struct has no padding holes (64 bytes). */
 typedef struct JitBlockRec {
     const uint8_t *code;            /* rx: start of the block's bytes */
-    const uint8_t *entry;           /* rx: where it is entered (after padding) */
+    void *tag;
     uint32_t size;
+    uint32_t entry;                 /* offset where it is entered (after padding) */
     uint32_t inv_field;             /* offset of the entry jump's rel32 */
     uint32_t inv_target;            /* offset of the "did not run" exit */
-    void *tag;
     uint32_t jmp_field[2];          /* offset of goto_tb's rel32, or JIT_NO_JUMP */
     uint32_t jmp_reset[2];          /* offset the unchained jump goes to */
     uint32_t loop_target[2];        /* where a jump chained to this block itself
                                      * goes (its loop header), or JIT_NO_JUMP */
-    bool invalid;                   /* jit_invalidate ran: no more self-chaining */
     uint32_t nmarks;                /* packed at code + size (jit.c) */
+    bool invalid;                   /* jit_invalidate ran: no more self-chaining */
 } JitBlockRec;
 
 /* The emitter's result for one block. */
