@@ -33,8 +33,14 @@
 static ExecBackend exec_backend = EXEC_BACKEND_INTERP;
 static Jit *exec_jit;
 static pthread_mutex_t exec_jit_lock = PTHREAD_MUTEX_INITIALIZER;
+static size_t exec_jit_code_size;
 
 _Static_assert(sizeof(CpuTlbEntry) == 32, "the JIT indexes TLB entries by << 5");
+
+void exec_set_jit_code_size(size_t bytes)
+{
+    exec_jit_code_size = bytes;
+}
 
 bool exec_set_backend(ExecBackend backend, Error **errp)
 {
@@ -154,6 +160,7 @@ static Jit *exec_jit_get(CpuState *cpu)
     pthread_mutex_lock(&exec_jit_lock);
     if (!exec_jit) {
         JitConfig cfg = {
+            .code_size = exec_jit_code_size,
             .exit_request_offset = (int32_t)offsetof(CpuState, exit_request),
             .lookup = exec_jit_lookup,
             .jump_cache = exec_jit_jump_cache_config(cpu),

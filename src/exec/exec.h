@@ -44,6 +44,9 @@ typedef enum ExecBackend {
 } ExecBackend;
 bool exec_set_backend(ExecBackend backend, Error **errp);
 ExecBackend exec_get_backend(void);
+/* The JIT's code buffer size in bytes (0: its default), before any vCPU
+ * runs: tests use a small one to make it fill up and flush. */
+void exec_set_jit_code_size(size_t bytes);
 /* fork() with the JIT (user mode), see jit_fork_prepare: prepare before
  * fork (no vCPU in cpu_exec), then parent or child after it.  A false from
  * child: the child must drop its translations and use the interpreter (it

@@ -26,6 +26,7 @@
 #include "ir/helper.h"
 #include "ir/interp.h"
 #include "memory/memory.h"
+#include "util/arena.h"
 #include "util/log.h"
 
 /* The hash table starts small and doubles while it holds more TBs than
@@ -65,6 +66,11 @@ static TbHashTable *tb_htable_retired;
 static size_t tb_hashed;                /* valid TBs in tb_htable */
 static TbPage *tb_pages[TB_PAGE_HASH_SIZE];
 static TranslationBlock *tb_all;
+/* Cached TBs live in an arena (tb_lock): no malloc header per TB, and a
+ * flush gives them all back at once.  CF_NOCACHE TBs are malloc'd: they
+ * are freed one by one after their single run. */
+#define TB_ARENA_CHUNK_BYTES ((size_t)256 << 10)
+static Arena tb_arena;
 static TbStats tb_stats;
 static size_t tb_allocated;             /* length of tb_all */
 static pthread_once_t tb_once = PTHREAD_ONCE_INIT;
@@ -145,6 +151,7 @@ static void tb_htable_grow_locked(void)
 
 static void tb_cache_init_once(void)
 {
+    arena_init(&tb_arena, TB_ARENA_CHUNK_BYTES);
     atomic_store(&tb_htable, tb_htable_new(TB_HASH_MIN_BITS));
     memory_set_ram_write_notifier(tb_notify_ram_write);
     ir_helpers_register(exec_helper_table, exec_helper_table_count);
@@ -460,7 +467,11 @@ void tb_invalidate_phys_range(GuestPaddr start, uint64_t len)
 static void tb_free(TranslationBlock *tb)
 {
     ir_interp_free(tb->code);
-    free(tb);
+    tb->code = NULL;
+    if (tb->cflags & CF_NOCACHE) {
+        free(tb);
+    }
+    /* else its arena memory goes at the next flush */
 }
 
 static void tb_jmp_cache_clear_cpu(CpuState *cpu, void *opaque)
@@ -506,6 +517,9 @@ void tb_flush_exclusive(void)
         tb_free(tb);
         tb = next;
     }
+    pthread_mutex_lock(&tb_lock);
+    arena_reset(&tb_arena);
+    pthread_mutex_unlock(&tb_lock);
 }
 
 static void tb_request_exit(CpuState *cpu, void *opaque)
@@ -635,14 +649,10 @@ static TranslationBlock *tb_insert(TranslationBlock *tb)
     return tb;
 }
 
-static __thread TranslationBlock *tb_translating;
-
 void tb_gen_code_abandon(void)
 {
-    if (tb_translating) {
-        free(tb_translating);
-        tb_translating = NULL;
-    }
+    /* nothing to free: a translation that faults is still on
+     * tb_gen_code's stack TB, not yet allocated */
 }
 
 /* ---- unwinding records ------------------------------------------------------ */
@@ -671,10 +681,11 @@ static uint64_t leb_get(const uint8_t **p)
     return (v >> 1) ^ -(v & 1);
 }
 
-/* tb grown by its packed insn_start records (the caller's tb pointer is
- * replaced: nothing else holds it yet). */
-static TranslationBlock *tb_pack_insn_data(TranslationBlock *tb, IrBuilder *b)
+/* The TB to keep: a copy of the translation's stack TB with its packed
+ * insn_start records, from the arena (malloc for CF_NOCACHE). */
+static TranslationBlock *tb_alloc_packed(const TranslationBlock *scratch, IrBuilder *b)
 {
+    const TranslationBlock *tb = scratch;
     uint8_t buf[TB_MAX_INSNS * IR_INSN_DATA_WORDS * 10];   /* 10 bytes a word at most */
     uint64_t prev[IR_INSN_DATA_WORDS] = { tb->pc };
     size_t len = 0;
@@ -691,14 +702,22 @@ static TranslationBlock *tb_pack_insn_data(TranslationBlock *tb, IrBuilder *b)
         }
         count++;
     }
-    tb = realloc(tb, sizeof(*tb) + len);
-    assert(tb);
-    memcpy(tb->insn_data, buf, len);
-    tb->insn_data_len = (uint32_t)len;
-    if (tb->icount == 0) {
-        tb->icount = count;
+    TranslationBlock *out;
+    if (scratch->cflags & CF_NOCACHE) {
+        out = malloc(sizeof(*out) + len);
+        assert(out);
+    } else {
+        pthread_mutex_lock(&tb_lock);
+        out = arena_alloc(&tb_arena, sizeof(*out) + len);
+        pthread_mutex_unlock(&tb_lock);
     }
-    return tb;
+    memcpy(out, scratch, sizeof(*out));
+    memcpy(out->insn_data, buf, len);
+    out->insn_data_len = (uint32_t)len;
+    if (out->icount == 0) {
+        out->icount = count;
+    }
+    return out;
 }
 
 bool tb_insn_data(const TranslationBlock *tb, unsigned idx, uint64_t out[IR_INSN_DATA_WORDS])
@@ -726,8 +745,7 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
         /* code outside RAM (MMIO/ROM device): one instruction, not cached */
         cflags = (cflags & ~CF_COUNT_MASK) | CF_NOCACHE | 1;
     }
-    TranslationBlock *tb = calloc(1, sizeof(*tb));
-    assert(tb);
+    TranslationBlock scratch = { 0 }, *tb = &scratch;
     tb->pc = pc;
     tb->cs_base = cs_base;
     tb->flags = flags;
@@ -745,11 +763,9 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     }
     IrBuilder *b = cpu->ir_builder;
     ir_builder_reset(b);
-    /* a fetch fault in the middle leaves by siglongjmp: remember tb so
-     * the exec loop can free it (tb_gen_code_abandon) */
-    tb_translating = tb;
+    /* a fetch fault in the middle leaves by siglongjmp: nothing is
+     * allocated before the translation is done */
     cpu->ops->translate_code(cpu, tb, b, max_insns);
-    tb_translating = NULL;
     if (log_enabled(LOG_OP)) {
         tb_log_ir("OP", tb, b);
     }
@@ -764,7 +780,7 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
         tb_log_ir("OP after optimization and liveness", tb, b);
     }
 
-    tb = tb_pack_insn_data(tb, b);
+    tb = tb_alloc_packed(tb, b);
     if (!exec_jit_compile(cpu, tb, b)) {
         tb->code = ir_interp_compile(b, &error_abort);
     }
