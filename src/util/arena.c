@@ -11,6 +11,24 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* Under LeakSanitizer, chunks are roots: objects in an arena hold the only
+ * pointers to heap memory (a TB's interpreter code). */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_LSAN 1
+#endif
+#endif
+#ifdef ARENA_LSAN
+#include <sanitizer/lsan_interface.h>
+#define arena_lsan_register(p, n) __lsan_register_root_region(p, n)
+#define arena_lsan_unregister(p, n) __lsan_unregister_root_region(p, n)
+#else
+#define arena_lsan_register(p, n) ((void)(p), (void)(n))
+#define arena_lsan_unregister(p, n) ((void)(p), (void)(n))
+#endif
+
 struct ArenaChunk {
     ArenaChunk *next;
     size_t bytes;               /* whole mapping, header included */
@@ -33,6 +51,7 @@ static ArenaChunk *arena_map_chunk(size_t bytes)
 {
     ArenaChunk *c = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     assert(c != MAP_FAILED);
+    arena_lsan_register(c, bytes);
     c->next = NULL;
     c->bytes = bytes;
     return c;
@@ -88,6 +107,7 @@ void arena_destroy(Arena *a)
     ArenaChunk *c = a->first;
     while (c) {
         ArenaChunk *next = c->next;
+        arena_lsan_unregister(c, c->bytes);
         munmap(c, c->bytes);
         c = next;
     }
