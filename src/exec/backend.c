@@ -31,11 +31,16 @@
 #include "util/log.h"
 
 static ExecBackend exec_backend = EXEC_BACKEND_INTERP;
-static size_t exec_code_size;       /* 0: the JIT's default */
 static Jit *exec_jit;
 static pthread_mutex_t exec_jit_lock = PTHREAD_MUTEX_INITIALIZER;
+static size_t exec_jit_code_size;   /* 0: the JIT's default */
 
 _Static_assert(sizeof(CpuTlbEntry) == 32, "the JIT indexes TLB entries by << 5");
+
+void exec_set_jit_code_size(size_t bytes)
+{
+    exec_jit_code_size = bytes;
+}
 
 bool exec_set_backend(ExecBackend backend, Error **errp)
 {
@@ -52,17 +57,6 @@ bool exec_set_backend(ExecBackend backend, Error **errp)
 ExecBackend exec_get_backend(void)
 {
     return exec_backend;
-}
-
-bool exec_set_code_size(size_t bytes, Error **errp)
-{
-    if (bytes && (bytes < EXEC_CODE_SIZE_MIN || bytes > EXEC_CODE_SIZE_MAX)) {
-        error_setg(errp, "tb-size %zu MiB is out of range (%zu to %zu MiB)", bytes >> 20,
-                   EXEC_CODE_SIZE_MIN >> 20, EXEC_CODE_SIZE_MAX >> 20);
-        return false;
-    }
-    exec_code_size = bytes;
-    return true;
 }
 
 /* ---- what generated code calls -------------------------------------------- */
@@ -166,11 +160,11 @@ static Jit *exec_jit_get(CpuState *cpu)
     pthread_mutex_lock(&exec_jit_lock);
     if (!exec_jit) {
         JitConfig cfg = {
+            .code_size = exec_jit_code_size,
             .exit_request_offset = (int32_t)offsetof(CpuState, exit_request),
             .lookup = exec_jit_lookup,
             .jump_cache = exec_jit_jump_cache_config(cpu),
             .manual_flush = true,
-            .code_size = exec_code_size,
             .mem = {
                 .mode = cpu->mem_mode == CPU_MEM_USER ? JIT_MEM_DIRECT : JIT_MEM_TLB,
                 .guest_base = cpu->guest_base,

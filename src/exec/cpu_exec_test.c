@@ -496,6 +496,54 @@ UNITTEST(exec_lookup_and_goto_ptr)
     toy_machine_free(m);
 }
 
+/* More blocks than the TB hash table's first size: it grows while they are
+ * translated, and every block is found again by the hash lookup (no
+ * retranslation), after a flush too.  With a small JIT code buffer
+ * (cpu_exec_jit_small_test.c) the blocks fill it: the passes flush by
+ * themselves and retranslate, with the same results. */
+UNITTEST(exec_many_blocks_grow_the_hash_table)
+{
+    ToyMachine *m = toy_machine_new();
+    /* blocks of "r1 += 8; jr r1" (r1 = their address), around the toy's
+     * unmapped page: the last one before it adds r3 instead */
+    enum { FIRST = 0x1000, LAST = 0xf000, SKIP = 0x1000 };
+    for (GuestPaddr a = FIRST; a < LAST; a += 8) {
+        if ((a & GUEST_PAGE_MASK) != TOY_UNMAPPED_PAGE) {
+            TOY_LOAD(m, a, toy_insn(TOY_ADDI, 1, 1, 8), toy_insn(TOY_JR, 0, 1, 0));
+        }
+    }
+    TOY_LOAD(m, TOY_UNMAPPED_PAGE - 8, toy_insn(TOY_ADD, 1, 3, 0), toy_insn(TOY_JR, 0, 1, 0));
+    TOY_LOAD(m, LAST, toy_insn(TOY_HLT, 0, 0, 0));
+    const uint64_t nblocks = (LAST - FIRST - SKIP) / 8 + 1;
+    int full_flushes = 0;
+    for (int pass = 0; pass < 4; pass++) {
+        if (pass == 2) {
+            tb_flush(NULL);
+        }
+        tb_jmp_cache_clear(&m->cpu.parent);     /* every jr looks up the hash */
+        uint64_t before = m->cpu.parent.stat_tb_translated;
+        TbStats st0, st1;
+        tb_get_stats(&st0);
+        m->cpu.r[1] = FIRST;
+        m->cpu.r[3] = SKIP + 8;
+        m->cpu.pc = FIRST;
+        atomic_store(&m->cpu.parent.halted, 0);
+        CHECK_INT(cpu_exec(&m->cpu.parent), EXCP_HLT);
+        CHECK_U64(m->cpu.pc, LAST + 4);
+        CHECK_U64(m->cpu.r[1], LAST);
+        tb_get_stats(&st1);
+        if (st1.flushes == st0.flushes) {
+            CHECK_U64(m->cpu.parent.stat_tb_translated - before, pass % 2 ? 0 : nblocks);
+            CHECK_U64(st1.tbs, nblocks);
+        } else {
+            /* the code buffer filled up: only the small-buffer binary */
+            full_flushes++;
+        }
+    }
+    CHECK(full_flushes == 0 || exec_get_backend() == EXEC_BACKEND_JIT);
+    toy_machine_free(m);
+}
+
 UNITTEST(exec_exception_restores_exact_pc)
 {
     ToyMachine *m = toy_machine_new();

@@ -44,12 +44,10 @@ typedef enum ExecBackend {
 } ExecBackend;
 bool exec_set_backend(ExecBackend backend, Error **errp);
 ExecBackend exec_get_backend(void);
-/* The JIT's code buffer size in bytes (-accel tcg,tb-size=MiB), 0 for the
- * default; set before any vCPU runs.  Jumps inside the buffer are rel32, so
- * it stays below 2 GiB; below 1 MiB a few big blocks would fill it. */
-#define EXEC_CODE_SIZE_MIN ((size_t)1 << 20)
-#define EXEC_CODE_SIZE_MAX ((size_t)2047 << 20)
-bool exec_set_code_size(size_t bytes, Error **errp);
+/* The JIT's code buffer size in bytes (0: its default, 64 MiB), before any
+ * vCPU runs: -accel tcg,tb-size=MiB, and tests that want it to fill up and
+ * flush. */
+void exec_set_jit_code_size(size_t bytes);
 /* fork() with the JIT (user mode), see jit_fork_prepare: prepare before
  * fork (no vCPU in cpu_exec), then parent or child after it.  A false from
  * child: the child must drop its translations and use the interpreter (it

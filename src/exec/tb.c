@@ -17,6 +17,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "exec/exec.h"
 #include "exec/exec_internal.h"
@@ -24,10 +26,14 @@
 #include "ir/helper.h"
 #include "ir/interp.h"
 #include "memory/memory.h"
+#include "util/arena.h"
 #include "util/log.h"
 
-#define TB_HASH_BITS 18
-#define TB_HASH_SIZE (1u << TB_HASH_BITS)
+/* The hash table starts small and doubles while it holds more TBs than
+ * buckets, up to TB_HASH_MAX_BITS (2 MB of heads): a user-mode program's
+ * tens of thousands of TBs touch 0.5 MB of it, not 2 MB. */
+#define TB_HASH_MIN_BITS 12
+#define TB_HASH_MAX_BITS 18
 #define TB_PAGE_HASH_BITS 14
 #define TB_PAGE_HASH_SIZE (1u << TB_PAGE_HASH_BITS)
 #define TB_NO_PAGE ((GuestPaddr)-1)
@@ -43,9 +49,28 @@ typedef struct TbPage {
 } TbPage;
 
 static pthread_mutex_t tb_lock = PTHREAD_MUTEX_INITIALIZER;
-static _Atomic(TranslationBlock *) tb_hash[TB_HASH_SIZE];
+/* Bucket heads.  Readers load the table pointer (acquire), then a head.
+ * A resize relinks every TB into a new table, publishes it, and zeroes the
+ * old one's pages (MADV_DONTNEED): a reader still on the old table or its
+ * chains may miss a TB, which only costs a translation (tb_insert then
+ * finds the TB and returns it), and never reads freed memory.  Retired
+ * tables are unmapped by tb_flush_exclusive, when no reader is left. */
+typedef struct TbHashTable {
+    struct TbHashTable *retired_next;
+    unsigned bits;
+    _Atomic(TranslationBlock *) heads[];
+} TbHashTable;
+
+static _Atomic(TbHashTable *) tb_htable;
+static TbHashTable *tb_htable_retired;
+static size_t tb_hashed;                /* valid TBs in tb_htable */
 static TbPage *tb_pages[TB_PAGE_HASH_SIZE];
 static TranslationBlock *tb_all;
+/* Cached TBs live in an arena (tb_lock): no malloc header per TB, and a
+ * flush gives them all back at once.  CF_NOCACHE TBs are malloc'd: they
+ * are freed one by one after their single run. */
+#define TB_ARENA_CHUNK_BYTES ((size_t)256 << 10)
+static Arena tb_arena;
 static TbStats tb_stats;
 static size_t tb_allocated;             /* length of tb_all */
 static pthread_once_t tb_once = PTHREAD_ONCE_INIT;
@@ -75,8 +100,59 @@ static void tb_notify_ram_write(GuestPaddr addr, uint64_t len)
     tb_invalidate_phys_range(addr, len);
 }
 
+static size_t tb_htable_bytes(unsigned bits)
+{
+    return sizeof(TbHashTable) + ((size_t)sizeof(TranslationBlock *) << bits);
+}
+
+/* Zeroed memory of its own (mmap), so that retiring it can drop its pages
+ * while readers may still load from it. */
+static TbHashTable *tb_htable_new(unsigned bits)
+{
+    TbHashTable *t = mmap(NULL, tb_htable_bytes(bits), PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert(t != MAP_FAILED);
+    t->bits = bits;
+    return t;
+}
+
+static inline _Atomic(TranslationBlock *) *tb_htable_head(TbHashTable *t, uint32_t hash)
+{
+    return &t->heads[hash & ((1u << t->bits) - 1)];
+}
+
+/* tb_lock held: double the table, relinking every TB into the new one. */
+static void tb_htable_grow_locked(void)
+{
+    TbHashTable *old = atomic_load_explicit(&tb_htable, memory_order_relaxed);
+    TbHashTable *t = tb_htable_new(old->bits + 1);
+    for (size_t i = 0; i < ((size_t)1 << old->bits); i++) {
+        TranslationBlock *tb = atomic_load_explicit(&old->heads[i], memory_order_relaxed);
+        while (tb) {
+            TranslationBlock *next = atomic_load_explicit(&tb->hash_next, memory_order_relaxed);
+            _Atomic(TranslationBlock *) *head = tb_htable_head(t, tb->hash);
+            atomic_store_explicit(&tb->hash_next, atomic_load_explicit(head, memory_order_relaxed),
+                                  memory_order_release);
+            atomic_store_explicit(head, tb, memory_order_relaxed);
+            tb = next;
+        }
+    }
+    atomic_store_explicit(&tb_htable, t, memory_order_release);
+    /* the header stays: only the heads' pages go back to the kernel */
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    uintptr_t from = ((uintptr_t)old->heads + page - 1) & ~(page - 1);
+    uintptr_t to = (uintptr_t)old + tb_htable_bytes(old->bits);
+    if (to > from) {
+        madvise((void *)from, to - from, MADV_DONTNEED);
+    }
+    old->retired_next = tb_htable_retired;
+    tb_htable_retired = old;
+}
+
 static void tb_cache_init_once(void)
 {
+    arena_init(&tb_arena, TB_ARENA_CHUNK_BYTES);
+    atomic_store(&tb_htable, tb_htable_new(TB_HASH_MIN_BITS));
     memory_set_ram_write_notifier(tb_notify_ram_write);
     ir_helpers_register(exec_helper_table, exec_helper_table_count);
 }
@@ -179,8 +255,8 @@ static TranslationBlock *tb_htable_lookup(CpuState *cpu, GuestPaddr phys_pc, Gue
                                           uint64_t cs_base, uint32_t flags, uint32_t cflags)
 {
     uint32_t h = tb_hash_func(phys_pc, pc, cs_base, flags, cflags);
-    TranslationBlock *tb = atomic_load_explicit(&tb_hash[h & (TB_HASH_SIZE - 1)],
-                                                memory_order_acquire);
+    TbHashTable *t = atomic_load_explicit(&tb_htable, memory_order_acquire);
+    TranslationBlock *tb = atomic_load_explicit(tb_htable_head(t, h), memory_order_acquire);
     for (; tb; tb = atomic_load_explicit(&tb->hash_next, memory_order_acquire)) {
         if (tb->hash == h && tb_matches(tb, pc, cs_base, flags, cflags) &&
             tb->page_addr[0] == (phys_pc & GUEST_PAGE_MASK) && tb_second_page_ok(cpu, tb)) {
@@ -343,10 +419,11 @@ static void tb_invalidate_locked(TranslationBlock *tb)
         return;
     }
     /* out of the hash chain: one atomic store, readers may still pass by */
-    _Atomic(TranslationBlock *) *pp = &tb_hash[tb->hash & (TB_HASH_SIZE - 1)];
+    _Atomic(TranslationBlock *) *pp = tb_htable_head(atomic_load(&tb_htable), tb->hash);
     for (TranslationBlock *t = atomic_load(pp); t; t = atomic_load(pp)) {
         if (t == tb) {
             atomic_store_explicit(pp, atomic_load(&tb->hash_next), memory_order_release);
+            tb_hashed--;
             break;
         }
         pp = &t->hash_next;
@@ -403,7 +480,11 @@ void tb_invalidate_phys_range(GuestPaddr start, uint64_t len)
 static void tb_free(TranslationBlock *tb)
 {
     ir_interp_free(tb->code);
-    free(tb);
+    tb->code = NULL;
+    if (tb->cflags & CF_NOCACHE) {
+        free(tb);
+    }
+    /* else its arena memory goes at the next flush */
 }
 
 static void tb_jmp_cache_clear_cpu(CpuState *cpu, void *opaque)
@@ -414,9 +495,19 @@ static void tb_jmp_cache_clear_cpu(CpuState *cpu, void *opaque)
 void tb_flush_exclusive(void)
 {
     pthread_mutex_lock(&tb_lock);
-    for (unsigned i = 0; i < TB_HASH_SIZE; i++) {
-        atomic_store(&tb_hash[i], NULL);
+    /* no reader is left: the retired tables go, and the current one is
+     * emptied (keeping its size: the same code will likely come back) */
+    while (tb_htable_retired) {
+        TbHashTable *t = tb_htable_retired;
+        tb_htable_retired = t->retired_next;
+        munmap(t, tb_htable_bytes(t->bits));
     }
+    TbHashTable *old = atomic_load(&tb_htable);
+    if (old) {
+        atomic_store(&tb_htable, tb_htable_new(old->bits));
+        munmap(old, tb_htable_bytes(old->bits));
+    }
+    tb_hashed = 0;
     for (unsigned i = 0; i < TB_PAGE_HASH_SIZE; i++) {
         while (tb_pages[i]) {
             TbPage *p = tb_pages[i];
@@ -439,6 +530,9 @@ void tb_flush_exclusive(void)
         tb_free(tb);
         tb = next;
     }
+    pthread_mutex_lock(&tb_lock);
+    arena_reset(&tb_arena);
+    pthread_mutex_unlock(&tb_lock);
 }
 
 static void tb_request_exit(CpuState *cpu, void *opaque)
@@ -528,7 +622,7 @@ static TranslationBlock *tb_insert(TranslationBlock *tb)
 {
     bool new_code_page[2] = { false, false };
     pthread_mutex_lock(&tb_lock);
-    _Atomic(TranslationBlock *) *head = &tb_hash[tb->hash & (TB_HASH_SIZE - 1)];
+    _Atomic(TranslationBlock *) *head = tb_htable_head(atomic_load(&tb_htable), tb->hash);
     for (TranslationBlock *t = atomic_load(head); t; t = atomic_load(&t->hash_next)) {
         if (t->hash == tb->hash && tb_matches(t, tb->pc, tb->cs_base, tb->flags, tb->cflags) &&
             t->page_addr[0] == tb->page_addr[0] && t->page_addr[1] == tb->page_addr[1]) {
@@ -547,6 +641,10 @@ static TranslationBlock *tb_insert(TranslationBlock *tb)
     bool full = ++tb_allocated >= TB_MAX_ALLOCATED;
     atomic_store_explicit(&tb->hash_next, atomic_load(head), memory_order_relaxed);
     atomic_store_explicit(head, tb, memory_order_release);
+    unsigned bits = atomic_load_explicit(&tb_htable, memory_order_relaxed)->bits;
+    if (++tb_hashed > ((size_t)1 << bits) && bits < TB_HASH_MAX_BITS) {
+        tb_htable_grow_locked();
+    }
     tb_stats.tbs++;
     tb_stats.insns += tb->icount;
     pthread_mutex_unlock(&tb_lock);
@@ -564,14 +662,10 @@ static TranslationBlock *tb_insert(TranslationBlock *tb)
     return tb;
 }
 
-static __thread TranslationBlock *tb_translating;
-
 void tb_gen_code_abandon(void)
 {
-    if (tb_translating) {
-        free(tb_translating);
-        tb_translating = NULL;
-    }
+    /* nothing to free: a translation that faults is still on
+     * tb_gen_code's stack TB, not yet allocated */
 }
 
 /* ---- unwinding records ------------------------------------------------------ */
@@ -600,10 +694,11 @@ static uint64_t leb_get(const uint8_t **p)
     return (v >> 1) ^ -(v & 1);
 }
 
-/* tb grown by its packed insn_start records (the caller's tb pointer is
- * replaced: nothing else holds it yet). */
-static TranslationBlock *tb_pack_insn_data(TranslationBlock *tb, IrBuilder *b)
+/* The TB to keep: a copy of the translation's stack TB with its packed
+ * insn_start records, from the arena (malloc for CF_NOCACHE). */
+static TranslationBlock *tb_alloc_packed(const TranslationBlock *scratch, IrBuilder *b)
 {
+    const TranslationBlock *tb = scratch;
     uint8_t buf[TB_MAX_INSNS * IR_INSN_DATA_WORDS * 10];   /* 10 bytes a word at most */
     uint64_t prev[IR_INSN_DATA_WORDS] = { tb->pc };
     size_t len = 0;
@@ -620,14 +715,22 @@ static TranslationBlock *tb_pack_insn_data(TranslationBlock *tb, IrBuilder *b)
         }
         count++;
     }
-    tb = realloc(tb, sizeof(*tb) + len);
-    assert(tb);
-    memcpy(tb->insn_data, buf, len);
-    tb->insn_data_len = (uint32_t)len;
-    if (tb->icount == 0) {
-        tb->icount = count;
+    TranslationBlock *out;
+    if (scratch->cflags & CF_NOCACHE) {
+        out = malloc(sizeof(*out) + len);
+        assert(out);
+    } else {
+        pthread_mutex_lock(&tb_lock);
+        out = arena_alloc(&tb_arena, sizeof(*out) + len);
+        pthread_mutex_unlock(&tb_lock);
     }
-    return tb;
+    memcpy(out, scratch, sizeof(*out));
+    memcpy(out->insn_data, buf, len);
+    out->insn_data_len = (uint32_t)len;
+    if (out->icount == 0) {
+        out->icount = count;
+    }
+    return out;
 }
 
 bool tb_insn_data(const TranslationBlock *tb, unsigned idx, uint64_t out[IR_INSN_DATA_WORDS])
@@ -655,8 +758,7 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
         /* code outside RAM (MMIO/ROM device): one instruction, not cached */
         cflags = (cflags & ~CF_COUNT_MASK) | CF_NOCACHE | 1;
     }
-    TranslationBlock *tb = calloc(1, sizeof(*tb));
-    assert(tb);
+    TranslationBlock scratch = { 0 }, *tb = &scratch;
     tb->pc = pc;
     tb->cs_base = cs_base;
     tb->flags = flags;
@@ -674,11 +776,9 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
     }
     IrBuilder *b = cpu->ir_builder;
     ir_builder_reset(b);
-    /* a fetch fault in the middle leaves by siglongjmp: remember tb so
-     * the exec loop can free it (tb_gen_code_abandon) */
-    tb_translating = tb;
+    /* a fetch fault in the middle leaves by siglongjmp: nothing is
+     * allocated before the translation is done */
     cpu->ops->translate_code(cpu, tb, b, max_insns);
-    tb_translating = NULL;
     if (log_enabled(LOG_OP)) {
         tb_log_ir("OP", tb, b);
     }
@@ -693,7 +793,7 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
         tb_log_ir("OP after optimization and liveness", tb, b);
     }
 
-    tb = tb_pack_insn_data(tb, b);
+    tb = tb_alloc_packed(tb, b);
     if (!exec_jit_compile(cpu, tb, b)) {
         tb->code = ir_interp_compile(b, &error_abort);
     }

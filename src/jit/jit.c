@@ -1,6 +1,8 @@
 /*
  * The JIT driver (see jit.h): owns the code buffer and the records of the
- * blocks in it (code range, tag, goto_tb jump sites, insn marks), compiles
+ * blocks in it (code range, tag, goto_tb jump sites; the insn marks and
+ * the user-mode fault map are packed into the code buffer after each
+ * block's code), compiles
  * through the host emitter, chains and unchains, and maps host return
  * addresses back to guest instructions.  Records are in code order (the
  * buffer is a bump allocator), so lookups by address are binary searches;
@@ -20,10 +22,84 @@
 
 static void jit_drop_records(Jit *jit)
 {
-    for (size_t i = 0; i < jit->nrecs; i++) {
-        free(jit->recs[i].marks);
-    }
     jit->nrecs = 0;
+}
+
+/* ---- insn marks, packed after the block's code ----------------------------
+ * Each mark is two LEB128 numbers: the code offset's increase over the
+ * previous mark's (marks come in emission order) and the change of the insn
+ * index, zigzag-coded (stubs at the end of a block mark the insns they
+ * serve, out of order).  A mark takes ~2 bytes of the code buffer, which a
+ * flush reclaims with the code, instead of a malloc'd array of 8-byte
+ * marks per block (2.5 MB of python's peak RSS). */
+
+static size_t jit_leb_put(uint8_t *p, uint8_t *end, uint64_t v)
+{
+    size_t n = 0;
+    do {
+        if (p + n == end) {
+            return 0;
+        }
+        p[n++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    return n;
+}
+
+static uint64_t jit_leb_get(const uint8_t **p)
+{
+    uint64_t v = 0;
+    unsigned shift = 0;
+    uint8_t byte;
+    do {
+        byte = *(*p)++;
+        v |= (uint64_t)(byte & 0x7f) << shift;
+        shift += 7;
+    } while (byte & 0x80);
+    return v;
+}
+
+/* Bytes written at dst (at most room), or SIZE_MAX if they do not fit. */
+static size_t jit_marks_pack(uint8_t *dst, size_t room, const JitInsnMark *marks, uint32_t n)
+{
+    uint8_t *p = dst, *end = dst + room;
+    JitInsnMark prev = { 0, 0 };
+    for (uint32_t i = 0; i < n; i++) {
+        assert(marks[i].offset >= prev.offset);
+        int64_t d = (int64_t)marks[i].insn - (int64_t)prev.insn;
+        size_t a = jit_leb_put(p, end, marks[i].offset - prev.offset);
+        size_t b = a ? jit_leb_put(p + a, end, ((uint64_t)d << 1) ^ (uint64_t)(d >> 63)) : 0;
+        if (!b) {
+            return SIZE_MAX;
+        }
+        p += a + b;
+        prev = marks[i];
+    }
+    return (size_t)(p - dst);
+}
+
+/* Walks a record's marks: it.mark is the current one after each true. */
+typedef struct JitMarkIter {
+    const uint8_t *p;
+    uint32_t left;
+    JitInsnMark mark;
+} JitMarkIter;
+
+static JitMarkIter jit_marks_begin(const JitBlockRec *r)
+{
+    return (JitMarkIter){ .p = r->code + r->size, .left = r->nmarks };
+}
+
+static bool jit_marks_next(JitMarkIter *it)
+{
+    if (!it->left) {
+        return false;
+    }
+    it->left--;
+    it->mark.offset += (uint32_t)jit_leb_get(&it->p);
+    uint64_t z = jit_leb_get(&it->p);
+    it->mark.insn += (uint32_t)((z >> 1) ^ -(z & 1));
+    return true;
 }
 
 static void jit_on_flush(void *opaque)
@@ -109,14 +185,17 @@ static void jit_log_block(const JitBlockRec *r)
     FILE *f = log_file();
     fprintf(f, "OUT: [size=%u, tag=%p]\n", r->size, r->tag);
     uint32_t from = 0;
-    for (uint32_t i = 0; i <= r->nmarks; i++) {
-        uint32_t to = i < r->nmarks ? r->marks[i].offset : r->size;
+    JitMarkIter it = jit_marks_begin(r);
+    for (;;) {
+        bool more = jit_marks_next(&it);
+        uint32_t to = more ? it.mark.offset : r->size;
         if (to > from) {
             codebuf_disas(f, r->code + from, to - from);
         }
-        if (i < r->nmarks) {
-            fprintf(f, "  -- guest insn %u\n", r->marks[i].insn);
+        if (!more) {
+            break;
         }
+        fprintf(f, "  -- guest insn %u\n", it.mark.insn);
         from = to;
     }
     fprintf(f, "\n");
@@ -142,7 +221,22 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
         size_t room;
         uint8_t *rw = codebuf_begin(jit->cb, &room);
         JitEmitOut out;
-        if (!jit_host_emit_block(jit, b, tag, rw, room, &out, errp)) {
+        bool emitted = jit_host_emit_block(jit, b, tag, rw, room, &out, errp);
+        size_t marks_len = 0;
+        if (emitted) {
+            marks_len = jit_marks_pack(rw + out.size, room - out.size, out.marks, out.nmarks);
+            size_t fmap_len = out.nfault_words * sizeof(uint32_t);
+            assert(out.nfault_words <= UINT16_MAX);
+            if (marks_len != SIZE_MAX && room - out.size - marks_len >= fmap_len) {
+                memcpy(rw + out.size + marks_len, out.marks + out.nmarks, fmap_len);
+                marks_len += fmap_len;
+            } else {
+                emitted = false;
+                out.overflow = true;
+            }
+            free(out.marks);
+        }
+        if (!emitted) {
             if (out.overflow && jit->cfg.manual_flush) {
                 jit->full = true;
                 error_setg(errp, "JIT code buffer full");
@@ -159,21 +253,20 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
             jit->stats.failed++;
             return NULL;
         }
-        codebuf_commit(jit->cb, out.size);
+        codebuf_commit(jit->cb, out.size + marks_len);
         JitBlockRec rec = {
             .code = codebuf_to_rx(jit->cb, rw),
             .size = (uint32_t)out.size,
+            .entry = out.entry,
             .inv_field = out.inv_field,
             .inv_target = out.inv_target,
             .tag = tag,
-            .marks = out.marks,
             .nmarks = out.nmarks,
-            .nfault_words = out.nfault_words,
+            .nfault_words = (uint16_t)out.nfault_words,
         };
         memcpy(rec.jmp_field, out.jmp_field, sizeof(rec.jmp_field));
         memcpy(rec.jmp_reset, out.jmp_reset, sizeof(rec.jmp_reset));
         memcpy(rec.loop_target, out.loop_target, sizeof(rec.loop_target));
-        rec.entry = rec.code + out.entry;
         pthread_mutex_lock(&jit->lock);
         if (jit->nrecs == jit->cap) {
             jit->cap = jit->cap ? 2 * jit->cap : 256;
@@ -190,7 +283,7 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
         if (perfmap_enabled()) {
             jit_perfmap_note(b, &rec);
         }
-        return rec.entry;
+        return rec.code + rec.entry;
     }
     return NULL;
 }
@@ -257,10 +350,10 @@ static void jit_patch(Jit *jit, const void *from, unsigned slot, const void *to,
     assert(slot < IR_GOTO_TB_SLOTS);
     pthread_mutex_lock(&jit->lock);
     JitBlockRec *r = jit_find_rec_locked(jit, (uintptr_t)from);
-    if (r && r->entry == from && r->jmp_field[slot] != JIT_NO_JUMP) {
+    if (r && r->code + r->entry == from && r->jmp_field[slot] != JIT_NO_JUMP) {
         const uint8_t *field = r->code + r->jmp_field[slot];
         const void *target = reset ? r->code + r->jmp_reset[slot] : to;
-        bool self = !reset && to == r->entry && r->loop_target[slot] != JIT_NO_JUMP;
+        bool self = !reset && to == r->code + r->entry && r->loop_target[slot] != JIT_NO_JUMP;
         if (self) {
             /* the self-loop skips the entry (and its invalidation jump):
              * jit_invalidate undoes it, and an invalid block is not
@@ -278,7 +371,7 @@ void jit_invalidate(Jit *jit, const void *code)
 {
     pthread_mutex_lock(&jit->lock);
     JitBlockRec *r = jit_find_rec_locked(jit, (uintptr_t)code);
-    if (r && r->entry == code) {
+    if (r && r->code + r->entry == code) {
         const uint8_t *field = r->code + r->inv_field;
         jit_host_patch_jump(codebuf_to_rw(jit->cb, field), field, r->code + r->inv_target);
         r->invalid = true;
@@ -311,21 +404,25 @@ bool jit_find_insn(Jit *jit, uintptr_t host_pc, void **tag, uint32_t *insn_index
         uint32_t off = (uint32_t)(host_pc - (uintptr_t)r->code);
         /* the last mark strictly before off: a return address follows the
          * call it returns from */
-        size_t lo = 0, hi = r->nmarks;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (r->marks[mid].offset < off) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
+        uint32_t insn = 0;
+        JitMarkIter it = jit_marks_begin(r);
+        while (jit_marks_next(&it) && it.mark.offset < off) {
+            insn = it.mark.insn;
         }
         *tag = r->tag;
-        *insn_index = lo ? r->marks[lo - 1].insn : 0;
+        *insn_index = insn;
         found = true;
     }
     pthread_mutex_unlock(&jit->lock);
     return found;
+}
+
+/* Word i of a fault map packed (unaligned) after a block's marks. */
+static uint32_t jit_fault_word(const uint8_t *words, uint32_t i)
+{
+    uint32_t w;
+    memcpy(&w, words + (size_t)i * sizeof(w), sizeof(w));
+    return w;
 }
 
 bool jit_restore_fault(Jit *jit, uintptr_t host_pc, void *env, const void *ucontext)
@@ -335,13 +432,17 @@ bool jit_restore_fault(Jit *jit, uintptr_t host_pc, void *env, const void *ucont
     JitBlockRec *r = jit_find_rec_locked(jit, host_pc);
     if (r && r->nfault_words) {
         uint32_t off = (uint32_t)(host_pc - (uintptr_t)r->code);
-        const uint32_t *w = (const uint32_t *)(const void *)(r->marks + r->nmarks);
-        /* a fault is rare: a linear walk keeps the map index-free */
+        /* a fault is rare: linear walks (past the marks, then the map)
+         * keep it index-free */
+        JitMarkIter it = jit_marks_begin(r);
+        while (jit_marks_next(&it)) {
+        }
+        const uint8_t *words = it.p;
         for (uint32_t i = 0; i < r->nfault_words && !found;) {
-            uint32_t site = w[i++], n = JIT_FAULT_SITE_COUNT(site);
+            uint32_t site = jit_fault_word(words, i++), n = JIT_FAULT_SITE_COUNT(site);
             if (JIT_FAULT_SITE_OFFSET(site) == off) {
                 for (uint32_t k = 0; k < n; k++) {
-                    uint32_t e = w[i + k];
+                    uint32_t e = jit_fault_word(words, i + k);
                     uint64_t v = jit_host_signal_reg(ucontext, JIT_FAULT_ENTRY_REG(e));
                     /* little-endian host: the low half is the 4-byte global */
                     memcpy((char *)env + JIT_FAULT_ENTRY_OFFSET(e), &v,

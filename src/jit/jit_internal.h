@@ -24,7 +24,8 @@ typedef struct JitInsnMark {
  * has some, a word JIT_FAULT_SITE(offset of the access instruction, n)
  * and n words JIT_FAULT_ENTRY(env offset, 8-byte global?, host register)
  * say where each one's value is when that instruction faults.  The words
- * follow the block's marks in the same allocation.  A block is far below
+ * follow the block's packed marks in the code buffer (jit.c), unaligned;
+ * the emitter hands them over after its marks array.  A block is far below
  * 16 MB and a global's env offset too. */
 #define JIT_FAULT_SITE(offset, n) ((uint32_t)(offset) << 8 | (uint32_t)(n))
 #define JIT_FAULT_SITE_OFFSET(w) ((w) >> 8)
@@ -36,21 +37,22 @@ typedef struct JitInsnMark {
 #define JIT_FAULT_ENTRY_REG(w) ((w) & 0x7f)
 #define JIT_FAULT_MAX_OFFSET ((1u << 24) - 1)
 
+/* One per block in the buffer (tens of thousands): fields ordered so the
+ * struct has no padding holes (88 bytes with four goto_tb slots). */
 typedef struct JitBlockRec {
     const uint8_t *code;            /* rx: start of the block's bytes */
-    const uint8_t *entry;           /* rx: where it is entered (after padding) */
+    void *tag;
     uint32_t size;
+    uint32_t entry;                 /* offset where it is entered (after padding) */
     uint32_t inv_field;             /* offset of the entry jump's rel32 */
     uint32_t inv_target;            /* offset of the "did not run" exit */
-    void *tag;
     uint32_t jmp_field[IR_GOTO_TB_SLOTS];   /* offset of goto_tb's rel32, or JIT_NO_JUMP */
     uint32_t jmp_reset[IR_GOTO_TB_SLOTS];   /* offset the unchained jump goes to */
     uint32_t loop_target[IR_GOTO_TB_SLOTS]; /* where a jump chained to this block itself
                                      * goes (its loop header), or JIT_NO_JUMP */
+    uint32_t nmarks;                /* packed at code + size (jit.c) */
     bool invalid;                   /* jit_invalidate ran: no more self-chaining */
-    JitInsnMark *marks;             /* sorted by offset; the fault map follows */
-    uint32_t nmarks;
-    uint32_t nfault_words;          /* words of the fault map after marks */
+    uint16_t nfault_words;          /* fault map words after the packed marks */
 } JitBlockRec;
 
 /* The emitter's result for one block. */
@@ -62,7 +64,7 @@ typedef struct JitEmitOut {
     uint32_t jmp_field[IR_GOTO_TB_SLOTS];
     uint32_t jmp_reset[IR_GOTO_TB_SLOTS];
     uint32_t loop_target[IR_GOTO_TB_SLOTS];
-    JitInsnMark *marks;             /* malloc'd; the record takes it */
+    JitInsnMark *marks;             /* malloc'd; jit.c packs and frees them */
     uint32_t nmarks;
     uint32_t nfault_words;          /* fault map words after marks[nmarks] */
 } JitEmitOut;

@@ -354,6 +354,44 @@ UNITTEST(jit_slow_path_reports_its_instruction)
     ir_builder_free(b);
 }
 
+/* The marks are packed after each block's code, as deltas: offsets more
+ * than 127 bytes apart, insn numbers past 255, and a block compiled right
+ * after (whose code starts where the marks end) must not disturb them. */
+UNITTEST(jit_unwinding_in_a_long_block)
+{
+    setup();
+    IrBuilder *b = ir_builder_new(ctx);
+    for (uint32_t k = 0; k < 300; k++) {
+        ir_insn_start(b, 0xa000 + 4 * k, 0, 0);
+        for (int rep = k == 100 ? 20 : 1; rep > 0; rep--) {
+            ir_mul(b, r[0], r[0], r[1]);
+            ir_add(b, r[0], r[0], r[2]);
+        }
+        if (k == 280) {
+            ir_call0(b, HELPER(jt_where), IR_VAL_NONE);
+        }
+    }
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    const void *code = compile(b, 0xa000);
+    ir_insn_start(b, 0xb000, 0, 0);
+    ir_call0(b, HELPER(jt_where), IR_VAL_NONE);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    const void *next = compile(b, 0xb000);
+
+    Env env = { .r = { 1, 3, 1, 0 } };
+    seen_found = false;
+    jit_exec(jit, &env, code);
+    CHECK(seen_found);
+    CHECK(seen_tag == (void *)0xa000);
+    CHECK_INT(seen_insn, 280);
+    seen_found = false;
+    jit_exec(jit, &env, next);
+    CHECK(seen_found);
+    CHECK(seen_tag == (void *)0xb000);
+    CHECK_INT(seen_insn, 0);
+    ir_builder_free(b);
+}
+
 /* sum = 0; for (i = r0; i != 0; i--) sum += i, with a backward branch. */
 static void build_loop(IrBuilder *b)
 {

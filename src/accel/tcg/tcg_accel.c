@@ -12,6 +12,7 @@
  * cpu_exec and waits, with the BQL dropped so a vCPU blocked on the BQL in
  * an MMIO access can finish, until all are parked.
  */
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -338,8 +339,13 @@ static bool tcg_init_machine(AccelState *accel, MachineState *ms, Error **errp)
 {
     TcgAccel *s = TCG_ACCEL(accel);
 
-    return exec_set_code_size((size_t)s->tb_size_mib << 20, errp) &&
-           exec_set_backend(s->jit ? EXEC_BACKEND_JIT : EXEC_BACKEND_INTERP, errp);
+    /* Jumps inside the buffer are rel32: below 2 GiB. */
+    if (s->tb_size_mib > 2047) {
+        error_setg(errp, "tb-size %" PRIu32 " MiB is too big (at most 2047)", s->tb_size_mib);
+        return false;
+    }
+    exec_set_jit_code_size((size_t)s->tb_size_mib << 20);
+    return exec_set_backend(s->jit ? EXEC_BACKEND_JIT : EXEC_BACKEND_INTERP, errp);
 }
 
 static const Property tcg_accel_props[] = {
