@@ -249,7 +249,7 @@ static void env_init(FakeEnv *env, uint64_t seed, bool tlb_valid)
 /* ---- per-op edge cases ---------------------------------------------------- */
 
 static const uint64_t edge64[] = {
-    0, 1, 2, 7, 31, 32, 33, 63, 64, 65, 0x80, 0xff, 0x7fffffff, 0x80000000, 0xffffffff,
+    0, 1, 2, 3, 7, 31, 32, 33, 63, 64, 65, 0x80, 0xff, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff,
     0x100000000ull, 0x7fffffffffffffffull, 0x8000000000000000ull, ~0ull, ~1ull,
     0x123456789abcdef0ull, 0xfedcba9876543210ull,
 };

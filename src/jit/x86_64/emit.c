@@ -376,6 +376,27 @@ static void emit_helper_call(Emit *e, const IrOp *op)
 
 /* ---- arithmetic ----------------------------------------------------- */
 
+/* and with 0xff, 0xffff or 0xffffffff: one movzx or 32-bit mov, which
+ * copies as it masks (RISC-V andi 255, zext.h, zext.w as and); the 32-bit
+ * mask has no imm32 form at all. */
+static bool emit_and_zext(Emit *e, const IrOp *op, unsigned ka, uint64_t mask)
+{
+    bool is64 = op->type == IR_I64;
+    unsigned bytes = mask == 0xff ? 1 : mask == 0xffff ? 2 : mask == 0xffffffffull && is64 ? 4 : 0;
+    if (!bytes || is_const(e, op->vals[ka])) {
+        return false;
+    }
+    int ra = use(e, op->vals[ka], ALL_REGS);
+    int out = reusable(e, op, ka) ? ra : new_reg(e, ALL_REGS);
+    if (bytes == 4) {
+        x86_mov_rr(&e->a, false, out, ra);
+    } else {
+        x86_movzx_rr(&e->a, out, ra, bytes);
+    }
+    def(e, op->vals[0], out);
+    return true;
+}
+
 static void emit_alu(Emit *e, const IrOp *op, X86Alu alu, bool invert_result)
 {
     bool is64 = op->type == IR_I64;
@@ -387,6 +408,10 @@ static void emit_alu(Emit *e, const IrOp *op, X86Alu alu, bool invert_result)
         kb = 1;
     }
     uint32_t b = op->vals[kb];
+    if (alu == X86_AND && !invert_result && is_const(e, b) &&
+        emit_and_zext(e, op, ka, cval(e, b, is64))) {
+        return;
+    }
     int rb = -1;
     if (!imm_ok(e, b, is64)) {
         rb = use(e, b, ALL_REGS);
@@ -468,6 +493,16 @@ static void emit_shift(Emit *e, const IrOp *op, X86Shift sh)
     uint32_t b = op->vals[2];
     if (is_const(e, b)) {
         unsigned n = (unsigned)(cval(e, b, is64) & (width - 1));
+        if (sh == X86_SHL && n >= 1 && n <= 3 && !reusable(e, op, 1) &&
+            !is_const(e, op->vals[1])) {
+            /* a copy and a shift in one: lea out, [a + a] or [a * 4|8] */
+            int ra = use(e, op->vals[1], ALL_REGS);
+            int out = new_reg(e, ALL_REGS);
+            x86_lea(&e->a, is64, out, n == 1 ? x86_mem_idx(ra, ra, 0, 0)
+                                             : x86_mem_idx(X86_NOREG, ra, n, 0));
+            def(e, op->vals[0], out);
+            return;
+        }
         int out = dest_from(e, op, 1, is64, ALL_REGS);
         if (n) {
             x86_shift_ri(&e->a, sh, is64, out, n);
