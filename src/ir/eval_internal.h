@@ -101,6 +101,17 @@ static inline uint64_t ir_f32_fast_result(float r)
     return exp - 2u <= 0xfcu ? u : 0;
 }
 
+/* cvtt_f64_s64/cvtt_f32_s64: C's conversion truncates; it is defined only
+ * strictly inside (-2^63 - 1, 2^63), and -2^63 itself gives INT64_MIN as the
+ * out-of-range answer does.  A float converts to double exactly. */
+static inline uint64_t ir_eval_cvtt(double x)
+{
+    if (x > -9223372036854775808.0 && x < 9223372036854775808.0) {
+        return (uint64_t)(int64_t)x;
+    }
+    return 0x8000000000000000ull;
+}
+
 static inline uint64_t ir_fcmp_result(IrFcmp cond, bool unordered, bool eq, bool lt)
 {
     if (unordered) {
@@ -303,6 +314,19 @@ static inline bool ir_eval_inline(unsigned opc, bool is64, const uint64_t *in,
     case IR_OP_cvt_s64_f64: {
         double x = (double)(int64_t)in[0];
         memcpy(&r, &x, sizeof(r));
+        break;
+    }
+    case IR_OP_cvtt_f64_s64: r = ir_eval_cvtt(ir_f64_from_bits(in[0])); break;
+    case IR_OP_cvtt_f32_s64: r = ir_eval_cvtt(ir_f32_from_bits(in[0])); break;
+    case IR_OP_cvt_f64_f32: r = ir_f32_fast_result((float)ir_f64_from_bits(in[0])); break;
+    case IR_OP_cvt_f32_f64: {
+        float f = ir_f32_from_bits(in[0]);
+        double x = f;
+        if (f != f) {
+            r = ~0ull;
+        } else {
+            memcpy(&r, &x, sizeof(r));
+        }
         break;
     }
     case IR_OP_fadd_f32:

@@ -376,6 +376,39 @@ UNITTEST(golden_i32_folding_wraps)
            " exit_tb $0x0\n");
 }
 
+UNITTEST(golden_fp_conversions_fold)
+{
+    /* -2.75 truncates to -2; 0.1 rounds to binary32 0x3dcccccd; 1.5f is
+     * 1.5; a binary32 NaN is cvt_f32_f64's miss */
+    GOLDEN(" movi_i64 t0, $0xc006000000000000\n"
+           " cvtt_f64_s64_i64 x0, t0\n"
+           " movi_i64 t1, $0x3fb999999999999a\n"
+           " cvt_f64_f32_i64 x1, t1\n"
+           " movi_i64 t2, $0x3fc00000\n"
+           " cvt_f32_f64_i64 x2, t2\n"
+           " movi_i64 t3, $0x7fc00000\n"
+           " cvt_f32_f64_i64 x3, t3\n"
+           " exit_tb $0x0\n",
+           " movi_i64 x0, $0xfffffffffffffffe\n"
+           " movi_i64 x1, $0x3dcccccd\n"
+           " movi_i64 x2, $0x3ff8000000000000\n"
+           " movi_i64 x3, $0xffffffffffffffff\n"
+           " exit_tb $0x0\n");
+    /* 2^63 and a binary32 NaN are out of cvtt's range: INT64_MIN; a
+     * binary32 result too large is cvt_f64_f32's miss, 0 */
+    GOLDEN(" movi_i64 t0, $0x43e0000000000000\n"
+           " cvtt_f64_s64_i64 x0, t0\n"
+           " movi_i64 t1, $0x7fc00000\n"
+           " cvtt_f32_s64_i64 x1, t1\n"
+           " movi_i64 t2, $0x47f0000000000000\n"
+           " cvt_f64_f32_i64 x2, t2\n"
+           " exit_tb $0x0\n",
+           " movi_i64 x0, $0x8000000000000000\n"
+           " movi_i64 x1, $0x8000000000000000\n"
+           " movi_i64 x2, $0x0\n"
+           " exit_tb $0x0\n");
+}
+
 UNITTEST(golden_conversions_fold)
 {
     GOLDEN(" movi_i64 t0, $0x1234567880000000\n"

@@ -409,7 +409,8 @@ UNITTEST(jit_ops_edge_cases)
 /* The binary64 fast paths on IEEE's corners: signed zeros, the subnormal
  * range's ends, the smallest normals (the ops' domain starts at biased
  * exponent 2), 1 and its neighbours, the largest finite values,
- * infinities, quiet and signalling NaNs; then random doubles.  The JIT's
+ * infinities, quiet and signalling NaNs, the 64- and 32-bit integer
+ * ranges' ends (the conversions); then random doubles.  The JIT's
  * SSE2/FMA3 lowering must give the interpreter's bits exactly, including
  * the 0 that sends a caller to its exact path. */
 static const uint64_t edge_f64[] = {
@@ -419,7 +420,8 @@ static const uint64_t edge_f64[] = {
     0x3ca0000000000000ull, 0x7fefffffffffffffull, 0xffe0000000000000ull, 0x7ff0000000000000ull,
     0xfff0000000000000ull, 0x7ff8000000000000ull, 0x7ff0000000000001ull, 0xfff8000000000001ull,
     0x400921fb54442d18ull, 0xc00921fb54442d18ull, 0x2000000000000000ull, 0x1ff0000000000001ull,
-    0x5fe0000000000000ull,
+    0x5fe0000000000000ull, 0x43e0000000000000ull, 0xc3e0000000000000ull, 0x43dfffffffffffffull,
+    0xc1e0000000000000ull,
 };
 #define NEDGE_F64 (sizeof(edge_f64) / sizeof(edge_f64[0]))
 
@@ -428,13 +430,15 @@ static const uint64_t edge_f32[] = {
     0, 0x80000000, 1, 0x807fffff, 0x00800000, 0x80800001, 0x00ffffff, 0x01000000, 0x3f800000,
     0xbf800000, 0x3f800001, 0x40000000, 0x3f000000, 0x33800000, 0x7f7fffff, 0xff000000,
     0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001, 0xffc00001, 0x40490fdb,
-    0xffffffff20000000ull, 0x123456781f800001ull, 0xffffffff5f000000ull,
+    0xffffffff20000000ull, 0x123456781f800001ull, 0xffffffff5f000000ull, 0xdf000000, 0x5effffff,
+    0xcf000000,
 };
 #define NEDGE_F32 (sizeof(edge_f32) / sizeof(edge_f32[0]))
 
+/* binary32 operands (cvt_f32_f64 too; cvt_f64_f32 reads a binary64) */
 static bool is_f32_op(unsigned opc)
 {
-    return opc >= IR_OP_fadd_f32 && opc <= IR_OP_fcmp_f32;
+    return (ir_op_defs[opc].flags & IR_OPF_FP32) != 0;
 }
 
 static void check_fp_op(unsigned opc, uint64_t a, uint64_t b, uint64_t c, uint64_t cst)

@@ -1382,6 +1382,13 @@ static bool fp_is_f64(const IrOp *op)
     return !(ir_op_def(op)->flags & IR_OPF_FP32);
 }
 
+/* The format of the op's FP result (the conversions change it). */
+static bool fp_result_is_f64(const IrOp *op)
+{
+    return op->opc == IR_OP_cvt_f64_f32 ? false
+         : op->opc == IR_OP_cvt_f32_f64 ? true : fp_is_f64(op);
+}
+
 /* The brcond right after a fast op that sends its "not done" 0 to a label
  * (`brcond_i64 d, $0, eq`), when d is an EBB temp: it is dead at that
  * label, and on the fall-through it is the raw result.  NULL otherwise. */
@@ -1409,7 +1416,7 @@ static const IrOp *fp_fusable_brcond(Emit *e, const IrOp *op)
  * value's dependency chain. */
 static void fp_fast_result(Emit *e, const IrOp *op)
 {
-    bool dbl = fp_is_f64(op);
+    bool dbl = fp_result_is_f64(op);
     const IrOp *br = fp_fusable_brcond(e, op);
     int out = new_reg(e, ALL_REGS);
     x86_movq_rx(&e->a, dbl, out, 0);
@@ -1495,6 +1502,39 @@ static void emit_fp_cvt(Emit *e, const IrOp *op)
     int out = new_reg(e, ALL_REGS);
     x86_movq_rx(&e->a, true, out, 0);
     def(e, op->vals[0], out);
+}
+
+/* cvttsd2si/cvttss2si truncate whatever MXCSR says and give INT64_MIN for
+ * NaN and out-of-range inputs: cvtt_*_s64's contract as it stands. */
+static void emit_fp_cvtt(Emit *e, const IrOp *op)
+{
+    fp_load(e, op->vals[1], 0);
+    int out = new_reg(e, ALL_REGS);
+    x86_cvtts2si(&e->a, fp_is_f64(op), true, out, 0);
+    def(e, op->vals[0], out);
+}
+
+/* binary32 -> binary64 is exact; only a NaN (x86 would keep its payload)
+ * is the miss, all ones, picked by ucomisd's parity flag. */
+static void emit_fp_cvt_f32_f64(Emit *e, const IrOp *op)
+{
+    fp_load(e, op->vals[1], 0);
+    x86_cvtss2sd(&e->a, 0, 0);
+    int out = new_reg(e, ALL_REGS);
+    x86_movq_rx(&e->a, true, out, 0);
+    x86_mov_ri(&e->a, TMP0, ~0ull);
+    x86_ucomis(&e->a, true, 0, 0);
+    x86_cmovcc(&e->a, X86_CC_P, true, out, TMP0);
+    def(e, op->vals[0], out);
+}
+
+/* binary64 -> binary32 rounds per MXCSR (to nearest); the binary32 domain
+ * check as for the binary32 arithmetic. */
+static void emit_fp_cvt_f64_f32(Emit *e, const IrOp *op)
+{
+    fp_load(e, op->vals[1], 0);
+    x86_cvtsd2ss(&e->a, 0, 0);
+    fp_fast_result(e, op);
 }
 
 /* ucomisd sets ZF, PF and CF all for unordered; a < b is "b above a" and
@@ -1655,6 +1695,10 @@ static void emit_op(Emit *e, const IrOp *op)
     case IR_OP_fma_f64: emit_fp_fma(e, op); return;
     case IR_OP_fcmp_f64: emit_fp_cmp(e, op); return;
     case IR_OP_cvt_s64_f64: emit_fp_cvt(e, op); return;
+    case IR_OP_cvtt_f64_s64:
+    case IR_OP_cvtt_f32_s64: emit_fp_cvtt(e, op); return;
+    case IR_OP_cvt_f64_f32: emit_fp_cvt_f64_f32(e, op); return;
+    case IR_OP_cvt_f32_f64: emit_fp_cvt_f32_f64(e, op); return;
     case IR_OP_fadd_f32: emit_fp_arith(e, op, X86_SSE_ADD); return;
     case IR_OP_fsub_f32: emit_fp_arith(e, op, X86_SSE_SUB); return;
     case IR_OP_fmul_f32: emit_fp_arith(e, op, X86_SSE_MUL); return;
