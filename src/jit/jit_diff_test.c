@@ -459,7 +459,8 @@ UNITTEST(jit_fp_ops_edge_cases)
         const uint64_t *edge = f32 ? edge_f32 : edge_f64;
         unsigned nedge = f32 ? NEDGE_F32 : NEDGE_F64;
         unsigned ncst = opc == IR_OP_fma_f64 || opc == IR_OP_fma_f32 ? 4
-                      : opc == IR_OP_fcmp_f64 || opc == IR_OP_fcmp_f32 ? 3 : 1;
+                      : opc == IR_OP_fcmp_f64 || opc == IR_OP_fcmp_f32 ? 3
+                      : opc == IR_OP_fminmax_f64 || opc == IR_OP_fminmax_f32 ? 2 : 1;
         for (unsigned i = 0; i < nedge; i++) {
             for (unsigned j = 0; j < nedge; j++) {
                 uint64_t c = edge[(i * 7 + j * 3) % nedge];

@@ -450,12 +450,18 @@ static const uint64_t fast_edges[] = {
 };
 #define NFAST_EDGES (sizeof(fast_edges) / sizeof(fast_edges[0]))
 
-enum { FAST_NOPS = 15 };
+enum { FAST_NOPS = 17 };
+
+/* Where instruction k's fflags go: x16..x31, then x1..x4. */
+static unsigned fast_flags_reg(unsigned k)
+{
+    return k < 16 ? 16 + k : 1 + (k - 16);
+}
 
 /* Instruction k of the program, reading f10/f11/f12: FP results go to
  * f(13+k), compare results to x(13+k-9), fcvt.w/l to x8/x9, the conversion
- * between formats (fcvt.d.s from a single, fcvt.s.d from a double) to f22;
- * rm in the funct3 field. */
+ * between formats (fcvt.d.s from a single, fcvt.s.d from a double) to f22,
+ * fmin/fmax to f23/f24; rm in the funct3 field. */
 static uint32_t fast_insn(unsigned k, unsigned rm, bool single)
 {
     unsigned d = !single;   /* the fmt bit: 0 S, 1 D */
@@ -475,6 +481,8 @@ static uint32_t fast_insn(unsigned k, unsigned rm, bool single)
     case 11: return RV_R(OP_FP, 15, 0, 10, 11, 0x50 | d);   /* fle x15 */
     case 12: return RV_R(OP_FP, 8, rm, 10, 0, 0x60 | d);    /* fcvt.w x8 */
     case 13: return RV_R(OP_FP, 9, rm, 10, 2, 0x60 | d);    /* fcvt.l x9 */
+    case 15: return RV_R(OP_FP, 23, 0, 10, 11, 0x14 | d);   /* fmin */
+    case 16: return RV_R(OP_FP, 24, 1, 10, 11, 0x14 | d);   /* fmax */
     default: return single ? RV_R(OP_FP, 22, rm, 10, 0, 0x21)   /* fcvt.d.s */
                            : RV_R(OP_FP, 22, rm, 10, 1, 0x20);  /* fcvt.s.d */
     }
@@ -499,6 +507,8 @@ static uint64_t fast_ref_s(RiscvCpu *ref, unsigned k, unsigned rm, uint64_t a, u
     case 12: return helper_riscv_fcvt_x_s(ref, a, 0, rm);
     case 13: return helper_riscv_fcvt_x_s(ref, a, 2, rm);
     case 14: return helper_riscv_fcvt_d_s(ref, a, rm);
+    case 15: return helper_riscv_fminmax_s(ref, a, b, 0);
+    case 16: return helper_riscv_fminmax_s(ref, a, b, 1);
     default: return helper_riscv_fcmp_s(ref, a, b, 11 - k);
     }
 }
@@ -531,6 +541,8 @@ static uint64_t fast_ref(unsigned k, unsigned rm, uint32_t frm, uint32_t flags0,
     case 12: r = helper_riscv_fcvt_x_d(&ref, a, 0, rm); break;
     case 13: r = helper_riscv_fcvt_x_d(&ref, a, 2, rm); break;
     case 14: r = helper_riscv_fcvt_s_d(&ref, a, rm); break;
+    case 15: r = helper_riscv_fminmax_d(&ref, a, b, 0); break;
+    case 16: r = helper_riscv_fminmax_d(&ref, a, b, 1); break;
     default: r = helper_riscv_fcmp_d(&ref, a, b, 11 - k); break;
     }
     *flags = ref.fflags;
@@ -615,8 +627,8 @@ static void fast_check(RvTestBench *tb, unsigned rm, uint32_t frm, uint32_t flag
         uint32_t want_flags;
         uint64_t want = fast_ref(k, rm, frm, flags0, a, b, c, single, &want_flags);
         uint64_t got = k < 9 ? cpu->fpr[13 + k] : k < 12 ? cpu->gpr[13 + k - 9]
-                     : k == 12 ? cpu->gpr[8] : k == 13 ? cpu->gpr[9] : cpu->fpr[22];
-        uint64_t got_flags = cpu->gpr[16 + k];
+                     : k == 12 ? cpu->gpr[8] : k == 13 ? cpu->gpr[9] : cpu->fpr[22 + k - 14];
+        uint64_t got_flags = cpu->gpr[fast_flags_reg(k)];
         if ((got != want || got_flags != want_flags) && fast_failures++ < 20) {
             unittest_fail(__FILE__, __LINE__, "insn %08x rm %u frm %u fflags %02x (%016" PRIx64
                           ", %016" PRIx64 ", %016" PRIx64 "): got %016" PRIx64 "/%02" PRIx64
@@ -647,7 +659,7 @@ UNITTEST(fp_fast_paths_match_helpers)
         for (unsigned k = 0; k < FAST_NOPS; k++) {
             prog[n++] = RV_I(0x73, 0, 1, 5, 0x001);
             prog[n++] = fast_insn(k, rm, single);
-            prog[n++] = RV_I(0x73, 16 + k, 2, 0, 0x001);
+            prog[n++] = RV_I(0x73, fast_flags_reg(k), 2, 0, 0x001);
         }
         /* the finisher, with x6/x7 */
         prog[n++] = rv_enc_u(0x37, 7, 0x5000);

@@ -339,11 +339,28 @@ bool rv_fp_gen_fma(DisasContext *d, arg_r4_rm *a, uint64_t ext, const IrHelperIn
     return true;
 }
 
+/* fmin/fmax (the only users, never to_gpr) have fminmax_f64/f32 inline
+ * first: without a NaN operand they signal nothing and need no guard (no
+ * rounding); a NaN or unboxed operand takes the helper (NV for sNaN, the
+ * canonical NaN for two NaNs). */
 bool rv_fp_gen_pair(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo *h,
                     uint32_t arg, bool to_gpr)
 {
     if (!rv_fp_enabled(d, ext)) {
         return false;
+    }
+    bool dbl = ext == RVD;
+    RvFpFast f = {
+        .opc = to_gpr ? IR_OP_nop : dbl ? IR_OP_fminmax_f64 : IR_OP_fminmax_f32,
+        .cst = arg,
+        .miss = dbl ? ~0ull : 0xffffffffull,
+        .rm = -1,
+    };
+    IrLabel done = { 0 };
+    bool inline_fast = rv_fp_fast_applies(&f);
+
+    if (inline_fast) {
+        rv_fp_fast_path(d, &f, (const int[]){ a->rs1, a->rs2 }, 2, a->rd, false, &done);
     }
     IrVal r = to_gpr ? rv_dest_gpr(d, a->rd) : ir_new_temp(d->b, IR_I64);
 
@@ -353,6 +370,9 @@ bool rv_fp_gen_pair(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo 
         rv_set_gpr(d, a->rd, r);
     } else {
         rv_set_fpr(d, a->rd, r);
+    }
+    if (inline_fast) {
+        ir_set_label(d->b, done);
     }
     return true;
 }

@@ -1537,6 +1537,29 @@ static void emit_fp_cvt_f64_f32(Emit *e, const IrOp *op)
     fp_fast_result(e, op);
 }
 
+/* After ucomisd a, b: a < b is CF (below), a > b "above", equal ZF alone
+ * (then OR gives min's -0, AND max's +0), unordered ZF, PF and CF: below
+ * fires too, and the parity cmov last puts the miss over it.  32-bit
+ * operations for binary32 zero-extend the result as the op requires. */
+static void emit_fp_minmax(Emit *e, const IrOp *op)
+{
+    bool dbl = fp_is_f64(op), max = op->consts[0] != 0;
+    X86Asm *a = &e->a;
+    int ra = use(e, op->vals[1], ALL_REGS);
+    int rb = use(e, op->vals[2], ALL_REGS);
+    fp_load(e, op->vals[1], 0);             /* from ra and rb: no reload */
+    fp_load(e, op->vals[2], 1);
+    int out = new_reg(e, ALL_REGS);
+    x86_mov_rr(a, dbl, out, ra);
+    x86_alu_rr(a, max ? X86_AND : X86_OR, dbl, out, rb);
+    x86_mov_ri(a, TMP0, dbl ? ~0ull : 0xffffffffull);
+    x86_ucomis(a, dbl, 0, 1);
+    x86_cmovcc(a, X86_CC_A, dbl, out, max ? ra : rb);
+    x86_cmovcc(a, X86_CC_B, dbl, out, max ? rb : ra);
+    x86_cmovcc(a, X86_CC_P, dbl, out, TMP0);
+    def(e, op->vals[0], out);
+}
+
 /* ucomisd sets ZF, PF and CF all for unordered; a < b is "b above a" and
  * a <= b "b above or equal a", both false for unordered; then PF picks 2.
  * ucomiss reads only the low 32 bits of the xmm registers. */
@@ -1697,6 +1720,8 @@ static void emit_op(Emit *e, const IrOp *op)
     case IR_OP_cvt_s64_f64: emit_fp_cvt(e, op); return;
     case IR_OP_cvtt_f64_s64:
     case IR_OP_cvtt_f32_s64: emit_fp_cvtt(e, op); return;
+    case IR_OP_fminmax_f64:
+    case IR_OP_fminmax_f32: emit_fp_minmax(e, op); return;
     case IR_OP_cvt_f64_f32: emit_fp_cvt_f64_f32(e, op); return;
     case IR_OP_cvt_f32_f64: emit_fp_cvt_f32_f64(e, op); return;
     case IR_OP_fadd_f32: emit_fp_arith(e, op, X86_SSE_ADD); return;
