@@ -409,6 +409,26 @@ UNITTEST(golden_fp_conversions_fold)
            " exit_tb $0x0\n");
 }
 
+UNITTEST(golden_fminmax_folds)
+{
+    /* min(+0, -0) is -0, max is +0; min(1, 2) is 1; a NaN operand misses */
+    GOLDEN(" movi_i64 t0, $0x0\n"
+           " movi_i64 t1, $0x8000000000000000\n"
+           " fminmax_f64_i64 x0, t0, t1, $0x0\n"
+           " fminmax_f64_i64 x1, t0, t1, $0x1\n"
+           " movi_i64 t2, $0x3f800000\n"
+           " movi_i64 t3, $0x40000000\n"
+           " fminmax_f32_i64 x2, t3, t2, $0x0\n"
+           " movi_i64 t3, $0x7fc00000\n"
+           " fminmax_f32_i64 x3, t3, t2, $0x1\n"
+           " exit_tb $0x0\n",
+           " movi_i64 x0, $0x8000000000000000\n"
+           " movi_i64 x1, $0x0\n"
+           " movi_i64 x2, $0x3f800000\n"
+           " movi_i64 x3, $0xffffffff\n"
+           " exit_tb $0x0\n");
+}
+
 UNITTEST(golden_conversions_fold)
 {
     GOLDEN(" movi_i64 t0, $0x1234567880000000\n"
