@@ -796,8 +796,20 @@ static X86Cond x86_cond_of(IrCond c)
     }
 }
 
-/* Set the flags for (a c b); returns the x86 condition to test. */
-static X86Cond emit_cmp(Emit *e, IrCond c, bool is64, uint32_t a, uint32_t b)
+/* v is a global whose env home is current and that no register holds. */
+static bool in_env_only(Emit *e, uint32_t v)
+{
+    RaTemp *t = tv(e, v);
+    return t->kind == IR_TEMP_GLOBAL && t->reg < 0 && t->in_mem;
+}
+
+/* Set the flags for (a c b); returns the x86 condition to test.  With
+ * mem_ok (brcond: everything is synced to memory there, and a block's
+ * closing brcond is followed by exits that read neither value), a global
+ * that would be loaded just for the compare is compared in env instead:
+ * one micro-fused cmp for the load and the cmp.  At worst a later read
+ * loads it then, instead of now. */
+static X86Cond emit_cmp(Emit *e, IrCond c, bool is64, uint32_t a, uint32_t b, bool mem_ok)
 {
     bool tst = c == IR_COND_TSTEQ || c == IR_COND_TSTNE;
     if (is_const(e, a) && !is_const(e, b)) {
@@ -805,6 +817,22 @@ static X86Cond emit_cmp(Emit *e, IrCond c, bool is64, uint32_t a, uint32_t b)
         a = b;
         b = t;
         c = ir_cond_swap(c);
+    }
+    if (mem_ok && !tst && a != b) {
+        if (in_env_only(e, a) && (imm_ok(e, b, is64) || tv(e, b)->reg >= 0)) {
+            X86Mem m = x86_mem(ENV, tv(e, a)->env_offset);
+            if (imm_ok(e, b, is64)) {
+                x86_alu_mi(&e->a, X86_CMP, is64, m, (int32_t)cval(e, b, is64));
+            } else {
+                x86_alu_mr(&e->a, X86_CMP, is64, m, use(e, b, ALL_REGS));
+            }
+            return x86_cond_of(c);
+        }
+        if (in_env_only(e, b) && !is_const(e, a)) {
+            int ra = use(e, a, ALL_REGS);
+            x86_alu_rm(&e->a, X86_CMP, is64, ra, x86_mem(ENV, tv(e, b)->env_offset));
+            return x86_cond_of(c);
+        }
     }
     int ra = use(e, a, ALL_REGS);
     if (imm_ok(e, b, is64)) {
@@ -837,7 +865,7 @@ static void emit_setcond(Emit *e, const IrOp *op)
         def(e, op->vals[0], out);
         return;
     }
-    X86Cond cc = emit_cmp(e, c, is64, op->vals[1], op->vals[2]);
+    X86Cond cc = emit_cmp(e, c, is64, op->vals[1], op->vals[2], false);
     int out = new_reg(e, ALL_REGS);
     x86_setcc(&e->a, cc, out);
     x86_movzx_rr(&e->a, out, out, 1);
@@ -855,7 +883,7 @@ static void emit_movcond(Emit *e, const IrOp *op)
     }
     int r1 = use(e, op->vals[3], ALL_REGS);
     int out = dest_from(e, op, 4, is64, ALL_REGS);
-    X86Cond cc = emit_cmp(e, c, is64, op->vals[1], op->vals[2]);
+    X86Cond cc = emit_cmp(e, c, is64, op->vals[1], op->vals[2], false);
     x86_cmovcc(&e->a, cc, is64, out, r1);
     def(e, op->vals[0], out);
 }
@@ -878,7 +906,7 @@ static void emit_brcond(Emit *e, const IrOp *op)
         end_of_path(e);
         return;
     }
-    X86Cond cc = emit_cmp(e, c, is64, op->vals[0], op->vals[1]);
+    X86Cond cc = emit_cmp(e, c, is64, op->vals[0], op->vals[1], true);
     branch_to_label(e, (int)cc, label);
 }
 
