@@ -190,3 +190,120 @@ UNITTEST(fast_f32_ops_agree_with_softfloat)
         }
     }
 }
+
+/* The conversions: wherever an op answers (not its miss value), softfloat
+ * gives the same bits, and signals nothing (cvt_f32_f64) or nothing but
+ * inexact (the rounding ones: RTZ for cvtt, RNE for cvt_f64_f32).  Doubles
+ * here also come near and beyond the integer range's ends. */
+static void check_conversion(unsigned opc, uint64_t a, unsigned *hits)
+{
+    uint64_t in[1] = { a }, got = 0, want, miss;
+    CHECK(ir_eval_pure((IrOpcode)opc, IR_I64, in, NULL, &got));
+    SfStatus s = { .rm = SF_RNE, .default_nan = true, .integer_only = true };
+    unsigned allowed = SF_FLAG_NX;
+    switch (opc) {
+    case IR_OP_cvtt_f64_s64:
+        s.rm = SF_RTZ;
+        want = sf64_to_int(a, 64, true, &s);
+        miss = 0x8000000000000000ull;
+        break;
+    case IR_OP_cvtt_f32_s64:
+        s.rm = SF_RTZ;
+        want = sf32_to_int((uint32_t)a, 64, true, &s);
+        miss = 0x8000000000000000ull;
+        break;
+    case IR_OP_cvt_f64_f32:
+        want = sf64_to_f32(a, &s);
+        miss = 0;
+        break;
+    default:
+        want = sf32_to_f64((uint32_t)a, &s);
+        miss = ~0ull;
+        allowed = 0;
+        break;
+    }
+    if (got == miss) {
+        return;
+    }
+    (*hits)++;
+    if ((want != got || (s.flags & ~allowed)) && failures++ < 20) {
+        unittest_fail(__FILE__, __LINE__, "%s(%016llx): fast %016llx, softfloat %016llx flags %02x",
+                      ir_op_defs[opc].name, (unsigned long long)a, (unsigned long long)got,
+                      (unsigned long long)want, s.flags);
+    }
+}
+
+UNITTEST(fast_conversions_agree_with_softfloat)
+{
+    /* +-2^63, the largest doubles below it, 2^31 - 1 and -2^31, just below
+     * 1, the largest finite binary32 and just past it (rounds to inf), the
+     * smallest normal binary32 and just below it */
+    static const uint64_t ends[] = {
+        0x43e0000000000000ull, 0xc3e0000000000000ull, 0x43dfffffffffffffull,
+        0xc3dfffffffffffffull, 0x41dfffffffc00000ull, 0xc1e0000000000000ull,
+        0x3fefffffffffffffull, 0xbfefffffffffffffull, 0x47efffffe0000000ull,
+        0x47efffffefffffffull, 0x3810000000000000ull, 0x380fffffffffffffull,
+    };
+    /* +-2^63, the largest binary32 below it, 2^31 - 1's neighbour, -2^31,
+     * just below 1, inf, a quiet and a signalling NaN, a subnormal */
+    static const uint32_t ends32[] = {
+        0x5f000000, 0xdf000000, 0x5effffff, 0xdeffffff, 0x4effffff, 0xcf000000,
+        0x3f7fffff, 0xbf7fffff, 0x7f800000, 0x7fc00000, 0x7f800001, 0x00000001,
+    };
+    static const unsigned ops[] = { IR_OP_cvtt_f64_s64, IR_OP_cvt_f64_f32, IR_OP_cvtt_f32_s64,
+                                    IR_OP_cvt_f32_f64 };
+    for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
+        bool f32 = ops[k] == IR_OP_cvtt_f32_s64 || ops[k] == IR_OP_cvt_f32_f64;
+        unsigned hits = 0, n = 60000;
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t a;
+            if (i < 24) {                           /* each end and its neighbour */
+                a = (f32 ? ends32[i / 2] : ends[i / 2]) + (i & 1);
+            } else {
+                a = f32 ? value32() : value();
+            }
+            check_conversion(ops[k], a, &hits);
+        }
+        if (hits < n / 4) {
+            unittest_fail(__FILE__, __LINE__, "%s: only %u of %u in the fast domain",
+                          ir_op_defs[ops[k]].name, hits, n);
+        }
+    }
+}
+
+/* fminmax against softfloat's minimumNumber/maximumNumber: wherever the op
+ * answers (no NaN operand), the same bits and no flag; equal magnitudes and
+ * signed zeros often. */
+UNITTEST(fast_fminmax_agrees_with_softfloat)
+{
+    unsigned hits = 0, n = 40000;
+    for (unsigned i = 0; i < n; i++) {
+        bool f32 = i & 1, max = i & 2;
+        uint64_t a = f32 ? value32() : value(), b = f32 ? value32() : value();
+        if (i % 5 == 0) {
+            b = a ^ (f32 ? 0x80000000u : 0x8000000000000000ull) * ((i >> 3) & 1);
+        } else if (i % 7 == 0) {
+            a = 0, b = f32 ? 0x80000000u : 0x8000000000000000ull;     /* +0, -0 */
+        }
+        uint64_t in[2] = { a, b }, cs = max, got = 0, want;
+        CHECK(ir_eval_pure(f32 ? IR_OP_fminmax_f32 : IR_OP_fminmax_f64, IR_I64, in, &cs, &got));
+        if (got == (f32 ? 0xffffffffull : ~0ull)) {
+            continue;
+        }
+        hits++;
+        SfStatus s = { .rm = SF_RNE, .default_nan = true, .integer_only = true };
+        if (f32) {
+            want = max ? sf32_max_num((uint32_t)a, (uint32_t)b, &s)
+                       : sf32_min_num((uint32_t)a, (uint32_t)b, &s);
+        } else {
+            want = max ? sf64_max_num(a, b, &s) : sf64_min_num(a, b, &s);
+        }
+        if ((want != got || s.flags) && failures++ < 20) {
+            unittest_fail(__FILE__, __LINE__, "fminmax_f%d max %d (%016llx, %016llx): %016llx,"
+                          " softfloat %016llx flags %02x", f32 ? 32 : 64, max,
+                          (unsigned long long)a, (unsigned long long)b, (unsigned long long)got,
+                          (unsigned long long)want, s.flags);
+        }
+    }
+    CHECK(hits > n / 2);
+}

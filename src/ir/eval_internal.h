@@ -101,6 +101,35 @@ static inline uint64_t ir_f32_fast_result(float r)
     return exp - 2u <= 0xfcu ? u : 0;
 }
 
+/* cvtt_f64_s64/cvtt_f32_s64: C's conversion truncates; it is defined only
+ * strictly inside (-2^63 - 1, 2^63), and -2^63 itself gives INT64_MIN as the
+ * out-of-range answer does.  A float converts to double exactly. */
+static inline uint64_t ir_eval_cvtt(double x)
+{
+    if (x > -9223372036854775808.0 && x < 9223372036854775808.0) {
+        return (uint64_t)(int64_t)x;
+    }
+    return 0x8000000000000000ull;
+}
+
+/* fminmax_f64/f32 on the bits x, y of a and b (of the op's width, miss the
+ * width's all ones): equal values are equal bits except for +0 and -0, and
+ * then OR picks -0 (min), AND +0 (max). */
+static inline uint64_t ir_eval_fminmax(bool max, bool unordered, bool lt, bool gt, uint64_t x,
+                                       uint64_t y, uint64_t miss)
+{
+    if (unordered) {
+        return miss;
+    }
+    if (lt) {
+        return max ? y : x;
+    }
+    if (gt) {
+        return max ? x : y;
+    }
+    return max ? x & y : x | y;
+}
+
 static inline uint64_t ir_fcmp_result(IrFcmp cond, bool unordered, bool eq, bool lt)
 {
     if (unordered) {
@@ -303,6 +332,30 @@ static inline bool ir_eval_inline(unsigned opc, bool is64, const uint64_t *in,
     case IR_OP_cvt_s64_f64: {
         double x = (double)(int64_t)in[0];
         memcpy(&r, &x, sizeof(r));
+        break;
+    }
+    case IR_OP_fminmax_f64: {
+        double x = ir_f64_from_bits(in[0]), y = ir_f64_from_bits(in[1]);
+        r = ir_eval_fminmax(cst[0] != 0, x != x || y != y, x < y, x > y, in[0], in[1], ~0ull);
+        break;
+    }
+    case IR_OP_fminmax_f32: {
+        float x = ir_f32_from_bits(in[0]), y = ir_f32_from_bits(in[1]);
+        r = ir_eval_fminmax(cst[0] != 0, x != x || y != y, x < y, x > y, (uint32_t)in[0],
+                            (uint32_t)in[1], 0xffffffffull);
+        break;
+    }
+    case IR_OP_cvtt_f64_s64: r = ir_eval_cvtt(ir_f64_from_bits(in[0])); break;
+    case IR_OP_cvtt_f32_s64: r = ir_eval_cvtt(ir_f32_from_bits(in[0])); break;
+    case IR_OP_cvt_f64_f32: r = ir_f32_fast_result((float)ir_f64_from_bits(in[0])); break;
+    case IR_OP_cvt_f32_f64: {
+        float f = ir_f32_from_bits(in[0]);
+        double x = f;
+        if (f != f) {
+            r = ~0ull;
+        } else {
+            memcpy(&r, &x, sizeof(r));
+        }
         break;
     }
     case IR_OP_fadd_f32:

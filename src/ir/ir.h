@@ -105,7 +105,7 @@ enum {
     IR_OPF_SIDE_EFFECTS = 1u << 11, /* never deleted by DCE */
     IR_OPF_CALL = 1u << 12,     /* helper call (see IrHelperInfo flags) */
     IR_OPF_VARARGS = 1u << 13,  /* operand counts are per instance */
-    IR_OPF_FP_FAST = 1u << 14,  /* an FP fast-path op: 0 (fcmp: 2) outside its domain */
+    IR_OPF_FP_FAST = 1u << 14,  /* an FP fast-path op: a miss value outside its domain (ir_ops.def) */
     IR_OPF_FP32 = 1u << 15,     /* ... on binary32 values (else binary64) */
 };
 

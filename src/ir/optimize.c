@@ -14,7 +14,8 @@
  *     nothing (and with a mask covering the value, ext8u/16u/32u, extract
  *     from bit 0 of an already narrow value), and likewise the width a
  *     value is already sign-extended from (sign-extensions of values that
- *     are already extended become moves: RV64's sext.w after addw),
+ *     are already extended become moves: RV64's sext.w after addw; sums,
+ *     products and shifts of narrow values are narrow),
  *   - fold branches with known conditions and delete unreachable code after
  *     unconditional branches and exits (up to the next label).
  * A second, backward-looking pass undoes what copy propagation does to the
@@ -158,6 +159,38 @@ static unsigned ir_opt_swidth_out(IrOpt *o, const IrOp *op)
         a = ir_opt_swidth(o, in[2]);
         c = ir_opt_swidth(o, in[3]);
         return a > c ? a : c;
+    /* Arithmetic on narrow signed values stays narrow (RV64's sraiw,
+     * addiw of such values: the ext32s after them becomes a move). */
+    case IR_OP_add: case IR_OP_sub:
+        a = ir_opt_swidth(o, in[0]);
+        c = ir_opt_swidth(o, in[1]);
+        a = (a > c ? a : c) + 1;
+        return a < width ? a : width;
+    case IR_OP_mul:
+        a = ir_opt_swidth(o, in[0]) + ir_opt_swidth(o, in[1]);
+        return a < width ? a : width;
+    case IR_OP_neg:
+        a = ir_opt_swidth(o, in[0]) + 1;
+        return a < width ? a : width;
+    case IR_OP_not:
+        return ir_opt_swidth(o, in[0]);
+    case IR_OP_sar: {
+        uint64_t n;
+        if (!ir_opt_const(o, in[1], &n)) {
+            return width;
+        }
+        a = ir_opt_swidth(o, in[0]);
+        n &= width - 1;
+        return a > n + 1 ? a - (unsigned)n : 1;
+    }
+    case IR_OP_shl: {
+        uint64_t n;
+        if (!ir_opt_const(o, in[1], &n)) {
+            return width;
+        }
+        a = ir_opt_swidth(o, in[0]) + (unsigned)(n & (width - 1));
+        return a < width ? a : width;
+    }
     default:
         return width;
     }

@@ -4,6 +4,7 @@
  * format itself and liveness annotations.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "ir/helper.h"
@@ -397,6 +398,59 @@ UNITTEST(golden_i32_folding_wraps)
            " exit_tb $0x0\n");
 }
 
+UNITTEST(golden_fp_conversions_fold)
+{
+    /* -2.75 truncates to -2; 0.1 rounds to binary32 0x3dcccccd; 1.5f is
+     * 1.5; a binary32 NaN is cvt_f32_f64's miss */
+    GOLDEN(" movi_i64 t0, $0xc006000000000000\n"
+           " cvtt_f64_s64_i64 x0, t0\n"
+           " movi_i64 t1, $0x3fb999999999999a\n"
+           " cvt_f64_f32_i64 x1, t1\n"
+           " movi_i64 t2, $0x3fc00000\n"
+           " cvt_f32_f64_i64 x2, t2\n"
+           " movi_i64 t3, $0x7fc00000\n"
+           " cvt_f32_f64_i64 x3, t3\n"
+           " exit_tb $0x0\n",
+           " movi_i64 x0, $0xfffffffffffffffe\n"
+           " movi_i64 x1, $0x3dcccccd\n"
+           " movi_i64 x2, $0x3ff8000000000000\n"
+           " movi_i64 x3, $0xffffffffffffffff\n"
+           " exit_tb $0x0\n");
+    /* 2^63 and a binary32 NaN are out of cvtt's range: INT64_MIN; a
+     * binary32 result too large is cvt_f64_f32's miss, 0 */
+    GOLDEN(" movi_i64 t0, $0x43e0000000000000\n"
+           " cvtt_f64_s64_i64 x0, t0\n"
+           " movi_i64 t1, $0x7fc00000\n"
+           " cvtt_f32_s64_i64 x1, t1\n"
+           " movi_i64 t2, $0x47f0000000000000\n"
+           " cvt_f64_f32_i64 x2, t2\n"
+           " exit_tb $0x0\n",
+           " movi_i64 x0, $0x8000000000000000\n"
+           " movi_i64 x1, $0x8000000000000000\n"
+           " movi_i64 x2, $0x0\n"
+           " exit_tb $0x0\n");
+}
+
+UNITTEST(golden_fminmax_folds)
+{
+    /* min(+0, -0) is -0, max is +0; min(1, 2) is 1; a NaN operand misses */
+    GOLDEN(" movi_i64 t0, $0x0\n"
+           " movi_i64 t1, $0x8000000000000000\n"
+           " fminmax_f64_i64 x0, t0, t1, $0x0\n"
+           " fminmax_f64_i64 x1, t0, t1, $0x1\n"
+           " movi_i64 t2, $0x3f800000\n"
+           " movi_i64 t3, $0x40000000\n"
+           " fminmax_f32_i64 x2, t3, t2, $0x0\n"
+           " movi_i64 t3, $0x7fc00000\n"
+           " fminmax_f32_i64 x3, t3, t2, $0x1\n"
+           " exit_tb $0x0\n",
+           " movi_i64 x0, $0x8000000000000000\n"
+           " movi_i64 x1, $0x0\n"
+           " movi_i64 x2, $0x3f800000\n"
+           " movi_i64 x3, $0xffffffff\n"
+           " exit_tb $0x0\n");
+}
+
 UNITTEST(golden_conversions_fold)
 {
     GOLDEN(" movi_i64 t0, $0x1234567880000000\n"
@@ -613,6 +667,55 @@ UNITTEST(golden_known_sign_extension)
            " mov_i64 x3, t1\n"
            " ext8s_i64 x1, t1\n"
            " exit_tb $0x0\n");
+}
+
+/* t0 = a 32-bit value, t1 = 1 bit, t2 = 3 bits (sign-extended), t3 =
+ * body's result, sign-extended into x0 by ext: the op left writing x0 must
+ * be a mov when the optimizer proves ext redundant, else ext itself. */
+static void sext_case(const char *body, const char *ext, bool redundant, int line)
+{
+    char in[512];
+    snprintf(in, sizeof in, " ext32s_i64 t0, x1\n sar_i64 t1, t0, $0x1f\n"
+             " add_i64 t2, t1, $0x1\n%s %s_i64 x0, t3\n exit_tb $0x0\n", body, ext);
+    IrBuilder *b = opt_builder();
+    CHECK(ir_parse(b, in, opt_helpers, 2, &error_abort));
+    ir_optimize(b);
+    IrOpcode want = redundant ? IR_OP_mov
+                              : strcmp(ext, "ext8s") == 0 ? IR_OP_ext8s : IR_OP_ext32s;
+    size_t n = ir_op_count(b);
+    const IrOp *last = NULL;
+    for (size_t k = 0; k < n; k++) {
+        const IrOp *op = ir_op_at_const(b, k);
+        if (op->opc != IR_OP_nop && op->opc != IR_OP_exit_tb) {
+            last = op;
+        }
+    }
+    if (!last || last->opc != want) {
+        char *got = ir_print_to_string(b);
+        unittest_fail(__FILE__, line, "want %s for x0 in:\n%s", redundant ? "mov" : ext, got);
+        free(got);
+    }
+    ir_builder_free(b);
+}
+
+UNITTEST(golden_sign_extension_through_arithmetic)
+{
+    /* RV64 sraiw a2, a3, 31; addiw a7, a2, 1; slliw; mulw: the ext32s
+     * after each is a move while the value provably fits (t1: 1 bit, t2:
+     * 3 bits); a sum of two 32-bit values, a shift by a variable count or
+     * one that leaves 33 bits keeps its ext32s. */
+    sext_case(" sar_i64 t3, t0, $0x1f\n", "ext32s", true, __LINE__);
+    sext_case(" add_i64 t3, t2, t1\n", "ext8s", true, __LINE__);
+    sext_case(" shl_i64 t3, t2, $0x1d\n", "ext32s", true, __LINE__);
+    sext_case(" shl_i64 t3, t2, $0x1e\n", "ext32s", false, __LINE__);
+    sext_case(" mul_i64 t3, t2, t1\n neg_i64 t3, t3\n not_i64 t3, t3\n", "ext8s", true,
+              __LINE__);
+    sext_case(" mul_i64 t3, t2, t0\n", "ext32s", false, __LINE__);
+    sext_case(" add_i64 t3, t0, t0\n", "ext32s", false, __LINE__);
+    sext_case(" sub_i64 t3, t0, $0x7fffffff\n", "ext32s", false, __LINE__);
+    sext_case(" sar_i64 t3, t0, x2\n", "ext32s", false, __LINE__);
+    sext_case(" sar_i64 t3, x2, $0x1f\n", "ext32s", false, __LINE__);
+    sext_case(" sar_i64 t3, t2, $0x3f\n", "ext8s", true, __LINE__);
 }
 
 UNITTEST(helper_table_and_registry)

@@ -315,7 +315,7 @@ static void env_init(FakeEnv *env, uint64_t seed, bool tlb_valid)
 /* ---- per-op edge cases ---------------------------------------------------- */
 
 static const uint64_t edge64[] = {
-    0, 1, 2, 7, 31, 32, 33, 63, 64, 65, 0x80, 0xff, 0x7fffffff, 0x80000000, 0xffffffff,
+    0, 1, 2, 3, 7, 31, 32, 33, 63, 64, 65, 0x80, 0xff, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff,
     0x100000000ull, 0x7fffffffffffffffull, 0x8000000000000000ull, ~0ull, ~1ull,
     0x123456789abcdef0ull, 0xfedcba9876543210ull,
 };
@@ -475,7 +475,8 @@ UNITTEST(jit_ops_edge_cases)
 /* The binary64 fast paths on IEEE's corners: signed zeros, the subnormal
  * range's ends, the smallest normals (the ops' domain starts at biased
  * exponent 2), 1 and its neighbours, the largest finite values,
- * infinities, quiet and signalling NaNs; then random doubles.  The JIT's
+ * infinities, quiet and signalling NaNs, the 64- and 32-bit integer
+ * ranges' ends (the conversions); then random doubles.  The JIT's
  * SSE2/FMA3 lowering must give the interpreter's bits exactly, including
  * the 0 that sends a caller to its exact path. */
 static const uint64_t edge_f64[] = {
@@ -485,7 +486,8 @@ static const uint64_t edge_f64[] = {
     0x3ca0000000000000ull, 0x7fefffffffffffffull, 0xffe0000000000000ull, 0x7ff0000000000000ull,
     0xfff0000000000000ull, 0x7ff8000000000000ull, 0x7ff0000000000001ull, 0xfff8000000000001ull,
     0x400921fb54442d18ull, 0xc00921fb54442d18ull, 0x2000000000000000ull, 0x1ff0000000000001ull,
-    0x5fe0000000000000ull,
+    0x5fe0000000000000ull, 0x43e0000000000000ull, 0xc3e0000000000000ull, 0x43dfffffffffffffull,
+    0xc1e0000000000000ull,
 };
 #define NEDGE_F64 (sizeof(edge_f64) / sizeof(edge_f64[0]))
 
@@ -494,13 +496,15 @@ static const uint64_t edge_f32[] = {
     0, 0x80000000, 1, 0x807fffff, 0x00800000, 0x80800001, 0x00ffffff, 0x01000000, 0x3f800000,
     0xbf800000, 0x3f800001, 0x40000000, 0x3f000000, 0x33800000, 0x7f7fffff, 0xff000000,
     0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001, 0xffc00001, 0x40490fdb,
-    0xffffffff20000000ull, 0x123456781f800001ull, 0xffffffff5f000000ull,
+    0xffffffff20000000ull, 0x123456781f800001ull, 0xffffffff5f000000ull, 0xdf000000, 0x5effffff,
+    0xcf000000,
 };
 #define NEDGE_F32 (sizeof(edge_f32) / sizeof(edge_f32[0]))
 
+/* binary32 operands (cvt_f32_f64 too; cvt_f64_f32 reads a binary64) */
 static bool is_f32_op(unsigned opc)
 {
-    return opc >= IR_OP_fadd_f32 && opc <= IR_OP_fcmp_f32;
+    return (ir_op_defs[opc].flags & IR_OPF_FP32) != 0;
 }
 
 static void check_fp_op(unsigned opc, uint64_t a, uint64_t b, uint64_t c, uint64_t cst)
@@ -521,7 +525,8 @@ UNITTEST(jit_fp_ops_edge_cases)
         const uint64_t *edge = f32 ? edge_f32 : edge_f64;
         unsigned nedge = f32 ? NEDGE_F32 : NEDGE_F64;
         unsigned ncst = opc == IR_OP_fma_f64 || opc == IR_OP_fma_f32 ? 4
-                      : opc == IR_OP_fcmp_f64 || opc == IR_OP_fcmp_f32 ? 3 : 1;
+                      : opc == IR_OP_fcmp_f64 || opc == IR_OP_fcmp_f32 ? 3
+                      : opc == IR_OP_fminmax_f64 || opc == IR_OP_fminmax_f32 ? 2 : 1;
         for (unsigned i = 0; i < nedge; i++) {
             for (unsigned j = 0; j < nedge; j++) {
                 uint64_t c = edge[(i * 7 + j * 3) % nedge];

@@ -38,7 +38,9 @@ bool rv_fp_gen_store(DisasContext *d, arg_s *a, uint64_t ext, MemOp mop);
 /* fd = h(fs1, fs2, rm) */
 bool rv_fp_gen_arith(DisasContext *d, arg_r_rm *a, uint64_t ext, const IrHelperInfo *h,
                      IrOpcode fast);
-/* fd = h(fs1, rm) */
+/* fd = h(fs1, rm), after the fast op when there is one (fsqrt, and the
+ * conversions between formats: cvt_f64_f32 under the guard, the exact
+ * cvt_f32_f64 without) */
 bool rv_fp_gen_unary(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelperInfo *h,
                      IrOpcode fast);
 /* fd = h(fs1, fs2, fs3, neg, rm) */
@@ -54,7 +56,7 @@ bool rv_fp_gen_cmp(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo *
 /* csrr[wsc] on fflags/frm/fcsr (RISCV_CSR_*) inline: rd = old value;
  * when write, the CSR = (old & ~mask) | (val & mask).  False: illegal. */
 bool rv_fp_gen_csr(DisasContext *d, int csr, int rd, bool write, IrVal val, IrVal mask);
-/* xd = h(fs1, kind, rm) */
+/* xd = h(fs1, kind, rm); fcvt.w/l with static RTZ truncate inline first. */
 bool rv_fp_gen_to_int(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelperInfo *h,
                       uint32_t kind);
 /* fd = h(xs1, kind, rm) */

@@ -450,10 +450,18 @@ static const uint64_t fast_edges[] = {
 };
 #define NFAST_EDGES (sizeof(fast_edges) / sizeof(fast_edges[0]))
 
-enum { FAST_NOPS = 12 };
+enum { FAST_NOPS = 17 };
+
+/* Where instruction k's fflags go: x16..x31, then x1..x4. */
+static unsigned fast_flags_reg(unsigned k)
+{
+    return k < 16 ? 16 + k : 1 + (k - 16);
+}
 
 /* Instruction k of the program, reading f10/f11/f12: FP results go to
- * f(13+k), compare results to x(13+k-9); rm in the funct3 field. */
+ * f(13+k), compare results to x(13+k-9), fcvt.w/l to x8/x9, the conversion
+ * between formats (fcvt.d.s from a single, fcvt.s.d from a double) to f22,
+ * fmin/fmax to f23/f24; rm in the funct3 field. */
 static uint32_t fast_insn(unsigned k, unsigned rm, bool single)
 {
     unsigned d = !single;   /* the fmt bit: 0 S, 1 D */
@@ -470,7 +478,13 @@ static uint32_t fast_insn(unsigned k, unsigned rm, bool single)
     case 8: return RV_R(NMADD, 21, rm, 10, 11, (12u << 2) | d);
     case 9: return RV_R(OP_FP, 13, 2, 10, 11, 0x50 | d);    /* feq x13 */
     case 10: return RV_R(OP_FP, 14, 1, 10, 11, 0x50 | d);   /* flt x14 */
-    default: return RV_R(OP_FP, 15, 0, 10, 11, 0x50 | d);   /* fle x15 */
+    case 11: return RV_R(OP_FP, 15, 0, 10, 11, 0x50 | d);   /* fle x15 */
+    case 12: return RV_R(OP_FP, 8, rm, 10, 0, 0x60 | d);    /* fcvt.w x8 */
+    case 13: return RV_R(OP_FP, 9, rm, 10, 2, 0x60 | d);    /* fcvt.l x9 */
+    case 15: return RV_R(OP_FP, 23, 0, 10, 11, 0x14 | d);   /* fmin */
+    case 16: return RV_R(OP_FP, 24, 1, 10, 11, 0x14 | d);   /* fmax */
+    default: return single ? RV_R(OP_FP, 22, rm, 10, 0, 0x21)   /* fcvt.d.s */
+                           : RV_R(OP_FP, 22, rm, 10, 1, 0x20);  /* fcvt.s.d */
     }
 }
 
@@ -490,6 +504,11 @@ static uint64_t fast_ref_s(RiscvCpu *ref, unsigned k, unsigned rm, uint64_t a, u
     case 8:
         return helper_riscv_fmadd_s(ref, a, b, c, SF_MULADD_NEG_PRODUCT | SF_MULADD_NEG_ADDEND,
                                     rm);
+    case 12: return helper_riscv_fcvt_x_s(ref, a, 0, rm);
+    case 13: return helper_riscv_fcvt_x_s(ref, a, 2, rm);
+    case 14: return helper_riscv_fcvt_d_s(ref, a, rm);
+    case 15: return helper_riscv_fminmax_s(ref, a, b, 0);
+    case 16: return helper_riscv_fminmax_s(ref, a, b, 1);
     default: return helper_riscv_fcmp_s(ref, a, b, 11 - k);
     }
 }
@@ -519,6 +538,11 @@ static uint64_t fast_ref(unsigned k, unsigned rm, uint32_t frm, uint32_t flags0,
     case 8:
         r = helper_riscv_fmadd_d(&ref, a, b, c, SF_MULADD_NEG_PRODUCT | SF_MULADD_NEG_ADDEND, rm);
         break;
+    case 12: r = helper_riscv_fcvt_x_d(&ref, a, 0, rm); break;
+    case 13: r = helper_riscv_fcvt_x_d(&ref, a, 2, rm); break;
+    case 14: r = helper_riscv_fcvt_s_d(&ref, a, rm); break;
+    case 15: r = helper_riscv_fminmax_d(&ref, a, b, 0); break;
+    case 16: r = helper_riscv_fminmax_d(&ref, a, b, 1); break;
     default: r = helper_riscv_fcmp_d(&ref, a, b, 11 - k); break;
     }
     *flags = ref.fflags;
@@ -602,8 +626,9 @@ static void fast_check(RvTestBench *tb, unsigned rm, uint32_t frm, uint32_t flag
     for (unsigned k = 0; k < FAST_NOPS; k++) {
         uint32_t want_flags;
         uint64_t want = fast_ref(k, rm, frm, flags0, a, b, c, single, &want_flags);
-        uint64_t got = k < 9 ? cpu->fpr[13 + k] : cpu->gpr[13 + k - 9];
-        uint64_t got_flags = cpu->gpr[16 + k];
+        uint64_t got = k < 9 ? cpu->fpr[13 + k] : k < 12 ? cpu->gpr[13 + k - 9]
+                     : k == 12 ? cpu->gpr[8] : k == 13 ? cpu->gpr[9] : cpu->fpr[22 + k - 14];
+        uint64_t got_flags = cpu->gpr[fast_flags_reg(k)];
         if ((got != want || got_flags != want_flags) && fast_failures++ < 20) {
             unittest_fail(__FILE__, __LINE__, "insn %08x rm %u frm %u fflags %02x (%016" PRIx64
                           ", %016" PRIx64 ", %016" PRIx64 "): got %016" PRIx64 "/%02" PRIx64
@@ -634,7 +659,7 @@ UNITTEST(fp_fast_paths_match_helpers)
         for (unsigned k = 0; k < FAST_NOPS; k++) {
             prog[n++] = RV_I(0x73, 0, 1, 5, 0x001);
             prog[n++] = fast_insn(k, rm, single);
-            prog[n++] = RV_I(0x73, 16 + k, 2, 0, 0x001);
+            prog[n++] = RV_I(0x73, fast_flags_reg(k), 2, 0, 0x001);
         }
         /* the finisher, with x6/x7 */
         prog[n++] = rv_enc_u(0x37, 7, 0x5000);

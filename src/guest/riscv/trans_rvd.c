@@ -2,8 +2,8 @@
  * The D extension on RV64 (Unprivileged ISA 20191213, chapter 12), written
  * with the F/D emitters of trans_rvf.c (trans_fp_internal.h).  Doubles use
  * the whole 64-bit FP register, so nothing is unboxed here except by
- * fcvt.d.s, whose single operand the helper unboxes; fcvt.s.d boxes its
- * result.  D requires F: misa cannot have D without F on the models we
+ * fcvt.d.s, whose single operand the fast path checks and the helper
+ * unboxes; fcvt.s.d boxes its result.  D requires F: misa cannot have D without F on the models we
  * build, and each trans_ checks RVD.
  */
 #include "guest/riscv/fpu_helper.h"
@@ -79,12 +79,12 @@ bool trans_fnmadd_d(DisasContext *d, arg_r4_rm *a)
 
 bool trans_fcvt_s_d(DisasContext *d, arg_r2_rm *a)
 {
-    return rv_fp_gen_unary(d, a, RVD, HELPER(riscv_fcvt_s_d), IR_OP_nop);
+    return rv_fp_gen_unary(d, a, RVD, HELPER(riscv_fcvt_s_d), IR_OP_cvt_f64_f32);
 }
 
 bool trans_fcvt_d_s(DisasContext *d, arg_r2_rm *a)
 {
-    return rv_fp_gen_unary(d, a, RVD, HELPER(riscv_fcvt_d_s), IR_OP_nop);
+    return rv_fp_gen_unary(d, a, RVD, HELPER(riscv_fcvt_d_s), IR_OP_cvt_f32_f64);
 }
 
 bool trans_fcvt_w_d(DisasContext *d, arg_r2_rm *a)

@@ -2,8 +2,9 @@
  * The F extension on RV64 (Unprivileged ISA 20191213, chapter 11, with
  * NaN boxing from 12.2), and the emitters F and D share
  * (trans_fp_internal.h).  Arithmetic, conversions, compares and fclass are
- * helper calls (fpu_helper.c: exact, over util/softfloat); loads, stores,
- * moves and sign injection are inline IR.
+ * helper calls (fpu_helper.c: exact, over util/softfloat), most behind an
+ * inline fast path (below); loads, stores, moves and sign injection are
+ * inline IR.
  *
  * NaN boxing: FP registers are 64 bits; a single lives in the low word with
  * the upper 32 bits all ones.  Every operation reading a single treats an
@@ -147,19 +148,33 @@ typedef struct RvFpFast {
     IrOpcode opc;       /* IR_OP_nop: no fast path */
     uint64_t cst;       /* its constant operand, if it has one */
     uint64_t miss;      /* the result that means "not done" */
-    int rm;             /* < 0: no rounding (compares), no guard */
+    int rm;             /* < 0: no rounding (compares, exact ones), no guard */
+    bool fits32;        /* fcvt.w: also "not done" unless the result fits 32 bits */
 } RvFpFast;
 
-/* Singles (the _f32 ops) read and write NaN-boxed registers. */
+/* Singles (the _f32 ops) read NaN-boxed registers... */
 static bool rv_fp_fast_single(IrOpcode opc)
 {
     return (ir_op_defs[opc].flags & IR_OPF_FP32) != 0;
 }
 
+/* ...and write them, as fcvt.s.d does (fcvt.d.s writes a double). */
+static bool rv_fp_fast_single_result(IrOpcode opc)
+{
+    return opc == IR_OP_cvt_f64_f32 || (rv_fp_fast_single(opc) && opc != IR_OP_cvt_f32_f64);
+}
+
+/* The truncating conversions round toward zero whatever frm says: only a
+ * static RTZ (C's casts) matches them.  The others round to nearest. */
 static bool rv_fp_fast_applies(const RvFpFast *f)
 {
-    return f->opc != IR_OP_nop && (f->rm < 0 || f->rm == RISCV_FRM_RNE ||
-                                   f->rm == RISCV_FRM_DYN);
+    if (f->opc == IR_OP_nop) {
+        return false;
+    }
+    if (f->opc == IR_OP_cvtt_f64_s64 || f->opc == IR_OP_cvtt_f32_s64) {
+        return f->rm == RISCV_FRM_RTZ;
+    }
+    return f->rm < 0 || f->rm == RISCV_FRM_RNE || f->rm == RISCV_FRM_DYN;
 }
 
 /* FP register n in a fresh EBB temp (dead at the next label). */
@@ -182,6 +197,7 @@ static IrLabel rv_fp_fast_path(DisasContext *d, const RvFpFast *f, const int *fs
     IrVal ins[3], r = ir_new_ebb_temp(b, IR_I64);
     unsigned fs0 = d->mstatus_fs;
     bool single = rv_fp_fast_single(f->opc);
+    bool single_result = rv_fp_fast_single_result(f->opc);
 
     *done = ir_new_label(b);
     if (f->rm == RISCV_FRM_DYN) {
@@ -214,12 +230,19 @@ static IrLabel rv_fp_fast_path(DisasContext *d, const RvFpFast *f, const int *fs
         ir_brcond_imm(b, IR_COND_NE, hi, -1, slow);
     }
     ir_emit(b, f->opc, IR_I64, &r, 1, ins, n, &f->cst, ir_op_defs[f->opc].nconst);
-    ir_brcond_imm(b, IR_COND_EQ, r, (int64_t)f->miss, slow);
+    if (f->fits32) {
+        /* INT64_MIN (the miss) does not fit either */
+        IrVal w = ir_new_ebb_temp(b, IR_I64);
+        ir_ext32s(b, w, r);
+        ir_brcond(b, IR_COND_NE, w, r, slow);
+    } else {
+        ir_brcond_imm(b, IR_COND_EQ, r, (int64_t)f->miss, slow);
+    }
     if (to_gpr) {
         rv_fp_mark_dirty(d);
         rv_set_gpr(d, dest, r);
     } else {
-        if (single) {
+        if (single_result) {
             ir_or_imm(b, r, r, (int64_t)RISCV_NAN_BOX_MASK);
         }
         rv_set_fpr(d, dest, r);
@@ -261,12 +284,22 @@ bool rv_fp_gen_unary(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelper
     }
     RvFpFast f = { .opc = fast, .rm = a->rm };
     IrLabel done = { 0 };
-    bool inline_fast = rv_fp_fast_applies(&f);
+    bool exact = fast == IR_OP_cvt_f32_f64;
 
+    if (exact) {
+        /* fcvt.d.s: exact in every mode, no guard; a dynamic rm must
+         * still name a valid frm (11.2), on both paths */
+        rv_fp_check_rm(d, a->rm);
+        f.rm = -1;
+        f.miss = ~0ull;
+    }
+    bool inline_fast = rv_fp_fast_applies(&f);
     if (inline_fast) {
         rv_fp_fast_path(d, &f, &a->rs1, 1, a->rd, false, &done);
     }
-    rv_fp_check_rm(d, a->rm);
+    if (!exact) {
+        rv_fp_check_rm(d, a->rm);
+    }
     IrVal r = ir_new_temp(d->b, IR_I64);
     ir_call(d->b, h, r, rv_fpr(d, a->rs1), rv_fp_i32(d, a->rm));
     rv_set_fpr(d, a->rd, r);
@@ -306,11 +339,28 @@ bool rv_fp_gen_fma(DisasContext *d, arg_r4_rm *a, uint64_t ext, const IrHelperIn
     return true;
 }
 
+/* fmin/fmax (the only users, never to_gpr) have fminmax_f64/f32 inline
+ * first: without a NaN operand they signal nothing and need no guard (no
+ * rounding); a NaN or unboxed operand takes the helper (NV for sNaN, the
+ * canonical NaN for two NaNs). */
 bool rv_fp_gen_pair(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo *h,
                     uint32_t arg, bool to_gpr)
 {
     if (!rv_fp_enabled(d, ext)) {
         return false;
+    }
+    bool dbl = ext == RVD;
+    RvFpFast f = {
+        .opc = to_gpr ? IR_OP_nop : dbl ? IR_OP_fminmax_f64 : IR_OP_fminmax_f32,
+        .cst = arg,
+        .miss = dbl ? ~0ull : 0xffffffffull,
+        .rm = -1,
+    };
+    IrLabel done = { 0 };
+    bool inline_fast = rv_fp_fast_applies(&f);
+
+    if (inline_fast) {
+        rv_fp_fast_path(d, &f, (const int[]){ a->rs1, a->rs2 }, 2, a->rd, false, &done);
     }
     IrVal r = to_gpr ? rv_dest_gpr(d, a->rd) : ir_new_temp(d->b, IR_I64);
 
@@ -320,6 +370,9 @@ bool rv_fp_gen_pair(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo 
         rv_set_gpr(d, a->rd, r);
     } else {
         rv_set_fpr(d, a->rd, r);
+    }
+    if (inline_fast) {
+        ir_set_label(d->b, done);
     }
     return true;
 }
@@ -409,17 +462,38 @@ bool rv_fp_gen_cmp(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo *
     return true;
 }
 
+/* fcvt.w/l (kind 0, 2) with a static RTZ, C's (int) and (long) casts, have
+ * the inline truncation (cvtt_*_s64) under the NX guard: in range it
+ * signals nothing but inexact.  NaN, out of range (NV and the saturated
+ * value), the unsigned forms and the other modes take the helper. */
 bool rv_fp_gen_to_int(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelperInfo *h,
                       uint32_t kind)
 {
-    if (!rv_fp_enabled(d, ext) || !rv_fp_check_rm(d, a->rm)) {
+    if (!rv_fp_enabled(d, ext) || a->rm == 5 || a->rm == 6) {
         return false;
     }
+    RvFpFast f = {
+        .opc = kind == 0 || kind == 2 ? (ext == RVD ? IR_OP_cvtt_f64_s64 : IR_OP_cvtt_f32_s64)
+                                      : IR_OP_nop,
+        .miss = 0x8000000000000000ull,
+        .rm = a->rm,
+        .fits32 = kind == 0,
+    };
+    IrLabel done = { 0 };
+    bool inline_fast = rv_fp_fast_applies(&f);
+
+    if (inline_fast) {
+        rv_fp_fast_path(d, &f, &a->rs1, 1, a->rd, true, &done);
+    }
+    rv_fp_check_rm(d, a->rm);
     IrVal r = rv_dest_gpr(d, a->rd);
 
     ir_call(d->b, h, r, rv_fpr(d, a->rs1), rv_fp_i32(d, kind), rv_fp_i32(d, a->rm));
     rv_fp_mark_dirty(d);
     rv_set_gpr(d, a->rd, r);
+    if (inline_fast) {
+        ir_set_label(d->b, done);
+    }
     return true;
 }
 

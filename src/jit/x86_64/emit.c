@@ -386,6 +386,27 @@ static void emit_helper_call(Emit *e, const IrOp *op)
 
 /* ---- arithmetic ----------------------------------------------------- */
 
+/* and with 0xff, 0xffff or 0xffffffff: one movzx or 32-bit mov, which
+ * copies as it masks (RISC-V andi 255, zext.h, zext.w as and); the 32-bit
+ * mask has no imm32 form at all. */
+static bool emit_and_zext(Emit *e, const IrOp *op, unsigned ka, uint64_t mask)
+{
+    bool is64 = op->type == IR_I64;
+    unsigned bytes = mask == 0xff ? 1 : mask == 0xffff ? 2 : mask == 0xffffffffull && is64 ? 4 : 0;
+    if (!bytes || is_const(e, op->vals[ka])) {
+        return false;
+    }
+    int ra = use(e, op->vals[ka], ALL_REGS);
+    int out = reusable(e, op, ka) ? ra : new_reg(e, ALL_REGS);
+    if (bytes == 4) {
+        x86_mov_rr(&e->a, false, out, ra);
+    } else {
+        x86_movzx_rr(&e->a, out, ra, bytes);
+    }
+    def(e, op->vals[0], out);
+    return true;
+}
+
 static void emit_alu(Emit *e, const IrOp *op, X86Alu alu, bool invert_result)
 {
     bool is64 = op->type == IR_I64;
@@ -397,6 +418,10 @@ static void emit_alu(Emit *e, const IrOp *op, X86Alu alu, bool invert_result)
         kb = 1;
     }
     uint32_t b = op->vals[kb];
+    if (alu == X86_AND && !invert_result && is_const(e, b) &&
+        emit_and_zext(e, op, ka, cval(e, b, is64))) {
+        return;
+    }
     int rb = -1;
     if (!imm_ok(e, b, is64)) {
         rb = use(e, b, ALL_REGS);
@@ -478,6 +503,16 @@ static void emit_shift(Emit *e, const IrOp *op, X86Shift sh)
     uint32_t b = op->vals[2];
     if (is_const(e, b)) {
         unsigned n = (unsigned)(cval(e, b, is64) & (width - 1));
+        if (sh == X86_SHL && n >= 1 && n <= 3 && !reusable(e, op, 1) &&
+            !is_const(e, op->vals[1])) {
+            /* a copy and a shift in one: lea out, [a + a] or [a * 4|8] */
+            int ra = use(e, op->vals[1], ALL_REGS);
+            int out = new_reg(e, ALL_REGS);
+            x86_lea(&e->a, is64, out, n == 1 ? x86_mem_idx(ra, ra, 0, 0)
+                                             : x86_mem_idx(X86_NOREG, ra, n, 0));
+            def(e, op->vals[0], out);
+            return;
+        }
         int out = dest_from(e, op, 1, is64, ALL_REGS);
         if (n) {
             x86_shift_ri(&e->a, sh, is64, out, n);
@@ -771,8 +806,20 @@ static X86Cond x86_cond_of(IrCond c)
     }
 }
 
-/* Set the flags for (a c b); returns the x86 condition to test. */
-static X86Cond emit_cmp(Emit *e, IrCond c, bool is64, uint32_t a, uint32_t b)
+/* v is a global whose env home is current and that no register holds. */
+static bool in_env_only(Emit *e, uint32_t v)
+{
+    RaTemp *t = tv(e, v);
+    return t->kind == IR_TEMP_GLOBAL && t->reg < 0 && t->in_mem;
+}
+
+/* Set the flags for (a c b); returns the x86 condition to test.  With
+ * mem_ok (brcond: everything is synced to memory there, and a block's
+ * closing brcond is followed by exits that read neither value), a global
+ * that would be loaded just for the compare is compared in env instead:
+ * one micro-fused cmp for the load and the cmp.  At worst a later read
+ * loads it then, instead of now. */
+static X86Cond emit_cmp(Emit *e, IrCond c, bool is64, uint32_t a, uint32_t b, bool mem_ok)
 {
     bool tst = c == IR_COND_TSTEQ || c == IR_COND_TSTNE;
     if (is_const(e, a) && !is_const(e, b)) {
@@ -780,6 +827,22 @@ static X86Cond emit_cmp(Emit *e, IrCond c, bool is64, uint32_t a, uint32_t b)
         a = b;
         b = t;
         c = ir_cond_swap(c);
+    }
+    if (mem_ok && !tst && a != b) {
+        if (in_env_only(e, a) && (imm_ok(e, b, is64) || tv(e, b)->reg >= 0)) {
+            X86Mem m = x86_mem(ENV, tv(e, a)->env_offset);
+            if (imm_ok(e, b, is64)) {
+                x86_alu_mi(&e->a, X86_CMP, is64, m, (int32_t)cval(e, b, is64));
+            } else {
+                x86_alu_mr(&e->a, X86_CMP, is64, m, use(e, b, ALL_REGS));
+            }
+            return x86_cond_of(c);
+        }
+        if (in_env_only(e, b) && !is_const(e, a)) {
+            int ra = use(e, a, ALL_REGS);
+            x86_alu_rm(&e->a, X86_CMP, is64, ra, x86_mem(ENV, tv(e, b)->env_offset));
+            return x86_cond_of(c);
+        }
     }
     int ra = use(e, a, ALL_REGS);
     if (imm_ok(e, b, is64)) {
@@ -812,7 +875,7 @@ static void emit_setcond(Emit *e, const IrOp *op)
         def(e, op->vals[0], out);
         return;
     }
-    X86Cond cc = emit_cmp(e, c, is64, op->vals[1], op->vals[2]);
+    X86Cond cc = emit_cmp(e, c, is64, op->vals[1], op->vals[2], false);
     int out = new_reg(e, ALL_REGS);
     x86_setcc(&e->a, cc, out);
     x86_movzx_rr(&e->a, out, out, 1);
@@ -830,7 +893,7 @@ static void emit_movcond(Emit *e, const IrOp *op)
     }
     int r1 = use(e, op->vals[3], ALL_REGS);
     int out = dest_from(e, op, 4, is64, ALL_REGS);
-    X86Cond cc = emit_cmp(e, c, is64, op->vals[1], op->vals[2]);
+    X86Cond cc = emit_cmp(e, c, is64, op->vals[1], op->vals[2], false);
     x86_cmovcc(&e->a, cc, is64, out, r1);
     def(e, op->vals[0], out);
 }
@@ -853,7 +916,7 @@ static void emit_brcond(Emit *e, const IrOp *op)
         end_of_path(e);
         return;
     }
-    X86Cond cc = emit_cmp(e, c, is64, op->vals[0], op->vals[1]);
+    X86Cond cc = emit_cmp(e, c, is64, op->vals[0], op->vals[1], true);
     branch_to_label(e, (int)cc, label);
 }
 
@@ -1403,6 +1466,13 @@ static bool fp_is_f64(const IrOp *op)
     return !(ir_op_def(op)->flags & IR_OPF_FP32);
 }
 
+/* The format of the op's FP result (the conversions change it). */
+static bool fp_result_is_f64(const IrOp *op)
+{
+    return op->opc == IR_OP_cvt_f64_f32 ? false
+         : op->opc == IR_OP_cvt_f32_f64 ? true : fp_is_f64(op);
+}
+
 /* The brcond right after a fast op that sends its "not done" 0 to a label
  * (`brcond_i64 d, $0, eq`), when d is an EBB temp: it is dead at that
  * label, and on the fall-through it is the raw result.  NULL otherwise. */
@@ -1430,7 +1500,7 @@ static const IrOp *fp_fusable_brcond(Emit *e, const IrOp *op)
  * value's dependency chain. */
 static void fp_fast_result(Emit *e, const IrOp *op)
 {
-    bool dbl = fp_is_f64(op);
+    bool dbl = fp_result_is_f64(op);
     const IrOp *br = fp_fusable_brcond(e, op);
     int out = new_reg(e, ALL_REGS);
     x86_movq_rx(&e->a, dbl, out, 0);
@@ -1515,6 +1585,62 @@ static void emit_fp_cvt(Emit *e, const IrOp *op)
     x86_cvtsi2s(&e->a, true, true, 0, ra);
     int out = new_reg(e, ALL_REGS);
     x86_movq_rx(&e->a, true, out, 0);
+    def(e, op->vals[0], out);
+}
+
+/* cvttsd2si/cvttss2si truncate whatever MXCSR says and give INT64_MIN for
+ * NaN and out-of-range inputs: cvtt_*_s64's contract as it stands. */
+static void emit_fp_cvtt(Emit *e, const IrOp *op)
+{
+    fp_load(e, op->vals[1], 0);
+    int out = new_reg(e, ALL_REGS);
+    x86_cvtts2si(&e->a, fp_is_f64(op), true, out, 0);
+    def(e, op->vals[0], out);
+}
+
+/* binary32 -> binary64 is exact; only a NaN (x86 would keep its payload)
+ * is the miss, all ones, picked by ucomisd's parity flag. */
+static void emit_fp_cvt_f32_f64(Emit *e, const IrOp *op)
+{
+    fp_load(e, op->vals[1], 0);
+    x86_cvtss2sd(&e->a, 0, 0);
+    int out = new_reg(e, ALL_REGS);
+    x86_movq_rx(&e->a, true, out, 0);
+    x86_mov_ri(&e->a, TMP0, ~0ull);
+    x86_ucomis(&e->a, true, 0, 0);
+    x86_cmovcc(&e->a, X86_CC_P, true, out, TMP0);
+    def(e, op->vals[0], out);
+}
+
+/* binary64 -> binary32 rounds per MXCSR (to nearest); the binary32 domain
+ * check as for the binary32 arithmetic. */
+static void emit_fp_cvt_f64_f32(Emit *e, const IrOp *op)
+{
+    fp_load(e, op->vals[1], 0);
+    x86_cvtsd2ss(&e->a, 0, 0);
+    fp_fast_result(e, op);
+}
+
+/* After ucomisd a, b: a < b is CF (below), a > b "above", equal ZF alone
+ * (then OR gives min's -0, AND max's +0), unordered ZF, PF and CF: below
+ * fires too, and the parity cmov last puts the miss over it.  32-bit
+ * operations for binary32 zero-extend the result as the op requires. */
+static void emit_fp_minmax(Emit *e, const IrOp *op)
+{
+    bool dbl = fp_is_f64(op), max = op->consts[0] != 0;
+    X86Asm *a = &e->a;
+    int ra = use(e, op->vals[1], ALL_REGS);
+    int rb = use(e, op->vals[2], ALL_REGS);
+    fp_load(e, op->vals[1], 0);             /* from ra and rb: no reload */
+    fp_load(e, op->vals[2], 1);
+    int out = new_reg(e, ALL_REGS);
+    x86_mov_rr(a, dbl, out, ra);
+    x86_alu_rr(a, max ? X86_AND : X86_OR, dbl, out, rb);
+    x86_mov_ri(a, TMP0, dbl ? ~0ull : 0xffffffffull);
+    x86_ucomis(a, dbl, 0, 1);
+    x86_cmovcc(a, X86_CC_A, dbl, out, max ? ra : rb);
+    x86_cmovcc(a, X86_CC_B, dbl, out, max ? rb : ra);
+    x86_cmovcc(a, X86_CC_P, dbl, out, TMP0);
     def(e, op->vals[0], out);
 }
 
@@ -1676,6 +1802,12 @@ static void emit_op(Emit *e, const IrOp *op)
     case IR_OP_fma_f64: emit_fp_fma(e, op); return;
     case IR_OP_fcmp_f64: emit_fp_cmp(e, op); return;
     case IR_OP_cvt_s64_f64: emit_fp_cvt(e, op); return;
+    case IR_OP_cvtt_f64_s64:
+    case IR_OP_cvtt_f32_s64: emit_fp_cvtt(e, op); return;
+    case IR_OP_fminmax_f64:
+    case IR_OP_fminmax_f32: emit_fp_minmax(e, op); return;
+    case IR_OP_cvt_f64_f32: emit_fp_cvt_f64_f32(e, op); return;
+    case IR_OP_cvt_f32_f64: emit_fp_cvt_f32_f64(e, op); return;
     case IR_OP_fadd_f32: emit_fp_arith(e, op, X86_SSE_ADD); return;
     case IR_OP_fsub_f32: emit_fp_arith(e, op, X86_SSE_SUB); return;
     case IR_OP_fmul_f32: emit_fp_arith(e, op, X86_SSE_MUL); return;
