@@ -27,6 +27,7 @@
 #include "ir/interp.h"
 #include "memory/memory.h"
 #include "util/arena.h"
+#include "util/leb128.h"
 #include "util/log.h"
 
 /* The hash table starts small and doubles while it holds more TBs than
@@ -670,36 +671,12 @@ void tb_gen_code_abandon(void)
 
 /* ---- unwinding records ------------------------------------------------------ */
 
-static size_t leb_put(uint8_t *p, int64_t delta)
-{
-    uint64_t v = ((uint64_t)delta << 1) ^ (uint64_t)(delta >> 63);     /* zigzag */
-    size_t n = 0;
-    do {
-        p[n++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-        v >>= 7;
-    } while (v);
-    return n;
-}
-
-static uint64_t leb_get(const uint8_t **p)
-{
-    uint64_t v = 0;
-    unsigned shift = 0;
-    uint8_t byte;
-    do {
-        byte = *(*p)++;
-        v |= (uint64_t)(byte & 0x7f) << shift;
-        shift += 7;
-    } while (byte & 0x80);
-    return (v >> 1) ^ -(v & 1);
-}
-
 /* The TB to keep: a copy of the translation's stack TB with its packed
  * insn_start records, from the arena (malloc for CF_NOCACHE). */
 static TranslationBlock *tb_alloc_packed(const TranslationBlock *scratch, IrBuilder *b)
 {
     const TranslationBlock *tb = scratch;
-    uint8_t buf[TB_MAX_INSNS * IR_INSN_DATA_WORDS * 10];   /* 10 bytes a word at most */
+    uint8_t buf[TB_MAX_INSNS * IR_INSN_DATA_WORDS * LEB128_MAX_BYTES];
     uint64_t prev[IR_INSN_DATA_WORDS] = { tb->pc };
     size_t len = 0;
     unsigned count = 0;
@@ -710,7 +687,10 @@ static TranslationBlock *tb_alloc_packed(const TranslationBlock *scratch, IrBuil
         }
         assert(count < TB_MAX_INSNS);
         for (unsigned w = 0; w < IR_INSN_DATA_WORDS; w++) {
-            len += leb_put(buf + len, (int64_t)(op->consts[w] - prev[w]));
+            size_t n = leb128_put(buf + len, buf + sizeof(buf),
+                                  zigzag_encode((int64_t)(op->consts[w] - prev[w])));
+            assert(n);
+            len += n;
             prev[w] = op->consts[w];
         }
         count++;
@@ -742,7 +722,7 @@ bool tb_insn_data(const TranslationBlock *tb, unsigned idx, uint64_t out[IR_INSN
             return false;
         }
         for (unsigned w = 0; w < IR_INSN_DATA_WORDS; w++) {
-            cur[w] += (uint64_t)leb_get(&p);
+            cur[w] += (uint64_t)zigzag_decode(leb128_get(&p));
         }
     }
     memcpy(out, cur, sizeof(cur));

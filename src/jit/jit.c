@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "jit/x86_64/encoder.h"
+#include "util/leb128.h"
 #include "util/log.h"
 #include "util/perfmap.h"
 
@@ -33,32 +34,6 @@ static void jit_drop_records(Jit *jit)
  * flush reclaims with the code, instead of a malloc'd array of 8-byte
  * marks per block (2.5 MB of python's peak RSS). */
 
-static size_t jit_leb_put(uint8_t *p, uint8_t *end, uint64_t v)
-{
-    size_t n = 0;
-    do {
-        if (p + n == end) {
-            return 0;
-        }
-        p[n++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-        v >>= 7;
-    } while (v);
-    return n;
-}
-
-static uint64_t jit_leb_get(const uint8_t **p)
-{
-    uint64_t v = 0;
-    unsigned shift = 0;
-    uint8_t byte;
-    do {
-        byte = *(*p)++;
-        v |= (uint64_t)(byte & 0x7f) << shift;
-        shift += 7;
-    } while (byte & 0x80);
-    return v;
-}
-
 /* Bytes written at dst (at most room), or SIZE_MAX if they do not fit. */
 static size_t jit_marks_pack(uint8_t *dst, size_t room, const JitInsnMark *marks, uint32_t n)
 {
@@ -67,8 +42,8 @@ static size_t jit_marks_pack(uint8_t *dst, size_t room, const JitInsnMark *marks
     for (uint32_t i = 0; i < n; i++) {
         assert(marks[i].offset >= prev.offset);
         int64_t d = (int64_t)marks[i].insn - (int64_t)prev.insn;
-        size_t a = jit_leb_put(p, end, marks[i].offset - prev.offset);
-        size_t b = a ? jit_leb_put(p + a, end, ((uint64_t)d << 1) ^ (uint64_t)(d >> 63)) : 0;
+        size_t a = leb128_put(p, end, marks[i].offset - prev.offset);
+        size_t b = a ? leb128_put(p + a, end, zigzag_encode(d)) : 0;
         if (!b) {
             return SIZE_MAX;
         }
@@ -96,9 +71,8 @@ static bool jit_marks_next(JitMarkIter *it)
         return false;
     }
     it->left--;
-    it->mark.offset += (uint32_t)jit_leb_get(&it->p);
-    uint64_t z = jit_leb_get(&it->p);
-    it->mark.insn += (uint32_t)((z >> 1) ^ -(z & 1));
+    it->mark.offset += (uint32_t)leb128_get(&it->p);
+    it->mark.insn += (uint32_t)zigzag_decode(leb128_get(&it->p));
     return true;
 }
 
