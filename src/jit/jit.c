@@ -157,6 +157,7 @@ void jit_free(Jit *jit)
     }
     jit_drop_records(jit);
     free(jit->recs);
+    jit_host_scratch_free(jit);
     codebuf_free(jit->cb);
     pthread_mutex_destroy(&jit->lock);
     pthread_mutex_destroy(&jit->compile_lock);
@@ -228,13 +229,12 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
             size_t fmap_len = out.nfault_words * sizeof(uint32_t);
             assert(out.nfault_words <= UINT16_MAX);
             if (marks_len != SIZE_MAX && room - out.size - marks_len >= fmap_len) {
-                memcpy(rw + out.size + marks_len, out.marks + out.nmarks, fmap_len);
+                memcpy(rw + out.size + marks_len, out.fault_words, fmap_len);
                 marks_len += fmap_len;
             } else {
                 emitted = false;
                 out.overflow = true;
             }
-            free(out.marks);
         }
         if (!emitted) {
             if (out.overflow && jit->cfg.manual_flush) {

@@ -25,7 +25,7 @@ typedef struct JitInsnMark {
  * and n words JIT_FAULT_ENTRY(env offset, 8-byte global?, host register)
  * say where each one's value is when that instruction faults.  The words
  * follow the block's packed marks in the code buffer (jit.c), unaligned;
- * the emitter hands them over after its marks array.  A block is far below
+ * the emitter hands them over in JitEmitOut.fault_words.  A block is far below
  * 16 MB and a global's env offset too. */
 #define JIT_FAULT_SITE(offset, n) ((uint32_t)(offset) << 8 | (uint32_t)(n))
 #define JIT_FAULT_SITE_OFFSET(w) ((w) >> 8)
@@ -64,9 +64,12 @@ typedef struct JitEmitOut {
     uint32_t jmp_field[IR_GOTO_TB_SLOTS];
     uint32_t jmp_reset[IR_GOTO_TB_SLOTS];
     uint32_t loop_target[IR_GOTO_TB_SLOTS];
-    JitInsnMark *marks;             /* malloc'd; jit.c packs and frees them */
+    /* the emitter's scratch (Jit.emit_scratch): valid until the next
+     * block's emission; jit.c packs them into the code buffer */
+    const JitInsnMark *marks;
     uint32_t nmarks;
-    uint32_t nfault_words;          /* fault map words after marks[nmarks] */
+    const uint32_t *fault_words;
+    uint32_t nfault_words;
 } JitEmitOut;
 
 /* Host features the emitter may use (after JitConfig.no_host_extensions). */
@@ -88,6 +91,7 @@ struct Jit {
     pthread_mutex_t lock;           /* records, for jit_find_insn from any thread */
     JitBlockRec *recs;              /* in code order (bump allocation) */
     size_t nrecs, cap;
+    void *emit_scratch;             /* the emitter's arrays (compile_lock) */
     JitStats stats;
     bool full;                      /* manual_flush: the last compile found no room */
 };
@@ -100,6 +104,9 @@ size_t jit_host_emit_head(Jit *jit, uint8_t *rw, size_t head_size);
 /* Emit one block at rw (room bytes).  false with *errp unless out->overflow. */
 bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, size_t room,
                          JitEmitOut *out, Error **errp);
+
+/* Free Jit.emit_scratch (jit_free). */
+void jit_host_scratch_free(Jit *jit);
 
 /* Host register reg (the emitter's numbering) in a signal's ucontext_t. */
 uint64_t jit_host_signal_reg(const void *ucontext, unsigned reg);
