@@ -38,7 +38,7 @@ typedef struct JitInsnMark {
 #define JIT_FAULT_MAX_OFFSET ((1u << 24) - 1)
 
 /* One per block in the buffer (tens of thousands): fields ordered so the
- * struct has no padding holes (88 bytes with four goto_tb slots). */
+ * struct has no padding holes (112 bytes with four goto_tb slots). */
 typedef struct JitBlockRec {
     const uint8_t *code;            /* rx: start of the block's bytes */
     void *tag;
@@ -46,6 +46,10 @@ typedef struct JitBlockRec {
     uint32_t entry;                 /* offset where it is entered (after padding) */
     uint32_t inv_field;             /* offset of the entry jump's rel32 */
     uint32_t inv_target;            /* offset of the "did not run" exit */
+    uint32_t chain_entry;           /* where chained jumps land: past the entry jump */
+    uint32_t jmp_first;             /* incoming list: first edge chained here (jit.c) */
+    uint32_t jmp_next[IR_GOTO_TB_SLOTS];    /* next edge in the list of the block
+                                     * slot n is chained to, or JIT_NO_JUMP */
     uint32_t jmp_field[IR_GOTO_TB_SLOTS];   /* offset of goto_tb's rel32, or JIT_NO_JUMP */
     uint32_t jmp_reset[IR_GOTO_TB_SLOTS];   /* offset the unchained jump goes to */
     uint32_t loop_target[IR_GOTO_TB_SLOTS]; /* where a jump chained to this block itself
@@ -60,6 +64,7 @@ typedef struct JitEmitOut {
     size_t size;
     uint32_t entry;                 /* offset of the entry point */
     uint32_t inv_field, inv_target;
+    uint32_t chain_entry;           /* past the entry jump: the exit request check */
     bool overflow;                  /* did not fit: flush and retry */
     uint32_t jmp_field[IR_GOTO_TB_SLOTS];
     uint32_t jmp_reset[IR_GOTO_TB_SLOTS];
@@ -110,6 +115,9 @@ void jit_host_scratch_free(Jit *jit);
 
 /* Host register reg (the emitter's numbering) in a signal's ucontext_t. */
 uint64_t jit_host_signal_reg(const void *ucontext, unsigned reg);
+
+/* Where the jump whose rel32 field is at rx_field goes. */
+const uint8_t *jit_host_jump_target(const uint8_t *rx_field);
 
 /* Point the rel32 field at rw_field (rx address rx_field) to rx_target. */
 void jit_host_patch_jump(uint8_t *rw_field, const uint8_t *rx_field, const void *rx_target);

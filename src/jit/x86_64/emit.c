@@ -1968,13 +1968,16 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
 
     /* The entry: a jump to the next instruction whose 4-byte aligned rel32
      * jit_invalidate retargets to the "did not run" exit; then the exit
-     * request check, which leaves the same way. */
+     * request check, which leaves the same way.  Only the exec loop and
+     * indirect jumps enter through the jump: chained jumps land on the
+     * check (chain_entry), and invalidation undoes them instead. */
     while (!e.a.overflow && ((uintptr_t)(e.a.p + 1) & 3)) {
         x86_bytes(&e.a, (const uint8_t[]){ 0xcc }, 1);  /* padding, never run */
     }
     uint32_t entry = (uint32_t)x86_asm_size(&e.a);
     uint8_t *inv_field = x86_jmp32_fwd(&e.a);
     x86_patch_rel32(inv_field, e.a.p);
+    uint32_t chain_entry = (uint32_t)x86_asm_size(&e.a);    /* chained jumps land here */
     uint8_t *req_field = NULL;
     if (jit->cfg.exit_request_offset >= 0) {
         x86_alu_mi(&e.a, X86_CMP, false, x86_mem(ENV, jit->cfg.exit_request_offset), 0);
@@ -2023,6 +2026,7 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
         out->entry = entry;
         out->inv_field = (uint32_t)(inv_field - e.a.start);
         out->inv_target = inv_target;
+        out->chain_entry = chain_entry;
         memcpy(out->jmp_field, e.jmp_field, sizeof(e.jmp_field));
         memcpy(out->jmp_reset, e.jmp_reset, sizeof(e.jmp_reset));
         for (int i = 0; i < IR_GOTO_TB_SLOTS; i++) {
@@ -2084,6 +2088,12 @@ uint64_t jit_host_signal_reg(const void *ucontext, unsigned reg)
     assert(reg < 16);
     const ucontext_t *uc = ucontext;
     return (uint64_t)uc->uc_mcontext.gregs[greg[reg]];
+}
+
+const uint8_t *jit_host_jump_target(const uint8_t *rx_field)
+{
+    int32_t d = __atomic_load_n((const int32_t *)(const void *)rx_field, __ATOMIC_RELAXED);
+    return rx_field + 4 + d;
 }
 
 void jit_host_patch_jump(uint8_t *rw_field, const uint8_t *rx_field, const void *rx_target)
