@@ -253,6 +253,10 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
             jit->stats.failed++;
             return NULL;
         }
+        /* its record's index (jit_find_entry_locked): only this compile
+         * adds records, and a flush would come from this compile too */
+        uint32_t index = (uint32_t)jit->nrecs;
+        memcpy(rw + out.entry - JIT_ENTRY_INDEX_BYTES, &index, sizeof(index));
         codebuf_commit(jit->cb, out.size + marks_len);
         JitBlockRec rec = {
             .code = codebuf_to_rx(jit->cb, rw),
@@ -278,6 +282,7 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
             jit->recs = realloc(jit->recs, jit->cap * sizeof(*jit->recs));
             assert(jit->recs);
         }
+        assert(jit->nrecs == index);
         jit->recs[jit->nrecs++] = rec;
         pthread_mutex_unlock(&jit->lock);
         jit->stats.blocks++;
@@ -366,10 +371,13 @@ static JitBlockRec *jit_find_rec_locked(Jit *jit, uintptr_t pc)
 #define JIT_EDGE_REC(e) ((e) / IR_GOTO_TB_SLOTS)
 #define JIT_EDGE_SLOT(e) ((e) % IR_GOTO_TB_SLOTS)
 
-/* The record entered at code (lock held), or NULL. */
+/* The record entered at code (a block entry from jit_compile; lock held),
+ * or NULL: the index before the entry, checked against the record. */
 static JitBlockRec *jit_find_entry_locked(Jit *jit, const void *code)
 {
-    JitBlockRec *r = jit_find_rec_locked(jit, (uintptr_t)code);
+    uint32_t index;
+    memcpy(&index, (const uint8_t *)code - JIT_ENTRY_INDEX_BYTES, sizeof(index));
+    JitBlockRec *r = index < jit->nrecs ? &jit->recs[index] : NULL;
     return r && r->code + r->entry == code ? r : NULL;
 }
 

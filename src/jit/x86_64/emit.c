@@ -1971,9 +1971,11 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
      * request check, which leaves the same way.  Only the exec loop and
      * indirect jumps enter through the jump: chained jumps land on the
      * check (chain_entry), and invalidation undoes them instead. */
-    while (!e.a.overflow && ((uintptr_t)(e.a.p + 1) & 3)) {
+    while (!e.a.overflow && ((uintptr_t)(e.a.p + JIT_ENTRY_INDEX_BYTES + 1) & 3)) {
         x86_bytes(&e.a, (const uint8_t[]){ 0xcc }, 1);  /* padding, never run */
     }
+    /* the block's record index, which jit.c writes (never run) */
+    x86_bytes(&e.a, (const uint8_t[JIT_ENTRY_INDEX_BYTES]){ 0 }, JIT_ENTRY_INDEX_BYTES);
     uint32_t entry = (uint32_t)x86_asm_size(&e.a);
     uint8_t *inv_field = x86_jmp32_fwd(&e.a);
     x86_patch_rel32(inv_field, e.a.p);
