@@ -435,9 +435,9 @@ static void tb_invalidate_locked(TranslationBlock *tb)
         }
     }
     exec_cpu_foreach(tb_jmp_cache_remove_cpu, tb);
-    /* Chained jumps into tb are not undone: the exec loop checks
-     * `invalid` before following a chain, and JIT code entering tb leaves
-     * at its patched entry. */
+    /* The exec loop checks `invalid` before following a jmp_dest chain;
+     * the JIT points its chained jumps into tb back at their exits and
+     * makes tb's entry leave at once. */
     exec_jit_invalidate(tb);
     tb_stats.invalidated++;
 }

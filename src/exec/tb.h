@@ -17,16 +17,17 @@
  * memory API (DMA, loaders; via the RAM write notifier) and explicit calls
  * (tb_invalidate_phys_range, e.g. user mode's munmap; tb_flush).  So a
  * guest's fence.i only has to end its block.  An invalid TB is removed from
- * the hash table, page index and jump caches; chains into it are not undone
- * but the exec loop checks `invalid` before following one.  Its memory
+ * the hash table, page index and jump caches; its jmp_dest chains are not
+ * undone but the exec loop checks `invalid` before following one, and the
+ * JIT undoes its chained jumps (jit_invalidate).  Its memory
  * stays until a flush, so a vCPU still running it finishes safely.  The
  * cache flushes itself after TB_MAX_ALLOCATED (512K) TBs.
  *
  * Chaining: a block that leaves by goto_tb(slot) + exit_tb(SLOTn), at its
  * end (slots 0, 1) or by a side exit in its middle (slots 2, 3), can be
  * chained: the exec loop stores the next TB in tb->jmp_dest[slot] and next
- * time follows it without a lookup (for the JIT: patches the jump; it will
- * need real unlinking on invalidation).
+ * time follows it without a lookup (for the JIT: patches the jump, which
+ * the JIT's incoming-jump lists undo on invalidation).
  */
 #ifndef EXEC_TB_H
 #define EXEC_TB_H

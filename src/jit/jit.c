@@ -131,6 +131,7 @@ void jit_free(Jit *jit)
     }
     jit_drop_records(jit);
     free(jit->recs);
+    jit_host_scratch_free(jit);
     codebuf_free(jit->cb);
     pthread_mutex_destroy(&jit->lock);
     pthread_mutex_destroy(&jit->compile_lock);
@@ -202,13 +203,12 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
             size_t fmap_len = out.nfault_words * sizeof(uint32_t);
             assert(out.nfault_words <= UINT16_MAX);
             if (marks_len != SIZE_MAX && room - out.size - marks_len >= fmap_len) {
-                memcpy(rw + out.size + marks_len, out.marks + out.nmarks, fmap_len);
+                memcpy(rw + out.size + marks_len, out.fault_words, fmap_len);
                 marks_len += fmap_len;
             } else {
                 emitted = false;
                 out.overflow = true;
             }
-            free(out.marks);
         }
         if (!emitted) {
             if (out.overflow && jit->cfg.manual_flush) {
@@ -227,6 +227,10 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
             jit->stats.failed++;
             return NULL;
         }
+        /* its record's index (jit_find_entry_locked): only this compile
+         * adds records, and a flush would come from this compile too */
+        uint32_t index = (uint32_t)jit->nrecs;
+        memcpy(rw + out.entry - JIT_ENTRY_INDEX_BYTES, &index, sizeof(index));
         codebuf_commit(jit->cb, out.size + marks_len);
         JitBlockRec rec = {
             .code = codebuf_to_rx(jit->cb, rw),
@@ -234,6 +238,8 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
             .entry = out.entry,
             .inv_field = out.inv_field,
             .inv_target = out.inv_target,
+            .chain_entry = out.chain_entry,
+            .jmp_first = JIT_NO_JUMP,
             .tag = tag,
             .nmarks = out.nmarks,
             .nfault_words = (uint16_t)out.nfault_words,
@@ -241,12 +247,16 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
         memcpy(rec.jmp_field, out.jmp_field, sizeof(rec.jmp_field));
         memcpy(rec.jmp_reset, out.jmp_reset, sizeof(rec.jmp_reset));
         memcpy(rec.loop_target, out.loop_target, sizeof(rec.loop_target));
+        for (unsigned i = 0; i < IR_GOTO_TB_SLOTS; i++) {
+            rec.jmp_next[i] = JIT_NO_JUMP;
+        }
         pthread_mutex_lock(&jit->lock);
         if (jit->nrecs == jit->cap) {
             jit->cap = jit->cap ? 2 * jit->cap : 256;
             jit->recs = realloc(jit->recs, jit->cap * sizeof(*jit->recs));
             assert(jit->recs);
         }
+        assert(jit->nrecs == index);
         jit->recs[jit->nrecs++] = rec;
         pthread_mutex_unlock(&jit->lock);
         jit->stats.blocks++;
@@ -319,24 +329,98 @@ static JitBlockRec *jit_find_rec_locked(Jit *jit, uintptr_t pc)
     return NULL;
 }
 
-static void jit_patch(Jit *jit, const void *from, unsigned slot, const void *to, bool reset)
+/* ---- chaining: jumps and incoming-jump lists --------------------------------
+ * A chained goto_tb jumps past its destination's entry jump (to
+ * chain_entry, the exit request check), or to its own loop header when the
+ * block chains to itself; only the exec loop and indirect jumps enter at
+ * `entry`.  So that invalidation can undo every jump into a block, each
+ * record heads a list of the (record, slot) edges chained to it, threaded
+ * through the sources' jmp_next (TCG's jmp_list); a slot's destination is
+ * where its jump points (the code is the truth: one fewer field).  Records
+ * are an array that grows, so edges name them by index.  All of it under
+ * jit->lock; the jumps themselves are patched with atomic 4-byte stores
+ * while other threads may run them. */
+
+#define JIT_EDGE(rec_index, slot) ((uint32_t)(rec_index) * IR_GOTO_TB_SLOTS + (slot))
+#define JIT_EDGE_REC(e) ((e) / IR_GOTO_TB_SLOTS)
+#define JIT_EDGE_SLOT(e) ((e) % IR_GOTO_TB_SLOTS)
+
+/* The record entered at code (a block entry from jit_compile; lock held),
+ * or NULL: the index before the entry, checked against the record. */
+static JitBlockRec *jit_find_entry_locked(Jit *jit, const void *code)
+{
+    uint32_t index;
+    memcpy(&index, (const uint8_t *)code - JIT_ENTRY_INDEX_BYTES, sizeof(index));
+    JitBlockRec *r = index < jit->nrecs ? &jit->recs[index] : NULL;
+    return r && r->code + r->entry == code ? r : NULL;
+}
+
+/* The record slot's jump is chained to, or NULL if it goes to its exit. */
+static JitBlockRec *jit_jump_dest_locked(Jit *jit, JitBlockRec *r, unsigned slot)
+{
+    if (r->jmp_field[slot] == JIT_NO_JUMP) {
+        return NULL;
+    }
+    const uint8_t *target = jit_host_jump_target(r->code + r->jmp_field[slot]);
+    if (target == r->code + r->jmp_reset[slot]) {
+        return NULL;
+    }
+    JitBlockRec *d = jit_find_rec_locked(jit, (uintptr_t)target);
+    assert(d);
+    return d;
+}
+
+static void jit_set_jump(Jit *jit, JitBlockRec *r, unsigned slot, const uint8_t *target)
+{
+    const uint8_t *field = r->code + r->jmp_field[slot];
+    jit_host_patch_jump(codebuf_to_rw(jit->cb, field), field, target);
+}
+
+/* Point r's slot back at its exit and take the edge off its destination's
+ * list (lock held). */
+static void jit_unlink_locked(Jit *jit, JitBlockRec *r, unsigned slot)
+{
+    JitBlockRec *d = jit_jump_dest_locked(jit, r, slot);
+    if (!d) {
+        return;
+    }
+    jit_set_jump(jit, r, slot, r->code + r->jmp_reset[slot]);
+    uint32_t edge = JIT_EDGE(r - jit->recs, slot);
+    uint32_t *link = &d->jmp_first;
+    while (*link != edge) {
+        assert(*link != JIT_NO_JUMP);
+        link = &jit->recs[JIT_EDGE_REC(*link)].jmp_next[JIT_EDGE_SLOT(*link)];
+    }
+    *link = r->jmp_next[slot];
+    r->jmp_next[slot] = JIT_NO_JUMP;
+}
+
+void jit_chain(Jit *jit, const void *from, unsigned slot, const void *to)
 {
     assert(slot < IR_GOTO_TB_SLOTS);
     pthread_mutex_lock(&jit->lock);
-    JitBlockRec *r = jit_find_rec_locked(jit, (uintptr_t)from);
-    if (r && r->code + r->entry == from && r->jmp_field[slot] != JIT_NO_JUMP) {
-        const uint8_t *field = r->code + r->jmp_field[slot];
-        const void *target = reset ? r->code + r->jmp_reset[slot] : to;
-        bool self = !reset && to == r->code + r->entry && r->loop_target[slot] != JIT_NO_JUMP;
-        if (self) {
-            /* the self-loop skips the entry (and its invalidation jump):
-             * jit_invalidate undoes it, and an invalid block is not
-             * chained to itself again */
-            target = r->code + r->loop_target[slot];
-        }
-        if (!(self && r->invalid)) {
-            jit_host_patch_jump(codebuf_to_rw(jit->cb, field), field, target);
-        }
+    JitBlockRec *r = jit_find_entry_locked(jit, from);
+    JitBlockRec *d = jit_find_entry_locked(jit, to);
+    /* an invalid destination must not gain a jump past its entry (its
+     * invalidation already emptied its list); an invalid source is never
+     * entered again */
+    if (r && d && !r->invalid && !d->invalid && r->jmp_field[slot] != JIT_NO_JUMP) {
+        jit_unlink_locked(jit, r, slot);
+        bool self = r == d && r->loop_target[slot] != JIT_NO_JUMP;
+        r->jmp_next[slot] = d->jmp_first;
+        d->jmp_first = JIT_EDGE(r - jit->recs, slot);
+        jit_set_jump(jit, r, slot, d->code + (self ? r->loop_target[slot] : d->chain_entry));
+    }
+    pthread_mutex_unlock(&jit->lock);
+}
+
+void jit_unchain(Jit *jit, const void *from, unsigned slot)
+{
+    assert(slot < IR_GOTO_TB_SLOTS);
+    pthread_mutex_lock(&jit->lock);
+    JitBlockRec *r = jit_find_entry_locked(jit, from);
+    if (r && r->jmp_field[slot] != JIT_NO_JUMP) {
+        jit_unlink_locked(jit, r, slot);
     }
     pthread_mutex_unlock(&jit->lock);
 }
@@ -344,29 +428,29 @@ static void jit_patch(Jit *jit, const void *from, unsigned slot, const void *to,
 void jit_invalidate(Jit *jit, const void *code)
 {
     pthread_mutex_lock(&jit->lock);
-    JitBlockRec *r = jit_find_rec_locked(jit, (uintptr_t)code);
-    if (r && r->code + r->entry == code) {
+    JitBlockRec *r = jit_find_entry_locked(jit, code);
+    if (r && !r->invalid) {
+        r->invalid = true;
+        /* who enters at the entry (the exec loop or an indirect jump that
+         * found it before it left the caches) leaves at once */
         const uint8_t *field = r->code + r->inv_field;
         jit_host_patch_jump(codebuf_to_rw(jit->cb, field), field, r->code + r->inv_target);
-        r->invalid = true;
-        for (int slot = 0; slot < IR_GOTO_TB_SLOTS; slot++) {
-            if (r->loop_target[slot] != JIT_NO_JUMP) {
-                const uint8_t *jf = r->code + r->jmp_field[slot];
-                jit_host_patch_jump(codebuf_to_rw(jit->cb, jf), jf, r->code + r->jmp_reset[slot]);
-            }
+        /* every jump into it goes back to its source's exit */
+        while (r->jmp_first != JIT_NO_JUMP) {
+            uint32_t edge = r->jmp_first;
+            JitBlockRec *src = &jit->recs[JIT_EDGE_REC(edge)];
+            unsigned slot = JIT_EDGE_SLOT(edge);
+            r->jmp_first = src->jmp_next[slot];
+            src->jmp_next[slot] = JIT_NO_JUMP;
+            jit_set_jump(jit, src, slot, src->code + src->jmp_reset[slot]);
+        }
+        /* and its own jumps out: a vCPU still inside it leaves through its
+         * exits, and its edges leave the destinations' lists */
+        for (unsigned slot = 0; slot < IR_GOTO_TB_SLOTS; slot++) {
+            jit_unlink_locked(jit, r, slot);
         }
     }
     pthread_mutex_unlock(&jit->lock);
-}
-
-void jit_chain(Jit *jit, const void *from, unsigned slot, const void *to)
-{
-    jit_patch(jit, from, slot, to, false);
-}
-
-void jit_unchain(Jit *jit, const void *from, unsigned slot)
-{
-    jit_patch(jit, from, slot, NULL, true);
 }
 
 bool jit_find_insn(Jit *jit, uintptr_t host_pc, void **tag, uint32_t *insn_index)

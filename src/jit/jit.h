@@ -175,15 +175,18 @@ static inline IrExit jit_exit_value(uintptr_t ret)
 }
 
 /* Chaining: make goto_tb `slot` of from jump straight to `to` (both from
- * jit_compile), or back to its exit.  Atomic for concurrent runners.  A
- * block chained to itself jumps to its loop header, past its entry; it
- * checks the exit request there, and jit_invalidate unchains it. */
+ * jit_compile), or back to its exit.  Atomic for concurrent runners.  The
+ * jump lands past `to`'s entry jump, on its exit request check; a block
+ * chained to itself jumps to its loop header, which checks the request
+ * too.  Chaining to or from an invalidated block does nothing. */
 void jit_chain(Jit *jit, const void *from, unsigned slot, const void *to);
 void jit_unchain(Jit *jit, const void *from, unsigned slot);
 
 /* Invalidation: make the block at `code` leave at its entry with
- * IR_EXIT_REQUESTED (and its own tag) instead of running, so that jumps
- * already chained into it stop reaching stale code.  Atomic. */
+ * IR_EXIT_REQUESTED (and its own tag) instead of running, for whoever
+ * still enters it there (the exec loop, an indirect jump), and point every
+ * jump chained into it, and its own, back at their blocks' exits.  Atomic
+ * for concurrent runners. */
 void jit_invalidate(Jit *jit, const void *code);
 
 /* Unwinding: the block and guest instruction (ordinal of its insn_start)

@@ -15,6 +15,7 @@
 #include "ir/helper.h"
 #include "ir/ir.h"
 #include "jit/jit.h"
+#include "jit/jit_internal.h"
 #include "util/log.h"
 #include "util/unittest.h"
 
@@ -192,13 +193,26 @@ UNITTEST(jit_chain_unchain_and_exit_request)
     CHECK_U64(env.r[0], 7);
     env.exit_request = 0;
 
-    /* invalidating B: the chained jump now leaves at B's entry */
+    /* invalidating B unchains A: A leaves through its own exit */
     jit_invalidate(jit, bb);
     ret = jit_exec(jit, &env, a);
+    CHECK(jit_exit_tag(ret) == (void *)0x1000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT0);
+    CHECK_U64(env.r[0], 8);
+    CHECK_U64(env.r[1], 10);
+    CHECK_U64(env.r[2], 107);
+    /* entered directly, B does not run */
+    ret = jit_exec(jit, &env, bb);
     CHECK(jit_exit_tag(ret) == (void *)0x2000);
     CHECK_INT(jit_exit_value(ret), IR_EXIT_REQUESTED);
-    CHECK_U64(env.r[0], 8);
     CHECK_U64(env.r[2], 107);
+    /* and an invalid block is not chained to again */
+    jit_chain(jit, a, 0, bb);
+    env.r[1] = 0;
+    ret = jit_exec(jit, &env, a);
+    CHECK(jit_exit_tag(ret) == (void *)0x1000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT0);
+    CHECK_U64(env.r[1], 10);
 
     jit_unchain(jit, a, 0);
     ret = jit_exec(jit, &env, a);
@@ -210,7 +224,7 @@ UNITTEST(jit_chain_unchain_and_exit_request)
 
 /* A side exit (goto_tb 2 in the middle of a block, as a frontend makes
  * when it translates past a branch) chains and unchains like an end, and
- * a chained side exit into an invalidated block leaves at its entry. */
+ * invalidating its destination points it back at its own exit. */
 UNITTEST(jit_side_exit_chains)
 {
     setup();
@@ -254,9 +268,11 @@ UNITTEST(jit_side_exit_chains)
     CHECK_U64(env.r[3], 2);
 
     jit_invalidate(jit, bb);
-    ret = jit_exec(jit, &env, a);                   /* r0 = 4 */
-    CHECK(jit_exit_tag(ret) == (void *)0x2000);
-    CHECK_INT(jit_exit_value(ret), IR_EXIT_REQUESTED);
+    env.r[1] = 0;
+    ret = jit_exec(jit, &env, a);                   /* r0 = 4: unchained by B's invalidation */
+    CHECK(jit_exit_tag(ret) == (void *)0x1000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT2);
+    CHECK_U64(env.r[1], 10);
     CHECK_U64(env.r[3], 2);
 
     jit_unchain(jit, a, 2);
@@ -264,6 +280,137 @@ UNITTEST(jit_side_exit_chains)
     CHECK(jit_exit_tag(ret) == (void *)0x1000);
     CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT2);
     CHECK_U64(env.r[1], 10);
+    ir_builder_free(b);
+}
+
+/* Incoming-jump lists: C is chained from two ends (A slot 0, itself as a
+ * loop) and from a side exit (D slot 2), and chains on to E.  Chained
+ * jumps land past C's entry jump, so invalidating C must find them all:
+ * afterwards each source leaves through its own exit, C's own jump to E
+ * is undone, and C's edge is off E's list (re-chaining a slot moves its
+ * edge from one list to another). */
+UNITTEST(jit_invalidate_unchains_every_jump_in)
+{
+    setup();
+    IrBuilder *b = ir_builder_new(ctx);
+    /* A: r0 += 1; goto_tb 0; r1 = 10; exit SLOT0 */
+    ir_insn_start(b, 0x100, 0, 0);
+    ir_add_imm(b, r[0], r[0], 1);
+    ir_goto_tb(b, 0);
+    ir_movi(b, r[1], 10);
+    ir_exit_tb(b, IR_EXIT_SLOT0);
+    const void *a = compile(b, 0x1000);
+    /* D: if (r0 != 0) { goto_tb 2; r1 = 20; exit SLOT2 } exit NORMAL */
+    ir_insn_start(b, 0x400, 0, 0);
+    IrLabel fall = ir_new_label(b);
+    ir_brcond_imm(b, IR_COND_EQ, r[0], 0, fall);
+    ir_goto_tb(b, 2);
+    ir_movi(b, r[1], 20);
+    ir_exit_tb(b, IR_EXIT_SLOT2);
+    ir_set_label(b, fall);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    const void *d = compile(b, 0x4000);
+    /* C: r2 += 1; if (r2 < 3) loop (goto_tb 1; pc store; exit SLOT1);
+     * goto_tb 0; r1 = 30; exit SLOT0 */
+    ir_insn_start(b, 0x300, 0, 0);
+    ir_add_imm(b, r[2], r[2], 1);
+    IrLabel out = ir_new_label(b);
+    ir_brcond_imm(b, IR_COND_GEU, r[2], 3, out);
+    ir_goto_tb(b, 1);
+    ir_movi(b, r[3], 0x300);
+    ir_exit_tb(b, IR_EXIT_SLOT1);
+    ir_set_label(b, out);
+    ir_goto_tb(b, 0);
+    ir_movi(b, r[1], 30);
+    ir_exit_tb(b, IR_EXIT_SLOT0);
+    const void *c = compile(b, 0x3000);
+    /* E and F: r1 = 50 / 60; exit NORMAL */
+    ir_insn_start(b, 0x500, 0, 0);
+    ir_movi(b, r[1], 50);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    const void *e = compile(b, 0x5000);
+    ir_insn_start(b, 0x600, 0, 0);
+    ir_movi(b, r[1], 60);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    const void *f = compile(b, 0x6000);
+
+    jit_chain(jit, a, 0, c);
+    jit_chain(jit, d, 2, c);
+    jit_chain(jit, c, 1, c);
+    jit_chain(jit, c, 0, e);
+    jit_chain(jit, a, 0, f);                        /* A's edge moves to F's list */
+    jit_chain(jit, a, 0, c);                        /* and back to C's */
+    jit_chain(jit, d, 0, e);                        /* D has no slot 0: ignored */
+
+    Env env = { .r = { 0, 0, 0, 0 } };
+    uintptr_t ret = jit_exec(jit, &env, a);         /* A -> C, C, C -> E */
+    CHECK(jit_exit_tag(ret) == (void *)0x5000);
+    CHECK_U64(env.r[2], 3);
+    CHECK_U64(env.r[1], 50);
+    env.r[2] = 1;
+    ret = jit_exec(jit, &env, d);                   /* D's side exit -> C, C -> E */
+    CHECK(jit_exit_tag(ret) == (void *)0x5000);
+    CHECK_U64(env.r[2], 3);
+
+    jit_invalidate(jit, c);
+    env.r[1] = 0;
+    ret = jit_exec(jit, &env, a);
+    CHECK(jit_exit_tag(ret) == (void *)0x1000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT0);
+    CHECK_U64(env.r[1], 10);
+    CHECK_U64(env.r[2], 3);                         /* C did not run */
+    ret = jit_exec(jit, &env, d);
+    CHECK(jit_exit_tag(ret) == (void *)0x4000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT2);
+    CHECK_U64(env.r[1], 20);
+    /* a vCPU still inside C when it was invalidated: its loop and its jump
+     * to E are undone too (run its code past the entry, as a chained jump
+     * that was already taken would) */
+    const uint8_t *c_chain = NULL;
+    pthread_mutex_lock(&jit->lock);
+    for (size_t i = 0; i < jit->nrecs; i++) {
+        if (jit->recs[i].tag == (void *)0x3000) {
+            c_chain = jit->recs[i].code + jit->recs[i].chain_entry;
+            CHECK_INT(jit->recs[i].jmp_first, JIT_NO_JUMP);
+        }
+        if (jit->recs[i].tag == (void *)0x5000) {
+            CHECK_INT(jit->recs[i].jmp_first, JIT_NO_JUMP);     /* C's edge is gone */
+        }
+        if (jit->recs[i].tag == (void *)0x6000) {
+            CHECK_INT(jit->recs[i].jmp_first, JIT_NO_JUMP);     /* A's moved back */
+        }
+    }
+    pthread_mutex_unlock(&jit->lock);
+    CHECK(c_chain != NULL);
+    env.r[2] = 0;
+    ret = jit_exec(jit, &env, c_chain);
+    CHECK(jit_exit_tag(ret) == (void *)0x3000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT1);
+    CHECK_U64(env.r[2], 1);
+    env.r[2] = 5;
+    ret = jit_exec(jit, &env, c_chain);
+    CHECK(jit_exit_tag(ret) == (void *)0x3000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT0);
+    CHECK_U64(env.r[1], 30);
+
+    /* the rewritten block C' takes the same jumps again */
+    ir_insn_start(b, 0x300, 0, 0);
+    ir_movi(b, r[1], 70);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    const void *c2 = compile(b, 0x3008);
+    jit_chain(jit, a, 0, c2);
+    jit_chain(jit, d, 2, c2);
+    ret = jit_exec(jit, &env, a);
+    CHECK(jit_exit_tag(ret) == (void *)0x3008);
+    CHECK_U64(env.r[1], 70);
+    env.r[1] = 0;
+    ret = jit_exec(jit, &env, d);
+    CHECK(jit_exit_tag(ret) == (void *)0x3008);
+    CHECK_U64(env.r[1], 70);
+    /* invalidating E (C's old destination) touches nothing else */
+    jit_invalidate(jit, e);
+    ret = jit_exec(jit, &env, a);
+    CHECK(jit_exit_tag(ret) == (void *)0x3008);
     ir_builder_free(b);
 }
 

@@ -10,15 +10,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-void ra_init(RegAlloc *ra, const IrBuilder *b, const RaHostOps *ops, void *opaque,
-             uint32_t allocatable, unsigned max_slots)
+void ra_init(RegAlloc *ra, RaBuffers *bufs, const IrBuilder *b, const RaHostOps *ops,
+             void *opaque, uint32_t allocatable, unsigned max_slots)
 {
     memset(ra, 0, sizeof(*ra));
     ra->ntemps = ir_temp_count(b);
     ra->nglobals = ir_context_global_count(ir_builder_context(b));
-    ra->temps = calloc(ra->ntemps + 1, sizeof(RaTemp));
-    ra->free_slots = calloc(max_slots + 1, sizeof(int32_t));
-    assert(ra->temps && ra->free_slots);
+    if (bufs) {
+        /* two ~1 KB mallocs per block otherwise (3% of a boot's samples
+         * went to malloc with the emitter's) */
+        if (bufs->temps_cap < ra->ntemps + 1) {
+            free(bufs->temps);
+            bufs->temps_cap = 2 * (ra->ntemps + 1);
+            bufs->temps = malloc(bufs->temps_cap * sizeof(RaTemp));
+        }
+        if (bufs->slots_cap < max_slots + 1) {
+            free(bufs->free_slots);
+            bufs->slots_cap = max_slots + 1;
+            bufs->free_slots = malloc(bufs->slots_cap * sizeof(int32_t));
+        }
+        assert(bufs->temps && bufs->free_slots);
+        ra->temps = bufs->temps;
+        ra->free_slots = bufs->free_slots;
+        memset(ra->temps, 0, (ra->ntemps + 1) * sizeof(RaTemp));
+        ra->bufs = bufs;
+    } else {
+        ra->temps = calloc(ra->ntemps + 1, sizeof(RaTemp));
+        ra->free_slots = calloc(max_slots + 1, sizeof(int32_t));
+        assert(ra->temps && ra->free_slots);
+    }
     for (size_t i = 0; i < ra->ntemps; i++) {
         const IrTemp *t = ir_temp(b, (IrVal){ (uint32_t)i });
         RaTemp *r = &ra->temps[i];
@@ -42,10 +62,20 @@ void ra_init(RegAlloc *ra, const IrBuilder *b, const RaHostOps *ops, void *opaqu
 
 void ra_fini(RegAlloc *ra)
 {
-    free(ra->temps);
-    free(ra->free_slots);
+    if (!ra->bufs) {
+        free(ra->temps);
+        free(ra->free_slots);
+    }
     ra->temps = NULL;
     ra->free_slots = NULL;
+    ra->bufs = NULL;
+}
+
+void ra_buffers_free(RaBuffers *bufs)
+{
+    free(bufs->temps);
+    free(bufs->free_slots);
+    *bufs = (RaBuffers){ 0 };
 }
 
 int32_t ra_slot(RegAlloc *ra, uint32_t v)

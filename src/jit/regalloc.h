@@ -62,6 +62,16 @@ typedef struct RaHostOps {
     void (*mov)(void *opaque, int dst, int src, bool is64);
 } RaHostOps;
 
+/* Arrays an allocator may borrow instead of allocating its own: a caller
+ * that allocates for many blocks in turn (the JIT, compile_lock held)
+ * keeps one set, grown on demand, and frees it with ra_buffers_free. */
+typedef struct RaBuffers {
+    RaTemp *temps;
+    size_t temps_cap;
+    int32_t *free_slots;
+    size_t slots_cap;
+} RaBuffers;
+
 typedef struct RegAlloc {
     RaTemp *temps;
     size_t ntemps, nglobals;
@@ -75,11 +85,16 @@ typedef struct RegAlloc {
     unsigned cursor;                /* round-robin start for victim search */
     const RaHostOps *ops;
     void *opaque;
+    RaBuffers *bufs;                /* borrowed arrays (ra_init), or NULL */
 } RegAlloc;
 
-void ra_init(RegAlloc *ra, const IrBuilder *b, const RaHostOps *ops, void *opaque,
-             uint32_t allocatable, unsigned max_slots);
+/* bufs NULL: the allocator allocates its arrays and ra_fini frees them;
+ * else it uses (and grows) bufs' until ra_fini, which leaves them to the
+ * caller. */
+void ra_init(RegAlloc *ra, RaBuffers *bufs, const IrBuilder *b, const RaHostOps *ops,
+             void *opaque, uint32_t allocatable, unsigned max_slots);
 void ra_fini(RegAlloc *ra);
+void ra_buffers_free(RaBuffers *bufs);
 
 static inline RaTemp *ra_temp(RegAlloc *ra, uint32_t v)
 {

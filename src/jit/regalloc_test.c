@@ -66,7 +66,7 @@ static void fixture_init(Fixture *f, unsigned max_slots)
     f->t0 = ir_new_temp(f->b, IR_I64);
     f->t1 = ir_new_ebb_temp(f->b, IR_I64);
     f->c5 = ir_const(f->b, IR_I64, 5);
-    ra_init(&f->ra, f->b, &mock, NULL, 0xe, max_slots);
+    ra_init(&f->ra, NULL, f->b, &mock, NULL, 0xe, max_slots);
     trace[0] = 0;
 }
 
@@ -247,4 +247,41 @@ UNITTEST(regalloc_dirty_globals_for_faults)
     ra_sync(&f.ra, false);
     CHECK_INT(ra_dirty_globals(&f.ra, regs, vals), 0);
     fixture_free(&f);
+}
+
+/* Borrowed buffers: a second block starts from a clean state in the arrays
+ * the first one left dirty (registers, spill slots), and grows them when it
+ * has more values. */
+UNITTEST(regalloc_borrowed_buffers_start_clean)
+{
+    RaBuffers bufs = { 0 };
+    Fixture f;
+    fixture_init(&f, 4);
+    ra_fini(&f.ra);
+    ra_init(&f.ra, &bufs, f.b, &mock, NULL, 0xe, 4);
+    int r = ra_use(&f.ra, f.g0.id, ~0u);
+    ra_def(&f.ra, f.t0.id, ra_alloc(&f.ra, ~0u));
+    CHECK(ra_slot(&f.ra, f.t0.id) >= 0);
+    ra_fini(&f.ra);
+    RaTemp *first = bufs.temps;
+    CHECK(first != NULL);
+
+    for (int i = 0; i < 40; i++) {
+        ir_new_temp(f.b, IR_I64);           /* past the first capacity */
+    }
+    trace[0] = 0;
+    ra_init(&f.ra, &bufs, f.b, &mock, NULL, 0xe, 4);
+    CHECK(f.ra.temps == bufs.temps);
+    CHECK(bufs.temps_cap >= f.ra.ntemps + 1);
+    CHECK_INT(ra_temp(&f.ra, f.g0.id)->reg, -1);
+    CHECK(ra_temp(&f.ra, f.g0.id)->in_mem);
+    CHECK_INT(ra_temp(&f.ra, f.t0.id)->slot, -1);
+    CHECK_INT(f.ra.owner[r], -1);
+    CHECK_INT(ra_use(&f.ra, f.g0.id, ~0u), 1);
+    CHECK_STR(trace, "ld r1,env+8");
+    ra_fini(&f.ra);
+    CHECK(bufs.temps != NULL);              /* the caller's to free */
+    ra_buffers_free(&bufs);
+    ir_builder_free(f.b);
+    ir_context_free(f.ctx);
 }

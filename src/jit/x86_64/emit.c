@@ -113,6 +113,29 @@ typedef struct Emit {
     uint32_t head_val[LOOP_HEAD_REGS];
 } Emit;
 
+/* The emitter's arrays, kept from block to block in Jit.emit_scratch
+ * (compile_lock held) and grown on demand: five mallocs per block here and
+ * two in ra_init were ~3.6% of a boot's samples (_int_malloc and
+ * malloc_consolidate). */
+typedef struct EmitScratch {
+    RaBuffers ra;
+    size_t labels_cap;
+    uint8_t **label_pos;
+    uint16_t *label_refs;
+    RaSnapshot *label_snap;
+    bool *label_has_snap;
+    Fixup *fixups;
+    size_t fixups_cap;
+    Stub *stubs;
+    size_t stubs_cap;
+    uint32_t *dirty;
+    size_t dirty_cap;
+    uint32_t *fmap;
+    size_t fmap_cap;
+    JitInsnMark *marks;
+    uint32_t marks_cap;
+} EmitScratch;
+
 #define GROW(ptr, n, cap)                                                     \
     do {                                                                      \
         if ((n) == (cap)) {                                                   \
@@ -1843,17 +1866,83 @@ static void apply_life(Emit *e, const IrOp *op)
     }
 }
 
-static void emit_free(Emit *e)
+/* Borrow the scratch arrays (label arrays cleared for nlabels). */
+static EmitScratch *emit_scratch_take(Emit *e, size_t nlabels)
+{
+    EmitScratch *s = e->jit->emit_scratch;
+    if (!s) {
+        s = calloc(1, sizeof(*s));
+        assert(s);
+        e->jit->emit_scratch = s;
+    }
+    if (s->labels_cap < nlabels) {
+        free(s->label_pos);
+        free(s->label_refs);
+        free(s->label_snap);
+        free(s->label_has_snap);
+        s->labels_cap = 2 * nlabels;
+        s->label_pos = malloc(s->labels_cap * sizeof(*s->label_pos));
+        s->label_refs = malloc(s->labels_cap * sizeof(*s->label_refs));
+        s->label_snap = malloc(s->labels_cap * sizeof(*s->label_snap));
+        s->label_has_snap = malloc(s->labels_cap * sizeof(*s->label_has_snap));
+        assert(s->label_pos && s->label_refs && s->label_snap && s->label_has_snap);
+    }
+    e->label_pos = s->label_pos;
+    e->label_refs = s->label_refs;
+    e->label_snap = s->label_snap;
+    e->label_has_snap = s->label_has_snap;
+    memset(e->label_pos, 0, nlabels * sizeof(*e->label_pos));
+    memset(e->label_refs, 0, nlabels * sizeof(*e->label_refs));
+    memset(e->label_has_snap, 0, nlabels * sizeof(*e->label_has_snap));
+    /* label_snap[l] is read only where label_has_snap[l] is set */
+    e->fixups = s->fixups;
+    e->fixups_cap = s->fixups_cap;
+    e->stubs = s->stubs;
+    e->stubs_cap = s->stubs_cap;
+    e->dirty = s->dirty;
+    e->dirty_cap = s->dirty_cap;
+    e->fmap = s->fmap;
+    e->fmap_cap = s->fmap_cap;
+    e->marks = s->marks;
+    e->marks_cap = s->marks_cap;
+    return s;
+}
+
+/* Hand the (maybe grown) arrays back; marks and fmap stay readable until
+ * the next block's emission (JitEmitOut). */
+static void emit_scratch_give_back(Emit *e, EmitScratch *s)
 {
     ra_fini(&e->ra);
-    free(e->label_pos);
-    free(e->label_refs);
-    free(e->label_snap);
-    free(e->label_has_snap);
-    free(e->fixups);
-    free(e->stubs);
-    free(e->dirty);
-    free(e->fmap);
+    s->fixups = e->fixups;
+    s->fixups_cap = e->fixups_cap;
+    s->stubs = e->stubs;
+    s->stubs_cap = e->stubs_cap;
+    s->dirty = e->dirty;
+    s->dirty_cap = e->dirty_cap;
+    s->fmap = e->fmap;
+    s->fmap_cap = e->fmap_cap;
+    s->marks = e->marks;
+    s->marks_cap = e->marks_cap;
+}
+
+void jit_host_scratch_free(Jit *jit)
+{
+    EmitScratch *s = jit->emit_scratch;
+    if (!s) {
+        return;
+    }
+    ra_buffers_free(&s->ra);
+    free(s->label_pos);
+    free(s->label_refs);
+    free(s->label_snap);
+    free(s->label_has_snap);
+    free(s->fixups);
+    free(s->stubs);
+    free(s->dirty);
+    free(s->fmap);
+    free(s->marks);
+    free(s);
+    jit->emit_scratch = NULL;
 }
 
 bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, size_t room,
@@ -1863,13 +1952,8 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     memset(out, 0, sizeof(*out));
     assert(((uintptr_t)tag & 7) == 0);
     x86_asm_init(&e.a, rw, room);
-    ra_init(&e.ra, b, &host_ops, &e, ALL_REGS, JIT_MAX_SLOTS);
-    size_t nlabels = ir_label_count(b) + 1;
-    e.label_pos = calloc(nlabels, sizeof(*e.label_pos));
-    e.label_refs = calloc(nlabels, sizeof(*e.label_refs));
-    e.label_snap = calloc(nlabels, sizeof(*e.label_snap));
-    e.label_has_snap = calloc(nlabels, sizeof(*e.label_has_snap));
-    assert(e.label_pos && e.label_refs && e.label_snap && e.label_has_snap);
+    EmitScratch *scratch = emit_scratch_take(&e, ir_label_count(b) + 1);
+    ra_init(&e.ra, &scratch->ra, b, &host_ops, &e, ALL_REGS, JIT_MAX_SLOTS);
     for (size_t i = 0; i < ir_op_count(b); i++) {
         const IrOp *op = ir_op_at_const(b, i);
         if (op->opc == IR_OP_br && e.label_refs[op->consts[0]] < UINT16_MAX) {
@@ -1884,13 +1968,18 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
 
     /* The entry: a jump to the next instruction whose 4-byte aligned rel32
      * jit_invalidate retargets to the "did not run" exit; then the exit
-     * request check, which leaves the same way. */
-    while (!e.a.overflow && ((uintptr_t)(e.a.p + 1) & 3)) {
+     * request check, which leaves the same way.  Only the exec loop and
+     * indirect jumps enter through the jump: chained jumps land on the
+     * check (chain_entry), and invalidation undoes them instead. */
+    while (!e.a.overflow && ((uintptr_t)(e.a.p + JIT_ENTRY_INDEX_BYTES + 1) & 3)) {
         x86_bytes(&e.a, (const uint8_t[]){ 0xcc }, 1);  /* padding, never run */
     }
+    /* the block's record index, which jit.c writes (never run) */
+    x86_bytes(&e.a, (const uint8_t[JIT_ENTRY_INDEX_BYTES]){ 0 }, JIT_ENTRY_INDEX_BYTES);
     uint32_t entry = (uint32_t)x86_asm_size(&e.a);
     uint8_t *inv_field = x86_jmp32_fwd(&e.a);
     x86_patch_rel32(inv_field, e.a.p);
+    uint32_t chain_entry = (uint32_t)x86_asm_size(&e.a);    /* chained jumps land here */
     uint8_t *req_field = NULL;
     if (jit->cfg.exit_request_offset >= 0) {
         x86_alu_mi(&e.a, X86_CMP, false, x86_mem(ENV, jit->cfg.exit_request_offset), 0);
@@ -1939,6 +2028,7 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
         out->entry = entry;
         out->inv_field = (uint32_t)(inv_field - e.a.start);
         out->inv_target = inv_target;
+        out->chain_entry = chain_entry;
         memcpy(out->jmp_field, e.jmp_field, sizeof(e.jmp_field));
         memcpy(out->jmp_reset, e.jmp_reset, sizeof(e.jmp_reset));
         for (int i = 0; i < IR_GOTO_TB_SLOTS; i++) {
@@ -1947,24 +2037,16 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
         if (e.loop_slot >= 0 && e.jmp_field[e.loop_slot] != JIT_NO_JUMP) {
             out->loop_target[e.loop_slot] = e.loop_head;
         }
-        /* the fault map rides in the marks' allocation (jit_internal.h) */
-        size_t bytes = e.nmarks * sizeof(JitInsnMark) + e.nfmap * sizeof(uint32_t);
-        JitInsnMark *marks = bytes ? realloc(e.marks, bytes) : e.marks;
-        assert(marks || !bytes);
-        if (e.nfmap) {
-            memcpy(marks + e.nmarks, e.fmap, e.nfmap * sizeof(uint32_t));
-        }
-        out->marks = marks;
+        out->marks = e.marks;
         out->nmarks = e.nmarks;
+        out->fault_words = e.fmap;
         out->nfault_words = (uint32_t)e.nfmap;
-        e.marks = NULL;
     } else if (e.a.overflow) {
         out->overflow = true;
     } else {
         error_setg(errp, "block needs more than %d spill slots", JIT_MAX_SLOTS);
     }
-    free(e.marks);
-    emit_free(&e);
+    emit_scratch_give_back(&e, scratch);
     return ok;
 }
 
@@ -2008,6 +2090,12 @@ uint64_t jit_host_signal_reg(const void *ucontext, unsigned reg)
     assert(reg < 16);
     const ucontext_t *uc = ucontext;
     return (uint64_t)uc->uc_mcontext.gregs[greg[reg]];
+}
+
+const uint8_t *jit_host_jump_target(const uint8_t *rx_field)
+{
+    int32_t d = __atomic_load_n((const int32_t *)(const void *)rx_field, __ATOMIC_RELAXED);
+    return rx_field + 4 + d;
 }
 
 void jit_host_patch_jump(uint8_t *rw_field, const uint8_t *rx_field, const void *rx_target)
