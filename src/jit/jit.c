@@ -360,7 +360,11 @@ static void jit_patch(Jit *jit, const void *from, unsigned slot, const void *to,
              * chained to itself again */
             target = r->code + r->loop_target[slot];
         }
-        if (!(self && r->invalid)) {
+        /* a self-loop slot's back edge may leave globals in the loop
+         * header's registers, unstored: it jumps to its own header or to
+         * its exit (which stores them), never to another block */
+        bool foreign = !reset && !self && r->loop_target[slot] != JIT_NO_JUMP;
+        if (!(self && r->invalid) && !foreign) {
             jit_host_patch_jump(codebuf_to_rw(jit->cb, field), field, target);
         }
     }
