@@ -17,8 +17,10 @@
  * Block boundaries (what the IR's liveness assumes): at branches and exits
  * globals and TB temps are written home (ra_sync); at labels nothing is in
  * a register (ra_forget_all), except at a label that only one branch
- * reaches and nothing falls into, which starts with that branch's clean
- * register copies (ra_snapshot, ra_restore); before calls the
+ * reaches and nothing falls into, which starts with that branch's
+ * register copies (ra_snapshot, ra_restore), its dirty globals still
+ * dirty (such a branch syncs TB temps only: the side exit it skips
+ * stores the globals on its own path); before calls the
  * caller-saved registers are emptied (ra_evict_mask) and globals synced
  * per the helper's flags.
  * Guest memory accesses are the exception to the IR's "globals in memory

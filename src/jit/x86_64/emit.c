@@ -1295,10 +1295,12 @@ static void emit_stub(Emit *e, const Stub *s)
  * loop chains slot n to it; jit.c then points that jump at the loop header
  * instead of the entry.  The header follows the entry checks and the loads
  * of up to LOOP_HEAD_REGS globals the block reads (those it never writes
- * first) into callee-saved registers; the back edge checks the exit
- * request and puts those globals back in their registers (from env, which
- * is current there) unless they still are, so an iteration that leaves
- * them alone skips their loads. */
+ * first) into callee-saved registers; the back edge stores the other dirty
+ * globals, moves those back to their registers unless they still are
+ * there, and checks the exit request.  The ones written on the way to the
+ * back edge (head_dirty) cross it unstored: the header counts them dirty,
+ * so each exit stores them, and the back edge's exit request leaves by a
+ * stub that stores them (jit.c never chains the slot to another block). */
 static void emit_loop_prepare(Emit *e)
 {
     size_t nops = ir_op_count(e->b);
