@@ -1328,8 +1328,22 @@ static void emit_loop_prepare(Emit *e)
     assert(seen);
     uint32_t order[LOOP_HEAD_REGS * 4];
     unsigned norder = 0;
-    for (size_t i = 0; i < nops; i++) {
+    /* Only the ops on the way to the back edge: what the other exits' paths
+     * and the code after the back edge read is loaded when they run, not
+     * at every entry (pchase's tree search enters 0x10712 from 0x10762 at
+     * one node in two; its loop exit's a2 and s1 were loaded each time). */
+    bool off_path = false;
+    for (size_t i = 0; i < loop_at; i++) {
         const IrOp *op = ir_op_at_const(e->b, i);
+        if (op->opc == IR_OP_set_label) {
+            off_path = false;
+            continue;
+        }
+        if (off_path || op->opc == IR_OP_goto_tb || op->opc == IR_OP_exit_tb ||
+            op->opc == IR_OP_br || op->opc == IR_OP_lookup_and_goto_ptr) {
+            off_path = true;
+            continue;
+        }
         /* inputs first: an op reads before it writes */
         for (unsigned n = 0; n < (unsigned)(op->nout + op->nin); n++) {
             unsigned k = (n + op->nout) % (unsigned)(op->nout + op->nin);
