@@ -404,7 +404,12 @@ void jit_chain(Jit *jit, const void *from, unsigned slot, const void *to)
     /* an invalid destination must not gain a jump past its entry (its
      * invalidation already emptied its list); an invalid source is never
      * entered again */
-    if (r && d && !r->invalid && !d->invalid && r->jmp_field[slot] != JIT_NO_JUMP) {
+    /* a self-loop slot's back edge may leave globals in the loop header's
+     * registers, unstored: it jumps to its own header or to its exit
+     * (which stores them), never to another block */
+    bool foreign_loop = r && r != d && r->loop_target[slot] != JIT_NO_JUMP;
+    if (r && d && !r->invalid && !d->invalid && r->jmp_field[slot] != JIT_NO_JUMP &&
+        !foreign_loop) {
         jit_unlink_locked(jit, r, slot);
         bool self = r == d && r->loop_target[slot] != JIT_NO_JUMP;
         r->jmp_next[slot] = d->jmp_first;

@@ -873,3 +873,76 @@ UNITTEST(jit_self_loop)
     step_invalidate = UINT64_MAX;
     ir_builder_free(b);
 }
+
+/* A self-loop with a side exit before its body, as bench/user's pchase
+ * tree search makes: r0, written in the body, goes over the back edge in
+ * the header's register without a store, so whatever leaves the loop must
+ * store it: the side exit (taken mid-loop), the exit request at the back
+ * edge, and the unchained back edge.  A loop slot chained to another
+ * block must stay unchained (that block would read r0 from env). */
+UNITTEST(jit_self_loop_side_exit)
+{
+    setup();
+    IrBuilder *b = ir_builder_new(ctx);
+    /* the other block: r1 = 0; exit SLOT1 */
+    ir_insn_start(b, 0x800, 0, 0);
+    ir_movi(b, r[1], 0);
+    ir_exit_tb(b, IR_EXIT_SLOT1);
+    const void *other = compile(b, 0x9000);
+
+    IrLabel body = ir_new_label(b);
+    ir_insn_start(b, 0x800, 0, 0);
+    ir_brcond(b, IR_COND_NE, r[0], r[2], body);
+    ir_goto_tb(b, 2);
+    ir_movi(b, r[3], 0xa00);
+    ir_exit_tb(b, IR_EXIT_SLOT2);
+    ir_set_label(b, body);
+    ir_add(b, r[0], r[0], r[1]);
+    ir_call(b, HELPER(jt_step), IR_VAL_NONE, r[0]);     /* syncs nothing */
+    ir_goto_tb(b, 0);
+    ir_movi(b, r[3], 0x800);
+    ir_exit_tb(b, IR_EXIT_SLOT0);
+    const void *code = compile(b, 0xa000);
+    step_code = code;
+    step_request = step_invalidate = UINT64_MAX;
+
+    /* chained elsewhere: not taken, one iteration and out */
+    Env env = { .r = { 0, 3, 30, 0 } };
+    jit_chain(jit, code, 0, other);
+    uintptr_t ret = jit_exec(jit, &env, code);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT0);
+    CHECK_U64(env.r[0], 3);
+    CHECK_U64(env.r[1], 3);
+    CHECK_U64(env.r[3], 0x800);
+
+    /* chained to itself: leaves by the side exit with r0 home */
+    jit_chain(jit, code, 0, code);
+    steps = 0;
+    ret = jit_exec(jit, &env, code);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT2);
+    CHECK_U64(env.r[0], 30);
+    CHECK_U64(env.r[3], 0xa00);
+    CHECK_INT(steps, 9);
+
+    /* the exit request at the back edge stores r0 too */
+    env.r[0] = 0;
+    step_request = 15;
+    ret = jit_exec(jit, &env, code);
+    CHECK(jit_exit_tag(ret) == (void *)0xa000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_REQUESTED);
+    CHECK_U64(env.r[0], 15);
+    env.exit_request = 0;
+    step_request = UINT64_MAX;
+    ret = jit_exec(jit, &env, code);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT2);
+    CHECK_U64(env.r[0], 30);
+
+    /* invalidated from inside the loop: the back edge's exit stores it */
+    env.r[0] = 0;
+    step_invalidate = 6;
+    ret = jit_exec(jit, &env, code);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT0);
+    CHECK_U64(env.r[0], 6);
+    step_invalidate = UINT64_MAX;
+    ir_builder_free(b);
+}

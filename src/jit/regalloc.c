@@ -306,13 +306,13 @@ void ra_place(RegAlloc *ra, uint32_t v, int reg)
 {
     RaTemp *t = &ra->temps[v];
     assert(t->kind == IR_TEMP_GLOBAL || t->kind == IR_TEMP_CONST);
-    assert(t->kind == IR_TEMP_CONST || t->in_mem);
+    assert(t->kind == IR_TEMP_CONST || t->in_mem || t->reg >= 0);
     if (t->reg == reg) {
         return;
     }
     ra_free_reg(ra, reg);
     if (t->reg >= 0) {
-        /* a clean register copy: a move, not a load that would wait for
+        /* a register copy (clean or dirty): a move, not a load that would wait for
          * the store just made to forward (a loop's back edge places the
          * values it just computed) */
         ra->owner[t->reg] = -1;
@@ -324,9 +324,33 @@ void ra_place(RegAlloc *ra, uint32_t v, int reg)
     ra->owner[reg] = (int32_t)v;
 }
 
+void ra_mark_dirty(RegAlloc *ra, uint32_t v)
+{
+    RaTemp *t = &ra->temps[v];
+    assert(t->kind == IR_TEMP_GLOBAL && t->reg >= 0);
+    t->in_mem = false;
+}
+
+void ra_sync_tb_temps(RegAlloc *ra)
+{
+    for (int r = 0; r < RA_MAX_REGS; r++) {
+        int32_t v = ra->owner[r];
+        if (v >= 0 && ra->temps[v].kind == IR_TEMP_TB) {
+            ra_sync_one(ra, (uint32_t)v);
+        }
+    }
+}
+
 void ra_snapshot(const RegAlloc *ra, RaSnapshot *snap)
 {
     memcpy(snap->owner, ra->owner, sizeof(snap->owner));
+    snap->dirty = 0;
+    for (int r = 0; r < RA_MAX_REGS; r++) {
+        int32_t v = ra->owner[r];
+        if (v >= 0 && ra->temps[v].kind == IR_TEMP_GLOBAL && !ra->temps[v].in_mem) {
+            snap->dirty |= 1u << r;
+        }
+    }
 }
 
 void ra_restore(RegAlloc *ra, const RaSnapshot *snap)
@@ -338,12 +362,16 @@ void ra_restore(RegAlloc *ra, const RaSnapshot *snap)
             continue;
         }
         RaTemp *t = &ra->temps[v];
-        /* clean at the branch, so its home is current (a TB temp without
-         * a home, out of slots, is left in memory's care) */
+        /* a TB temp was clean at the branch, so its home is current (one
+         * without a home, out of slots, is left in memory's care); a
+         * global dirty there is made dirty again below */
         if (t->kind == IR_TEMP_TB && !t->in_mem) {
             continue;
         }
         t->reg = (int8_t)r;
         ra->owner[r] = v;
+        if (snap->dirty & (1u << r)) {
+            t->in_mem = false;
+        }
     }
 }

@@ -17,8 +17,10 @@
  * Block boundaries (what the IR's liveness assumes): at branches and exits
  * globals and TB temps are written home (ra_sync); at labels nothing is in
  * a register (ra_forget_all), except at a label that only one branch
- * reaches and nothing falls into, which starts with that branch's clean
- * register copies (ra_snapshot, ra_restore); before calls the
+ * reaches and nothing falls into, which starts with that branch's
+ * register copies (ra_snapshot, ra_restore), its dirty globals still
+ * dirty (such a branch syncs TB temps only: the side exit it skips
+ * stores the globals on its own path); before calls the
  * caller-saved registers are emptied (ra_evict_mask) and globals synced
  * per the helper's flags.
  * Guest memory accesses are the exception to the IR's "globals in memory
@@ -128,19 +130,31 @@ void ra_forget_globals(RegAlloc *ra);
 void ra_forget_all(RegAlloc *ra);
 /* After an unconditional exit: the code that follows is unreachable. */
 void ra_drop_all(RegAlloc *ra);
-/* Load v (a global or constant: its home is current) into reg, emptying
- * reg first and dropping any other register copy of v; v stays clean. */
+/* Put v (a global or constant) in reg, emptying reg first and dropping any
+ * other register copy of v: a move from that copy (which may be dirty: v
+ * stays as dirty as it was), else a load from v's home, which must be
+ * current. */
 void ra_place(RegAlloc *ra, uint32_t v, int reg);
+/* v, a global in a register, counts as dirty from here on (a self-loop
+ * header whose back edge brings the value in a register, not in env). */
+void ra_mark_dirty(RegAlloc *ra, uint32_t v);
+/* Write dirty TB temps home; globals stay as they are (a branch to a label
+ * that it alone reaches: see ra_restore). */
+void ra_sync_tb_temps(RegAlloc *ra);
 /* The register contents to restore at a label (owner[] as at a branch to
  * it); see ra_restore. */
 typedef struct RaSnapshot {
     int32_t owner[RA_MAX_REGS];
+    uint32_t dirty;                 /* registers holding a dirty global */
 } RaSnapshot;
 void ra_snapshot(const RegAlloc *ra, RaSnapshot *snap);
-/* At a label reached only by branches whose state was snap (every value
- * there clean: ra_sync(temps) ran before the branch), with no fall-through
- * into it: like ra_forget_all, but the globals, TB temps and constants of
- * snap are in their registers again.  EBB temps are dead at labels. */
+/* At a label reached only by the branch whose state was snap (its TB temps
+ * clean: ra_sync or ra_sync_tb_temps ran before the branch), with no
+ * fall-through into it: like ra_forget_all, but the globals, TB temps and
+ * constants of snap are in their registers again, and the globals that
+ * were dirty there are dirty again (their stores wait for the next sync
+ * point on this path; the branch's other path syncs on its own).  EBB
+ * temps are dead at labels. */
 void ra_restore(RegAlloc *ra, const RaSnapshot *snap);
 /* The globals whose current value is only in a register (dirty): fills
  * regs[i] and vals[i] (room for RA_MAX_REGS each), returns how many. */

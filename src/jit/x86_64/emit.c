@@ -102,6 +102,7 @@ typedef struct Emit {
     /* registers across labels: a label that one branch reaches and nothing
      * falls into starts with the registers the branch had */
     uint16_t *label_refs;           /* branches to each label */
+    bool *label_no_fall;            /* nothing falls through into the label */
     RaSnapshot *label_snap;
     bool *label_has_snap;
     bool unreachable;               /* the previous op never falls through */
@@ -111,6 +112,7 @@ typedef struct Emit {
     uint8_t *loop_req_field;        /* back edge's exit request check */
     unsigned nhead;
     uint32_t head_val[LOOP_HEAD_REGS];
+    uint32_t head_dirty;            /* head values the back edge brings unstored */
 } Emit;
 
 /* The emitter's arrays, kept from block to block in Jit.emit_scratch
@@ -124,6 +126,7 @@ typedef struct EmitScratch {
     uint16_t *label_refs;
     RaSnapshot *label_snap;
     bool *label_has_snap;
+    bool *label_no_fall;
     Fixup *fixups;
     size_t fixups_cap;
     Stub *stubs;
@@ -329,6 +332,14 @@ static void end_of_path(Emit *e)
 {
     ra_drop_all(&e->ra);
     e->unreachable = true;
+}
+
+/* A forward branch to a label that it alone reaches and nothing falls
+ * into: the label can start with the branch's registers, dirty globals
+ * too (branch_to_label keeps the snapshot, ra_restore applies it). */
+static bool label_keeps_dirty(const Emit *e, uint32_t label)
+{
+    return !e->label_pos[label] && e->label_refs[label] == 1 && e->label_no_fall[label];
 }
 
 /* A branch to label: the first of a label's only branch keeps the register
@@ -930,7 +941,14 @@ static void emit_brcond(Emit *e, const IrOp *op)
     bool is64 = op->type == IR_I64;
     IrCond c = (IrCond)op->consts[0];
     uint32_t label = (uint32_t)op->consts[1];
-    ra_sync(&e->ra, true);
+    if (c != IR_COND_NEVER && label_keeps_dirty(e, label)) {
+        /* a side exit's shape: the label's registers come from this branch
+         * alone, dirty globals included, so only the other path (the exit)
+         * stores them */
+        ra_sync_tb_temps(&e->ra);
+    } else {
+        ra_sync(&e->ra, true);
+    }
     if (c == IR_COND_NEVER) {
         return;
     }
@@ -1301,10 +1319,12 @@ static void emit_stub(Emit *e, const Stub *s)
  * loop chains slot n to it; jit.c then points that jump at the loop header
  * instead of the entry.  The header follows the entry checks and the loads
  * of up to LOOP_HEAD_REGS globals the block reads (those it never writes
- * first) into callee-saved registers; the back edge checks the exit
- * request and puts those globals back in their registers (from env, which
- * is current there) unless they still are, so an iteration that leaves
- * them alone skips their loads. */
+ * first) into callee-saved registers; the back edge stores the other dirty
+ * globals, moves those back to their registers unless they still are
+ * there, and checks the exit request.  The ones written on the way to the
+ * back edge (head_dirty) cross it unstored: the header counts them dirty,
+ * so each exit stores them, and the back edge's exit request leaves by a
+ * stub that stores them (jit.c never chains the slot to another block). */
 static void emit_loop_prepare(Emit *e)
 {
     size_t nops = ir_op_count(e->b);
@@ -1314,12 +1334,14 @@ static void emit_loop_prepare(Emit *e)
         const IrOp *op = ir_op_at_const(e->b, i);
         first = op->opc == IR_OP_insn_start ? op : NULL;
     }
+    size_t loop_at = 0;
     for (size_t i = 0; first && i + 1 < nops && e->loop_slot < 0; i++) {
         const IrOp *op = ir_op_at_const(e->b, i);
         const IrOp *pc = ir_op_at_const(e->b, i + 1);
         if (op->opc == IR_OP_goto_tb && pc->opc == IR_OP_movi &&
             tv(e, pc->vals[0])->kind == IR_TEMP_GLOBAL && pc->consts[0] == first->consts[0]) {
             e->loop_slot = (int)op->consts[0];
+            loop_at = i;
         }
     }
     if (e->loop_slot < 0) {
@@ -1330,8 +1352,22 @@ static void emit_loop_prepare(Emit *e)
     assert(seen);
     uint32_t order[LOOP_HEAD_REGS * 4];
     unsigned norder = 0;
-    for (size_t i = 0; i < nops; i++) {
+    /* Only the ops on the way to the back edge: what the other exits' paths
+     * and the code after the back edge read is loaded when they run, not
+     * at every entry (pchase's tree search enters 0x10712 from 0x10762 at
+     * one node in two; its loop exit's a2 and s1 were loaded each time). */
+    bool off_path = false;
+    for (size_t i = 0; i < loop_at; i++) {
         const IrOp *op = ir_op_at_const(e->b, i);
+        if (op->opc == IR_OP_set_label) {
+            off_path = false;
+            continue;
+        }
+        if (off_path || op->opc == IR_OP_goto_tb || op->opc == IR_OP_exit_tb ||
+            op->opc == IR_OP_br || op->opc == IR_OP_lookup_and_goto_ptr) {
+            off_path = true;
+            continue;
+        }
         /* inputs first: an op reads before it writes */
         for (unsigned n = 0; n < (unsigned)(op->nout + op->nin); n++) {
             unsigned k = (n + op->nout) % (unsigned)(op->nout + op->nin);
@@ -1357,22 +1393,71 @@ static void emit_loop_prepare(Emit *e)
         }
     }
     free(seen);
+
+    /* The head values written on the way to the back edge (since the last
+     * label that starts clean, not counting other exits' paths): the back
+     * edge hands them over in their registers without storing them, so the
+     * header counts them as dirty.  Over-counting costs a store at an
+     * exit, never correctness: a dirty claim on a value env holds too. */
+    bool in_exit = false;
+    for (size_t i = 0; i < loop_at; i++) {
+        const IrOp *op = ir_op_at_const(e->b, i);
+        if (op->opc == IR_OP_set_label) {
+            uint32_t label = (uint32_t)op->consts[0];
+            in_exit = false;
+            if (e->label_refs[label] != 1 || !e->label_no_fall[label]) {
+                e->head_dirty = 0;
+            }
+            continue;
+        }
+        if (in_exit) {
+            continue;
+        }
+        if (op->opc == IR_OP_goto_tb || op->opc == IR_OP_exit_tb || op->opc == IR_OP_br ||
+            op->opc == IR_OP_lookup_and_goto_ptr) {
+            in_exit = true;
+            continue;
+        }
+        for (unsigned n = 0; n < op->nout; n++) {
+            for (unsigned k = 0; k < e->nhead; k++) {
+                if (op->vals[n] == e->head_val[k]) {
+                    e->head_dirty |= 1u << k;
+                }
+            }
+        }
+    }
 }
 
 static void emit_goto_tb(Emit *e, const IrOp *op)
 {
     unsigned slot = (unsigned)op->consts[0];
     assert(slot < IR_GOTO_TB_SLOTS);
-    ra_sync(&e->ra, false);
     if ((int)slot == e->loop_slot) {
+        /* the back edge: globals home, but for the head values the header
+         * counts as dirty, which go to their registers unstored; the exit
+         * request leaves through a stub that stores those (emitted at the
+         * end, before the request exit) */
+        RegAlloc *ra = &e->ra;
+        for (int r = 0; r < RA_MAX_REGS; r++) {
+            int32_t v = ra->owner[r];
+            bool keep = false;
+            for (unsigned k = 0; v >= 0 && k < e->nhead; k++) {
+                keep |= (e->head_dirty & (1u << k)) && e->head_val[k] == (uint32_t)v;
+            }
+            if (v >= 0 && ra->temps[v].kind == IR_TEMP_GLOBAL && !keep) {
+                ra_sync_one(ra, (uint32_t)v);
+            }
+        }
+        for (unsigned k = 0; k < e->nhead; k++) {
+            ra_place(ra, e->head_val[k], HEAD_REGS[k]);
+        }
         if (e->jit->cfg.exit_request_offset >= 0) {
             x86_alu_mi(&e->a, X86_CMP, false,
                        x86_mem(ENV, e->jit->cfg.exit_request_offset), 0);
             e->loop_req_field = x86_jcc32_fwd(&e->a, X86_CC_NE);
         }
-        for (unsigned k = 0; k < e->nhead; k++) {
-            ra_place(&e->ra, e->head_val[k], HEAD_REGS[k]);
-        }
+    } else {
+        ra_sync(&e->ra, false);
     }
     /* the rel32 must be 4-byte aligned so that chaining patches it with one
      * atomic store */
@@ -1880,20 +1965,25 @@ static EmitScratch *emit_scratch_take(Emit *e, size_t nlabels)
         free(s->label_refs);
         free(s->label_snap);
         free(s->label_has_snap);
+        free(s->label_no_fall);
         s->labels_cap = 2 * nlabels;
         s->label_pos = malloc(s->labels_cap * sizeof(*s->label_pos));
         s->label_refs = malloc(s->labels_cap * sizeof(*s->label_refs));
         s->label_snap = malloc(s->labels_cap * sizeof(*s->label_snap));
         s->label_has_snap = malloc(s->labels_cap * sizeof(*s->label_has_snap));
-        assert(s->label_pos && s->label_refs && s->label_snap && s->label_has_snap);
+        s->label_no_fall = malloc(s->labels_cap * sizeof(*s->label_no_fall));
+        assert(s->label_pos && s->label_refs && s->label_snap && s->label_has_snap &&
+               s->label_no_fall);
     }
     e->label_pos = s->label_pos;
     e->label_refs = s->label_refs;
     e->label_snap = s->label_snap;
     e->label_has_snap = s->label_has_snap;
+    e->label_no_fall = s->label_no_fall;
     memset(e->label_pos, 0, nlabels * sizeof(*e->label_pos));
     memset(e->label_refs, 0, nlabels * sizeof(*e->label_refs));
     memset(e->label_has_snap, 0, nlabels * sizeof(*e->label_has_snap));
+    memset(e->label_no_fall, 0, nlabels * sizeof(*e->label_no_fall));
     /* label_snap[l] is read only where label_has_snap[l] is set */
     e->fixups = s->fixups;
     e->fixups_cap = s->fixups_cap;
@@ -1936,6 +2026,7 @@ void jit_host_scratch_free(Jit *jit)
     free(s->label_refs);
     free(s->label_snap);
     free(s->label_has_snap);
+    free(s->label_no_fall);
     free(s->fixups);
     free(s->stubs);
     free(s->dirty);
@@ -1956,6 +2047,13 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     ra_init(&e.ra, &scratch->ra, b, &host_ops, &e, ALL_REGS, JIT_MAX_SLOTS);
     for (size_t i = 0; i < ir_op_count(b); i++) {
         const IrOp *op = ir_op_at_const(b, i);
+        if (op->opc == IR_OP_set_label && i > 0) {
+            /* after an op that never falls through (exit_tb, br, a
+             * lookup), the label is entered by its branches alone */
+            uint16_t prev = ir_op_at_const(b, i - 1)->opc;
+            e.label_no_fall[op->consts[0]] = prev == IR_OP_exit_tb || prev == IR_OP_br ||
+                                             prev == IR_OP_lookup_and_goto_ptr;
+        }
         if (op->opc == IR_OP_br && e.label_refs[op->consts[0]] < UINT16_MAX) {
             e.label_refs[op->consts[0]]++;
         } else if (op->opc == IR_OP_brcond && e.label_refs[op->consts[1]] < UINT16_MAX) {
@@ -1988,6 +2086,9 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     emit_loop_prepare(&e);
     for (unsigned k = 0; k < e.nhead; k++) {
         ra_place(&e.ra, e.head_val[k], HEAD_REGS[k]);
+        if (e.head_dirty & (1u << k)) {
+            ra_mark_dirty(&e.ra, e.head_val[k]);
+        }
     }
     e.loop_head = (uint32_t)x86_asm_size(&e.a);
 
@@ -2013,12 +2114,18 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     for (size_t i = 0; i < e.nstubs && !e.a.overflow; i++) {
         emit_stub(&e, &e.stubs[i]);
     }
+    if (!e.a.overflow && e.loop_req_field) {
+        /* the back edge's exit request: store what it kept in registers */
+        x86_patch_rel32(e.loop_req_field, e.a.p);
+        for (unsigned k = 0; k < e.nhead; k++) {
+            if (e.head_dirty & (1u << k)) {
+                host_store(&e, HEAD_REGS[k], tv(&e, e.head_val[k]));
+            }
+        }
+    }
     uint32_t inv_target = (uint32_t)x86_asm_size(&e.a);
     if (!e.a.overflow) {
         x86_patch_rel32(req_field, e.a.p);
-        if (e.loop_req_field) {
-            x86_patch_rel32(e.loop_req_field, e.a.p);
-        }
         exit_with(&e, IR_EXIT_REQUESTED);
     }
 
