@@ -42,9 +42,11 @@ DECLARE_OBJ_CHECKERS(TcgAccel, AccelClass, TCG_ACCEL, TYPE_TCG_ACCEL)
 static struct {
     pthread_mutex_t lock;
     pthread_cond_t cond;        /* vCPUs wait here: run, wake from halt */
-    pthread_cond_t parked_cond; /* the main thread waits here for parking */
+    pthread_cond_t parked_cond; /* the main thread waits here for parking
+                                 * and for new threads to publish their id */
     bool running;               /* VM running: vCPUs may execute */
     int threads;                /* vCPU threads started */
+    int published;              /* of those, how many set their thread_id */
     int parked;                 /* of those, how many are parked */
     unsigned kick_generation;   /* bumped by every kick */
 } tcg_run = {
@@ -147,6 +149,10 @@ static void *tcg_vcpu_thread(void *opaque)
         /* info cpus, query-cpus-fast (read by the main thread) */
         __atomic_store_n(&t->cpus[i]->thread_id, (int)gettid(), __ATOMIC_RELEASE);
     }
+    pthread_mutex_lock(&tcg_run.lock);
+    tcg_run.published++;
+    pthread_cond_broadcast(&tcg_run.parked_cond);
+    pthread_mutex_unlock(&tcg_run.lock);
 
     for (;;) {
         bool all_idle = true;
@@ -234,8 +240,13 @@ static bool tcg_start_thread(TcgThread *t, Error **errp)
         error_setg_errno(errp, err, "could not create a vCPU thread");
         return false;
     }
+    /* As QEMU waits for cpu->created: the monitor may ask for the thread
+     * ids as soon as start-up returns (-S: before anything runs). */
     pthread_mutex_lock(&tcg_run.lock);
     tcg_run.threads++;
+    while (tcg_run.published < tcg_run.threads) {
+        pthread_cond_wait(&tcg_run.parked_cond, &tcg_run.lock);
+    }
     pthread_mutex_unlock(&tcg_run.lock);
     return true;
 }
