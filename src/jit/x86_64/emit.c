@@ -137,6 +137,8 @@ typedef struct EmitScratch {
     size_t fmap_cap;
     JitInsnMark *marks;
     uint32_t marks_cap;
+    uint8_t *loop_seen;             /* emit_loop_prepare, per global */
+    size_t loop_seen_cap;
 } EmitScratch;
 
 #define GROW(ptr, n, cap)                                                     \
@@ -1348,8 +1350,15 @@ static void emit_loop_prepare(Emit *e)
         return;
     }
     size_t ng = e->ra.nglobals;
-    uint8_t *seen = calloc(ng + 1, 1);      /* 1 read, 2 written */
-    assert(seen);
+    EmitScratch *scratch = e->jit->emit_scratch;
+    if (scratch->loop_seen_cap < ng + 1) {
+        free(scratch->loop_seen);
+        scratch->loop_seen_cap = 2 * (ng + 1);
+        scratch->loop_seen = malloc(scratch->loop_seen_cap);
+        assert(scratch->loop_seen);
+    }
+    uint8_t *seen = scratch->loop_seen;     /* 1 read, 2 written */
+    memset(seen, 0, ng + 1);
     uint32_t order[LOOP_HEAD_REGS * 4];
     unsigned norder = 0;
     /* Only the ops on the way to the back edge: what the other exits' paths
@@ -1392,7 +1401,6 @@ static void emit_loop_prepare(Emit *e)
             }
         }
     }
-    free(seen);
 
     /* The head values written on the way to the back edge (since the last
      * label that starts clean, not counting other exits' paths): the back
@@ -2032,6 +2040,7 @@ void jit_host_scratch_free(Jit *jit)
     free(s->dirty);
     free(s->fmap);
     free(s->marks);
+    free(s->loop_seen);
     free(s);
     jit->emit_scratch = NULL;
 }
