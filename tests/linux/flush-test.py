@@ -18,18 +18,12 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "monitor"))
 from monitor_client import Hmp, check  # noqa: E402
+from guest_images import guest_images  # noqa: E402
 
 
 def main():
     morpho = sys.argv[1]
-    top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-    try:
-        img = subprocess.run([os.path.join(top, "scripts/guest-image.sh"),
-                              os.path.join(top, "guest/init-test.sh")],
-                             check=True, capture_output=True, text=True).stdout.split()
-    except subprocess.CalledProcessError:
-        print("flush-test: could not prepare the Debian guest images", file=sys.stderr)
-        sys.exit(77)
+    img = guest_images("init-test.sh")
     tmp = tempfile.mkdtemp()
     sock, console = os.path.join(tmp, "monitor.sock"), os.path.join(tmp, "console.log")
     proc = subprocess.Popen([morpho, "-M", "virt", "-smp", "2", "-m", "512M",

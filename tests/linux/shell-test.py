@@ -9,20 +9,14 @@ off with `poweroff -f` and checks Morpho's exit status.
 import os
 import pty
 import select
-import subprocess
 import sys
 import time
 
+from guest_images import guest_images
+
 def main():
     morpho, backend = sys.argv[1], sys.argv[2]
-    top = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-    try:
-        img = subprocess.run([os.path.join(top, "scripts/guest-image.sh"),
-                              os.path.join(top, "guest/init-shell.sh")],
-                             check=True, capture_output=True, text=True).stdout.split()
-    except subprocess.CalledProcessError:
-        print("shell-test: could not prepare the Debian guest images", file=sys.stderr)
-        sys.exit(77)
+    img = guest_images("init-shell.sh")
     pid, fd = pty.fork()
     if pid == 0:
         os.execv(morpho, [morpho, "-M", "virt", "-m", "512M", "-nographic",
