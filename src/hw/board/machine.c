@@ -247,6 +247,19 @@ bool machine_run_board_init(MachineState *ms, Error **errp)
             return false;
         }
     }
+    /* As QEMU's qemu_validate_options: both only make sense for a kernel
+     * the board loads itself, and silently booting firmware instead would
+     * hide a typo in the command line. */
+    if (!ms->kernel_filename) {
+        if (ms->kernel_cmdline) {
+            error_setg(errp, "-append only allowed with -kernel option");
+            return false;
+        }
+        if (ms->initrd_filename) {
+            error_setg(errp, "-initrd only allowed with -kernel option");
+            return false;
+        }
+    }
     if (!mc->init) {
         return true;
     }

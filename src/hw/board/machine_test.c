@@ -138,6 +138,24 @@ UNITTEST(create_properties_and_init)
     error_free(err);
     err = NULL;
 
+    /* -append and -initrd need -kernel (QEMU's wording); the board is not
+     * initialized. */
+    char *kernel = ms->kernel_filename;
+    ms->kernel_filename = NULL;
+    CHECK(!machine_run_board_init(ms, &err));
+    CHECK_STR(error_get_pretty(err), "-append only allowed with -kernel option");
+    error_free(err);
+    err = NULL;
+    char *append = ms->kernel_cmdline;
+    ms->kernel_cmdline = NULL;
+    CHECK(!machine_run_board_init(ms, &err));
+    CHECK_STR(error_get_pretty(err), "-initrd only allowed with -kernel option");
+    error_free(err);
+    err = NULL;
+    CHECK_INT(board_inits, 0);
+    ms->kernel_filename = kernel;
+    ms->kernel_cmdline = append;
+
     CHECK(machine_run_board_init(ms, NULL));
     CHECK_INT(board_inits, 1);
     free(ms->cpu_type);

@@ -633,9 +633,6 @@ static bool riscv_virt_load_images(RiscvVirtState *s, MachineState *ms, Error **
             s->initrd_start = img.low;
             s->initrd_end = img.high;
         }
-    } else if (ms->initrd_filename) {
-        error_setg(errp, "-initrd cannot be used without -kernel");
-        return false;
     }
     return true;
 }

@@ -246,7 +246,8 @@ static uint32_t cell(const void *fdt, const char *path, const char *name, int i)
 
 UNITTEST(device_tree_nodes)
 {
-    MachineState *ms = board_new(2, 1ULL << 30, NULL);
+    char *kernel = write_elf();
+    MachineState *ms = board_new(2, 1ULL << 30, kernel);
     CHECK(object_property_set_str(OBJECT(ms), "append", "console=ttyS0", NULL));
     CHECK(machine_run_board_init(ms, &error_abort));
     RiscvVirtState *s = RISCV_VIRT_MACHINE(ms);
@@ -291,6 +292,7 @@ UNITTEST(device_tree_nodes)
     /* 1 GiB of RAM: the tree goes just below 0xc0000000. */
     CHECK_U64(s->fdt_addr, 0xc0000000 - 2 * 1024 * 1024);
     board_free(ms);
+    free(kernel);
 }
 
 UNITTEST(fdt_addr_rule)
@@ -326,7 +328,8 @@ UNITTEST(dumpdtb_and_dtb)
     free(blob);
 
     /* -dtb replaces the generated tree; /chosen gets bootargs still. */
-    MachineState *ms = board_new(1, 128 << 20, NULL);
+    char *kernel = write_elf();
+    MachineState *ms = board_new(1, 128 << 20, kernel);
     object_property_set_str(OBJECT(ms), "dtb", dump, NULL);
     object_property_set_str(OBJECT(ms), "append", "quiet", NULL);
     CHECK(machine_run_board_init(ms, &error_abort));
@@ -334,6 +337,7 @@ UNITTEST(dumpdtb_and_dtb)
     int l;
     CHECK_STR(getprop(fdt, "/chosen", "bootargs", &l), "quiet");
     board_free(ms);
+    free(kernel);
 
     /* A -dtb that is not one fails board init with the file's name. */
     ms = board_new(1, 128 << 20, NULL);
