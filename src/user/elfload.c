@@ -444,6 +444,9 @@ bool elf_setup_stack(UserMem *m, UserImage *img, int argc, char *const *argv, ch
                      const char *execfn, Error **errp)
 {
     uint64_t stack_bytes = USER_PAGE_ALIGN(img->stack_bytes ? img->stack_bytes : USER_STACK_SIZE);
+    if (stack_bytes < USER_STACK_MIN) {
+        stack_bytes = USER_STACK_MIN;
+    }
     GuestVaddr top = m->size;
     if (stack_bytes > (1ull << 32)) {
         error_setg(errp, "stack size %llu is too large", (unsigned long long)stack_bytes);

@@ -58,6 +58,10 @@
 
 /* Linux's default stack rlimit and our initial stack mapping. */
 #define USER_STACK_SIZE (8ull << 20)
+/* The smallest stack -s gets: the 32 pages of argument space old Linux
+ * kernels (MAX_ARG_PAGES) and QEMU's linux-user guarantee; smaller requests
+ * are raised to it, as QEMU does. */
+#define USER_STACK_MIN (32ull * 4096)
 
 typedef struct UserImage {
     char *path;                 /* the program file (for /proc/self/exe) */

@@ -252,3 +252,24 @@ UNITTEST(initial_stack_layout)
     elf_image_free(&img);
     mmap_destroy(&m);
 }
+
+/* -s below 32 pages gets 32 pages (QEMU's STACK_LOWER_LIMIT), so that a
+ * program run with a tiny -s still starts. */
+UNITTEST(tiny_stack_request_gets_the_minimum)
+{
+    UserMem m;
+    UserImage img;
+    const char *path = tmp_path("static3");
+    write_elf(path, ET_EXEC, ELF_EM_RISCV, static_segs, 2, NULL, 0x1300);
+    CHECK(mmap_init(&m, USER_SPACE_SIZE_DEFAULT, &error_abort));
+    CHECK(elf_load_program(&m, path, NULL, &img, &error_abort));
+    img.stack_bytes = 1;
+    char *argv[] = { "prog", NULL };
+    char *envp[] = { NULL };
+    CHECK(elf_setup_stack(&m, &img, 1, argv, envp, "/bin/prog", &error_abort));
+    char *text = mmap_maps_text(&m);
+    CHECK(strstr(text, "3ffffe0000-4000000000 rw-p 00000000 00:00 0") != NULL);
+    free(text);
+    elf_image_free(&img);
+    mmap_destroy(&m);
+}
