@@ -277,16 +277,13 @@ static int block_do_read(BlockRequest *r)
     return 0;
 }
 
-static int block_do_write(BlockRequest *r)
+/* All of buf at offset, through short writes and EINTR: 0 or -errno. */
+static int block_pwrite_all(int fd, const void *buf, uint64_t len, uint64_t offset)
 {
     uint64_t done = 0;
 
-    if (r->blk->read_only) {
-        return -EROFS;
-    }
-    while (done < r->len) {
-        ssize_t n = pwrite(r->blk->fd, (uint8_t *)r->buf + done, r->len - done,
-                           (off_t)(r->offset + done));
+    while (done < len) {
+        ssize_t n = pwrite(fd, (const uint8_t *)buf + done, len - done, (off_t)(offset + done));
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -296,6 +293,14 @@ static int block_do_write(BlockRequest *r)
         done += (uint64_t)n;
     }
     return 0;
+}
+
+static int block_do_write(BlockRequest *r)
+{
+    if (r->blk->read_only) {
+        return -EROFS;
+    }
+    return block_pwrite_all(r->blk->fd, r->buf, r->len, r->offset);
 }
 
 static int block_do_flush(BlockRequest *r)
@@ -330,15 +335,12 @@ static int block_do_write_zeroes(BlockRequest *r)
         return 0;
     }
     while (done < r->len) {
-        size_t chunk = r->len - done < sizeof(zeros) ? r->len - done : sizeof(zeros);
-        ssize_t n = pwrite(r->blk->fd, zeros, chunk, (off_t)(r->offset + done));
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return -errno;
+        uint64_t chunk = r->len - done < sizeof(zeros) ? r->len - done : sizeof(zeros);
+        int ret = block_pwrite_all(r->blk->fd, zeros, chunk, r->offset + done);
+        if (ret < 0) {
+            return ret;
         }
-        done += (uint64_t)n;
+        done += chunk;
     }
     return 0;
 }
