@@ -55,6 +55,7 @@ typedef struct FakeEnv {
     uint32_t w[NG + 2];
     uint8_t scratch[64];        /* env ld/st */
     uint64_t dump[32];          /* TB temps at the end */
+    uint64_t misses;            /* jtest_miss's calls, hashed */
     FakeTlbDesc tlb[2];
 } FakeEnv;
 
@@ -71,6 +72,8 @@ void helper_jtest_bump(void *env, uint64_t a);
 uint64_t helper_jtest_six(void *env, uint64_t a, uint32_t b, uint64_t c, uint32_t d, uint64_t e,
                           uint64_t f);
 uint32_t helper_jtest_ret32(void *env, uint32_t a);
+uint64_t helper_jtest_miss(void *env, uint64_t a, uint64_t b, uint32_t c, uint64_t d,
+                           uint32_t e);
 
 uint64_t helper_jtest_mix(void *env, uint64_t a, uint32_t b)
 {
@@ -93,6 +96,14 @@ uint64_t helper_jtest_six(void *env, uint64_t a, uint32_t b, uint64_t c, uint32_
 uint32_t helper_jtest_ret32(void *env, uint32_t a)
 {
     return a * 0x9e3779b9u;
+}
+
+uint64_t helper_jtest_miss(void *env, uint64_t a, uint64_t b, uint32_t c, uint64_t d,
+                           uint32_t e)
+{
+    FakeEnv *fe = env;
+    fe->misses = fe->misses * 7 + a + 3 * b;
+    return a ^ (b * 5) ^ c ^ (d << 1) ^ ((uint64_t)e << 40);
 }
 
 #define IR_HELPER_DEFS "jit/jit_diff_test_helpers.def"
@@ -671,6 +682,42 @@ static void gen_mem(Gen *g)
     }
 }
 
+/* call_miss: after an FP fast op (the JIT fuses its domain test with the
+ * branch to the stub), or on any value with one of the frontend's miss
+ * values; operands anywhere (globals, temps, constants, the same twice),
+ * results into globals or TB temps. */
+static void gen_call_miss(Gen *g)
+{
+    static const uint64_t misses[] = { 0, 2, 0x8000000000000000ull, ~0ull, 0xffffffffull };
+    static const IrOpcode fast_ops[] = { IR_OP_fadd_f64, IR_OP_fmul_f64, IR_OP_fdiv_f64,
+                                         IR_OP_fma_f64, IR_OP_fsub_f32, IR_OP_fsqrt_f64 };
+    IrBuilder *b = g->b;
+    IrVal fast = ir_new_ebb_temp(b, IR_I64), ins[3];
+    uint64_t miss;
+    for (int i = 0; i < 3; i++) {
+        ins[i] = rn(g, 3) ? pick_src(g, IR_I64)
+                          : ir_const(b, IR_I64, edge_f64[rn(g, NEDGE_F64)]);
+    }
+    if (rn(g, 3)) {
+        IrOpcode opc = fast_ops[rn(g, sizeof(fast_ops) / sizeof(fast_ops[0]))];
+        uint64_t cst = rn(g, 4);
+        ir_emit(b, opc, IR_I64, &fast, 1, ins, ir_op_defs[opc].nin, &cst,
+                ir_op_defs[opc].nconst);
+        miss = 0;
+    } else {
+        miss = misses[rn(g, sizeof(misses) / sizeof(misses[0]))];
+        if (rn(g, 2)) {
+            ir_movi(b, fast, miss);
+        } else {
+            ir_mov(b, fast, pick_src(g, IR_I64));
+        }
+    }
+    IrVal a = rn(g, 3) ? ins[rn(g, 3)] : pick_src(g, IR_I64);
+    ir_call_miss(b, HELPER(jtest_miss), pick_dst(g, IR_I64), fast, miss, a, pick_src(g, IR_I64),
+                 rn(g, 2) ? pick_src(g, IR_I32) : ir_const(b, IR_I32, 7), ins[rn(g, 3)],
+                 pick_src(g, IR_I32));
+}
+
 static void gen_op(Gen *g)
 {
     IrBuilder *b = g->b;
@@ -785,7 +832,11 @@ static void gen_op(Gen *g)
     } else if (k < 88) {
         gen_mem(g);
     } else if (k < 94) {
-        switch (rn(g, 4)) {
+        switch (rn(g, 6)) {
+        case 4:
+        case 5:
+            gen_call_miss(g);
+            break;
         case 0:
             ir_call(b, HELPER(jtest_mix), pick_dst(g, IR_I64), pick_src(g, IR_I64),
                     pick_src(g, IR_I32));

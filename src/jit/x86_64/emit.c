@@ -57,9 +57,27 @@ static const X86Reg ARG_REGS[6] = { X86_RDI, X86_RSI, X86_RDX, X86_RCX, X86_R8, 
 typedef enum StubKind {
     STUB_LD,
     STUB_ST,
+    STUB_CALL,                  /* call_miss's helper call */
 } StubKind;
 
-/* An out-of-line slow path of a guest memory access. */
+/* Where a STUB_CALL argument is when the fast path branches to the stub. */
+typedef enum StubArgKind {
+    STUB_ARG_IMM,
+    STUB_ARG_REG,
+    STUB_ARG_ENV,               /* a global's home, current */
+    STUB_ARG_SLOT,              /* a temp's spill slot */
+} StubArgKind;
+
+typedef struct StubArg {
+    uint8_t kind;               /* StubArgKind */
+    uint8_t reg;
+    bool is64;
+    int32_t off;                /* env offset or slot */
+    uint64_t imm;
+} StubArg;
+
+/* An out-of-line slow path: of a guest memory access, or of a call_miss
+ * (fn(env, args...) into out). */
 typedef struct Stub {
     StubKind kind;
     uint8_t *jump_field;        /* the fast path's rel32 to patch here */
@@ -70,6 +88,8 @@ typedef struct Stub {
     uint32_t insn;
     uint32_t save;              /* caller-saved registers live across the call */
     uint32_t dirty_first, ndirty;   /* Emit.dirty: globals to store before the call */
+    const void *fn;                 /* STUB_CALL: the helper, and its arguments */
+    uint32_t arg_first, nargs;      /* in Emit.stub_args */
 } Stub;
 
 typedef struct Fixup {
@@ -91,6 +111,8 @@ typedef struct Emit {
     size_t nstubs, stubs_cap;
     uint32_t *dirty;            /* JIT_FAULT_ENTRY words of the stubs' dirty globals */
     size_t ndirty, dirty_cap;
+    StubArg *stub_args;         /* the STUB_CALL stubs' arguments */
+    size_t nstub_args, stub_args_cap;
     uint32_t *fmap;             /* the fault map (user mode) */
     size_t nfmap, fmap_cap;
     JitInsnMark *marks;
@@ -99,6 +121,8 @@ typedef struct Emit {
     uint32_t ninsns;
     uint32_t jmp_field[IR_GOTO_TB_SLOTS], jmp_reset[IR_GOTO_TB_SLOTS];
     const IrOp *fused_brcond;   /* emitted with the FP op before it: skip */
+    const IrOp *fused_call;     /* a call_miss emitted with the FP op before it: */
+    int fused_out;              /* ... its d is in this register from there on */
     /* registers across labels: a label that one branch reaches and nothing
      * falls into starts with the registers the branch had */
     uint16_t *label_refs;           /* branches to each label */
@@ -133,6 +157,8 @@ typedef struct EmitScratch {
     size_t stubs_cap;
     uint32_t *dirty;
     size_t dirty_cap;
+    StubArg *stub_args;
+    size_t stub_args_cap;
     uint32_t *fmap;
     size_t fmap_cap;
     JitInsnMark *marks;
@@ -1266,9 +1292,15 @@ static void emit_atomic(Emit *e, const IrOp *op)
  * (rsp stays 16-byte aligned at the call), call C, restore, resume after
  * the access.  The address and value go through the scratch registers,
  * so that no argument register is overwritten before it is read. */
+static void emit_call_stub(Emit *e, const Stub *s);
+
 static void emit_stub(Emit *e, const Stub *s)
 {
     X86Asm *a = &e->a;
+    if (s->kind == STUB_CALL) {
+        emit_call_stub(e, s);
+        return;
+    }
     mark(e, s->insn);
     x86_patch_rel32(s->jump_field, a->p);
     for (uint32_t i = 0; i < s->ndirty; i++) {
@@ -1311,6 +1343,143 @@ static void emit_stub(Emit *e, const Stub *s)
             x86_pop(a, (X86Reg)r);
         }
     }
+    x86_jmp(a, s->resume);
+}
+
+/* ---- call_miss: the exact path out of line --------------------------
+ * The fast path is a test of the fast value (the caller's: the FP op's
+ * domain check when fused, else a compare with $miss) and a branch to a
+ * stub; the stub calls the helper and puts its result in d's register,
+ * then jumps back.  The helper reads and writes no global and never raises
+ * (the verifier checks its flags), so nothing is stored, and the stub saves
+ * the caller-saved registers that hold values live after the op, as a
+ * memory access's stub does.  Arguments are read from where they are at
+ * the branch: a caller-saved register is pushed with the others and read
+ * back from its stack copy (no argument register is overwritten before
+ * it is read), a callee-saved one directly. */
+
+/* op is the call_miss; out holds its fast value, and the flags say "miss"
+ * under cc.  Called once op's registers are chosen: nothing may be
+ * allocated between this and the branch (the stub reads the arguments
+ * where they are now).  d takes out over unless def_later (fused: the
+ * fast op's dead inputs are dropped first, and d may be one of them). */
+static void emit_call_miss_branch(Emit *e, const IrOp *op, int out, X86Cond cc, bool def_later)
+{
+    const IrHelperInfo *h = (const IrHelperInfo *)(uintptr_t)op->consts[0];
+    uint32_t first = (uint32_t)e->nstub_args, argregs = 0;
+    unsigned nargs = op->nin - 1u;
+    assert(nargs + 1 <= 6);
+    for (unsigned k = 2; k < (unsigned)(op->nout + op->nin); k++) {
+        uint32_t v = op->vals[k];
+        RaTemp *t = tv(e, v);
+        StubArg g = { .is64 = t->is64 };
+        if (t->kind == IR_TEMP_CONST) {
+            g.kind = STUB_ARG_IMM;
+            g.imm = t->is64 ? t->value : (uint32_t)t->value;
+        } else if (t->reg >= 0) {
+            g.kind = STUB_ARG_REG;
+            g.reg = (uint8_t)t->reg;
+            argregs |= R(t->reg) & CALLER_SAVED;
+        } else if (t->kind == IR_TEMP_GLOBAL) {
+            assert(t->in_mem);
+            g.kind = STUB_ARG_ENV;
+            g.off = t->env_offset;
+        } else {
+            /* in its slot (a never-written temp reads its slot: total) */
+            int32_t slot = ra_slot(&e->ra, v);
+            g.kind = slot >= 0 ? STUB_ARG_SLOT : STUB_ARG_IMM;
+            g.off = slot;
+        }
+        GROW(e->stub_args, e->nstub_args, e->stub_args_cap);
+        e->stub_args[e->nstub_args++] = g;
+    }
+    uint8_t *field = x86_jcc32_fwd(&e->a, cc);
+    if (!def_later) {
+        def(e, op->vals[0], out);
+    }
+    if (field) {
+        add_stub(e, (Stub){ .kind = STUB_CALL, .jump_field = field, .resume = e->a.p,
+                            .out = (X86Reg)out, .out64 = true, .insn = e->insn,
+                            .save = live_across_stub(e, op, out) | argregs, .fn = h->fn,
+                            .arg_first = first, .nargs = nargs });
+    }
+}
+
+static void emit_call_miss(Emit *e, const IrOp *op)
+{
+    if (op == e->fused_call) {
+        e->fused_call = NULL;
+        def(e, op->vals[0], e->fused_out);
+        return;
+    }
+    int out = dest_from(e, op, 1, true, ALL_REGS);
+    uint64_t miss = op->consts[1];
+    if (miss == 0) {
+        x86_test_rr(&e->a, true, out, out);
+    } else if ((int64_t)miss == (int32_t)miss) {
+        x86_alu_ri(&e->a, X86_CMP, true, out, (int32_t)miss);
+    } else {
+        x86_mov_ri(&e->a, TMP0, miss);
+        x86_alu_rr(&e->a, X86_CMP, true, out, TMP0);
+    }
+    emit_call_miss_branch(e, op, out, X86_CC_E, false);
+}
+
+static void emit_call_stub(Emit *e, const Stub *s)
+{
+    X86Asm *a = &e->a;
+    mark(e, s->insn);
+    x86_patch_rel32(s->jump_field, a->p);
+    int8_t pos[RA_MAX_REGS];
+    unsigned npush = 0;
+    for (int r = 0; r < RA_MAX_REGS; r++) {
+        pos[r] = -1;
+        if (s->save & R(r)) {
+            x86_push(a, (X86Reg)r);
+            pos[r] = (int8_t)npush++;
+        }
+    }
+    int32_t pad = (npush & 1) ? 8 : 0;
+    if (pad) {
+        x86_alu_ri(a, X86_SUB, true, X86_RSP, 8);
+    }
+    for (uint32_t k = 0; k < s->nargs; k++) {
+        const StubArg *g = &e->stub_args[s->arg_first + k];
+        X86Reg dst = ARG_REGS[k + 1];
+        switch ((StubArgKind)g->kind) {
+        case STUB_ARG_IMM:
+            x86_mov_ri(a, dst, g->imm);
+            break;
+        case STUB_ARG_REG:
+            if (pos[g->reg] >= 0) {
+                int32_t off = pad + 8 * (int32_t)(npush - 1 - (unsigned)pos[g->reg]);
+                x86_load(a, dst, x86_mem(X86_RSP, off), 8, false, true);
+            } else {
+                x86_mov_rr(a, true, dst, (X86Reg)g->reg);  /* callee-saved: intact */
+            }
+            break;
+        case STUB_ARG_ENV:
+            x86_load(a, dst, x86_mem(ENV, g->off), g->is64 ? 8 : 4, false, g->is64);
+            break;
+        case STUB_ARG_SLOT:
+            x86_load(a, dst, x86_mem(X86_RSP, pad + 8 * (int32_t)npush + FRAME_ARGS + 8 * g->off),
+                     8, false, true);
+            break;
+        }
+    }
+    x86_mov_rr(a, true, X86_RDI, ENV);
+    x86_mov_ri(a, TMP0, (uint64_t)(uintptr_t)s->fn);
+    x86_call_r(a, TMP0);
+    x86_mov_rr(a, true, TMP0, X86_RAX);
+    if (pad) {
+        x86_alu_ri(a, X86_ADD, true, X86_RSP, 8);
+    }
+    for (int r = RA_MAX_REGS; r-- > 0;) {
+        if (s->save & R(r)) {
+            x86_pop(a, (X86Reg)r);
+        }
+    }
+    x86_mov_rr(a, true, s->out, TMP0);
     x86_jmp(a, s->resume);
 }
 
@@ -1607,6 +1776,34 @@ static const IrOp *fp_fusable_brcond(Emit *e, const IrOp *op)
     return br;
 }
 
+/* The call_miss after a fast op (nops aside) whose fast value is the op's
+ * result, read there alone and for the last time, with the miss value 0:
+ * the op's domain test can branch to its stub directly.  NULL otherwise. */
+static const IrOp *fp_fusable_call(Emit *e, const IrOp *op)
+{
+    size_t i = (size_t)(op - ir_op_at_const(e->b, 0)), n = ir_op_count(e->b);
+    const IrOp *cm = NULL;
+    for (size_t j = i + 1; j < n && !cm; j++) {
+        const IrOp *next = ir_op_at_const(e->b, j);
+        if (next->opc == IR_OP_nop) {
+            continue;
+        }
+        if (next->opc != IR_OP_call_miss) {
+            return NULL;
+        }
+        cm = next;
+    }
+    if (!cm || cm->vals[1] != op->vals[0] || cm->consts[1] != 0 || !(cm->life & (1u << 1))) {
+        return NULL;
+    }
+    for (unsigned k = 2; k < (unsigned)(cm->nout + cm->nin); k++) {
+        if (cm->vals[k] == op->vals[0]) {
+            return NULL;
+        }
+    }
+    return cm;
+}
+
 /* xmm0's bits into the op's output if their biased exponent is 2..2046
  * (binary32: 2..254), else 0: exp - 2 <u 2045 (253) sets CF, and sbb
  * spreads it into a mask.  A binary32 result is movd's zero-extended 32
@@ -1618,7 +1815,20 @@ static void fp_fast_result(Emit *e, const IrOp *op)
 {
     bool dbl = fp_result_is_f64(op);
     const IrOp *br = fp_fusable_brcond(e, op);
+    const IrOp *cm = br ? NULL : fp_fusable_call(e, op);
     int out = new_reg(e, ALL_REGS);
+    if (cm) {
+        /* the op's result is d's unless the test sends it to the stub */
+        x86_movq_rx(&e->a, dbl, out, 0);
+        x86_lea(&e->a, dbl, TMP0, x86_mem_idx(out, out, 0, 0));
+        x86_shift_ri(&e->a, X86_SHR, dbl, TMP0, dbl ? 53 : 24);
+        x86_alu_ri(&e->a, X86_SUB, false, TMP0, 2);
+        x86_alu_ri(&e->a, X86_CMP, false, TMP0, dbl ? 0x7fd : 0xfd);
+        emit_call_miss_branch(e, cm, out, X86_CC_AE, true);
+        e->fused_call = cm;
+        e->fused_out = out;
+        return;
+    }
     x86_movq_rx(&e->a, dbl, out, 0);
     def(e, op->vals[0], out);
     if (br) {
@@ -1903,6 +2113,7 @@ static void emit_op(Emit *e, const IrOp *op)
         }
         return;
     case IR_OP_call: emit_helper_call(e, op); return;
+    case IR_OP_call_miss: emit_call_miss(e, op); return;
     case IR_OP_goto_tb: emit_goto_tb(e, op); return;
     case IR_OP_exit_tb:
         ra_sync(&e->ra, false);
@@ -1999,6 +2210,8 @@ static EmitScratch *emit_scratch_take(Emit *e, size_t nlabels)
     e->stubs_cap = s->stubs_cap;
     e->dirty = s->dirty;
     e->dirty_cap = s->dirty_cap;
+    e->stub_args = s->stub_args;
+    e->stub_args_cap = s->stub_args_cap;
     e->fmap = s->fmap;
     e->fmap_cap = s->fmap_cap;
     e->marks = s->marks;
@@ -2017,6 +2230,8 @@ static void emit_scratch_give_back(Emit *e, EmitScratch *s)
     s->stubs_cap = e->stubs_cap;
     s->dirty = e->dirty;
     s->dirty_cap = e->dirty_cap;
+    s->stub_args = e->stub_args;
+    s->stub_args_cap = e->stub_args_cap;
     s->fmap = e->fmap;
     s->fmap_cap = e->fmap_cap;
     s->marks = e->marks;
@@ -2038,6 +2253,7 @@ void jit_host_scratch_free(Jit *jit)
     free(s->fixups);
     free(s->stubs);
     free(s->dirty);
+    free(s->stub_args);
     free(s->fmap);
     free(s->marks);
     free(s->loop_seen);
