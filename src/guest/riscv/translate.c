@@ -102,7 +102,7 @@ uint32_t riscv_tb_flags(const RiscvCpu *cpu)
     if (cpu->mstatus & MSTATUS_TVM) {
         flags |= TB_FLAGS_TVM;
     }
-    return flags;
+    return flags | riscv_tb_flags_fp(cpu);
 }
 
 void riscv_cpu_sync_tb_flags(RiscvCpu *cpu)
@@ -295,6 +295,7 @@ static void riscv_init_disas_context(DisasContextBase *db, CpuState *cs)
     d->mmu_idx = (flags & TB_FLAGS_MMU_MASK) >> TB_FLAGS_MMU_SHIFT;
     d->mstatus_fs = (flags & TB_FLAGS_FS_MASK) >> TB_FLAGS_FS_SHIFT;
     d->rvc = (flags & TB_FLAGS_MISA_C) != 0;
+    d->fp_fast = (flags & TB_FLAGS_FP_FAST) != 0;
     d->pc = db->pc_first;
     d->insn = 0;
     d->insn_len = 0;
