@@ -49,9 +49,9 @@ bool rv_fp_check_rm(DisasContext *d, int rm)
 
 IrVal rv_fpr(DisasContext *d, int n)
 {
-    IrVal t = ir_new_temp(d->b, IR_I64);
+    IrVal t = ir_new_ebb_temp(d->b, IR_I64);
 
-    ir_ld64(d->b, t, (int32_t)(offsetof(RiscvCpu, fpr) + 8 * (size_t)n));
+    ir_mov(d->b, t, rv_cpu_fpr[n]);
     return t;
 }
 
@@ -75,7 +75,7 @@ void rv_fp_mark_dirty(DisasContext *d)
 void rv_set_fpr(DisasContext *d, int n, IrVal val)
 {
     rv_fp_mark_dirty(d);
-    ir_st64(d->b, val, (int32_t)(offsetof(RiscvCpu, fpr) + 8 * (size_t)n));
+    ir_mov(d->b, rv_cpu_fpr[n], val);
 }
 
 static IrVal rv_fp_i32(DisasContext *d, uint32_t v)
@@ -89,7 +89,7 @@ bool rv_fp_gen_load(DisasContext *d, arg_i *a, uint64_t ext, MemOp mop)
         return false;
     }
     IrVal addr = rv_gen_addr(d, a->rs1, a->imm);
-    IrVal val = ir_new_temp(d->b, IR_I64);
+    IrVal val = ir_new_ebb_temp(d->b, IR_I64);
 
     ir_guest_ld(d->b, val, addr, mop, d->mmu_idx);
     if ((mop & MO_SIZE) == MO_32) {
@@ -182,7 +182,7 @@ static IrVal rv_fpr_ebb(DisasContext *d, int n)
 {
     IrVal t = ir_new_ebb_temp(d->b, IR_I64);
 
-    ir_ld64(d->b, t, (int32_t)(offsetof(RiscvCpu, fpr) + 8 * (size_t)n));
+    ir_mov(d->b, t, rv_cpu_fpr[n]);
     return t;
 }
 

@@ -51,6 +51,7 @@ extern const IrHelperInfo *const riscv_helpers[];
 extern const size_t riscv_helpers_count;
 
 static IrVal rv_cpu_gpr[32];
+IrVal rv_cpu_fpr[32];
 IrVal rv_cpu_pc;
 IrVal rv_cpu_load_res;
 IrVal rv_cpu_load_val;
@@ -67,6 +68,12 @@ static void riscv_ir_context_build(void)
                                   riscv_gpr_names[i]);
     }
     rv_cpu_gpr[0] = IR_VAL_NONE;
+    /* FP registers too: values stay in host registers across a block's FP
+     * instructions (every helper that sees them gets them as arguments) */
+    for (int i = 0; i < 32; i++) {
+        rv_cpu_fpr[i] = ir_global(ctx, IR_I64, (int32_t)offsetof(RiscvCpu, fpr[i]),
+                                  riscv_fpr_names[i]);
+    }
     rv_cpu_pc = ir_global(ctx, IR_I64, offsetof(RiscvCpu, pc), "pc");
     rv_cpu_load_res = ir_global(ctx, IR_I64, offsetof(RiscvCpu, load_res), "load_res");
     rv_cpu_load_val = ir_global(ctx, IR_I64, offsetof(RiscvCpu, load_val), "load_val");

@@ -148,6 +148,7 @@ bool rv_follow_jump(DisasContext *d, uint64_t dest);
 
 /* ---- globals (translate.c declares them once) ---- */
 extern IrVal rv_cpu_pc;                 /* I64 cpu->pc */
+extern IrVal rv_cpu_fpr[32];            /* I64 cpu->fpr[n] (trans_rvf.c's rv_fpr) */
 extern IrVal rv_cpu_load_res;           /* I64 cpu->load_res */
 extern IrVal rv_cpu_load_val;           /* I64 cpu->load_val */
 
