@@ -90,6 +90,8 @@ typedef struct Stub {
     uint32_t dirty_first, ndirty;   /* Emit.dirty: globals to store before the call */
     const void *fn;                 /* STUB_CALL: the helper, and its arguments */
     uint32_t arg_first, nargs;      /* in Emit.stub_args */
+    uint16_t xmm_save;              /* STUB_CALL: FP shadows to keep over the call */
+    int8_t xmm_out;                 /* STUB_CALL: the shadow of d to set, or -1 */
 } Stub;
 
 typedef struct Fixup {
@@ -123,11 +125,18 @@ typedef struct Emit {
     const IrOp *fused_brcond;   /* emitted with the FP op before it: skip */
     const IrOp *fused_call;     /* a call_miss emitted with the FP op before it: */
     int fused_out;              /* ... its d is in this register from there on */
+    /* FP shadows (see fp_shadow_set): xmm_val[x] is the value whose bits
+     * xmm x also holds, or -1; shadow_keep, the one the op being emitted
+     * gave its output (not dropped with the output's older copies) */
+    int32_t xmm_val[16];
+    int shadow_keep;
+    unsigned xmm_next;
     /* registers across labels: a label that one branch reaches and nothing
      * falls into starts with the registers the branch had */
     uint16_t *label_refs;           /* branches to each label */
     bool *label_no_fall;            /* nothing falls through into the label */
     RaSnapshot *label_snap;
+    int32_t (*label_xmm)[16];       /* the FP shadows at that branch */
     bool *label_has_snap;
     bool unreachable;               /* the previous op never falls through */
     /* a block whose goto_tb loop_slot re-enters it (see emit_loop_prepare) */
@@ -149,6 +158,7 @@ typedef struct EmitScratch {
     uint8_t **label_pos;
     uint16_t *label_refs;
     RaSnapshot *label_snap;
+    int32_t (*label_xmm)[16];
     bool *label_has_snap;
     bool *label_no_fall;
     Fixup *fixups;
@@ -179,6 +189,74 @@ typedef struct EmitScratch {
 static X86Mem slot_mem(int32_t slot)
 {
     return x86_mem(X86_RSP, FRAME_ARGS + 8 * slot);
+}
+
+/* ---- FP shadows --------------------------------------------------------
+ * xmm3..xmm15 keep copies of FP results, so that an FP op reading the
+ * result of an earlier one takes it from there instead of from its general
+ * register (a movq on the dependency chain).  The general register (or
+ * home) stays the value's own; a shadow is only a copy, dropped when the
+ * value is written again, at labels (other paths reach them), and at
+ * every C call (which clobbers them all): helper calls and the memory
+ * slow paths; call_miss's stub saves them instead. */
+#define SHADOW_FIRST 3
+
+static void fp_shadow_drop_all(Emit *e)
+{
+    for (int x = 0; x < 16; x++) {
+        e->xmm_val[x] = -1;
+    }
+}
+
+static void fp_shadow_drop(Emit *e, uint32_t v, int keep)
+{
+    for (int x = SHADOW_FIRST; x < 16; x++) {
+        if (e->xmm_val[x] == (int32_t)v && x != keep) {
+            e->xmm_val[x] = -1;
+        }
+    }
+}
+
+static int fp_shadow_find(Emit *e, uint32_t v)
+{
+    for (int x = SHADOW_FIRST; x < 16; x++) {
+        if (e->xmm_val[x] == (int32_t)v) {
+            return x;
+        }
+    }
+    return -1;
+}
+
+/* A shadow register for a new result, not one in `busy` (the op's
+ * operands); round-robin, free ones first. */
+static X86Xmm fp_shadow_new(Emit *e, uint32_t busy)
+{
+    int best = -1;
+    for (unsigned k = 0; k < 16 - SHADOW_FIRST; k++) {
+        int x = SHADOW_FIRST + (int)((e->xmm_next + k) % (16 - SHADOW_FIRST));
+        if (busy & (1u << x)) {
+            continue;
+        }
+        if (e->xmm_val[x] < 0) {
+            best = x;
+            break;
+        }
+        if (best < 0) {
+            best = x;
+        }
+    }
+    assert(best >= 0);
+    e->xmm_next = (unsigned)(best - SHADOW_FIRST + 1);
+    e->xmm_val[best] = -1;
+    return best;
+}
+
+/* v's bits are in xmm x from here on (its other shadows are stale). */
+static void fp_shadow_set(Emit *e, uint32_t v, X86Xmm x)
+{
+    fp_shadow_drop(e, v, -1);
+    e->xmm_val[x] = (int32_t)v;
+    e->shadow_keep = x;
 }
 
 /* ---- register allocator hooks -------------------------------------- */
@@ -376,6 +454,7 @@ static void branch_to_label(Emit *e, int cc, uint32_t label)
 {
     if (!e->label_pos[label] && e->label_refs[label] == 1) {
         ra_snapshot(&e->ra, &e->label_snap[label]);
+        memcpy(e->label_xmm[label], e->xmm_val, sizeof(e->xmm_val));
         e->label_has_snap[label] = true;
     }
     jump_to_label(e, cc, label);
@@ -397,6 +476,7 @@ static void emit_call_fn(Emit *e, const void *fn, bool pass_env, const CallArg *
                          unsigned nargs, uint32_t ret, bool ret64, bool clobbers_globals)
 {
     ra_evict_mask(&e->ra, CALLER_SAVED);
+    fp_shadow_drop_all(e);              /* C clobbers every xmm register */
     unsigned k = 0;
     if (pass_env) {
         x86_mov_rr(&e->a, true, ARG_REGS[k++], ENV);
@@ -1236,6 +1316,7 @@ static void emit_guest_ld(Emit *e, const IrOp *op)
     if (jump_field) {
         add_stub(e, (Stub){ STUB_LD, jump_field, e->a.p, raddr, X86_NOREG, out, is64, oi,
                             e->insn, live_across_stub(e, op, out), first, ndirty });
+        fp_shadow_drop_all(e);          /* the stub calls C */
     }
     def(e, op->vals[0], out);
 }
@@ -1265,6 +1346,7 @@ static void emit_guest_st(Emit *e, const IrOp *op)
     if (jump_field) {
         add_stub(e, (Stub){ STUB_ST, jump_field, e->a.p, raddr, rval, X86_NOREG, false, oi,
                             e->insn, live_across_stub(e, op, -1), first, ndirty });
+        fp_shadow_drop_all(e);          /* the stub calls C */
     }
 }
 
@@ -1363,7 +1445,8 @@ static void emit_stub(Emit *e, const Stub *s)
  * allocated between this and the branch (the stub reads the arguments
  * where they are now).  d takes out over unless def_later (fused: the
  * fast op's dead inputs are dropped first, and d may be one of them). */
-static void emit_call_miss_branch(Emit *e, const IrOp *op, int out, X86Cond cc, bool def_later)
+static void emit_call_miss_branch(Emit *e, const IrOp *op, int out, X86Cond cc, bool def_later,
+                                  int xmm_out)
 {
     const IrHelperInfo *h = (const IrHelperInfo *)(uintptr_t)op->consts[0];
     uint32_t first = (uint32_t)e->nstub_args, argregs = 0;
@@ -1397,11 +1480,18 @@ static void emit_call_miss_branch(Emit *e, const IrOp *op, int out, X86Cond cc, 
     if (!def_later) {
         def(e, op->vals[0], out);
     }
+    uint16_t xmm_save = 0;
+    for (int x = SHADOW_FIRST; x < 16; x++) {
+        if (e->xmm_val[x] >= 0 && x != xmm_out) {
+            xmm_save |= (uint16_t)(1u << x);
+        }
+    }
     if (field) {
         add_stub(e, (Stub){ .kind = STUB_CALL, .jump_field = field, .resume = e->a.p,
                             .out = (X86Reg)out, .out64 = true, .insn = e->insn,
                             .save = live_across_stub(e, op, out) | argregs, .fn = h->fn,
-                            .arg_first = first, .nargs = nargs });
+                            .arg_first = first, .nargs = nargs, .xmm_save = xmm_save,
+                            .xmm_out = (int8_t)xmm_out });
     }
 }
 
@@ -1410,6 +1500,7 @@ static void emit_call_miss(Emit *e, const IrOp *op)
     if (op == e->fused_call) {
         e->fused_call = NULL;
         def(e, op->vals[0], e->fused_out);
+        e->shadow_keep = fp_shadow_find(e, op->vals[0]);   /* set with the fast op */
         return;
     }
     int out = dest_from(e, op, 1, true, ALL_REGS);
@@ -1422,7 +1513,7 @@ static void emit_call_miss(Emit *e, const IrOp *op)
         x86_mov_ri(&e->a, TMP0, miss);
         x86_alu_rr(&e->a, X86_CMP, true, out, TMP0);
     }
-    emit_call_miss_branch(e, op, out, X86_CC_E, false);
+    emit_call_miss_branch(e, op, out, X86_CC_E, false, -1);
 }
 
 static void emit_call_stub(Emit *e, const Stub *s)
@@ -1439,9 +1530,17 @@ static void emit_call_stub(Emit *e, const Stub *s)
             pos[r] = (int8_t)npush++;
         }
     }
-    int32_t pad = (npush & 1) ? 8 : 0;
+    /* below the pushes: the kept shadows (8 bytes each: scalars), then
+     * padding to keep rsp 16-byte aligned at the call */
+    unsigned nx = (unsigned)__builtin_popcount(s->xmm_save);
+    int32_t pad = 8 * (int32_t)nx + (((npush + nx) & 1) ? 8 : 0);
     if (pad) {
-        x86_alu_ri(a, X86_SUB, true, X86_RSP, 8);
+        x86_alu_ri(a, X86_SUB, true, X86_RSP, pad);
+    }
+    for (int x = 0, i = 0; x < 16; x++) {
+        if (s->xmm_save & (1u << x)) {
+            x86_movs_mx(a, true, x86_mem(X86_RSP, 8 * i++), x);
+        }
     }
     for (uint32_t k = 0; k < s->nargs; k++) {
         const StubArg *g = &e->stub_args[s->arg_first + k];
@@ -1471,8 +1570,16 @@ static void emit_call_stub(Emit *e, const Stub *s)
     x86_mov_ri(a, TMP0, (uint64_t)(uintptr_t)s->fn);
     x86_call_r(a, TMP0);
     x86_mov_rr(a, true, TMP0, X86_RAX);
+    for (int x = 0, i = 0; x < 16; x++) {
+        if (s->xmm_save & (1u << x)) {
+            x86_movs_xm(a, true, x, x86_mem(X86_RSP, 8 * i++));
+        }
+    }
+    if (s->xmm_out >= 0) {
+        x86_movq_xr(a, true, s->xmm_out, TMP0);     /* d's shadow: the exact result */
+    }
     if (pad) {
-        x86_alu_ri(a, X86_ADD, true, X86_RSP, 8);
+        x86_alu_ri(a, X86_ADD, true, X86_RSP, pad);
     }
     for (int r = RA_MAX_REGS; r-- > 0;) {
         if (s->save & R(r)) {
@@ -1746,6 +1853,39 @@ static void fp_load(Emit *e, uint32_t v, X86Xmm x)
     x86_movq_xr(&e->a, true, x, TMP0);
 }
 
+/* The xmm register holding v's bits: its shadow, else x loaded from its
+ * general register or home. */
+static X86Xmm fp_src(Emit *e, uint32_t v, X86Xmm x)
+{
+    int sh = fp_shadow_find(e, v);
+    if (sh >= 0) {
+        return sh;
+    }
+    fp_load(e, v, x);
+    return x;
+}
+
+/* v's bits into x (a copy to compute in). */
+static void fp_copy(Emit *e, uint32_t v, X86Xmm x)
+{
+    int sh = fp_shadow_find(e, v);
+    if (sh >= 0) {
+        x86_movaps_xx(&e->a, x, sh);
+    } else {
+        fp_load(e, v, x);
+    }
+}
+
+static uint32_t fp_busy(Emit *e, const IrOp *op)
+{
+    uint32_t busy = 0;
+    for (unsigned k = op->nout; k < (unsigned)(op->nout + op->nin); k++) {
+        int sh = fp_shadow_find(e, op->vals[k]);
+        busy |= sh >= 0 ? 1u << sh : 0;
+    }
+    return busy;
+}
+
 static bool fp_is_f64(const IrOp *op)
 {
     return !(ir_op_def(op)->flags & IR_OPF_FP32);
@@ -1811,25 +1951,31 @@ static const IrOp *fp_fusable_call(Emit *e, const IrOp *op)
  * caller's test of that 0 (fp_fusable_brcond), the test branches on CF
  * itself and the result needs no mask, which keeps the mask off the
  * value's dependency chain. */
-static void fp_fast_result(Emit *e, const IrOp *op)
+static void fp_fast_result(Emit *e, const IrOp *op, X86Xmm res)
 {
     bool dbl = fp_result_is_f64(op);
     const IrOp *br = fp_fusable_brcond(e, op);
     const IrOp *cm = br ? NULL : fp_fusable_call(e, op);
     int out = new_reg(e, ALL_REGS);
     if (cm) {
-        /* the op's result is d's unless the test sends it to the stub */
-        x86_movq_rx(&e->a, dbl, out, 0);
+        /* the op's result is d's unless the test sends it to the stub,
+         * which puts the exact one in out and, for a binary64, in res:
+         * then res shadows d on both paths */
+        bool shadow = dbl && res >= SHADOW_FIRST;
+        x86_movq_rx(&e->a, dbl, out, res);
         x86_lea(&e->a, dbl, TMP0, x86_mem_idx(out, out, 0, 0));
         x86_shift_ri(&e->a, X86_SHR, dbl, TMP0, dbl ? 53 : 24);
         x86_alu_ri(&e->a, X86_SUB, false, TMP0, 2);
         x86_alu_ri(&e->a, X86_CMP, false, TMP0, dbl ? 0x7fd : 0xfd);
-        emit_call_miss_branch(e, cm, out, X86_CC_AE, true);
+        emit_call_miss_branch(e, cm, out, X86_CC_AE, true, shadow ? res : -1);
         e->fused_call = cm;
         e->fused_out = out;
+        if (shadow) {
+            fp_shadow_set(e, cm->vals[0], res);
+        }
         return;
     }
-    x86_movq_rx(&e->a, dbl, out, 0);
+    x86_movq_rx(&e->a, dbl, out, res);
     def(e, op->vals[0], out);
     if (br) {
         ra_sync(&e->ra, true);          /* what emit_brcond does first */
@@ -1847,17 +1993,22 @@ static void fp_fast_result(Emit *e, const IrOp *op)
     x86_alu_rr(&e->a, X86_AND, true, out, TMP0);
 }
 
+/* The result is computed in a fresh shadow register (xmm3..15), from
+ * operands' shadows where they have them. */
 static void emit_fp_arith(Emit *e, const IrOp *op, X86SseOp sop)
 {
     bool dbl = fp_is_f64(op);
-    fp_load(e, op->vals[1], 0);
+    X86Xmm res = fp_shadow_new(e, fp_busy(e, op));
     if (sop == X86_SSE_SQRT) {
-        x86_sse_arith(&e->a, sop, dbl, 0, 0);
+        /* in place: sqrtsd keeps res's high half, a dependency on whatever
+         * wrote res last unless res was just written whole */
+        fp_copy(e, op->vals[1], res);
+        x86_sse_arith(&e->a, sop, dbl, res, res);
     } else {
-        fp_load(e, op->vals[2], 1);
-        x86_sse_arith(&e->a, sop, dbl, 0, 1);
+        fp_copy(e, op->vals[1], res);
+        x86_sse_arith(&e->a, sop, dbl, res, fp_src(e, op->vals[2], 1));
     }
-    fp_fast_result(e, op);
+    fp_fast_result(e, op, res);
 }
 
 /* Hosts without FMA3 compute fma_f64/f32 in C (ir/eval_internal.h). */
@@ -1894,11 +2045,11 @@ static void emit_fp_fma(Emit *e, const IrOp *op)
         [IR_FMA_NEG_ADDEND] = X86_VFMSUB213,
         [IR_FMA_NEG_PRODUCT | IR_FMA_NEG_ADDEND] = X86_VFNMSUB213,
     };
-    fp_load(e, op->vals[1], 0);
-    fp_load(e, op->vals[2], 1);
-    fp_load(e, op->vals[3], 2);
-    x86_vfma_s(&e->a, forms[neg & 3], dbl, 0, 1, 2);    /* xmm0 = +-(xmm1 * xmm0) +- xmm2 */
-    fp_fast_result(e, op);
+    X86Xmm res = fp_shadow_new(e, fp_busy(e, op));
+    fp_copy(e, op->vals[1], res);
+    X86Xmm b = fp_src(e, op->vals[2], 1), c = fp_src(e, op->vals[3], 2);
+    x86_vfma_s(&e->a, forms[neg & 3], dbl, res, b, c);  /* res = +-(b * res) +- c */
+    fp_fast_result(e, op, res);
 }
 
 /* cvtsi2sd rounds per MXCSR: to nearest, ties to even.  xmm0 is written
@@ -1918,9 +2069,9 @@ static void emit_fp_cvt(Emit *e, const IrOp *op)
  * NaN and out-of-range inputs: cvtt_*_s64's contract as it stands. */
 static void emit_fp_cvtt(Emit *e, const IrOp *op)
 {
-    fp_load(e, op->vals[1], 0);
+    X86Xmm x = fp_src(e, op->vals[1], 0);
     int out = new_reg(e, ALL_REGS);
-    x86_cvtts2si(&e->a, fp_is_f64(op), true, out, 0);
+    x86_cvtts2si(&e->a, fp_is_f64(op), true, out, x);
     def(e, op->vals[0], out);
 }
 
@@ -1928,8 +2079,7 @@ static void emit_fp_cvtt(Emit *e, const IrOp *op)
  * is the miss, all ones, picked by ucomisd's parity flag. */
 static void emit_fp_cvt_f32_f64(Emit *e, const IrOp *op)
 {
-    fp_load(e, op->vals[1], 0);
-    x86_cvtss2sd(&e->a, 0, 0);
+    x86_cvtss2sd(&e->a, 0, fp_src(e, op->vals[1], 0));
     int out = new_reg(e, ALL_REGS);
     x86_movq_rx(&e->a, true, out, 0);
     x86_mov_ri(&e->a, TMP0, ~0ull);
@@ -1942,9 +2092,8 @@ static void emit_fp_cvt_f32_f64(Emit *e, const IrOp *op)
  * check as for the binary32 arithmetic. */
 static void emit_fp_cvt_f64_f32(Emit *e, const IrOp *op)
 {
-    fp_load(e, op->vals[1], 0);
-    x86_cvtsd2ss(&e->a, 0, 0);
-    fp_fast_result(e, op);
+    x86_cvtsd2ss(&e->a, 0, fp_src(e, op->vals[1], 0));
+    fp_fast_result(e, op, 0);
 }
 
 /* After ucomisd a, b: a < b is CF (below), a > b "above", equal ZF alone
@@ -1957,13 +2106,13 @@ static void emit_fp_minmax(Emit *e, const IrOp *op)
     X86Asm *a = &e->a;
     int ra = use(e, op->vals[1], ALL_REGS);
     int rb = use(e, op->vals[2], ALL_REGS);
-    fp_load(e, op->vals[1], 0);             /* from ra and rb: no reload */
-    fp_load(e, op->vals[2], 1);
+    X86Xmm xa = fp_src(e, op->vals[1], 0);  /* from ra and rb: no reload */
+    X86Xmm xb = fp_src(e, op->vals[2], 1);
     int out = new_reg(e, ALL_REGS);
     x86_mov_rr(a, dbl, out, ra);
     x86_alu_rr(a, max ? X86_AND : X86_OR, dbl, out, rb);
     x86_mov_ri(a, TMP0, dbl ? ~0ull : 0xffffffffull);
-    x86_ucomis(a, dbl, 0, 1);
+    x86_ucomis(a, dbl, xa, xb);
     x86_cmovcc(a, X86_CC_A, dbl, out, max ? ra : rb);
     x86_cmovcc(a, X86_CC_B, dbl, out, max ? rb : ra);
     x86_cmovcc(a, X86_CC_P, dbl, out, TMP0);
@@ -1977,16 +2126,15 @@ static void emit_fp_cmp(Emit *e, const IrOp *op)
 {
     bool dbl = fp_is_f64(op);
     IrFcmp cond = (IrFcmp)op->consts[0];
-    fp_load(e, op->vals[1], 0);
-    fp_load(e, op->vals[2], 1);
+    X86Xmm xa = fp_src(e, op->vals[1], 0), xb = fp_src(e, op->vals[2], 1);
     int out = new_reg(e, ALL_REGS);
     x86_alu_rr(&e->a, X86_XOR, false, out, out);
     x86_mov_ri(&e->a, TMP0, 2);
     if (cond == IR_FCMP_EQ) {
-        x86_ucomis(&e->a, dbl, 0, 1);
+        x86_ucomis(&e->a, dbl, xa, xb);
         x86_setcc(&e->a, X86_CC_E, out);
     } else {
-        x86_ucomis(&e->a, dbl, 1, 0);
+        x86_ucomis(&e->a, dbl, xb, xa);
         x86_setcc(&e->a, cond == IR_FCMP_LT ? X86_CC_A : X86_CC_AE, out);
     }
     x86_cmovcc(&e->a, X86_CC_P, false, out, TMP0);
@@ -2072,8 +2220,11 @@ static void emit_op(Emit *e, const IrOp *op)
     case IR_OP_set_label: {
         uint32_t label = (uint32_t)op->consts[0];
         ra_sync(&e->ra, true);
+        fp_shadow_drop_all(e);          /* other paths come here */
         if (e->unreachable && e->label_has_snap[label]) {
             ra_restore(&e->ra, &e->label_snap[label]);
+            /* one branch alone comes here: its FP shadows hold */
+            memcpy(e->xmm_val, e->label_xmm[label], sizeof(e->xmm_val));
         } else {
             ra_forget_all(&e->ra);
         }
@@ -2183,20 +2334,24 @@ static EmitScratch *emit_scratch_take(Emit *e, size_t nlabels)
         free(s->label_pos);
         free(s->label_refs);
         free(s->label_snap);
+        free(s->label_xmm);
         free(s->label_has_snap);
         free(s->label_no_fall);
         s->labels_cap = 2 * nlabels;
         s->label_pos = malloc(s->labels_cap * sizeof(*s->label_pos));
         s->label_refs = malloc(s->labels_cap * sizeof(*s->label_refs));
         s->label_snap = malloc(s->labels_cap * sizeof(*s->label_snap));
+        s->label_xmm = malloc(s->labels_cap * sizeof(*s->label_xmm));
         s->label_has_snap = malloc(s->labels_cap * sizeof(*s->label_has_snap));
         s->label_no_fall = malloc(s->labels_cap * sizeof(*s->label_no_fall));
-        assert(s->label_pos && s->label_refs && s->label_snap && s->label_has_snap &&
+        assert(s->label_pos && s->label_refs && s->label_snap && s->label_xmm &&
+               s->label_has_snap &&
                s->label_no_fall);
     }
     e->label_pos = s->label_pos;
     e->label_refs = s->label_refs;
     e->label_snap = s->label_snap;
+    e->label_xmm = s->label_xmm;
     e->label_has_snap = s->label_has_snap;
     e->label_no_fall = s->label_no_fall;
     memset(e->label_pos, 0, nlabels * sizeof(*e->label_pos));
@@ -2248,6 +2403,7 @@ void jit_host_scratch_free(Jit *jit)
     free(s->label_pos);
     free(s->label_refs);
     free(s->label_snap);
+    free(s->label_xmm);
     free(s->label_has_snap);
     free(s->label_no_fall);
     free(s->fixups);
@@ -2318,14 +2474,26 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     e.loop_head = (uint32_t)x86_asm_size(&e.a);
 
     size_t nops = ir_op_count(b);
+    fp_shadow_drop_all(&e);
     for (size_t i = 0; i < nops && !e.a.overflow && !e.ra.out_of_slots; i++) {
         size_t fused = emit_env_rmw(&e, i, nops);
         if (fused) {
+            for (size_t k = i; k < i + fused; k++) {
+                const IrOp *f = ir_op_at_const(b, k);
+                for (unsigned n = 0; n < f->nout; n++) {
+                    fp_shadow_drop(&e, f->vals[n], -1);
+                }
+            }
             i += fused - 1;
             continue;
         }
         const IrOp *op = ir_op_at_const(b, i);
+        e.shadow_keep = -1;
         emit_op(&e, op);
+        /* an output's older shadows are stale (after the op: it read them) */
+        for (unsigned n = 0; n < op->nout; n++) {
+            fp_shadow_drop(&e, op->vals[n], e.shadow_keep);
+        }
         ra_unlock_all(&e.ra);
         apply_life(&e, op);
     }
