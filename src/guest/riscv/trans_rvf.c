@@ -510,12 +510,16 @@ bool rv_fp_gen_csr(DisasContext *d, int csr, int rd, bool write, IrVal val, IrVa
     }
     IrVal old = ir_new_ebb_temp(b, IR_I64);
     IrVal t = ir_new_ebb_temp(b, IR_I64);
+    const IrTemp *mt = ir_temp(b, mask);
+    bool whole = write && mt->kind == IR_TEMP_CONST && mt->value == ~0ull;
 
-    if (csr != RISCV_CSR_FRM) {
+    if (whole && rd == 0) {
+        /* csrrw x0 (fsflags, fsrm): no read (an env load is never dead) */
+    } else if (csr != RISCV_CSR_FRM) {
         ir_ld32u(b, old, offsetof(RiscvCpu, fflags));
         ir_and_imm(b, old, old, FFLAGS_MASK);
     }
-    if (csr != RISCV_CSR_FFLAGS) {
+    if (csr != RISCV_CSR_FFLAGS && !(whole && rd == 0)) {
         IrVal frm = csr == RISCV_CSR_FRM ? old : t;
         ir_ld32u(b, frm, offsetof(RiscvCpu, frm));
         ir_and_imm(b, frm, frm, 7);
@@ -529,9 +533,13 @@ bool rv_fp_gen_csr(DisasContext *d, int csr, int rd, bool write, IrVal val, IrVa
         return true;
     }
     IrVal n = ir_new_ebb_temp(b, IR_I64);
-    ir_andc(b, n, old, mask);
-    ir_and(b, t, val, mask);
-    ir_or(b, n, n, t);
+    if (whole) {
+        ir_mov(b, n, val);              /* csrrw: old is read for rd alone */
+    } else {
+        ir_andc(b, n, old, mask);
+        ir_and(b, t, val, mask);
+        ir_or(b, n, n, t);
+    }
     if (csr == RISCV_CSR_FRM) {
         ir_and_imm(b, t, n, 7);
         ir_st32(b, t, offsetof(RiscvCpu, frm));
@@ -549,7 +557,11 @@ bool rv_fp_gen_csr(DisasContext *d, int csr, int rd, bool write, IrVal val, IrVa
     /* c = the new fcsr: fast iff (c & 0xe1) == NX (frm 0, NX set); a fast
      * block knows the half the write keeps (frm RNE, NX set) */
     IrVal c = ir_new_ebb_temp(b, IR_I64);
-    if (csr == RISCV_CSR_FCSR) {
+    IrLabel same = ir_new_label(b);
+    if (csr == RISCV_CSR_FFLAGS && d->fp_fast) {
+        /* frm stays RNE: the state stays while NX does */
+        ir_brcond_imm(b, IR_COND_TSTNE, n, FFLAGS_NX, same);
+    } else if (csr == RISCV_CSR_FCSR) {
         ir_mov(b, c, n);
     } else if (csr == RISCV_CSR_FFLAGS) {
         ir_and_imm(b, c, n, FFLAGS_MASK);
@@ -568,9 +580,10 @@ bool rv_fp_gen_csr(DisasContext *d, int csr, int rd, bool write, IrVal val, IrVa
             ir_or(b, c, c, t);
         }
     }
-    ir_and_imm(b, c, c, 0xe0 | FFLAGS_NX);
-    IrLabel same = ir_new_label(b);
-    ir_brcond_imm(b, d->fp_fast ? IR_COND_EQ : IR_COND_NE, c, FFLAGS_NX, same);
+    if (csr != RISCV_CSR_FFLAGS || !d->fp_fast) {
+        ir_and_imm(b, c, c, 0xe0 | FFLAGS_NX);
+        ir_brcond_imm(b, d->fp_fast ? IR_COND_EQ : IR_COND_NE, c, FFLAGS_NX, same);
+    }
     IrVal f = ir_new_ebb_temp(b, IR_I32);
     ir_ld32u(b, f, offsetof(RiscvCpu, tb_flags));
     if (d->fp_fast) {
