@@ -1849,6 +1849,15 @@ static void fp_load(Emit *e, uint32_t v, X86Xmm x)
         x86_movq_xr(&e->a, true, x, t->reg);
         return;
     }
+    /* straight from a current home (movsd zeroes the high half, as movq) */
+    if (t->kind == IR_TEMP_GLOBAL && t->in_mem && t->is64) {
+        x86_movs_xm(&e->a, true, x, x86_mem(ENV, t->env_offset));
+        return;
+    }
+    if ((t->kind == IR_TEMP_TB || t->kind == IR_TEMP_EBB) && t->in_mem && t->slot >= 0) {
+        x86_movs_xm(&e->a, true, x, slot_mem(t->slot));
+        return;
+    }
     get_raw(e, v, TMP0);
     x86_movq_xr(&e->a, true, x, TMP0);
 }
