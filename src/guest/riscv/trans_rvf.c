@@ -134,9 +134,11 @@ bool rv_fp_gen_store(DisasContext *d, arg_s *a, uint64_t ext, MemOp mop)
  * that clears fflags pays the helper once, for the next inexact op.
  * Compares need no guard: without a NaN operand they signal nothing.
  *
- * Both paths read their operands from cpu->fpr themselves (EBB temps,
- * nothing to keep across the labels: the destination is written only at
- * the end of either path) and commit their own result.  The FS marking is
+ * This is the shape outside the FP fast state (TB_FLAGS_FP_FAST); inside
+ * it there is neither guard nor label (rv_fp_fast_call, below).  Both
+ * paths copy their operands from the FP register globals themselves (EBB
+ * temps, nothing to keep across the labels: the destination is written
+ * only at the end of either path) and commit their own result.  The FS marking is
  * emitted on each path (mstatus_fs is a per-block memo of what was
  * emitted, and the first path's marking does not run on the second).
  */
