@@ -131,6 +131,7 @@ typedef struct Emit {
     int32_t xmm_val[16];
     int shadow_keep;
     unsigned xmm_next;
+    uint32_t xmm_busy;              /* the FP op's registers so far (fp_begin) */
     /* registers across labels: a label that one branch reaches and nothing
      * falls into starts with the registers the branch had */
     uint16_t *label_refs;           /* branches to each label */
@@ -227,14 +228,14 @@ static int fp_shadow_find(Emit *e, uint32_t v)
     return -1;
 }
 
-/* A shadow register for a new result, not one in `busy` (the op's
- * operands); round-robin, free ones first. */
-static X86Xmm fp_shadow_new(Emit *e, uint32_t busy)
+/* A shadow register for a new value, not one the FP op being emitted
+ * uses (xmm_busy, which it joins); round-robin, free ones first. */
+static X86Xmm fp_shadow_new(Emit *e)
 {
     int best = -1;
     for (unsigned k = 0; k < 16 - SHADOW_FIRST; k++) {
         int x = SHADOW_FIRST + (int)((e->xmm_next + k) % (16 - SHADOW_FIRST));
-        if (busy & (1u << x)) {
+        if (e->xmm_busy & (1u << x)) {
             continue;
         }
         if (e->xmm_val[x] < 0) {
@@ -248,6 +249,7 @@ static X86Xmm fp_shadow_new(Emit *e, uint32_t busy)
     assert(best >= 0);
     e->xmm_next = (unsigned)(best - SHADOW_FIRST + 1);
     e->xmm_val[best] = -1;
+    e->xmm_busy |= 1u << best;
     return best;
 }
 
@@ -1862,37 +1864,34 @@ static void fp_load(Emit *e, uint32_t v, X86Xmm x)
     x86_movq_xr(&e->a, true, x, TMP0);
 }
 
-/* The xmm register holding v's bits: its shadow, else x loaded from its
- * general register or home. */
-static X86Xmm fp_src(Emit *e, uint32_t v, X86Xmm x)
+/* An FP op's lowering starts here: its operands' shadows are busy. */
+static void fp_begin(Emit *e, const IrOp *op)
+{
+    e->xmm_busy = 0;
+    for (unsigned k = op->nout; k < (unsigned)(op->nout + op->nin); k++) {
+        int sh = fp_shadow_find(e, op->vals[k]);
+        e->xmm_busy |= sh >= 0 ? 1u << sh : 0;
+    }
+}
+
+/* The xmm register holding v's bits: its shadow, else a new one loaded
+ * from its general register or home (a later read of v finds it). */
+static X86Xmm fp_src(Emit *e, uint32_t v)
 {
     int sh = fp_shadow_find(e, v);
     if (sh >= 0) {
         return sh;
     }
+    X86Xmm x = fp_shadow_new(e);
     fp_load(e, v, x);
+    e->xmm_val[x] = (int32_t)v;
     return x;
 }
 
 /* v's bits into x (a copy to compute in). */
 static void fp_copy(Emit *e, uint32_t v, X86Xmm x)
 {
-    int sh = fp_shadow_find(e, v);
-    if (sh >= 0) {
-        x86_movaps_xx(&e->a, x, sh);
-    } else {
-        fp_load(e, v, x);
-    }
-}
-
-static uint32_t fp_busy(Emit *e, const IrOp *op)
-{
-    uint32_t busy = 0;
-    for (unsigned k = op->nout; k < (unsigned)(op->nout + op->nin); k++) {
-        int sh = fp_shadow_find(e, op->vals[k]);
-        busy |= sh >= 0 ? 1u << sh : 0;
-    }
-    return busy;
+    x86_movaps_xx(&e->a, x, fp_src(e, v));
 }
 
 static bool fp_is_f64(const IrOp *op)
@@ -2007,7 +2006,8 @@ static void fp_fast_result(Emit *e, const IrOp *op, X86Xmm res)
 static void emit_fp_arith(Emit *e, const IrOp *op, X86SseOp sop)
 {
     bool dbl = fp_is_f64(op);
-    X86Xmm res = fp_shadow_new(e, fp_busy(e, op));
+    fp_begin(e, op);
+    X86Xmm res = fp_shadow_new(e);
     if (sop == X86_SSE_SQRT) {
         /* in place: sqrtsd keeps res's high half, a dependency on whatever
          * wrote res last unless res was just written whole */
@@ -2015,7 +2015,7 @@ static void emit_fp_arith(Emit *e, const IrOp *op, X86SseOp sop)
         x86_sse_arith(&e->a, sop, dbl, res, res);
     } else {
         fp_copy(e, op->vals[1], res);
-        x86_sse_arith(&e->a, sop, dbl, res, fp_src(e, op->vals[2], 1));
+        x86_sse_arith(&e->a, sop, dbl, res, fp_src(e, op->vals[2]));
     }
     fp_fast_result(e, op, res);
 }
@@ -2054,9 +2054,10 @@ static void emit_fp_fma(Emit *e, const IrOp *op)
         [IR_FMA_NEG_ADDEND] = X86_VFMSUB213,
         [IR_FMA_NEG_PRODUCT | IR_FMA_NEG_ADDEND] = X86_VFNMSUB213,
     };
-    X86Xmm res = fp_shadow_new(e, fp_busy(e, op));
+    fp_begin(e, op);
+    X86Xmm res = fp_shadow_new(e);
     fp_copy(e, op->vals[1], res);
-    X86Xmm b = fp_src(e, op->vals[2], 1), c = fp_src(e, op->vals[3], 2);
+    X86Xmm b = fp_src(e, op->vals[2]), c = fp_src(e, op->vals[3]);
     x86_vfma_s(&e->a, forms[neg & 3], dbl, res, b, c);  /* res = +-(b * res) +- c */
     fp_fast_result(e, op, res);
 }
@@ -2078,7 +2079,8 @@ static void emit_fp_cvt(Emit *e, const IrOp *op)
  * NaN and out-of-range inputs: cvtt_*_s64's contract as it stands. */
 static void emit_fp_cvtt(Emit *e, const IrOp *op)
 {
-    X86Xmm x = fp_src(e, op->vals[1], 0);
+    fp_begin(e, op);
+    X86Xmm x = fp_src(e, op->vals[1]);
     int out = new_reg(e, ALL_REGS);
     x86_cvtts2si(&e->a, fp_is_f64(op), true, out, x);
     def(e, op->vals[0], out);
@@ -2088,7 +2090,8 @@ static void emit_fp_cvtt(Emit *e, const IrOp *op)
  * is the miss, all ones, picked by ucomisd's parity flag. */
 static void emit_fp_cvt_f32_f64(Emit *e, const IrOp *op)
 {
-    x86_cvtss2sd(&e->a, 0, fp_src(e, op->vals[1], 0));
+    fp_begin(e, op);
+    x86_cvtss2sd(&e->a, 0, fp_src(e, op->vals[1]));
     int out = new_reg(e, ALL_REGS);
     x86_movq_rx(&e->a, true, out, 0);
     x86_mov_ri(&e->a, TMP0, ~0ull);
@@ -2101,7 +2104,8 @@ static void emit_fp_cvt_f32_f64(Emit *e, const IrOp *op)
  * check as for the binary32 arithmetic. */
 static void emit_fp_cvt_f64_f32(Emit *e, const IrOp *op)
 {
-    x86_cvtsd2ss(&e->a, 0, fp_src(e, op->vals[1], 0));
+    fp_begin(e, op);
+    x86_cvtsd2ss(&e->a, 0, fp_src(e, op->vals[1]));
     fp_fast_result(e, op, 0);
 }
 
@@ -2115,8 +2119,9 @@ static void emit_fp_minmax(Emit *e, const IrOp *op)
     X86Asm *a = &e->a;
     int ra = use(e, op->vals[1], ALL_REGS);
     int rb = use(e, op->vals[2], ALL_REGS);
-    X86Xmm xa = fp_src(e, op->vals[1], 0);  /* from ra and rb: no reload */
-    X86Xmm xb = fp_src(e, op->vals[2], 1);
+    fp_begin(e, op);
+    X86Xmm xa = fp_src(e, op->vals[1]);     /* from ra and rb: no reload */
+    X86Xmm xb = fp_src(e, op->vals[2]);
     int out = new_reg(e, ALL_REGS);
     x86_mov_rr(a, dbl, out, ra);
     x86_alu_rr(a, max ? X86_AND : X86_OR, dbl, out, rb);
@@ -2135,7 +2140,8 @@ static void emit_fp_cmp(Emit *e, const IrOp *op)
 {
     bool dbl = fp_is_f64(op);
     IrFcmp cond = (IrFcmp)op->consts[0];
-    X86Xmm xa = fp_src(e, op->vals[1], 0), xb = fp_src(e, op->vals[2], 1);
+    fp_begin(e, op);
+    X86Xmm xa = fp_src(e, op->vals[1]), xb = fp_src(e, op->vals[2]);
     int out = new_reg(e, ALL_REGS);
     x86_alu_rr(&e->a, X86_XOR, false, out, out);
     x86_mov_ri(&e->a, TMP0, 2);
