@@ -125,6 +125,7 @@ typedef struct Emit {
     const IrOp *fused_brcond;   /* emitted with the FP op before it: skip */
     const IrOp *fused_call;     /* a call_miss emitted with the FP op before it: */
     int fused_out;              /* ... its d is in this register from there on */
+    int fused_shadow;           /* ... and in this shadow register (or -1) */
     /* FP shadows (see fp_shadow_set): xmm_val[x] is the value whose bits
      * xmm x also holds, or -1; shadow_keep, the one the op being emitted
      * gave its output (not dropped with the output's older copies) */
@@ -1502,7 +1503,8 @@ static void emit_call_miss(Emit *e, const IrOp *op)
     if (op == e->fused_call) {
         e->fused_call = NULL;
         def(e, op->vals[0], e->fused_out);
-        e->shadow_keep = fp_shadow_find(e, op->vals[0]);   /* set with the fast op */
+        /* the shadow the fast op gave d, if any: d's others are stale */
+        e->shadow_keep = e->fused_shadow;
         return;
     }
     int out = dest_from(e, op, 1, true, ALL_REGS);
@@ -1978,6 +1980,7 @@ static void fp_fast_result(Emit *e, const IrOp *op, X86Xmm res)
         emit_call_miss_branch(e, cm, out, X86_CC_AE, true, shadow ? res : -1);
         e->fused_call = cm;
         e->fused_out = out;
+        e->fused_shadow = shadow ? res : -1;
         if (shadow) {
             fp_shadow_set(e, cm->vals[0], res);
         }
