@@ -185,16 +185,19 @@ static int riscv_gdb_write_reg(CpuState *cs, int n, const uint8_t *buf)
     }
     if (n == RV_GDB_FFLAGS) {
         cpu->fflags = (uint32_t)get_le(buf, 4) & 0x1f;
+        riscv_cpu_sync_tb_flags(cpu);   /* fcsr: the FP fast state */
         return 4;
     }
     if (n == RV_GDB_FRM) {
         cpu->frm = (uint32_t)get_le(buf, 4) & 7;
+        riscv_cpu_sync_tb_flags(cpu);
         return 4;
     }
     if (n == RV_GDB_FCSR) {
         uint32_t v = (uint32_t)get_le(buf, 4);
         cpu->fflags = v & 0x1f;
         cpu->frm = (v >> 5) & 7;
+        riscv_cpu_sync_tb_flags(cpu);
         return 4;
     }
     if (n >= RV_GDB_CSR0 && n < RV_GDB_PRIV) {

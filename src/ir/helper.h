@@ -34,6 +34,8 @@ enum {
     /* Shorthand for a pure function of its arguments. */
     IR_CALL_PURE = IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS |
                    IR_CALL_NO_SIDE_EFFECTS | IR_CALL_NO_RAISE,
+    /* What call_miss's helper must promise (ir_ops.def). */
+    IR_CALL_MISS_FLAGS = IR_CALL_NO_READ_GLOBALS | IR_CALL_NO_WRITE_GLOBALS | IR_CALL_NO_RAISE,
 };
 
 /* Argument/return kinds of a helper signature. */

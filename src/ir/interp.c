@@ -404,6 +404,24 @@ IrExit ir_interp_run(const IrCode *code, void *env_ptr, const IrRuntime *rt,
             break;
         }
 
+        case IR_OP_call_miss: {
+            uint64_t fast = RD(1);
+            if (fast != in->c[1]) {
+                WR(0, fast);
+                break;
+            }
+            const IrHelperInfo *h = (const IrHelperInfo *)(uintptr_t)in->c[0];
+            uint64_t args[IR_CALL_MAX_ARGS];
+            for (unsigned k = 0; k + 1 < in->nin; k++) {
+                args[k] = RD(2 + k);
+                if (h->args[k] == IR_HT_I32) {
+                    args[k] = (uint32_t)args[k];
+                }
+            }
+            WR(0, h->thunk(env, args));
+            break;
+        }
+
         case IR_OP_exit_tb:
             return (IrExit)in->c[0];
         case IR_OP_lookup_and_goto_ptr:

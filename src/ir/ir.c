@@ -708,6 +708,22 @@ void ir_call_n(IrBuilder *b, const IrHelperInfo *h, IrVal ret, const IrVal *args
     ir_emit(b, IR_OP_call, IR_I64, &ret, ir_val_is_none(ret) ? 0 : 1, args, nargs, &cs, 1);
 }
 
+void ir_call_miss_n(IrBuilder *b, const IrHelperInfo *h, IrVal d, IrVal fast, uint64_t miss,
+                    const IrVal *args, unsigned nargs)
+{
+    assert(nargs == h->nargs && nargs + 1 <= IR_CALL_MAX_ARGS);
+    assert(h->ret == IR_HT_I64 && (h->flags & IR_CALL_MISS_FLAGS) == IR_CALL_MISS_FLAGS);
+    assert(ir_val_type(b, d) == IR_I64 && ir_val_type(b, fast) == IR_I64);
+    IrVal ins[IR_CALL_MAX_ARGS];
+    ins[0] = fast;
+    for (unsigned i = 0; i < nargs; i++) {
+        assert(ir_val_type(b, args[i]) == ir_helper_ir_type(h->args[i]));
+        ins[i + 1] = args[i];
+    }
+    uint64_t cs[2] = { (uint64_t)(uintptr_t)h, miss };
+    ir_emit(b, IR_OP_call_miss, IR_I64, &d, 1, ins, nargs + 1, cs, 2);
+}
+
 void ir_goto_tb(IrBuilder *b, unsigned slot)
 {
     uint64_t cs = slot;

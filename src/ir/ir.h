@@ -436,6 +436,14 @@ void ir_call_n(IrBuilder *b, const IrHelperInfo *h, IrVal ret, const IrVal *args
     ir_call_n(b, h, ret, (const IrVal[]){ __VA_ARGS__ },                     \
               sizeof((const IrVal[]){ __VA_ARGS__ }) / sizeof(IrVal))
 #define ir_call0(b, h, ret) ir_call_n(b, h, ret, NULL, 0)
+/* d = fast unless fast == miss, else d = h(args...) (ir_ops.def's
+ * call_miss; h returns i64 and is flagged NO_READ_GLOBALS,
+ * NO_WRITE_GLOBALS and NO_RAISE). */
+void ir_call_miss_n(IrBuilder *b, const IrHelperInfo *h, IrVal d, IrVal fast, uint64_t miss,
+                    const IrVal *args, unsigned nargs);
+#define ir_call_miss(b, h, d, fast, miss, ...)                               \
+    ir_call_miss_n(b, h, d, fast, miss, (const IrVal[]){ __VA_ARGS__ },      \
+                   sizeof((const IrVal[]){ __VA_ARGS__ }) / sizeof(IrVal))
 
 void ir_goto_tb(IrBuilder *b, unsigned slot);
 void ir_exit_tb(IrBuilder *b, IrExit value);

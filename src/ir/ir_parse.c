@@ -193,7 +193,7 @@ static bool ir_parse_line(IrParser *p, char *line)
 
     int t = 0;
     const IrHelperInfo *h = NULL;
-    if (opc == IR_OP_call) {
+    if (opc == IR_OP_call || opc == IR_OP_call_miss) {
         for (size_t i = 0; ntok > 0 && i < p->nhelpers; i++) {
             if (strcmp(p->helpers[i]->name, tok[0]) == 0) {
                 h = p->helpers[i];
@@ -207,7 +207,7 @@ static bool ir_parse_line(IrParser *p, char *line)
         }
         t = 1;
         op.nout = h->ret != IR_HT_VOID;
-        op.nin = h->nargs;
+        op.nin = h->nargs + (opc == IR_OP_call_miss);
     }
     if (ntok - t < op.nout + op.nin) {
         return ir_parse_fail(p, "missing operands for", name);
@@ -215,7 +215,9 @@ static bool ir_parse_line(IrParser *p, char *line)
     IrVal vals[IR_MAX_VALS];
     for (unsigned i = 0; i < op.nout + op.nin; i++) {
         IrType type;
-        if (h) {
+        if (h && opc == IR_OP_call_miss) {
+            type = i < 2 || h->args[i - 2] != IR_HT_I32 ? IR_I64 : IR_I32;
+        } else if (h) {
             uint8_t ht = i < op.nout ? h->ret : h->args[i - op.nout];
             type = ht == IR_HT_I32 ? IR_I32 : IR_I64;
         } else {
@@ -233,6 +235,11 @@ static bool ir_parse_line(IrParser *p, char *line)
     case IR_OP_call:
         cs[0] = (uint64_t)(uintptr_t)h;
         left -= 0;
+        break;
+    case IR_OP_call_miss:
+        cs[0] = (uint64_t)(uintptr_t)h;
+        ok = left == 1 && ir_parse_u64(tok[t][0] == '$' ? tok[t] + 1 : tok[t], &cs[1]);
+        left = 0;
         break;
     case IR_OP_setcond:
     case IR_OP_movcond:

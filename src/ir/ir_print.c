@@ -65,7 +65,7 @@ void ir_print_op(const IrBuilder *b, const IrOp *op, FILE *out)
         fputs(op->type == IR_I64 ? "_i64" : "_i32", out);
     }
     const char *sep = " ";
-    if (op->opc == IR_OP_call) {
+    if (op->opc == IR_OP_call || op->opc == IR_OP_call_miss) {
         const IrHelperInfo *h = (const IrHelperInfo *)(uintptr_t)op->consts[0];
         fprintf(out, " %s", h->name);
         sep = ", ";
@@ -77,6 +77,9 @@ void ir_print_op(const IrBuilder *b, const IrOp *op, FILE *out)
     }
     switch (op->opc) {
     case IR_OP_call:
+        break;
+    case IR_OP_call_miss:
+        fprintf(out, "%s$0x%" PRIx64, sep, op->consts[1]);
         break;
     case IR_OP_setcond:
     case IR_OP_movcond:

@@ -86,7 +86,14 @@ static bool ir_verify_op(IrVerifyState *s, const IrOp *op)
         if (t->type != IR_I32 && t->type != IR_I64) {
             VERIFY_FAIL(s, "operand %u: unsupported type", i);
         }
-        if (op->opc == IR_OP_call) {
+        if (op->opc == IR_OP_call_miss) {
+            /* d, fast, then the helper's arguments */
+            const IrHelperInfo *h = (const IrHelperInfo *)(uintptr_t)op->consts[0];
+            uint8_t ht = i < 2 ? IR_HT_I64 : h && i - 2 < h->nargs ? h->args[i - 2] : IR_HT_VOID;
+            if (t->type != (ht == IR_HT_I32 ? IR_I32 : IR_I64)) {
+                VERIFY_FAIL(s, "operand %u: type differs from call_miss's", i);
+            }
+        } else if (op->opc == IR_OP_call) {
             const IrHelperInfo *h = (const IrHelperInfo *)(uintptr_t)op->consts[0];
             uint8_t ht = i < op->nout ? h->ret : h->args[i - op->nout];
             if (t->type != (ht == IR_HT_I32 ? IR_I32 : IR_I64)) {
@@ -109,6 +116,16 @@ static bool ir_verify_op(IrVerifyState *s, const IrOp *op)
         const IrHelperInfo *h = (const IrHelperInfo *)(uintptr_t)op->consts[0];
         if (!h || op->nin != h->nargs || op->nout != (h->ret != IR_HT_VOID)) {
             VERIFY_FAIL(s, "call does not match its helper's signature");
+        }
+        break;
+    }
+    case IR_OP_call_miss: {
+        const IrHelperInfo *h = (const IrHelperInfo *)(uintptr_t)op->consts[0];
+        if (!h || op->nout != 1 || op->nin != h->nargs + 1u || h->ret != IR_HT_I64) {
+            VERIFY_FAIL(s, "call_miss does not match its helper's signature");
+        }
+        if ((h->flags & IR_CALL_MISS_FLAGS) != IR_CALL_MISS_FLAGS) {
+            VERIFY_FAIL(s, "call_miss's helper %s may read or write globals or raise", h->name);
         }
         break;
     }

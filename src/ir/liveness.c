@@ -67,7 +67,7 @@ void ir_liveness(IrBuilder *b)
         if (op->opc == IR_OP_nop || op->opc == IR_OP_insn_start) {
             continue;
         }
-        if (op->opc == IR_OP_call) {
+        if (def->flags & IR_OPF_CALL) {
             h = (const IrHelperInfo *)(uintptr_t)op->consts[0];
             removable = (h->flags & IR_CALL_NO_SIDE_EFFECTS) && op->nout == 1;
         }

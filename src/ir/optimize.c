@@ -515,7 +515,7 @@ static unsigned ir_env_st_size(IrOpcode opc)
 static bool ir_op_may_write_global(const IrBuilder *b, const IrOp *op, uint32_t g)
 {
     const IrTemp *t = &b->temps[g];
-    if (op->opc == IR_OP_call) {
+    if (ir_op_defs[op->opc].flags & IR_OPF_CALL) {
         const IrHelperInfo *h = (const IrHelperInfo *)(uintptr_t)op->consts[0];
         return !(h->flags & IR_CALL_NO_WRITE_GLOBALS);
     }
@@ -790,7 +790,7 @@ void ir_optimize(IrBuilder *b)
             unreachable = true;
             continue;
         }
-        if (op->opc == IR_OP_call) {
+        if (def->flags & IR_OPF_CALL) {
             const IrHelperInfo *h = (const IrHelperInfo *)(uintptr_t)op->consts[0];
             if (!(h->flags & IR_CALL_NO_WRITE_GLOBALS)) {
                 ir_opt_forget_globals(&o);

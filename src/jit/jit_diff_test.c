@@ -55,6 +55,7 @@ typedef struct FakeEnv {
     uint32_t w[NG + 2];
     uint8_t scratch[64];        /* env ld/st */
     uint64_t dump[32];          /* TB temps at the end */
+    uint64_t misses;            /* jtest_miss's calls, hashed */
     FakeTlbDesc tlb[2];
 } FakeEnv;
 
@@ -71,6 +72,8 @@ void helper_jtest_bump(void *env, uint64_t a);
 uint64_t helper_jtest_six(void *env, uint64_t a, uint32_t b, uint64_t c, uint32_t d, uint64_t e,
                           uint64_t f);
 uint32_t helper_jtest_ret32(void *env, uint32_t a);
+uint64_t helper_jtest_miss(void *env, uint64_t a, uint64_t b, uint32_t c, uint64_t d,
+                           uint32_t e);
 
 uint64_t helper_jtest_mix(void *env, uint64_t a, uint32_t b)
 {
@@ -93,6 +96,32 @@ uint64_t helper_jtest_six(void *env, uint64_t a, uint32_t b, uint64_t c, uint32_
 uint32_t helper_jtest_ret32(void *env, uint32_t a)
 {
     return a * 0x9e3779b9u;
+}
+
+/* C may use every xmm register (all caller-saved): the test's C paths do,
+ * so that a JIT that trusts one to survive a call fails here. */
+static void clobber_xmm(void)
+{
+    __asm__ volatile("pcmpeqd %%xmm0, %%xmm0\n\tpcmpeqd %%xmm1, %%xmm1\n\t"
+                     "pcmpeqd %%xmm2, %%xmm2\n\tpcmpeqd %%xmm3, %%xmm3\n\t"
+                     "pcmpeqd %%xmm4, %%xmm4\n\tpcmpeqd %%xmm5, %%xmm5\n\t"
+                     "pcmpeqd %%xmm6, %%xmm6\n\tpcmpeqd %%xmm7, %%xmm7\n\t"
+                     "pcmpeqd %%xmm8, %%xmm8\n\tpcmpeqd %%xmm9, %%xmm9\n\t"
+                     "pcmpeqd %%xmm10, %%xmm10\n\tpcmpeqd %%xmm11, %%xmm11\n\t"
+                     "pcmpeqd %%xmm12, %%xmm12\n\tpcmpeqd %%xmm13, %%xmm13\n\t"
+                     "pcmpeqd %%xmm14, %%xmm14\n\tpcmpeqd %%xmm15, %%xmm15"
+                     ::: "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
+                         "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14",
+                         "xmm15");
+}
+
+uint64_t helper_jtest_miss(void *env, uint64_t a, uint64_t b, uint32_t c, uint64_t d,
+                           uint32_t e)
+{
+    FakeEnv *fe = env;
+    clobber_xmm();
+    fe->misses = fe->misses * 7 + a + 3 * b;
+    return a ^ (b * 5) ^ c ^ (d << 1) ^ ((uint64_t)e << 40);
 }
 
 #define IR_HELPER_DEFS "jit/jit_diff_test_helpers.def"
@@ -216,6 +245,7 @@ static __attribute__((noinline)) uint64_t jit_slow_ld(void *env, uint64_t addr, 
 {
     fault_check(addr, fault_jit, (uintptr_t)__builtin_return_address(0));
     slow_calls++;
+    clobber_xmm();
     return mem_ld(addr, JIT_OI_MEMOP(oi));
 }
 
@@ -224,6 +254,7 @@ static __attribute__((noinline)) void jit_slow_st(void *env, uint64_t addr, uint
 {
     fault_check(addr, fault_jit, (uintptr_t)__builtin_return_address(0));
     slow_calls++;
+    clobber_xmm();
     mem_st(addr, val, JIT_OI_MEMOP(oi));
 }
 
@@ -671,6 +702,42 @@ static void gen_mem(Gen *g)
     }
 }
 
+/* call_miss: after an FP fast op (the JIT fuses its domain test with the
+ * branch to the stub), or on any value with one of the frontend's miss
+ * values; operands anywhere (globals, temps, constants, the same twice),
+ * results into globals or TB temps. */
+static void gen_call_miss(Gen *g)
+{
+    static const uint64_t misses[] = { 0, 2, 0x8000000000000000ull, ~0ull, 0xffffffffull };
+    static const IrOpcode fast_ops[] = { IR_OP_fadd_f64, IR_OP_fmul_f64, IR_OP_fdiv_f64,
+                                         IR_OP_fma_f64, IR_OP_fsub_f32, IR_OP_fsqrt_f64 };
+    IrBuilder *b = g->b;
+    IrVal fast = ir_new_ebb_temp(b, IR_I64), ins[3];
+    uint64_t miss;
+    for (int i = 0; i < 3; i++) {
+        ins[i] = rn(g, 3) ? pick_src(g, IR_I64)
+                          : ir_const(b, IR_I64, edge_f64[rn(g, NEDGE_F64)]);
+    }
+    if (rn(g, 3)) {
+        IrOpcode opc = fast_ops[rn(g, sizeof(fast_ops) / sizeof(fast_ops[0]))];
+        uint64_t cst = rn(g, 4);
+        ir_emit(b, opc, IR_I64, &fast, 1, ins, ir_op_defs[opc].nin, &cst,
+                ir_op_defs[opc].nconst);
+        miss = 0;
+    } else {
+        miss = misses[rn(g, sizeof(misses) / sizeof(misses[0]))];
+        if (rn(g, 2)) {
+            ir_movi(b, fast, miss);
+        } else {
+            ir_mov(b, fast, pick_src(g, IR_I64));
+        }
+    }
+    IrVal a = rn(g, 3) ? ins[rn(g, 3)] : pick_src(g, IR_I64);
+    ir_call_miss(b, HELPER(jtest_miss), pick_dst(g, IR_I64), fast, miss, a, pick_src(g, IR_I64),
+                 rn(g, 2) ? pick_src(g, IR_I32) : ir_const(b, IR_I32, 7), ins[rn(g, 3)],
+                 pick_src(g, IR_I32));
+}
+
 static void gen_op(Gen *g)
 {
     IrBuilder *b = g->b;
@@ -785,7 +852,11 @@ static void gen_op(Gen *g)
     } else if (k < 88) {
         gen_mem(g);
     } else if (k < 94) {
-        switch (rn(g, 4)) {
+        switch (rn(g, 6)) {
+        case 4:
+        case 5:
+            gen_call_miss(g);
+            break;
         case 0:
             ir_call(b, HELPER(jtest_mix), pick_dst(g, IR_I64), pick_src(g, IR_I64),
                     pick_src(g, IR_I32));
@@ -974,6 +1045,65 @@ static uint64_t scale(void)
     const char *s = getenv("JIT_DIFF_SCALE");
     uint64_t n = s ? strtoull(s, NULL, 0) : 1;
     return n ? n : 1;
+}
+
+/* The JIT's FP shadows (xmm copies of values, emit.c): a value written
+ * by a binary32 op (which leaves no shadow) or by a plain op after a
+ * binary64 op shadowed it must be read back as its new value; a shadow
+ * must survive call_miss's stub (which saves it) and die at a memory
+ * access's slow path and at a label with two ways in. */
+UNITTEST(jit_fp_shadows)
+{
+    setup();
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        for (int k = 0; k < 4; k++) {
+            IrBuilder *b = ir_builder_new(ctx);
+            IrVal e1 = ir_new_ebb_temp(b, IR_I64), e2 = ir_new_ebb_temp(b, IR_I64);
+            IrVal e3 = ir_new_ebb_temp(b, IR_I64), e4 = ir_new_ebb_temp(b, IR_I64);
+            IrVal rm = ir_const(b, IR_I32, 7);
+            /* r2 gets a shadow, then a new value four ways */
+            ir_fmul_f64(b, e1, g64[0], g64[1]);
+            ir_call_miss(b, HELPER(jtest_miss), g64[2], e1, 0, g64[0], g64[1], rm, g64[3], g32[1]);
+            switch (k) {
+            case 0: {
+                IrVal in[2] = { g64[2], g64[1] };
+                ir_emit(b, IR_OP_fsub_f32, IR_I64, &e2, 1, in, 2, NULL, 0);
+                ir_call_miss(b, HELPER(jtest_miss), g64[2], e2, 0, g64[2], g64[1], rm, g64[0],
+                             g32[0]);
+                break;
+            }
+            case 1:
+                ir_xor_imm(b, g64[2], g64[2], 0x10000000000000ll);
+                break;
+            case 2: {
+                /* a slow path (TLB miss on jit_tlb) between */
+                IrVal addr = ir_new_ebb_temp(b, IR_I64);
+                ir_and_imm(b, addr, g64[4], MEM_SIZE - 8);
+                ir_guest_ld(b, g64[5], addr, MO_UQ, 0);
+                ir_add(b, g64[2], g64[2], g64[5]);
+                break;
+            }
+            default: {
+                /* a label that a branch and the fall-through reach, the
+                 * fall-through giving r2 a new shadow */
+                IrLabel l = ir_new_label(b);
+                ir_brcond_imm(b, IR_COND_TSTNE, g64[3], 1, l);     /* half the seeds */
+                ir_fsub_f64(b, e2, g64[1], g64[0]);
+                ir_call_miss(b, HELPER(jtest_miss), g64[2], e2, 0, g64[1], g64[0], rm, g64[0],
+                             g32[0]);
+                ir_set_label(b, l);
+                break;
+            }
+            }
+            ir_fadd_f64(b, e3, g64[2], g64[0]);
+            ir_call_miss(b, HELPER(jtest_miss), g64[4], e3, 0, g64[2], g64[0], rm, g64[1], g32[2]);
+            ir_fdiv_f64(b, e4, g64[2], g64[4]);
+            ir_call_miss(b, HELPER(jtest_miss), g64[6], e4, 0, g64[4], g64[2], rm, g64[2], g32[3]);
+            ir_exit_tb(b, IR_EXIT_NORMAL);
+            CHECK(diff_block(seed & 1 ? jit_tlb : jit_direct, b, seed * 4 + (uint64_t)k,
+                             seed & 2, seed % 3 != 0));
+        }
+    }
 }
 
 UNITTEST(jit_random_blocks_direct)

@@ -184,6 +184,7 @@ static void regs_to_cpu(RiscvCpu *cpu, const UserRegs *r)
     memcpy(cpu->fpr, r->f, sizeof(r->f));
     cpu->fflags = r->fcsr & 0x1f;
     cpu->frm = (r->fcsr >> 5) & 7;
+    riscv_cpu_sync_tb_flags(cpu);       /* fcsr: the FP fast state */
 }
 
 /* ---- signals ---- */

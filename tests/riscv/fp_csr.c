@@ -143,6 +143,95 @@ FP_TEST test_fs(void)
     fp_set_fs(1);
 }
 
+/*
+ * The FP fast state (frm RNE with NX set: Morpho translates such code
+ * without flag or rounding checks) entered and left in the middle of
+ * straight-line code, each change followed at once by instructions that
+ * depend on it; in a loop, so that the blocks are run again (and chained)
+ * in the states they were made for.  1/3 is inexact: RNE and RDN give
+ * ...555, RUP ...556.
+ */
+FP_TEST test_fast_state_changes(void)
+{
+    double one = fp_reg(0x3ff0000000000000ull), three = fp_reg(0x4008000000000000ull);
+
+    for (int i = 0; i < 4; i++) {
+        double r1, r2, r3, r4;
+        uint64_t f1, f2, f3, f4, f5, x, y;
+
+        /* fast (NX set, RNE), then NX cleared: the next inexact op sets it
+         * again; then frm RUP: the dynamic rm follows at once; then back
+         * to RNE with NX set, fast again */
+        fp_set_frm(0);
+        __asm__ volatile("fsflagsi 0x1");
+        __asm__ volatile(NORVC("fdiv.d %[r1], %[a], %[b]\n"
+                               "frflags %[f1]\n"
+                               "fsflags zero\n"
+                               "fdiv.d %[r2], %[a], %[b]\n"
+                               "frflags %[f2]\n"
+                               "fsrmi 3\n"
+                               "fdiv.d %[r3], %[a], %[b]\n"
+                               "frflags %[f3]\n"
+                               "fsrmi 0\n"
+                               "fdiv.d %[r4], %[a], %[b]\n"
+                               "frflags %[f4]\n"
+                               "fsflags zero\n"
+                               "feq.d %[x], %[a], %[a]\n"
+                               "fcvt.w.d %[y], %[b], rtz\n"
+                               "frflags %[f5]")
+                         : [r1] "=&f"(r1), [r2] "=&f"(r2), [r3] "=&f"(r3), [r4] "=&f"(r4),
+                           [f1] "=&r"(f1), [f2] "=&r"(f2), [f3] "=&r"(f3), [f4] "=&r"(f4),
+                           [f5] "=&r"(f5), [x] "=&r"(x), [y] "=&r"(y)
+                         : [a] "f"(one), [b] "f"(three));
+        CHECK_EQ(fp_bits(r1), 0x3fd5555555555555ull);
+        CHECK_EQ(f1, NX);
+        CHECK_EQ(fp_bits(r2), 0x3fd5555555555555ull);
+        CHECK_EQ(f2, NX);
+        CHECK_EQ(fp_bits(r3), 0x3fd5555555555556ull);
+        CHECK_EQ(f3, NX);
+        CHECK_EQ(fp_bits(r4), 0x3fd5555555555555ull);
+        CHECK_EQ(f4, NX);
+        CHECK_EQ(x, 1);
+        CHECK_EQ(y, 3);
+        CHECK_EQ(f5, 0);                /* exact: no flag */
+
+        /* not fast (NX clear): an inexact op enters the state, the next
+         * ones run in it; RDN then leaves it with NX still set */
+        __asm__ volatile(NORVC("fsflags zero\n"
+                               "fdiv.d %[r1], %[a], %[b]\n"
+                               "fdiv.d %[r2], %[b], %[a]\n"
+                               "fsrmi 2\n"
+                               "fdiv.d %[r3], %[a], %[b]\n"
+                               "fsrmi 0\n"
+                               "fdiv.s %[r4], %[c], %[d]\n"
+                               "frflags %[f1]")
+                         : [r1] "=&f"(r1), [r2] "=&f"(r2), [r3] "=&f"(r3), [r4] "=&f"(r4),
+                           [f1] "=&r"(f1)
+                         : [a] "f"(one), [b] "f"(three), [c] "f"(fp_reg(BOX(0x3f800000))),
+                           [d] "f"(fp_reg(BOX(0x40400000))));
+        CHECK_EQ(fp_bits(r1), 0x3fd5555555555555ull);
+        CHECK_EQ(fp_bits(r2), 0x4008000000000000ull);
+        CHECK_EQ(fp_bits(r3), 0x3fd5555555555555ull);
+        CHECK_EQ(fp_bits(r4), BOX(0x3eaaaaab));
+        CHECK_EQ(f1, NX);
+
+        /* fast, then a write of the whole fcsr with RUP and no flag */
+        __asm__ volatile(NORVC("fsflagsi 0x1\n"
+                               "fdiv.d %[r1], %[a], %[b]\n"
+                               "fscsr %[c]\n"
+                               "fdiv.d %[r2], %[a], %[b]\n"
+                               "frcsr %[f1]\n"
+                               "fscsr zero")
+                         : [r1] "=&f"(r1), [r2] "=&f"(r2), [f1] "=&r"(f1)
+                         : [a] "f"(one), [b] "f"(three), [c] "r"(3ull << 5));
+        CHECK_EQ(fp_bits(r1), 0x3fd5555555555555ull);
+        CHECK_EQ(fp_bits(r2), 0x3fd5555555555556ull);
+        CHECK_EQ(f1, (3 << 5) | NX);
+    }
+    fp_set_frm(0);
+    fp_take_flags();
+}
+
 int main(void)
 {
     test_set_trap_handler(on_trap);
@@ -151,6 +240,7 @@ int main(void)
     test_flags_accrue();
     test_reserved_rm();
     test_fs();
+    test_fast_state_changes();
     test_set_trap_handler(0);
     return test_result("fp_csr");
 }

@@ -48,12 +48,14 @@ void riscv_csr_write_fflags(RiscvCpu *cpu, uint64_t val)
 {
     cpu->fflags = (uint32_t)val & FFLAGS_MASK;
     riscv_fp_set_dirty(cpu);
+    riscv_cpu_sync_tb_flags_fp(cpu);
 }
 
 void riscv_csr_write_frm(RiscvCpu *cpu, uint64_t val)
 {
     cpu->frm = (uint32_t)val & 7;
     riscv_fp_set_dirty(cpu);
+    riscv_cpu_sync_tb_flags_fp(cpu);
 }
 
 void riscv_csr_write_fcsr(RiscvCpu *cpu, uint64_t val)
@@ -61,6 +63,7 @@ void riscv_csr_write_fcsr(RiscvCpu *cpu, uint64_t val)
     cpu->fflags = (uint32_t)val & FFLAGS_MASK;
     cpu->frm = (uint32_t)(val >> 5) & 7;
     riscv_fp_set_dirty(cpu);
+    riscv_cpu_sync_tb_flags_fp(cpu);
 }
 
 /* ---- fclass (11.9) ---- */
@@ -114,9 +117,17 @@ static SfStatus fp_status(RiscvCpu *cpu, uint32_t rm)
     return s;
 }
 
+/* A newly set NX may enter the FP fast state (TB_FLAGS_FP_FAST): the TB
+ * flags follow, and the translator ends a block translated outside the
+ * state after such a helper when they changed. */
 static void fp_accrue(RiscvCpu *cpu, const SfStatus *s)
 {
+    uint32_t added = s->flags & ~cpu->fflags;
+
     cpu->fflags |= s->flags;
+    if (added & FFLAGS_NX) {
+        riscv_cpu_sync_tb_flags_fp(cpu);
+    }
 }
 
 /* ---- singles ---- */

@@ -10,9 +10,10 @@
  * flags of later blocks then say Dirty.  (Conservative: a Dirty FS for an
  * instruction that happens to raise no flag is allowed, 3.1.6.6.)
  *
- * FP registers are not IR globals: they are read and written with env
- * loads/stores of cpu->fpr[n], and so is mstatus here (neither may become
- * a global while this is so).
+ * FP registers are IR globals (rv_cpu_fpr, I64): a block keeps them in
+ * host registers between its FP instructions.  Every helper receives them
+ * as arguments and returns its result (RV_FP_CALL: no global read or
+ * written, no raise); mstatus and fflags/frm are env fields here.
  */
 #ifndef GUEST_RISCV_TRANS_FP_INTERNAL_H
 #define GUEST_RISCV_TRANS_FP_INTERNAL_H
@@ -23,7 +24,8 @@
 bool rv_fp_enabled(DisasContext *d, uint64_t misa_bit);
 /* False for the reserved rm 5 and 6; rm 7 emits the frm test. */
 bool rv_fp_check_rm(DisasContext *d, int rm);
-/* FP register n's 64 bits in a fresh temp. */
+/* FP register n's 64 bits in a fresh EBB temp (a copy the caller may
+ * overwrite; dead at the next label). */
 IrVal rv_fpr(DisasContext *d, int n);
 /* Store into FP register n, marking FS Dirty. */
 void rv_set_fpr(DisasContext *d, int n, IrVal val);

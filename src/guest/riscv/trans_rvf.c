@@ -32,7 +32,7 @@ bool rv_fp_check_rm(DisasContext *d, int rm)
     if (rm == 5 || rm == 6) {
         return false;
     }
-    if (rm == RISCV_FRM_DYN) {
+    if (rm == RISCV_FRM_DYN && !d->fp_fast) {     /* fast state: frm is RNE */
         IrBuilder *b = d->b;
         IrVal frm = ir_new_temp(b, IR_I64);
         IrLabel ok = ir_new_label(b);
@@ -49,9 +49,9 @@ bool rv_fp_check_rm(DisasContext *d, int rm)
 
 IrVal rv_fpr(DisasContext *d, int n)
 {
-    IrVal t = ir_new_temp(d->b, IR_I64);
+    IrVal t = ir_new_ebb_temp(d->b, IR_I64);
 
-    ir_ld64(d->b, t, (int32_t)(offsetof(RiscvCpu, fpr) + 8 * (size_t)n));
+    ir_mov(d->b, t, rv_cpu_fpr[n]);
     return t;
 }
 
@@ -75,7 +75,7 @@ void rv_fp_mark_dirty(DisasContext *d)
 void rv_set_fpr(DisasContext *d, int n, IrVal val)
 {
     rv_fp_mark_dirty(d);
-    ir_st64(d->b, val, (int32_t)(offsetof(RiscvCpu, fpr) + 8 * (size_t)n));
+    ir_mov(d->b, rv_cpu_fpr[n], val);
 }
 
 static IrVal rv_fp_i32(DisasContext *d, uint32_t v)
@@ -89,7 +89,7 @@ bool rv_fp_gen_load(DisasContext *d, arg_i *a, uint64_t ext, MemOp mop)
         return false;
     }
     IrVal addr = rv_gen_addr(d, a->rs1, a->imm);
-    IrVal val = ir_new_temp(d->b, IR_I64);
+    IrVal val = ir_new_ebb_temp(d->b, IR_I64);
 
     ir_guest_ld(d->b, val, addr, mop, d->mmu_idx);
     if ((mop & MO_SIZE) == MO_32) {
@@ -134,9 +134,11 @@ bool rv_fp_gen_store(DisasContext *d, arg_s *a, uint64_t ext, MemOp mop)
  * that clears fflags pays the helper once, for the next inexact op.
  * Compares need no guard: without a NaN operand they signal nothing.
  *
- * Both paths read their operands from cpu->fpr themselves (EBB temps,
- * nothing to keep across the labels: the destination is written only at
- * the end of either path) and commit their own result.  The FS marking is
+ * This is the shape outside the FP fast state (TB_FLAGS_FP_FAST); inside
+ * it there is neither guard nor label (rv_fp_fast_call, below).  Both
+ * paths copy their operands from the FP register globals themselves (EBB
+ * temps, nothing to keep across the labels: the destination is written
+ * only at the end of either path) and commit their own result.  The FS marking is
  * emitted on each path (mstatus_fs is a per-block memo of what was
  * emitted, and the first path's marking does not run on the second).
  */
@@ -182,7 +184,7 @@ static IrVal rv_fpr_ebb(DisasContext *d, int n)
 {
     IrVal t = ir_new_ebb_temp(d->b, IR_I64);
 
-    ir_ld64(d->b, t, (int32_t)(offsetof(RiscvCpu, fpr) + 8 * (size_t)n));
+    ir_mov(d->b, t, rv_cpu_fpr[n]);
     return t;
 }
 
@@ -253,6 +255,96 @@ static IrLabel rv_fp_fast_path(DisasContext *d, const RvFpFast *f, const int *fs
     return slow;
 }
 
+/*
+ * Fast-state blocks (TB_FLAGS_FP_FAST: frm RNE and NX set all through the
+ * block, translate.h) need no guard, and the exact path needs no label:
+ *
+ *       r = fast_op(fs...)          [the miss too for an unboxed single,
+ *                                    and for fcvt.w's result beyond 32 bits]
+ *       t = call_miss r, $miss, helper(fs..., rm)
+ *       fd = t                      [boxed for a single result]
+ *
+ * The helper is the one the slow path calls elsewhere (the same exact
+ * result and flags), here without a frm check: frm is RNE.  The operands
+ * are read once, as EBB temps (no label follows in the instruction).
+ */
+static IrVal rv_fp_fast_call(DisasContext *d, const RvFpFast *f, const int *fs, unsigned n,
+                             const IrHelperInfo *h, const IrVal *extra, unsigned nextra)
+{
+    IrBuilder *b = d->b;
+    IrVal ins[3], args[IR_CALL_MAX_ARGS];
+    IrVal r = ir_new_ebb_temp(b, IR_I64), t = ir_new_ebb_temp(b, IR_I64);
+
+    assert(d->fp_fast && n + nextra <= IR_CALL_MAX_ARGS - 1);
+    for (unsigned i = 0; i < n; i++) {
+        ins[i] = i > 0 && fs[i] == fs[i - 1] ? ins[i - 1] : rv_fpr_ebb(d, fs[i]);
+        args[i] = ins[i];
+    }
+    for (unsigned i = 0; i < nextra; i++) {
+        args[n + i] = extra[i];
+    }
+    ir_emit(b, f->opc, IR_I64, &r, 1, ins, n, &f->cst, ir_op_defs[f->opc].nconst);
+    if (rv_fp_fast_single(f->opc)) {
+        /* an unboxed operand (the canonical NaN to the helper) misses:
+         * all boxed <=> the AND of the high halves is all ones */
+        IrVal hi = ir_new_ebb_temp(b, IR_I64);
+        ir_mov(b, hi, ins[0]);
+        for (unsigned i = 1; i < n; i++) {
+            ir_and(b, hi, hi, ins[i]);
+        }
+        ir_sar_imm(b, hi, hi, 32);
+        ir_movcond(b, IR_COND_NE, r, hi, ir_const(b, IR_I64, ~0ull), ir_const(b, IR_I64, f->miss),
+                   r);
+    }
+    if (f->fits32) {
+        /* INT64_MIN (the miss) does not fit either */
+        IrVal w = ir_new_ebb_temp(b, IR_I64);
+        ir_ext32s(b, w, r);
+        ir_movcond(b, IR_COND_NE, r, w, r, ir_const(b, IR_I64, f->miss), r);
+    }
+    ir_call_miss_n(b, h, t, r, f->miss, args, n + nextra);
+    return t;
+}
+
+/* Commits a fast-state result to fd (boxing a single's). */
+static void rv_fp_fast_commit(DisasContext *d, const RvFpFast *f, int rd, IrVal t)
+{
+    if (rv_fp_fast_single_result(f->opc)) {
+        /* the helper's result is boxed already: the OR changes nothing */
+        ir_or_imm(d->b, t, t, (int64_t)RISCV_NAN_BOX_MASK);
+    }
+    rv_set_fpr(d, rd, t);
+}
+
+/*
+ * The end of a helper path outside the fast state.  A helper that may set
+ * NX may have entered the fast state (fp_accrue resyncs the TB flags):
+ * then the block ends after this instruction, through the exec loop, so
+ * that no chained jump taken from this block runs code translated for the
+ * other state (see TB_FLAGS_FP_FAST).  done, when set, is the label the
+ * inline path jumps to, which this sets.
+ */
+static void rv_fp_helper_done(DisasContext *d, const IrLabel *done, bool may_set_nx)
+{
+    IrBuilder *b = d->b;
+
+    if (d->fp_fast || !may_set_nx) {
+        if (done) {
+            ir_set_label(b, *done);
+        }
+        return;
+    }
+    IrLabel cont = done ? *done : ir_new_label(b);
+    IrVal f = ir_new_ebb_temp(b, IR_I32);
+
+    ir_ld32u(b, f, offsetof(RiscvCpu, tb_flags));
+    ir_brcond_imm(b, IR_COND_TSTEQ, f, TB_FLAGS_FP_FAST, cont);
+    rv_update_pc(d, d->base.pc_next);
+    rv_sync_retired(d);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    ir_set_label(b, cont);
+}
+
 bool rv_fp_gen_arith(DisasContext *d, arg_r_rm *a, uint64_t ext, const IrHelperInfo *h,
                      IrOpcode fast)
 {
@@ -263,6 +355,12 @@ bool rv_fp_gen_arith(DisasContext *d, arg_r_rm *a, uint64_t ext, const IrHelperI
     IrLabel done = { 0 };
     bool inline_fast = rv_fp_fast_applies(&f);
 
+    if (inline_fast && d->fp_fast) {
+        IrVal rm = rv_fp_i32(d, a->rm);
+        rv_fp_fast_commit(d, &f, a->rd,
+                          rv_fp_fast_call(d, &f, (const int[]){ a->rs1, a->rs2 }, 2, h, &rm, 1));
+        return true;
+    }
     if (inline_fast) {
         rv_fp_fast_path(d, &f, (const int[]){ a->rs1, a->rs2 }, 2, a->rd, false, &done);
     }
@@ -270,9 +368,7 @@ bool rv_fp_gen_arith(DisasContext *d, arg_r_rm *a, uint64_t ext, const IrHelperI
     IrVal r = ir_new_temp(d->b, IR_I64);
     ir_call(d->b, h, r, rv_fpr(d, a->rs1), rv_fpr(d, a->rs2), rv_fp_i32(d, a->rm));
     rv_set_fpr(d, a->rd, r);
-    if (inline_fast) {
-        ir_set_label(d->b, done);
-    }
+    rv_fp_helper_done(d, inline_fast ? &done : NULL, true);
     return true;
 }
 
@@ -294,6 +390,11 @@ bool rv_fp_gen_unary(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelper
         f.miss = ~0ull;
     }
     bool inline_fast = rv_fp_fast_applies(&f);
+    if (inline_fast && d->fp_fast) {
+        IrVal rm = rv_fp_i32(d, a->rm);
+        rv_fp_fast_commit(d, &f, a->rd, rv_fp_fast_call(d, &f, &a->rs1, 1, h, &rm, 1));
+        return true;
+    }
     if (inline_fast) {
         rv_fp_fast_path(d, &f, &a->rs1, 1, a->rd, false, &done);
     }
@@ -303,9 +404,7 @@ bool rv_fp_gen_unary(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelper
     IrVal r = ir_new_temp(d->b, IR_I64);
     ir_call(d->b, h, r, rv_fpr(d, a->rs1), rv_fp_i32(d, a->rm));
     rv_set_fpr(d, a->rd, r);
-    if (inline_fast) {
-        ir_set_label(d->b, done);
-    }
+    rv_fp_helper_done(d, inline_fast ? &done : NULL, !exact);   /* fcvt.d.s: no NX */
     return true;
 }
 
@@ -325,6 +424,13 @@ bool rv_fp_gen_fma(DisasContext *d, arg_r4_rm *a, uint64_t ext, const IrHelperIn
     IrLabel done = { 0 };
     bool inline_fast = rv_fp_fast_applies(&f);
 
+    if (inline_fast && d->fp_fast) {
+        IrVal extra[2] = { rv_fp_i32(d, neg), rv_fp_i32(d, a->rm) };
+        rv_fp_fast_commit(d, &f, a->rd,
+                          rv_fp_fast_call(d, &f, (const int[]){ a->rs1, a->rs2, a->rs3 }, 3, h,
+                                          extra, 2));
+        return true;
+    }
     if (inline_fast) {
         rv_fp_fast_path(d, &f, (const int[]){ a->rs1, a->rs2, a->rs3 }, 3, a->rd, false, &done);
     }
@@ -333,9 +439,7 @@ bool rv_fp_gen_fma(DisasContext *d, arg_r4_rm *a, uint64_t ext, const IrHelperIn
     ir_call(d->b, h, r, rv_fpr(d, a->rs1), rv_fpr(d, a->rs2), rv_fpr(d, a->rs3),
             rv_fp_i32(d, neg), rv_fp_i32(d, a->rm));
     rv_set_fpr(d, a->rd, r);
-    if (inline_fast) {
-        ir_set_label(d->b, done);
-    }
+    rv_fp_helper_done(d, inline_fast ? &done : NULL, true);
     return true;
 }
 
@@ -359,6 +463,12 @@ bool rv_fp_gen_pair(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo 
     IrLabel done = { 0 };
     bool inline_fast = rv_fp_fast_applies(&f);
 
+    if (inline_fast && d->fp_fast) {
+        IrVal arg_v = rv_fp_i32(d, arg);
+        rv_fp_fast_commit(d, &f, a->rd,
+                          rv_fp_fast_call(d, &f, (const int[]){ a->rs1, a->rs2 }, 2, h, &arg_v, 1));
+        return true;
+    }
     if (inline_fast) {
         rv_fp_fast_path(d, &f, (const int[]){ a->rs1, a->rs2 }, 2, a->rd, false, &done);
     }
@@ -385,8 +495,12 @@ bool rv_fp_gen_pair(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo 
  * is enabled (misa.F and FS not Off, both fixed for the block), any
  * privilege; reads mask the fields; a write stores
  * (old & ~mask) | (val & mask) field by field and marks FS Dirty.  The
- * block goes on: the write changes no TB flag but FS, which the FS memo
- * tracks, and cannot make an interrupt pending.
+ * block goes on, but when the write moves fcsr into or out of the FP fast
+ * state (TB_FLAGS_FP_FAST) against the block's own: then the TB flags
+ * follow and the block ends after the instruction, through the exec loop
+ * (a rare exit: code that brackets a compare with frflags/fsflags restores
+ * NX, and stays).  The write changes no other TB flag but FS, which the FS
+ * memo tracks, and cannot make an interrupt pending.
  */
 bool rv_fp_gen_csr(DisasContext *d, int csr, int rd, bool write, IrVal val, IrVal mask)
 {
@@ -398,12 +512,16 @@ bool rv_fp_gen_csr(DisasContext *d, int csr, int rd, bool write, IrVal val, IrVa
     }
     IrVal old = ir_new_ebb_temp(b, IR_I64);
     IrVal t = ir_new_ebb_temp(b, IR_I64);
+    const IrTemp *mt = ir_temp(b, mask);
+    bool whole = write && mt->kind == IR_TEMP_CONST && mt->value == ~0ull;
 
-    if (csr != RISCV_CSR_FRM) {
+    if (whole && rd == 0) {
+        /* csrrw x0 (fsflags, fsrm): no read (an env load is never dead) */
+    } else if (csr != RISCV_CSR_FRM) {
         ir_ld32u(b, old, offsetof(RiscvCpu, fflags));
         ir_and_imm(b, old, old, FFLAGS_MASK);
     }
-    if (csr != RISCV_CSR_FFLAGS) {
+    if (csr != RISCV_CSR_FFLAGS && !(whole && rd == 0)) {
         IrVal frm = csr == RISCV_CSR_FRM ? old : t;
         ir_ld32u(b, frm, offsetof(RiscvCpu, frm));
         ir_and_imm(b, frm, frm, 7);
@@ -412,25 +530,74 @@ bool rv_fp_gen_csr(DisasContext *d, int csr, int rd, bool write, IrVal val, IrVa
             ir_or(b, old, old, t);
         }
     }
-    if (write) {
-        IrVal n = ir_new_ebb_temp(b, IR_I64);
+    if (!write) {
+        rv_set_gpr(d, rd, old);
+        return true;
+    }
+    IrVal n = ir_new_ebb_temp(b, IR_I64);
+    if (whole) {
+        ir_mov(b, n, val);              /* csrrw: old is read for rd alone */
+    } else {
         ir_andc(b, n, old, mask);
         ir_and(b, t, val, mask);
         ir_or(b, n, n, t);
-        if (csr == RISCV_CSR_FRM) {
-            ir_and_imm(b, t, n, 7);
-            ir_st32(b, t, offsetof(RiscvCpu, frm));
-        } else {
-            ir_and_imm(b, t, n, FFLAGS_MASK);
-            ir_st32(b, t, offsetof(RiscvCpu, fflags));
-            if (csr == RISCV_CSR_FCSR) {
-                ir_extract(b, t, n, 5, 3);
-                ir_st32(b, t, offsetof(RiscvCpu, frm));
-            }
-        }
-        rv_fp_mark_dirty(d);
     }
+    if (csr == RISCV_CSR_FRM) {
+        ir_and_imm(b, t, n, 7);
+        ir_st32(b, t, offsetof(RiscvCpu, frm));
+    } else {
+        ir_and_imm(b, t, n, FFLAGS_MASK);
+        ir_st32(b, t, offsetof(RiscvCpu, fflags));
+        if (csr == RISCV_CSR_FCSR) {
+            ir_extract(b, t, n, 5, 3);
+            ir_st32(b, t, offsetof(RiscvCpu, frm));
+        }
+    }
+    rv_fp_mark_dirty(d);
     rv_set_gpr(d, rd, old);
+
+    /* c = the new fcsr: fast iff (c & 0xe1) == NX (frm 0, NX set); a fast
+     * block knows the half the write keeps (frm RNE, NX set) */
+    IrVal c = ir_new_ebb_temp(b, IR_I64);
+    IrLabel same = ir_new_label(b);
+    if (csr == RISCV_CSR_FFLAGS && d->fp_fast) {
+        /* frm stays RNE: the state stays while NX does */
+        ir_brcond_imm(b, IR_COND_TSTNE, n, FFLAGS_NX, same);
+    } else if (csr == RISCV_CSR_FCSR) {
+        ir_mov(b, c, n);
+    } else if (csr == RISCV_CSR_FFLAGS) {
+        ir_and_imm(b, c, n, FFLAGS_MASK);
+        if (!d->fp_fast) {
+            ir_ld32u(b, t, offsetof(RiscvCpu, frm));
+            ir_shl_imm(b, t, t, 5);
+            ir_or(b, c, c, t);
+        }
+    } else {
+        ir_and_imm(b, c, n, 7);
+        ir_shl_imm(b, c, c, 5);
+        if (d->fp_fast) {
+            ir_or_imm(b, c, c, FFLAGS_NX);
+        } else {
+            ir_ld32u(b, t, offsetof(RiscvCpu, fflags));
+            ir_or(b, c, c, t);
+        }
+    }
+    if (csr != RISCV_CSR_FFLAGS || !d->fp_fast) {
+        ir_and_imm(b, c, c, 0xe0 | FFLAGS_NX);
+        ir_brcond_imm(b, d->fp_fast ? IR_COND_EQ : IR_COND_NE, c, FFLAGS_NX, same);
+    }
+    IrVal f = ir_new_ebb_temp(b, IR_I32);
+    ir_ld32u(b, f, offsetof(RiscvCpu, tb_flags));
+    if (d->fp_fast) {
+        ir_and_imm(b, f, f, ~(int64_t)TB_FLAGS_FP_FAST);
+    } else {
+        ir_or_imm(b, f, f, TB_FLAGS_FP_FAST);
+    }
+    ir_st32(b, f, offsetof(RiscvCpu, tb_flags));
+    rv_update_pc(d, d->base.pc_next);
+    rv_sync_retired(d);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    ir_set_label(b, same);
     return true;
 }
 
@@ -453,6 +620,13 @@ bool rv_fp_gen_cmp(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo *
     };
     IrLabel done;
 
+    if (d->fp_fast) {
+        IrVal kind_v = rv_fp_i32(d, kind);
+        IrVal t = rv_fp_fast_call(d, &f, (const int[]){ a->rs1, a->rs2 }, 2, h, &kind_v, 1);
+        rv_fp_mark_dirty(d);            /* fflags may change */
+        rv_set_gpr(d, a->rd, t);
+        return true;
+    }
     rv_fp_fast_path(d, &f, (const int[]){ a->rs1, a->rs2 }, 2, a->rd, true, &done);
     IrVal r = rv_dest_gpr(d, a->rd);
     ir_call(d->b, h, r, rv_fpr(d, a->rs1), rv_fpr(d, a->rs2), rv_fp_i32(d, kind));
@@ -482,6 +656,13 @@ bool rv_fp_gen_to_int(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelpe
     IrLabel done = { 0 };
     bool inline_fast = rv_fp_fast_applies(&f);
 
+    if (inline_fast && d->fp_fast) {
+        IrVal extra[2] = { rv_fp_i32(d, kind), rv_fp_i32(d, a->rm) };
+        IrVal t = rv_fp_fast_call(d, &f, &a->rs1, 1, h, extra, 2);
+        rv_fp_mark_dirty(d);
+        rv_set_gpr(d, a->rd, t);
+        return true;
+    }
     if (inline_fast) {
         rv_fp_fast_path(d, &f, &a->rs1, 1, a->rd, true, &done);
     }
@@ -491,9 +672,7 @@ bool rv_fp_gen_to_int(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelpe
     ir_call(d->b, h, r, rv_fpr(d, a->rs1), rv_fp_i32(d, kind), rv_fp_i32(d, a->rm));
     rv_fp_mark_dirty(d);
     rv_set_gpr(d, a->rd, r);
-    if (inline_fast) {
-        ir_set_label(d->b, done);
-    }
+    rv_fp_helper_done(d, inline_fast ? &done : NULL, true);
     return true;
 }
 
@@ -507,6 +686,7 @@ bool rv_fp_gen_from_int(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHel
 
     ir_call(d->b, h, r, rv_gpr(d, a->rs1), rv_fp_i32(d, kind), rv_fp_i32(d, a->rm));
     rv_set_fpr(d, a->rd, r);
+    rv_fp_helper_done(d, NULL, true);
     return true;
 }
 

@@ -51,6 +51,7 @@ extern const IrHelperInfo *const riscv_helpers[];
 extern const size_t riscv_helpers_count;
 
 static IrVal rv_cpu_gpr[32];
+IrVal rv_cpu_fpr[32];
 IrVal rv_cpu_pc;
 IrVal rv_cpu_load_res;
 IrVal rv_cpu_load_val;
@@ -67,6 +68,12 @@ static void riscv_ir_context_build(void)
                                   riscv_gpr_names[i]);
     }
     rv_cpu_gpr[0] = IR_VAL_NONE;
+    /* FP registers too: values stay in host registers across a block's FP
+     * instructions (every helper that sees them gets them as arguments) */
+    for (int i = 0; i < 32; i++) {
+        rv_cpu_fpr[i] = ir_global(ctx, IR_I64, (int32_t)offsetof(RiscvCpu, fpr[i]),
+                                  riscv_fpr_names[i]);
+    }
     rv_cpu_pc = ir_global(ctx, IR_I64, offsetof(RiscvCpu, pc), "pc");
     rv_cpu_load_res = ir_global(ctx, IR_I64, offsetof(RiscvCpu, load_res), "load_res");
     rv_cpu_load_val = ir_global(ctx, IR_I64, offsetof(RiscvCpu, load_val), "load_val");
@@ -102,7 +109,7 @@ uint32_t riscv_tb_flags(const RiscvCpu *cpu)
     if (cpu->mstatus & MSTATUS_TVM) {
         flags |= TB_FLAGS_TVM;
     }
-    return flags;
+    return flags | riscv_tb_flags_fp(cpu);
 }
 
 void riscv_cpu_sync_tb_flags(RiscvCpu *cpu)
@@ -295,6 +302,7 @@ static void riscv_init_disas_context(DisasContextBase *db, CpuState *cs)
     d->mmu_idx = (flags & TB_FLAGS_MMU_MASK) >> TB_FLAGS_MMU_SHIFT;
     d->mstatus_fs = (flags & TB_FLAGS_FS_MASK) >> TB_FLAGS_FS_SHIFT;
     d->rvc = (flags & TB_FLAGS_MISA_C) != 0;
+    d->fp_fast = (flags & TB_FLAGS_FP_FAST) != 0;
     d->pc = db->pc_first;
     d->insn = 0;
     d->insn_len = 0;

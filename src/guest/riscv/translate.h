@@ -46,7 +46,28 @@
 #define TB_FLAGS_TW (1u << 9)           /* mstatus.TW */
 #define TB_FLAGS_TSR (1u << 10)         /* mstatus.TSR */
 #define TB_FLAGS_TVM (1u << 11)         /* mstatus.TVM */
-/* bits 16..31: free for rv-fp / rv-priv (add above this line's peers) */
+/* rv-fp: fcsr in the "FP fast state", frm RNE and fflags.NX set, so that
+ * an inexact result computed inline needs no flag update (trans_rvf.c).
+ * A block translated with it never runs outside it: whatever leaves the
+ * state inside such a block (an fflags/frm/fcsr write) ends the block, and
+ * a block translated without it ends after whatever may enter it (a
+ * helper that sets NX, a CSR write), so that no chained jump crosses the
+ * change. */
+#define TB_FLAGS_FP_FAST (1u << 16)
+/* bits 17..31: free for rv-fp / rv-priv (add above this line's peers) */
+
+/* fcsr's part of the TB flags (the FP fast state). */
+static inline uint32_t riscv_tb_flags_fp(const RiscvCpu *cpu)
+{
+    return cpu->frm == RISCV_FRM_RNE && (cpu->fflags & FFLAGS_NX) ? TB_FLAGS_FP_FAST : 0;
+}
+
+/* cpu->tb_flags after a change of fflags or frm alone (cheaper than
+ * riscv_cpu_sync_tb_flags, for the FP helpers). */
+static inline void riscv_cpu_sync_tb_flags_fp(RiscvCpu *cpu)
+{
+    cpu->tb_flags = (cpu->tb_flags & ~TB_FLAGS_FP_FAST) | riscv_tb_flags_fp(cpu);
+}
 
 /* Pack the translation state of a hart (get_tb_cpu_state). */
 uint32_t riscv_tb_flags(const RiscvCpu *cpu);
@@ -78,6 +99,7 @@ typedef struct DisasContext {
     unsigned insn_len;              /* 2 or 4 */
 
     /* ---- rv-fp: (append only) ---- */
+    bool fp_fast;                   /* TB_FLAGS_FP_FAST: frm RNE, NX set */
 
     /* ---- rv-priv: (append only) ---- */
     /* minstret: instructions of this block retired on the current path and
@@ -126,6 +148,7 @@ bool rv_follow_jump(DisasContext *d, uint64_t dest);
 
 /* ---- globals (translate.c declares them once) ---- */
 extern IrVal rv_cpu_pc;                 /* I64 cpu->pc */
+extern IrVal rv_cpu_fpr[32];            /* I64 cpu->fpr[n] (trans_rvf.c's rv_fpr) */
 extern IrVal rv_cpu_load_res;           /* I64 cpu->load_res */
 extern IrVal rv_cpu_load_val;           /* I64 cpu->load_val */
 

@@ -57,9 +57,27 @@ static const X86Reg ARG_REGS[6] = { X86_RDI, X86_RSI, X86_RDX, X86_RCX, X86_R8, 
 typedef enum StubKind {
     STUB_LD,
     STUB_ST,
+    STUB_CALL,                  /* call_miss's helper call */
 } StubKind;
 
-/* An out-of-line slow path of a guest memory access. */
+/* Where a STUB_CALL argument is when the fast path branches to the stub. */
+typedef enum StubArgKind {
+    STUB_ARG_IMM,
+    STUB_ARG_REG,
+    STUB_ARG_ENV,               /* a global's home, current */
+    STUB_ARG_SLOT,              /* a temp's spill slot */
+} StubArgKind;
+
+typedef struct StubArg {
+    uint8_t kind;               /* StubArgKind */
+    uint8_t reg;
+    bool is64;
+    int32_t off;                /* env offset or slot */
+    uint64_t imm;
+} StubArg;
+
+/* An out-of-line slow path: of a guest memory access, or of a call_miss
+ * (fn(env, args...) into out). */
 typedef struct Stub {
     StubKind kind;
     uint8_t *jump_field;        /* the fast path's rel32 to patch here */
@@ -70,6 +88,10 @@ typedef struct Stub {
     uint32_t insn;
     uint32_t save;              /* caller-saved registers live across the call */
     uint32_t dirty_first, ndirty;   /* Emit.dirty: globals to store before the call */
+    const void *fn;                 /* STUB_CALL: the helper, and its arguments */
+    uint32_t arg_first, nargs;      /* in Emit.stub_args */
+    uint16_t xmm_save;              /* STUB_CALL: FP shadows to keep over the call */
+    int8_t xmm_out;                 /* STUB_CALL: the shadow of d to set, or -1 */
 } Stub;
 
 typedef struct Fixup {
@@ -91,6 +113,8 @@ typedef struct Emit {
     size_t nstubs, stubs_cap;
     uint32_t *dirty;            /* JIT_FAULT_ENTRY words of the stubs' dirty globals */
     size_t ndirty, dirty_cap;
+    StubArg *stub_args;         /* the STUB_CALL stubs' arguments */
+    size_t nstub_args, stub_args_cap;
     uint32_t *fmap;             /* the fault map (user mode) */
     size_t nfmap, fmap_cap;
     JitInsnMark *marks;
@@ -99,11 +123,22 @@ typedef struct Emit {
     uint32_t ninsns;
     uint32_t jmp_field[IR_GOTO_TB_SLOTS], jmp_reset[IR_GOTO_TB_SLOTS];
     const IrOp *fused_brcond;   /* emitted with the FP op before it: skip */
+    const IrOp *fused_call;     /* a call_miss emitted with the FP op before it: */
+    int fused_out;              /* ... its d is in this register from there on */
+    int fused_shadow;           /* ... and in this shadow register (or -1) */
+    /* FP shadows (see fp_shadow_set): xmm_val[x] is the value whose bits
+     * xmm x also holds, or -1; shadow_keep, the one the op being emitted
+     * gave its output (not dropped with the output's older copies) */
+    int32_t xmm_val[16];
+    int shadow_keep;
+    unsigned xmm_next;
+    uint32_t xmm_busy;              /* the FP op's registers so far (fp_begin) */
     /* registers across labels: a label that one branch reaches and nothing
      * falls into starts with the registers the branch had */
     uint16_t *label_refs;           /* branches to each label */
     bool *label_no_fall;            /* nothing falls through into the label */
     RaSnapshot *label_snap;
+    int32_t (*label_xmm)[16];       /* the FP shadows at that branch */
     bool *label_has_snap;
     bool unreachable;               /* the previous op never falls through */
     /* a block whose goto_tb loop_slot re-enters it (see emit_loop_prepare) */
@@ -125,6 +160,7 @@ typedef struct EmitScratch {
     uint8_t **label_pos;
     uint16_t *label_refs;
     RaSnapshot *label_snap;
+    int32_t (*label_xmm)[16];
     bool *label_has_snap;
     bool *label_no_fall;
     Fixup *fixups;
@@ -133,6 +169,8 @@ typedef struct EmitScratch {
     size_t stubs_cap;
     uint32_t *dirty;
     size_t dirty_cap;
+    StubArg *stub_args;
+    size_t stub_args_cap;
     uint32_t *fmap;
     size_t fmap_cap;
     JitInsnMark *marks;
@@ -153,6 +191,75 @@ typedef struct EmitScratch {
 static X86Mem slot_mem(int32_t slot)
 {
     return x86_mem(X86_RSP, FRAME_ARGS + 8 * slot);
+}
+
+/* ---- FP shadows --------------------------------------------------------
+ * xmm3..xmm15 keep copies of FP results, so that an FP op reading the
+ * result of an earlier one takes it from there instead of from its general
+ * register (a movq on the dependency chain).  The general register (or
+ * home) stays the value's own; a shadow is only a copy, dropped when the
+ * value is written again, at labels (other paths reach them), and at
+ * every C call (which clobbers them all): helper calls and the memory
+ * slow paths; call_miss's stub saves them instead. */
+#define SHADOW_FIRST 3
+
+static void fp_shadow_drop_all(Emit *e)
+{
+    for (int x = 0; x < 16; x++) {
+        e->xmm_val[x] = -1;
+    }
+}
+
+static void fp_shadow_drop(Emit *e, uint32_t v, int keep)
+{
+    for (int x = SHADOW_FIRST; x < 16; x++) {
+        if (e->xmm_val[x] == (int32_t)v && x != keep) {
+            e->xmm_val[x] = -1;
+        }
+    }
+}
+
+static int fp_shadow_find(Emit *e, uint32_t v)
+{
+    for (int x = SHADOW_FIRST; x < 16; x++) {
+        if (e->xmm_val[x] == (int32_t)v) {
+            return x;
+        }
+    }
+    return -1;
+}
+
+/* A shadow register for a new value, not one the FP op being emitted
+ * uses (xmm_busy, which it joins); round-robin, free ones first. */
+static X86Xmm fp_shadow_new(Emit *e)
+{
+    int best = -1;
+    for (unsigned k = 0; k < 16 - SHADOW_FIRST; k++) {
+        int x = SHADOW_FIRST + (int)((e->xmm_next + k) % (16 - SHADOW_FIRST));
+        if (e->xmm_busy & (1u << x)) {
+            continue;
+        }
+        if (e->xmm_val[x] < 0) {
+            best = x;
+            break;
+        }
+        if (best < 0) {
+            best = x;
+        }
+    }
+    assert(best >= 0);
+    e->xmm_next = (unsigned)(best - SHADOW_FIRST + 1);
+    e->xmm_val[best] = -1;
+    e->xmm_busy |= 1u << best;
+    return best;
+}
+
+/* v's bits are in xmm x from here on (its other shadows are stale). */
+static void fp_shadow_set(Emit *e, uint32_t v, X86Xmm x)
+{
+    fp_shadow_drop(e, v, -1);
+    e->xmm_val[x] = (int32_t)v;
+    e->shadow_keep = x;
 }
 
 /* ---- register allocator hooks -------------------------------------- */
@@ -350,6 +457,7 @@ static void branch_to_label(Emit *e, int cc, uint32_t label)
 {
     if (!e->label_pos[label] && e->label_refs[label] == 1) {
         ra_snapshot(&e->ra, &e->label_snap[label]);
+        memcpy(e->label_xmm[label], e->xmm_val, sizeof(e->xmm_val));
         e->label_has_snap[label] = true;
     }
     jump_to_label(e, cc, label);
@@ -371,6 +479,7 @@ static void emit_call_fn(Emit *e, const void *fn, bool pass_env, const CallArg *
                          unsigned nargs, uint32_t ret, bool ret64, bool clobbers_globals)
 {
     ra_evict_mask(&e->ra, CALLER_SAVED);
+    fp_shadow_drop_all(e);              /* C clobbers every xmm register */
     unsigned k = 0;
     if (pass_env) {
         x86_mov_rr(&e->a, true, ARG_REGS[k++], ENV);
@@ -1210,6 +1319,7 @@ static void emit_guest_ld(Emit *e, const IrOp *op)
     if (jump_field) {
         add_stub(e, (Stub){ STUB_LD, jump_field, e->a.p, raddr, X86_NOREG, out, is64, oi,
                             e->insn, live_across_stub(e, op, out), first, ndirty });
+        fp_shadow_drop_all(e);          /* the stub calls C */
     }
     def(e, op->vals[0], out);
 }
@@ -1239,6 +1349,7 @@ static void emit_guest_st(Emit *e, const IrOp *op)
     if (jump_field) {
         add_stub(e, (Stub){ STUB_ST, jump_field, e->a.p, raddr, rval, X86_NOREG, false, oi,
                             e->insn, live_across_stub(e, op, -1), first, ndirty });
+        fp_shadow_drop_all(e);          /* the stub calls C */
     }
 }
 
@@ -1266,9 +1377,15 @@ static void emit_atomic(Emit *e, const IrOp *op)
  * (rsp stays 16-byte aligned at the call), call C, restore, resume after
  * the access.  The address and value go through the scratch registers,
  * so that no argument register is overwritten before it is read. */
+static void emit_call_stub(Emit *e, const Stub *s);
+
 static void emit_stub(Emit *e, const Stub *s)
 {
     X86Asm *a = &e->a;
+    if (s->kind == STUB_CALL) {
+        emit_call_stub(e, s);
+        return;
+    }
     mark(e, s->insn);
     x86_patch_rel32(s->jump_field, a->p);
     for (uint32_t i = 0; i < s->ndirty; i++) {
@@ -1311,6 +1428,169 @@ static void emit_stub(Emit *e, const Stub *s)
             x86_pop(a, (X86Reg)r);
         }
     }
+    x86_jmp(a, s->resume);
+}
+
+/* ---- call_miss: the exact path out of line --------------------------
+ * The fast path is a test of the fast value (the caller's: the FP op's
+ * domain check when fused, else a compare with $miss) and a branch to a
+ * stub; the stub calls the helper and puts its result in d's register,
+ * then jumps back.  The helper reads and writes no global and never raises
+ * (the verifier checks its flags), so nothing is stored, and the stub saves
+ * the caller-saved registers that hold values live after the op, as a
+ * memory access's stub does.  Arguments are read from where they are at
+ * the branch: a caller-saved register is pushed with the others and read
+ * back from its stack copy (no argument register is overwritten before
+ * it is read), a callee-saved one directly. */
+
+/* op is the call_miss; out holds its fast value, and the flags say "miss"
+ * under cc.  Called once op's registers are chosen: nothing may be
+ * allocated between this and the branch (the stub reads the arguments
+ * where they are now).  d takes out over unless def_later (fused: the
+ * fast op's dead inputs are dropped first, and d may be one of them). */
+static void emit_call_miss_branch(Emit *e, const IrOp *op, int out, X86Cond cc, bool def_later,
+                                  int xmm_out)
+{
+    const IrHelperInfo *h = (const IrHelperInfo *)(uintptr_t)op->consts[0];
+    uint32_t first = (uint32_t)e->nstub_args, argregs = 0;
+    unsigned nargs = op->nin - 1u;
+    assert(nargs + 1 <= 6);
+    for (unsigned k = 2; k < (unsigned)(op->nout + op->nin); k++) {
+        uint32_t v = op->vals[k];
+        RaTemp *t = tv(e, v);
+        StubArg g = { .is64 = t->is64 };
+        if (t->kind == IR_TEMP_CONST) {
+            g.kind = STUB_ARG_IMM;
+            g.imm = t->is64 ? t->value : (uint32_t)t->value;
+        } else if (t->reg >= 0) {
+            g.kind = STUB_ARG_REG;
+            g.reg = (uint8_t)t->reg;
+            argregs |= R(t->reg) & CALLER_SAVED;
+        } else if (t->kind == IR_TEMP_GLOBAL) {
+            assert(t->in_mem);
+            g.kind = STUB_ARG_ENV;
+            g.off = t->env_offset;
+        } else {
+            /* in its slot (a never-written temp reads its slot: total) */
+            int32_t slot = ra_slot(&e->ra, v);
+            g.kind = slot >= 0 ? STUB_ARG_SLOT : STUB_ARG_IMM;
+            g.off = slot;
+        }
+        GROW(e->stub_args, e->nstub_args, e->stub_args_cap);
+        e->stub_args[e->nstub_args++] = g;
+    }
+    uint8_t *field = x86_jcc32_fwd(&e->a, cc);
+    if (!def_later) {
+        def(e, op->vals[0], out);
+    }
+    uint16_t xmm_save = 0;
+    for (int x = SHADOW_FIRST; x < 16; x++) {
+        if (e->xmm_val[x] >= 0 && x != xmm_out) {
+            xmm_save |= (uint16_t)(1u << x);
+        }
+    }
+    if (field) {
+        add_stub(e, (Stub){ .kind = STUB_CALL, .jump_field = field, .resume = e->a.p,
+                            .out = (X86Reg)out, .out64 = true, .insn = e->insn,
+                            .save = live_across_stub(e, op, out) | argregs, .fn = h->fn,
+                            .arg_first = first, .nargs = nargs, .xmm_save = xmm_save,
+                            .xmm_out = (int8_t)xmm_out });
+    }
+}
+
+static void emit_call_miss(Emit *e, const IrOp *op)
+{
+    if (op == e->fused_call) {
+        e->fused_call = NULL;
+        def(e, op->vals[0], e->fused_out);
+        /* the shadow the fast op gave d, if any: d's others are stale */
+        e->shadow_keep = e->fused_shadow;
+        return;
+    }
+    int out = dest_from(e, op, 1, true, ALL_REGS);
+    uint64_t miss = op->consts[1];
+    if (miss == 0) {
+        x86_test_rr(&e->a, true, out, out);
+    } else if ((int64_t)miss == (int32_t)miss) {
+        x86_alu_ri(&e->a, X86_CMP, true, out, (int32_t)miss);
+    } else {
+        x86_mov_ri(&e->a, TMP0, miss);
+        x86_alu_rr(&e->a, X86_CMP, true, out, TMP0);
+    }
+    emit_call_miss_branch(e, op, out, X86_CC_E, false, -1);
+}
+
+static void emit_call_stub(Emit *e, const Stub *s)
+{
+    X86Asm *a = &e->a;
+    mark(e, s->insn);
+    x86_patch_rel32(s->jump_field, a->p);
+    int8_t pos[RA_MAX_REGS];
+    unsigned npush = 0;
+    for (int r = 0; r < RA_MAX_REGS; r++) {
+        pos[r] = -1;
+        if (s->save & R(r)) {
+            x86_push(a, (X86Reg)r);
+            pos[r] = (int8_t)npush++;
+        }
+    }
+    /* below the pushes: the kept shadows (8 bytes each: scalars), then
+     * padding to keep rsp 16-byte aligned at the call */
+    unsigned nx = (unsigned)__builtin_popcount(s->xmm_save);
+    int32_t pad = 8 * (int32_t)nx + (((npush + nx) & 1) ? 8 : 0);
+    if (pad) {
+        x86_alu_ri(a, X86_SUB, true, X86_RSP, pad);
+    }
+    for (int x = 0, i = 0; x < 16; x++) {
+        if (s->xmm_save & (1u << x)) {
+            x86_movs_mx(a, true, x86_mem(X86_RSP, 8 * i++), x);
+        }
+    }
+    for (uint32_t k = 0; k < s->nargs; k++) {
+        const StubArg *g = &e->stub_args[s->arg_first + k];
+        X86Reg dst = ARG_REGS[k + 1];
+        switch ((StubArgKind)g->kind) {
+        case STUB_ARG_IMM:
+            x86_mov_ri(a, dst, g->imm);
+            break;
+        case STUB_ARG_REG:
+            if (pos[g->reg] >= 0) {
+                int32_t off = pad + 8 * (int32_t)(npush - 1 - (unsigned)pos[g->reg]);
+                x86_load(a, dst, x86_mem(X86_RSP, off), 8, false, true);
+            } else {
+                x86_mov_rr(a, true, dst, (X86Reg)g->reg);  /* callee-saved: intact */
+            }
+            break;
+        case STUB_ARG_ENV:
+            x86_load(a, dst, x86_mem(ENV, g->off), g->is64 ? 8 : 4, false, g->is64);
+            break;
+        case STUB_ARG_SLOT:
+            x86_load(a, dst, x86_mem(X86_RSP, pad + 8 * (int32_t)npush + FRAME_ARGS + 8 * g->off),
+                     8, false, true);
+            break;
+        }
+    }
+    x86_mov_rr(a, true, X86_RDI, ENV);
+    x86_mov_ri(a, TMP0, (uint64_t)(uintptr_t)s->fn);
+    x86_call_r(a, TMP0);
+    x86_mov_rr(a, true, TMP0, X86_RAX);
+    for (int x = 0, i = 0; x < 16; x++) {
+        if (s->xmm_save & (1u << x)) {
+            x86_movs_xm(a, true, x, x86_mem(X86_RSP, 8 * i++));
+        }
+    }
+    if (s->xmm_out >= 0) {
+        x86_movq_xr(a, true, s->xmm_out, TMP0);     /* d's shadow: the exact result */
+    }
+    if (pad) {
+        x86_alu_ri(a, X86_ADD, true, X86_RSP, pad);
+    }
+    for (int r = RA_MAX_REGS; r-- > 0;) {
+        if (s->save & R(r)) {
+            x86_pop(a, (X86Reg)r);
+        }
+    }
+    x86_mov_rr(a, true, s->out, TMP0);
     x86_jmp(a, s->resume);
 }
 
@@ -1573,8 +1853,47 @@ static void fp_load(Emit *e, uint32_t v, X86Xmm x)
         x86_movq_xr(&e->a, true, x, t->reg);
         return;
     }
+    /* straight from a current home (movsd zeroes the high half, as movq) */
+    if (t->kind == IR_TEMP_GLOBAL && t->in_mem && t->is64) {
+        x86_movs_xm(&e->a, true, x, x86_mem(ENV, t->env_offset));
+        return;
+    }
+    if ((t->kind == IR_TEMP_TB || t->kind == IR_TEMP_EBB) && t->in_mem && t->slot >= 0) {
+        x86_movs_xm(&e->a, true, x, slot_mem(t->slot));
+        return;
+    }
     get_raw(e, v, TMP0);
     x86_movq_xr(&e->a, true, x, TMP0);
+}
+
+/* An FP op's lowering starts here: its operands' shadows are busy. */
+static void fp_begin(Emit *e, const IrOp *op)
+{
+    e->xmm_busy = 0;
+    for (unsigned k = op->nout; k < (unsigned)(op->nout + op->nin); k++) {
+        int sh = fp_shadow_find(e, op->vals[k]);
+        e->xmm_busy |= sh >= 0 ? 1u << sh : 0;
+    }
+}
+
+/* The xmm register holding v's bits: its shadow, else a new one loaded
+ * from its general register or home (a later read of v finds it). */
+static X86Xmm fp_src(Emit *e, uint32_t v)
+{
+    int sh = fp_shadow_find(e, v);
+    if (sh >= 0) {
+        return sh;
+    }
+    X86Xmm x = fp_shadow_new(e);
+    fp_load(e, v, x);
+    e->xmm_val[x] = (int32_t)v;
+    return x;
+}
+
+/* v's bits into x (a copy to compute in). */
+static void fp_copy(Emit *e, uint32_t v, X86Xmm x)
+{
+    x86_movaps_xx(&e->a, x, fp_src(e, v));
 }
 
 static bool fp_is_f64(const IrOp *op)
@@ -1607,6 +1926,34 @@ static const IrOp *fp_fusable_brcond(Emit *e, const IrOp *op)
     return br;
 }
 
+/* The call_miss after a fast op (nops aside) whose fast value is the op's
+ * result, read there alone and for the last time, with the miss value 0:
+ * the op's domain test can branch to its stub directly.  NULL otherwise. */
+static const IrOp *fp_fusable_call(Emit *e, const IrOp *op)
+{
+    size_t i = (size_t)(op - ir_op_at_const(e->b, 0)), n = ir_op_count(e->b);
+    const IrOp *cm = NULL;
+    for (size_t j = i + 1; j < n && !cm; j++) {
+        const IrOp *next = ir_op_at_const(e->b, j);
+        if (next->opc == IR_OP_nop) {
+            continue;
+        }
+        if (next->opc != IR_OP_call_miss) {
+            return NULL;
+        }
+        cm = next;
+    }
+    if (!cm || cm->vals[1] != op->vals[0] || cm->consts[1] != 0 || !(cm->life & (1u << 1))) {
+        return NULL;
+    }
+    for (unsigned k = 2; k < (unsigned)(cm->nout + cm->nin); k++) {
+        if (cm->vals[k] == op->vals[0]) {
+            return NULL;
+        }
+    }
+    return cm;
+}
+
 /* xmm0's bits into the op's output if their biased exponent is 2..2046
  * (binary32: 2..254), else 0: exp - 2 <u 2045 (253) sets CF, and sbb
  * spreads it into a mask.  A binary32 result is movd's zero-extended 32
@@ -1614,12 +1961,32 @@ static const IrOp *fp_fusable_brcond(Emit *e, const IrOp *op)
  * caller's test of that 0 (fp_fusable_brcond), the test branches on CF
  * itself and the result needs no mask, which keeps the mask off the
  * value's dependency chain. */
-static void fp_fast_result(Emit *e, const IrOp *op)
+static void fp_fast_result(Emit *e, const IrOp *op, X86Xmm res)
 {
     bool dbl = fp_result_is_f64(op);
     const IrOp *br = fp_fusable_brcond(e, op);
+    const IrOp *cm = br ? NULL : fp_fusable_call(e, op);
     int out = new_reg(e, ALL_REGS);
-    x86_movq_rx(&e->a, dbl, out, 0);
+    if (cm) {
+        /* the op's result is d's unless the test sends it to the stub,
+         * which puts the exact one in out and, for a binary64, in res:
+         * then res shadows d on both paths */
+        bool shadow = dbl && res >= SHADOW_FIRST;
+        x86_movq_rx(&e->a, dbl, out, res);
+        x86_lea(&e->a, dbl, TMP0, x86_mem_idx(out, out, 0, 0));
+        x86_shift_ri(&e->a, X86_SHR, dbl, TMP0, dbl ? 53 : 24);
+        x86_alu_ri(&e->a, X86_SUB, false, TMP0, 2);
+        x86_alu_ri(&e->a, X86_CMP, false, TMP0, dbl ? 0x7fd : 0xfd);
+        emit_call_miss_branch(e, cm, out, X86_CC_AE, true, shadow ? res : -1);
+        e->fused_call = cm;
+        e->fused_out = out;
+        e->fused_shadow = shadow ? res : -1;
+        if (shadow) {
+            fp_shadow_set(e, cm->vals[0], res);
+        }
+        return;
+    }
+    x86_movq_rx(&e->a, dbl, out, res);
     def(e, op->vals[0], out);
     if (br) {
         ra_sync(&e->ra, true);          /* what emit_brcond does first */
@@ -1637,17 +2004,23 @@ static void fp_fast_result(Emit *e, const IrOp *op)
     x86_alu_rr(&e->a, X86_AND, true, out, TMP0);
 }
 
+/* The result is computed in a fresh shadow register (xmm3..15), from
+ * operands' shadows where they have them. */
 static void emit_fp_arith(Emit *e, const IrOp *op, X86SseOp sop)
 {
     bool dbl = fp_is_f64(op);
-    fp_load(e, op->vals[1], 0);
+    fp_begin(e, op);
+    X86Xmm res = fp_shadow_new(e);
     if (sop == X86_SSE_SQRT) {
-        x86_sse_arith(&e->a, sop, dbl, 0, 0);
+        /* in place: sqrtsd keeps res's high half, a dependency on whatever
+         * wrote res last unless res was just written whole */
+        fp_copy(e, op->vals[1], res);
+        x86_sse_arith(&e->a, sop, dbl, res, res);
     } else {
-        fp_load(e, op->vals[2], 1);
-        x86_sse_arith(&e->a, sop, dbl, 0, 1);
+        fp_copy(e, op->vals[1], res);
+        x86_sse_arith(&e->a, sop, dbl, res, fp_src(e, op->vals[2]));
     }
-    fp_fast_result(e, op);
+    fp_fast_result(e, op, res);
 }
 
 /* Hosts without FMA3 compute fma_f64/f32 in C (ir/eval_internal.h). */
@@ -1684,11 +2057,12 @@ static void emit_fp_fma(Emit *e, const IrOp *op)
         [IR_FMA_NEG_ADDEND] = X86_VFMSUB213,
         [IR_FMA_NEG_PRODUCT | IR_FMA_NEG_ADDEND] = X86_VFNMSUB213,
     };
-    fp_load(e, op->vals[1], 0);
-    fp_load(e, op->vals[2], 1);
-    fp_load(e, op->vals[3], 2);
-    x86_vfma_s(&e->a, forms[neg & 3], dbl, 0, 1, 2);    /* xmm0 = +-(xmm1 * xmm0) +- xmm2 */
-    fp_fast_result(e, op);
+    fp_begin(e, op);
+    X86Xmm res = fp_shadow_new(e);
+    fp_copy(e, op->vals[1], res);
+    X86Xmm b = fp_src(e, op->vals[2]), c = fp_src(e, op->vals[3]);
+    x86_vfma_s(&e->a, forms[neg & 3], dbl, res, b, c);  /* res = +-(b * res) +- c */
+    fp_fast_result(e, op, res);
 }
 
 /* cvtsi2sd rounds per MXCSR: to nearest, ties to even.  xmm0 is written
@@ -1708,9 +2082,10 @@ static void emit_fp_cvt(Emit *e, const IrOp *op)
  * NaN and out-of-range inputs: cvtt_*_s64's contract as it stands. */
 static void emit_fp_cvtt(Emit *e, const IrOp *op)
 {
-    fp_load(e, op->vals[1], 0);
+    fp_begin(e, op);
+    X86Xmm x = fp_src(e, op->vals[1]);
     int out = new_reg(e, ALL_REGS);
-    x86_cvtts2si(&e->a, fp_is_f64(op), true, out, 0);
+    x86_cvtts2si(&e->a, fp_is_f64(op), true, out, x);
     def(e, op->vals[0], out);
 }
 
@@ -1718,8 +2093,8 @@ static void emit_fp_cvtt(Emit *e, const IrOp *op)
  * is the miss, all ones, picked by ucomisd's parity flag. */
 static void emit_fp_cvt_f32_f64(Emit *e, const IrOp *op)
 {
-    fp_load(e, op->vals[1], 0);
-    x86_cvtss2sd(&e->a, 0, 0);
+    fp_begin(e, op);
+    x86_cvtss2sd(&e->a, 0, fp_src(e, op->vals[1]));
     int out = new_reg(e, ALL_REGS);
     x86_movq_rx(&e->a, true, out, 0);
     x86_mov_ri(&e->a, TMP0, ~0ull);
@@ -1732,9 +2107,9 @@ static void emit_fp_cvt_f32_f64(Emit *e, const IrOp *op)
  * check as for the binary32 arithmetic. */
 static void emit_fp_cvt_f64_f32(Emit *e, const IrOp *op)
 {
-    fp_load(e, op->vals[1], 0);
-    x86_cvtsd2ss(&e->a, 0, 0);
-    fp_fast_result(e, op);
+    fp_begin(e, op);
+    x86_cvtsd2ss(&e->a, 0, fp_src(e, op->vals[1]));
+    fp_fast_result(e, op, 0);
 }
 
 /* After ucomisd a, b: a < b is CF (below), a > b "above", equal ZF alone
@@ -1747,13 +2122,14 @@ static void emit_fp_minmax(Emit *e, const IrOp *op)
     X86Asm *a = &e->a;
     int ra = use(e, op->vals[1], ALL_REGS);
     int rb = use(e, op->vals[2], ALL_REGS);
-    fp_load(e, op->vals[1], 0);             /* from ra and rb: no reload */
-    fp_load(e, op->vals[2], 1);
+    fp_begin(e, op);
+    X86Xmm xa = fp_src(e, op->vals[1]);     /* from ra and rb: no reload */
+    X86Xmm xb = fp_src(e, op->vals[2]);
     int out = new_reg(e, ALL_REGS);
     x86_mov_rr(a, dbl, out, ra);
     x86_alu_rr(a, max ? X86_AND : X86_OR, dbl, out, rb);
     x86_mov_ri(a, TMP0, dbl ? ~0ull : 0xffffffffull);
-    x86_ucomis(a, dbl, 0, 1);
+    x86_ucomis(a, dbl, xa, xb);
     x86_cmovcc(a, X86_CC_A, dbl, out, max ? ra : rb);
     x86_cmovcc(a, X86_CC_B, dbl, out, max ? rb : ra);
     x86_cmovcc(a, X86_CC_P, dbl, out, TMP0);
@@ -1767,16 +2143,16 @@ static void emit_fp_cmp(Emit *e, const IrOp *op)
 {
     bool dbl = fp_is_f64(op);
     IrFcmp cond = (IrFcmp)op->consts[0];
-    fp_load(e, op->vals[1], 0);
-    fp_load(e, op->vals[2], 1);
+    fp_begin(e, op);
+    X86Xmm xa = fp_src(e, op->vals[1]), xb = fp_src(e, op->vals[2]);
     int out = new_reg(e, ALL_REGS);
     x86_alu_rr(&e->a, X86_XOR, false, out, out);
     x86_mov_ri(&e->a, TMP0, 2);
     if (cond == IR_FCMP_EQ) {
-        x86_ucomis(&e->a, dbl, 0, 1);
+        x86_ucomis(&e->a, dbl, xa, xb);
         x86_setcc(&e->a, X86_CC_E, out);
     } else {
-        x86_ucomis(&e->a, dbl, 1, 0);
+        x86_ucomis(&e->a, dbl, xb, xa);
         x86_setcc(&e->a, cond == IR_FCMP_LT ? X86_CC_A : X86_CC_AE, out);
     }
     x86_cmovcc(&e->a, X86_CC_P, false, out, TMP0);
@@ -1862,8 +2238,11 @@ static void emit_op(Emit *e, const IrOp *op)
     case IR_OP_set_label: {
         uint32_t label = (uint32_t)op->consts[0];
         ra_sync(&e->ra, true);
+        fp_shadow_drop_all(e);          /* other paths come here */
         if (e->unreachable && e->label_has_snap[label]) {
             ra_restore(&e->ra, &e->label_snap[label]);
+            /* one branch alone comes here: its FP shadows hold */
+            memcpy(e->xmm_val, e->label_xmm[label], sizeof(e->xmm_val));
         } else {
             ra_forget_all(&e->ra);
         }
@@ -1903,6 +2282,7 @@ static void emit_op(Emit *e, const IrOp *op)
         }
         return;
     case IR_OP_call: emit_helper_call(e, op); return;
+    case IR_OP_call_miss: emit_call_miss(e, op); return;
     case IR_OP_goto_tb: emit_goto_tb(e, op); return;
     case IR_OP_exit_tb:
         ra_sync(&e->ra, false);
@@ -1972,20 +2352,24 @@ static EmitScratch *emit_scratch_take(Emit *e, size_t nlabels)
         free(s->label_pos);
         free(s->label_refs);
         free(s->label_snap);
+        free(s->label_xmm);
         free(s->label_has_snap);
         free(s->label_no_fall);
         s->labels_cap = 2 * nlabels;
         s->label_pos = malloc(s->labels_cap * sizeof(*s->label_pos));
         s->label_refs = malloc(s->labels_cap * sizeof(*s->label_refs));
         s->label_snap = malloc(s->labels_cap * sizeof(*s->label_snap));
+        s->label_xmm = malloc(s->labels_cap * sizeof(*s->label_xmm));
         s->label_has_snap = malloc(s->labels_cap * sizeof(*s->label_has_snap));
         s->label_no_fall = malloc(s->labels_cap * sizeof(*s->label_no_fall));
-        assert(s->label_pos && s->label_refs && s->label_snap && s->label_has_snap &&
+        assert(s->label_pos && s->label_refs && s->label_snap && s->label_xmm &&
+               s->label_has_snap &&
                s->label_no_fall);
     }
     e->label_pos = s->label_pos;
     e->label_refs = s->label_refs;
     e->label_snap = s->label_snap;
+    e->label_xmm = s->label_xmm;
     e->label_has_snap = s->label_has_snap;
     e->label_no_fall = s->label_no_fall;
     memset(e->label_pos, 0, nlabels * sizeof(*e->label_pos));
@@ -1999,6 +2383,8 @@ static EmitScratch *emit_scratch_take(Emit *e, size_t nlabels)
     e->stubs_cap = s->stubs_cap;
     e->dirty = s->dirty;
     e->dirty_cap = s->dirty_cap;
+    e->stub_args = s->stub_args;
+    e->stub_args_cap = s->stub_args_cap;
     e->fmap = s->fmap;
     e->fmap_cap = s->fmap_cap;
     e->marks = s->marks;
@@ -2017,6 +2403,8 @@ static void emit_scratch_give_back(Emit *e, EmitScratch *s)
     s->stubs_cap = e->stubs_cap;
     s->dirty = e->dirty;
     s->dirty_cap = e->dirty_cap;
+    s->stub_args = e->stub_args;
+    s->stub_args_cap = e->stub_args_cap;
     s->fmap = e->fmap;
     s->fmap_cap = e->fmap_cap;
     s->marks = e->marks;
@@ -2033,11 +2421,13 @@ void jit_host_scratch_free(Jit *jit)
     free(s->label_pos);
     free(s->label_refs);
     free(s->label_snap);
+    free(s->label_xmm);
     free(s->label_has_snap);
     free(s->label_no_fall);
     free(s->fixups);
     free(s->stubs);
     free(s->dirty);
+    free(s->stub_args);
     free(s->fmap);
     free(s->marks);
     free(s->loop_seen);
@@ -2102,14 +2492,26 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     e.loop_head = (uint32_t)x86_asm_size(&e.a);
 
     size_t nops = ir_op_count(b);
+    fp_shadow_drop_all(&e);
     for (size_t i = 0; i < nops && !e.a.overflow && !e.ra.out_of_slots; i++) {
         size_t fused = emit_env_rmw(&e, i, nops);
         if (fused) {
+            for (size_t k = i; k < i + fused; k++) {
+                const IrOp *f = ir_op_at_const(b, k);
+                for (unsigned n = 0; n < f->nout; n++) {
+                    fp_shadow_drop(&e, f->vals[n], -1);
+                }
+            }
             i += fused - 1;
             continue;
         }
         const IrOp *op = ir_op_at_const(b, i);
+        e.shadow_keep = -1;
         emit_op(&e, op);
+        /* an output's older shadows are stale (after the op: it read them) */
+        for (unsigned n = 0; n < op->nout; n++) {
+            fp_shadow_drop(&e, op->vals[n], e.shadow_keep);
+        }
         ra_unlock_all(&e.ra);
         apply_life(&e, op);
     }

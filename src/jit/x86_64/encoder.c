@@ -710,6 +710,13 @@ void x86_movs_xx(X86Asm *a, bool dbl, X86Xmm dst, X86Xmm src)
     commit(a, &i);
 }
 
+void x86_movaps_xx(X86Asm *a, X86Xmm dst, X86Xmm src)
+{
+    X86Ins i = { .n = 0 };
+    ins_rr(&i, 0, 0x0f28, dst, src);
+    commit(a, &i);
+}
+
 void x86_sse_arith(X86Asm *a, X86SseOp op, bool dbl, X86Xmm dst, X86Xmm src)
 {
     X86Ins i = { .n = 0 };

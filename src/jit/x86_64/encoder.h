@@ -189,6 +189,7 @@ void x86_mfence(X86Asm *a);
 void x86_movs_xm(X86Asm *a, bool dbl, X86Xmm dst, X86Mem m);   /* movsd/movss xmm, [m] */
 void x86_movs_mx(X86Asm *a, bool dbl, X86Mem m, X86Xmm src);   /* movsd/movss [m], xmm */
 void x86_movs_xx(X86Asm *a, bool dbl, X86Xmm dst, X86Xmm src);
+void x86_movaps_xx(X86Asm *a, X86Xmm dst, X86Xmm src);  /* the whole register */
 void x86_sse_arith(X86Asm *a, X86SseOp op, bool dbl, X86Xmm dst, X86Xmm src);
 void x86_ucomis(X86Asm *a, bool dbl, X86Xmm x1, X86Xmm x2);     /* ucomisd/ucomiss */
 void x86_cvtsi2s(X86Asm *a, bool dbl, bool w64, X86Xmm dst, X86Reg src);

@@ -170,6 +170,9 @@ UNITTEST(encoder_sse)
     T("f3 44 0f 11 04 24", "movss dword ptr [rsp], xmm8", x86_movs_mx(a, false, x86_mem(X86_RSP, 0), 8));
     T("f2 45 0f 11 be 00 01 00 00", "movsd qword ptr [r14+0x100], xmm15", x86_movs_mx(a, true, x86_mem(X86_R14, 0x100), 15));
     T("f2 0f 10 ca", "movsd xmm1, xmm2", x86_movs_xx(a, true, 1, 2));
+    T("0f 28 ca", "movaps xmm1, xmm2", x86_movaps_xx(a, 1, 2));
+    T("41 0f 28 c7", "movaps xmm0, xmm15", x86_movaps_xx(a, 0, 15));
+    T("44 0f 28 d3", "movaps xmm10, xmm3", x86_movaps_xx(a, 10, 3));
     T("f2 41 0f 58 c1", "addsd xmm0, xmm9", x86_sse_arith(a, X86_SSE_ADD, true, 0, 9));
     T("f3 0f 5c dc", "subss xmm3, xmm4", x86_sse_arith(a, X86_SSE_SUB, false, 3, 4));
     T("f2 45 0f 59 d3", "mulsd xmm10, xmm11", x86_sse_arith(a, X86_SSE_MUL, true, 10, 11));
