@@ -1491,20 +1491,29 @@ static void emit_jump_cache_probe(Emit *e)
     uint8_t *miss[8];
     unsigned nmiss = 0;
 
-    /* index: the page's group of slots, then the slot in the group */
-    unsigned slots_mask = (1u << c->page_slots_log2) - 1;
-    unsigned group_mask = ((1u << (c->index_bits - c->page_slots_log2)) - 1) << c->page_slots_log2;
     x86_load(a, pc, x86_mem(ENV, c->pc_offset), 8, false, true);
-    x86_mov_rr(a, true, ent, pc);
-    x86_shift_ri(a, X86_SHR, true, ent, c->page_slots_log2);
-    x86_alu_rr(a, X86_XOR, true, ent, pc);
-    x86_shift_ri(a, X86_SHR, true, ent, 1);         /* (pc >> 1) ^ (pc >> (1 + log2)) */
-    x86_alu_ri(a, X86_AND, false, ent, (int32_t)slots_mask);
-    x86_mov_rr(a, true, t, pc);
-    x86_shift_ri(a, X86_SHR, true, t, c->page_bits - c->page_slots_log2);
-    x86_alu_ri(a, X86_AND, false, t, (int32_t)group_mask);
-    x86_alu_rr(a, X86_OR, false, ent, t);
-    x86_shift_ri(a, X86_SHL, false, ent, c->entry_size_log2);
+    if (c->flat_index) {
+        /* (pc >> 1) & mask, scaled by the entry size: pc's own bits */
+        unsigned shift = c->entry_size_log2 - 1;
+        x86_mov_rr(a, false, ent, pc);
+        x86_alu_ri(a, X86_AND, false, ent, (int32_t)(((1u << c->index_bits) - 1) << 1));
+        x86_shift_ri(a, X86_SHL, false, ent, shift);
+    } else {
+        /* index: the page's group of slots, then the slot in the group */
+        unsigned slots_mask = (1u << c->page_slots_log2) - 1;
+        unsigned group_mask = ((1u << (c->index_bits - c->page_slots_log2)) - 1)
+                              << c->page_slots_log2;
+        x86_mov_rr(a, true, ent, pc);
+        x86_shift_ri(a, X86_SHR, true, ent, c->page_slots_log2);
+        x86_alu_rr(a, X86_XOR, true, ent, pc);
+        x86_shift_ri(a, X86_SHR, true, ent, 1);     /* (pc >> 1) ^ (pc >> (1 + log2)) */
+        x86_alu_ri(a, X86_AND, false, ent, (int32_t)slots_mask);
+        x86_mov_rr(a, true, t, pc);
+        x86_shift_ri(a, X86_SHR, true, t, c->page_bits - c->page_slots_log2);
+        x86_alu_ri(a, X86_AND, false, t, (int32_t)group_mask);
+        x86_alu_rr(a, X86_OR, false, ent, t);
+        x86_shift_ri(a, X86_SHL, false, ent, c->entry_size_log2);
+    }
     x86_load(a, jc, x86_mem(ENV, c->cache_offset), 8, false, true);
     x86_alu_rr(a, X86_ADD, true, ent, jc);          /* ent + array_field: the entry */
 
@@ -1522,8 +1531,10 @@ static void emit_jump_cache_probe(Emit *e)
     x86_load(a, t, x86_mem(ENV, c->cflags_offset), 4, false, false);
     x86_alu_rm(a, X86_CMP, false, t, x86_mem(ent, c->array_field + c->entry_cflags));
     miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
-    x86_alu_mi(a, X86_CMP, true, x86_mem(ent, c->array_field + c->entry_cs_base), 0);
-    miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
+    if (c->entry_cs_base >= 0) {
+        x86_alu_mi(a, X86_CMP, true, x86_mem(ent, c->array_field + c->entry_cs_base), 0);
+        miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
+    }
     x86_load(a, TMP0, x86_mem(ent, c->array_field + c->entry_host_code), 8, false, true);
     x86_test_rr(a, true, TMP0, TMP0);
     miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_E);
