@@ -1242,6 +1242,70 @@ static void emit_guest_st(Emit *e, const IrOp *op)
     }
 }
 
+static void apply_life(Emit *e, const IrOp *op);
+
+/* add t, base, $imm; guest_ld/st through t, t dead after (rs1 + imm, the
+ * address of nearly every RISC-V access): in user mode the access adds
+ * imm itself ([guest_base + base + imm]), one host instruction less per
+ * access.  Not with an alignment check, whose stub wants the address in
+ * a register, nor with a TLB (the same).  The fault map and the insn mark
+ * are the access's own, as without the fold: base + imm wraps the same in
+ * the host's 64-bit address arithmetic.  Returns the ops consumed (0: not
+ * that shape). */
+static size_t emit_fused_access(Emit *e, size_t i, size_t nops)
+{
+    const JitMemConfig *mc = &e->jit->cfg.mem;
+    if (mc->mode != JIT_MEM_DIRECT || i + 1 >= nops) {
+        return 0;
+    }
+    const IrOp *add = ir_op_at_const(e->b, i);
+    const IrOp *acc = ir_op_at_const(e->b, i + 1);
+    if (add->opc != IR_OP_add || add->type != IR_I64 ||
+        (acc->opc != IR_OP_guest_ld && acc->opc != IR_OP_guest_st)) {
+        return 0;
+    }
+    MemOp mop = (MemOp)acc->consts[0];
+    uint32_t t = add->vals[0], base = add->vals[1], k = add->vals[2];
+    uint8_t tk = tv(e, t)->kind;
+    if ((mop & MO_BE) || memop_alignment(mop) > 1 || (tk != IR_TEMP_TB && tk != IR_TEMP_EBB) ||
+        acc->vals[1] != t || !(acc->life & (1u << 1)) || base == t || !is_const(e, k) ||
+        is_const(e, base) || (acc->opc == IR_OP_guest_st && acc->vals[0] == t)) {
+        return 0;
+    }
+    int64_t imm = (int64_t)cval(e, k, true);
+    bool small_base = (intptr_t)mc->guest_base == (int32_t)mc->guest_base;
+    int64_t disp = small_base ? (int64_t)mc->guest_base + imm : imm;
+    if (disp != (int32_t)disp) {
+        return 0;
+    }
+    bool load = acc->opc == IR_OP_guest_ld;
+    X86Reg rval = load ? X86_NOREG : use(e, acc->vals[0], ALL_REGS);
+    X86Reg rbase = use(e, base, ALL_REGS);
+    int out = load ? new_reg(e, ALL_REGS) : -1;
+    uint32_t first, ndirty = note_dirty(e, &first);
+    X86Mem m;
+    if (small_base) {
+        m = x86_mem(rbase, (int32_t)disp);
+    } else {
+        x86_mov_ri(&e->a, TMP1, mc->guest_base);
+        m = x86_mem_idx(TMP1, rbase, 0, (int32_t)disp);
+    }
+    note_fault_site(e, first, ndirty);
+    unsigned size = memop_size(mop);
+    if (load) {
+        bool is64 = acc->type == IR_I64;
+        bool sign = (mop & MO_SIGN) && !(size == 4 && !is64) && size < 8;
+        x86_load(&e->a, out, m, size, sign, is64);
+        def(e, acc->vals[0], out);
+    } else {
+        x86_store(&e->a, m, rval, size);
+    }
+    ra_unlock_all(&e->ra);
+    apply_life(e, add);
+    apply_life(e, acc);
+    return 2;
+}
+
 static void emit_atomic(Emit *e, const IrOp *op)
 {
     bool is64 = op->type == IR_I64;
@@ -2115,6 +2179,9 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     size_t nops = ir_op_count(b);
     for (size_t i = 0; i < nops && !e.a.overflow && !e.ra.out_of_slots; i++) {
         size_t fused = emit_env_rmw(&e, i, nops);
+        if (!fused) {
+            fused = emit_fused_access(&e, i, nops);
+        }
         if (fused) {
             i += fused - 1;
             continue;
