@@ -1547,7 +1547,7 @@ static void emit_goto_tb(Emit *e, const IrOp *op)
 /* The inline jump-cache probe (JitJumpCacheConfig): on a hit, jump to the
  * next block's code; on a miss fall through.  Uses the caller-saved
  * registers (empty here) and TMP0; nothing is live after a lookup. */
-static void emit_jump_cache_probe(Emit *e)
+static void emit_jump_cache_probe(Emit *e, int pc_reg)
 {
     const JitJumpCacheConfig *c = &e->jit->cfg.jump_cache;
     X86Asm *a = &e->a;
@@ -1555,7 +1555,13 @@ static void emit_jump_cache_probe(Emit *e)
     uint8_t *miss[8];
     unsigned nmiss = 0;
 
-    x86_load(a, pc, x86_mem(ENV, c->pc_offset), 8, false, true);
+    /* the pc from the register that just stored it, not a reload through
+     * the store (its latency is on the way to the indirect jump) */
+    if (pc_reg < 0) {
+        x86_load(a, pc, x86_mem(ENV, c->pc_offset), 8, false, true);
+    } else if (pc_reg != pc) {
+        x86_mov_rr(a, true, pc, (X86Reg)pc_reg);
+    }
     if (c->flat_index) {
         /* (pc >> 1) & mask, scaled by the entry size: pc's own bits */
         unsigned shift = c->entry_size_log2 - 1;
@@ -1614,8 +1620,17 @@ static void emit_lookup_and_goto_ptr(Emit *e)
 {
     ra_sync(&e->ra, false);
     if (e->jit->cfg.jump_cache.enabled) {
+        /* the register of the pc global, if any: eviction only forgets it */
+        int pc_reg = -1;
+        for (uint32_t v = 0; v < e->ra.nglobals; v++) {
+            const RaTemp *t = tv(e, v);
+            if (t->kind == IR_TEMP_GLOBAL && t->env_offset == e->jit->cfg.jump_cache.pc_offset &&
+                t->is64 && t->in_mem) {
+                pc_reg = t->reg;
+            }
+        }
         ra_evict_mask(&e->ra, CALLER_SAVED);
-        emit_jump_cache_probe(e);
+        emit_jump_cache_probe(e, pc_reg);
     }
     JitLookupFn fn = e->jit->cfg.lookup;
     if (fn) {
