@@ -187,6 +187,13 @@ void tb_jmp_cache_clear(CpuState *cpu)
     }
     jc->gen++;
     memset(jc->page_bits, 0, sizeof(jc->page_bits));
+    if (jc->flat) {
+        /* user mode clears only at a flush, with every vCPU out: emptying
+         * each entry (tb NULL) spares the JIT's probe the gen compare */
+        for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+            atomic_store_explicit(&jc->array[i].tb, NULL, memory_order_relaxed);
+        }
+    }
 }
 
 /* page's bit in its group's page_bits: page number bits above those that

@@ -105,7 +105,8 @@ struct TbJumpCache {
     uint64_t gen;                   /* vCPU thread, or all vCPUs stopped */
     /* Indexed by (pc >> 1) alone, without page groups (tb_jmp_cache_hash):
      * for user mode, which never drops one page's entries (no TLB), so
-     * the JIT's inline probe hashes in 3 host instructions instead of 10. */
+     * the JIT's inline probe hashes in 3 host instructions instead of 10;
+     * a clear also empties each entry, so the probe need not compare gen. */
     bool flat;
     struct {
         _Atomic(TranslationBlock *) tb;

@@ -107,7 +107,8 @@ typedef struct JitMemConfig {
  * then its pc, gen (vs the cache's gen), flags and cflags (vs the
  * uint32_ts at env + flags_offset and env + cflags_offset) equal, its
  * cs_base 0 (not compared when entry_cs_base < 0: a guest whose cs_base
- * is always 0) and its host code non-NULL;
+ * is always 0) and its host code non-NULL; gen is not compared when
+ * entry_gen < 0 (a cache whose owner empties every entry's tb instead);
  * the probe then jumps to that code, whose entry checks the exit request.
  * Entries are read racily, tb first: the owner must publish an entry with
  * its tb pointer last, and others may only clear that pointer. */

@@ -1592,9 +1592,11 @@ static void emit_jump_cache_probe(Emit *e, int pc_reg)
     miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_E);
     x86_alu_rm(a, X86_CMP, true, pc, x86_mem(ent, c->array_field + c->entry_pc));
     miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
-    x86_load(a, t, x86_mem(jc, c->gen_field), 8, false, true);
-    x86_alu_rm(a, X86_CMP, true, t, x86_mem(ent, c->array_field + c->entry_gen));
-    miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
+    if (c->entry_gen >= 0) {
+        x86_load(a, t, x86_mem(jc, c->gen_field), 8, false, true);
+        x86_alu_rm(a, X86_CMP, true, t, x86_mem(ent, c->array_field + c->entry_gen));
+        miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
+    }
     x86_load(a, t, x86_mem(ENV, c->flags_offset), 4, false, false);
     x86_alu_rm(a, X86_CMP, false, t, x86_mem(ent, c->array_field + c->entry_flags));
     miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
