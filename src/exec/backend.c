@@ -143,14 +143,17 @@ static JitJumpCacheConfig exec_jit_jump_cache_config(const CpuState *cpu)
         .entry_size_log2 = 6,
         .entry_tb = (int32_t)offsetof(__typeof__(jc->array[0]), tb),
         .entry_pc = (int32_t)offsetof(__typeof__(jc->array[0]), pc),
-        .entry_gen = (int32_t)offsetof(__typeof__(jc->array[0]), gen),
-        .entry_cs_base = (int32_t)offsetof(__typeof__(jc->array[0]), cs_base),
+        /* a flat cache's clear also empties every entry (tb_jmp_cache_clear) */
+        .entry_gen = cpu->tb_jmp_cache->flat ? -1
+                                             : (int32_t)offsetof(__typeof__(jc->array[0]), gen),
+        .entry_cs_base = -1,            /* always 0 (CpuOps.tb_pc_offset) */
         .entry_flags = (int32_t)offsetof(__typeof__(jc->array[0]), flags),
         .entry_cflags = (int32_t)offsetof(__typeof__(jc->array[0]), cflags),
         .entry_host_code = (int32_t)offsetof(__typeof__(jc->array[0]), host_code),
         .page_bits = GUEST_PAGE_BITS,
         .page_slots_log2 = TB_JMP_PAGE_SLOTS_LOG2,
         .index_bits = TB_JMP_CACHE_BITS,
+        .flat_index = cpu->tb_jmp_cache->flat,
     };
     return c;
 }

@@ -168,7 +168,7 @@ bool cpu_exec_realize(CpuState *cpu, const CpuOps *ops, AddressSpace *as, Error 
     cpu->as = as;
     cpu->ir_ctx = ops->translate_init();
     cpu->ir_builder = ir_builder_new(cpu->ir_ctx);
-    cpu->tb_jmp_cache = tb_jmp_cache_new();
+    cpu->tb_jmp_cache = tb_jmp_cache_new(cpu->mem_mode == CPU_MEM_USER);
     cpu->exception_index = EXCP_NONE;
     cpu->cflags_next_tb = UINT32_MAX;
     cpu->tb_lookup_cflags = UINT32_MAX;

@@ -16,6 +16,7 @@
 #include "util/log.h"
 
 #include "exec/exec.h"
+#include "exec/exec_internal.h"
 #include "exec/softmmu.h"
 #include "exec/tb.h"
 #include "exec/translator.h"
@@ -482,6 +483,31 @@ UNITTEST(exec_page_flush_after_remap_drops_jump_cache_entries)
     }
     toy_remap_to = TOY_REMAP_PAGE;
     toy_machine_free(m);
+}
+
+/* User mode's flat jump cache: a page flush drops everything, and a clear
+ * empties every entry (the JIT's probe compares no gen for it). */
+UNITTEST(exec_flat_jump_cache_clear_empties_entries)
+{
+    CpuState cs = { 0 };
+    cs.tb_jmp_cache = tb_jmp_cache_new(true);
+    TranslationBlock *fake = (TranslationBlock *)(uintptr_t)0x1000;
+    for (int round = 0; round < 2; round++) {
+        for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i += 37) {
+            atomic_store(&cs.tb_jmp_cache->array[i].tb, fake);
+        }
+        if (round == 0) {
+            tb_jmp_cache_clear(&cs);
+        } else {
+            tb_jmp_cache_clear_page(&cs, 0x12345000);
+        }
+        unsigned left = 0;
+        for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+            left += atomic_load(&cs.tb_jmp_cache->array[i].tb) != NULL;
+        }
+        CHECK_INT(left, 0);
+    }
+    tb_jmp_cache_free(cs.tb_jmp_cache);
 }
 
 UNITTEST(exec_lookup_and_goto_ptr)

@@ -35,8 +35,11 @@ void tb_free_nocache(TranslationBlock *tb);
 /* Jump cache: drop entries for the page of addr / for one TB. */
 void tb_jmp_cache_clear_page(CpuState *cpu, GuestVaddr addr);
 void tb_jmp_cache_remove(CpuState *cpu, TranslationBlock *tb);
-static inline unsigned tb_jmp_cache_hash(GuestVaddr pc)
+static inline unsigned tb_jmp_cache_hash(const TbJumpCache *jc, GuestVaddr pc)
 {
+    if (jc->flat) {
+        return (unsigned)(pc >> 1) & (TB_JMP_CACHE_SIZE - 1);
+    }
     /* one guest page maps to TB_JMP_PAGE_SLOTS consecutive entries, so a
      * page flush clears a small contiguous range */
     unsigned page = (unsigned)(pc >> GUEST_PAGE_BITS) &

@@ -165,11 +165,12 @@ void tb_cache_init(void)
 
 /* ---- jump caches --------------------------------------------------------- */
 
-TbJumpCache *tb_jmp_cache_new(void)
+TbJumpCache *tb_jmp_cache_new(bool flat)
 {
     TbJumpCache *jc = calloc(1, sizeof(*jc));
     assert(jc);
     jc->gen = 1;            /* the zeroed entries are stale */
+    jc->flat = flat;
     return jc;
 }
 
@@ -186,6 +187,13 @@ void tb_jmp_cache_clear(CpuState *cpu)
     }
     jc->gen++;
     memset(jc->page_bits, 0, sizeof(jc->page_bits));
+    if (jc->flat) {
+        /* user mode clears only at a flush, with every vCPU out: emptying
+         * each entry (tb NULL) spares the JIT's probe the gen compare */
+        for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+            atomic_store_explicit(&jc->array[i].tb, NULL, memory_order_relaxed);
+        }
+    }
 }
 
 /* page's bit in its group's page_bits: page number bits above those that
@@ -202,13 +210,17 @@ void tb_jmp_cache_clear_page(CpuState *cpu, GuestVaddr addr)
     if (!jc) {
         return;
     }
+    if (jc->flat) {
+        tb_jmp_cache_clear(cpu);    /* a page's entries are everywhere */
+        return;
+    }
     /* this page's entries, and the previous page's (a block may run into
      * this page from the one before).  Many pages share a range of slots:
      * only entries whose pc is on the page go, so flushing a user page
      * (Linux does it on every PTE change) spares the kernel's blocks. */
     for (int p = 0; p < 2; p++) {
         GuestVaddr page = (addr & GUEST_PAGE_MASK) - (GuestVaddr)p * GUEST_PAGE_SIZE;
-        unsigned base = tb_jmp_cache_hash(page) & ~(TB_JMP_PAGE_SLOTS - 1);
+        unsigned base = tb_jmp_cache_hash(jc, page) & ~(TB_JMP_PAGE_SLOTS - 1);
         if (!(jc->page_bits[base / TB_JMP_PAGE_SLOTS] & tb_jmp_cache_page_bit(page))) {
             continue;       /* nothing on this page was entered */
         }
@@ -226,7 +238,7 @@ void tb_jmp_cache_remove(CpuState *cpu, TranslationBlock *tb)
     if (!jc) {
         return;
     }
-    unsigned h = tb_jmp_cache_hash(tb->pc);
+    unsigned h = tb_jmp_cache_hash(jc, tb->pc);
     TranslationBlock *expect = tb;
     atomic_compare_exchange_strong(&jc->array[h].tb, &expect, NULL);
 }
@@ -313,7 +325,7 @@ static TranslationBlock *tb_lookup_slow(CpuState *cpu, unsigned h, GuestVaddr pc
 TranslationBlock *tb_lookup(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32_t flags,
                             uint32_t cflags)
 {
-    unsigned h = tb_jmp_cache_hash(pc);
+    unsigned h = tb_jmp_cache_hash(cpu->tb_jmp_cache, pc);
     TranslationBlock *tb = tb_jmp_cache_probe(cpu->tb_jmp_cache, h, pc, cs_base, flags, cflags);
     if (tb && !atomic_load_explicit(&tb->invalid, memory_order_acquire)) {
         return tb;
@@ -325,7 +337,7 @@ void *tb_lookup_host_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, uint32
                           uint32_t cflags)
 {
     TbJumpCache *jc = cpu->tb_jmp_cache;
-    unsigned h = tb_jmp_cache_hash(pc);
+    unsigned h = tb_jmp_cache_hash(cpu->tb_jmp_cache, pc);
     if (tb_jmp_cache_probe(jc, h, pc, cs_base, flags, cflags)) {
         return jc->array[h].host_code;
     }
@@ -783,7 +795,7 @@ TranslationBlock *tb_gen_code(CpuState *cpu, GuestVaddr pc, uint64_t cs_base, ui
         return tb;          /* the exec loop frees it after one run */
     }
     tb = tb_insert(tb);
-    tb_jmp_cache_fill(cpu->tb_jmp_cache, tb_jmp_cache_hash(pc), tb);
+    tb_jmp_cache_fill(cpu->tb_jmp_cache, tb_jmp_cache_hash(cpu->tb_jmp_cache, pc), tb);
     return tb;
 }
 

@@ -103,6 +103,11 @@ bool tb_insn_data(const TranslationBlock *tb, unsigned idx, uint64_t out[IR_INSN
  * with release); other threads may only clear tb. */
 struct TbJumpCache {
     uint64_t gen;                   /* vCPU thread, or all vCPUs stopped */
+    /* Indexed by (pc >> 1) alone, without page groups (tb_jmp_cache_hash):
+     * for user mode, which never drops one page's entries (no TLB), so
+     * the JIT's inline probe hashes in 3 host instructions instead of 10;
+     * a clear also empties each entry, so the probe need not compare gen. */
+    bool flat;
     struct {
         _Atomic(TranslationBlock *) tb;
         GuestVaddr pc;
@@ -149,8 +154,8 @@ bool tb_page_has_code(GuestPaddr addr);
  * before any block runs again. */
 void tb_flush(CpuState *cpu);
 
-/* The vCPU's jump cache (cpu_exec_realize makes it). */
-TbJumpCache *tb_jmp_cache_new(void);
+/* The vCPU's jump cache (cpu_exec_realize makes it); flat: see TbJumpCache. */
+TbJumpCache *tb_jmp_cache_new(bool flat);
 void tb_jmp_cache_free(TbJumpCache *jc);
 void tb_jmp_cache_clear(CpuState *cpu);
 

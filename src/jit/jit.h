@@ -100,10 +100,15 @@ typedef struct JitMemConfig {
  *   index = ((pc >> page_bits) & (2^(index_bits - page_slots_log2) - 1))
  *               << page_slots_log2
  *         | (((pc >> 1) ^ (pc >> (1 + page_slots_log2))) & (2^page_slots_log2 - 1))
- * (one guest page's blocks in 2^page_slots_log2 neighbouring entries).  A
- * hit needs the entry's tb pointer non-NULL, then its pc, gen (vs the
- * cache's gen), flags and cflags (vs the uint32_ts at env + flags_offset
- * and env + cflags_offset) equal, its cs_base 0 and its host code non-NULL;
+ * (one guest page's blocks in 2^page_slots_log2 neighbouring entries), or
+ * with flat_index, index = (pc >> 1) & (2^index_bits - 1) (three host
+ * instructions instead of ten: for a cache that never drops one page's
+ * entries, user mode's).  A hit needs the entry's tb pointer non-NULL,
+ * then its pc, gen (vs the cache's gen), flags and cflags (vs the
+ * uint32_ts at env + flags_offset and env + cflags_offset) equal, its
+ * cs_base 0 (not compared when entry_cs_base < 0: a guest whose cs_base
+ * is always 0) and its host code non-NULL; gen is not compared when
+ * entry_gen < 0 (a cache whose owner empties every entry's tb instead);
  * the probe then jumps to that code, whose entry checks the exit request.
  * Entries are read racily, tb first: the owner must publish an entry with
  * its tb pointer last, and others may only clear that pointer. */
@@ -116,6 +121,7 @@ typedef struct JitJumpCacheConfig {
     int32_t entry_flags, entry_cflags;                              /* entry: u32 */
     int32_t entry_host_code;                                        /* entry: ptr */
     unsigned page_bits, page_slots_log2, index_bits;
+    bool flat_index;
 } JitJumpCacheConfig;
 
 typedef struct JitConfig {

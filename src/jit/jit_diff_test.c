@@ -679,7 +679,12 @@ static void gen_mem(Gen *g)
     /* addr = (src & mask) in an EBB temp: inside the page, aligned if asked */
     IrVal addr = ir_new_ebb_temp(b, IR_I64);
     uint64_t mask = (MEM_SIZE - 8) & ~(uint64_t)(aligned ? memop_size(mop) - 1 : 0);
-    ir_and_imm(b, addr, pick_dst(g, IR_I64), (int64_t)mask);
+    /* or addr = base + imm, imm a multiple of 8 in [8, 56]: rs1 + imm, the
+     * shape user mode folds into the access (emit_fused_access) */
+    bool split = !atomic && rn(g, 2) == 0;
+    IrVal base = split ? ir_new_ebb_temp(b, IR_I64) : addr;
+    ir_and_imm(b, base, pick_dst(g, IR_I64), (int64_t)(split ? mask & ~(uint64_t)63 : mask));
+    int64_t imm = 8 * (1 + (int64_t)rn(g, 7));
     unsigned mmu = rn(g, 2);
     if (atomic) {
         IrVal d = pick_dst(g, t);
@@ -691,12 +696,18 @@ static void gen_mem(Gen *g)
         }
     } else if (rn(g, 2)) {
         if (g->faults && rn(g, 6) == 0) {
-            ir_or_imm(b, addr, addr, FAULT_ADDR);
+            ir_or_imm(b, base, base, FAULT_ADDR);
+        }
+        if (split) {
+            ir_add_imm(b, addr, base, imm);
         }
         ir_guest_ld(b, pick_dst(g, t), addr, mop, mmu);
     } else {
         if (g->faults && rn(g, 6) == 0) {
-            ir_or_imm(b, addr, addr, FAULT_ADDR);
+            ir_or_imm(b, base, base, FAULT_ADDR);
+        }
+        if (split) {
+            ir_add_imm(b, addr, base, imm);
         }
         ir_guest_st(b, pick_src(g, t), addr, mop & ~MO_SIGN, mmu);
     }

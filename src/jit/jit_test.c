@@ -682,15 +682,20 @@ UNITTEST(jit_out_asm_log)
 }
 
 /* The index JitJumpCacheConfig documents (exec's tb_jmp_cache_hash). */
-static unsigned jc_index(uint64_t pc)
+static unsigned jc_index(uint64_t pc, bool flat)
 {
+    if (flat) {
+        return (unsigned)(pc >> 1) & ((1u << JC_INDEX_BITS) - 1);
+    }
     unsigned group = (unsigned)(pc >> 12) & ((1u << (JC_INDEX_BITS - JC_PAGE_SLOTS_LOG2)) - 1);
     unsigned slot = (unsigned)((pc >> 1) ^ (pc >> (1 + JC_PAGE_SLOTS_LOG2))) &
                     ((1u << JC_PAGE_SLOTS_LOG2) - 1);
     return group << JC_PAGE_SLOTS_LOG2 | slot;
 }
 
-UNITTEST(jit_inline_jump_cache_probe)
+/* The probe against every field of the key, with either index (flat:
+ * user mode's) and with or without the cs_base and gen compares. */
+static void jump_cache_probe_case(bool flat, bool cs_base, bool gen)
 {
     setup();
     JitConfig cfg = {
@@ -709,14 +714,15 @@ UNITTEST(jit_inline_jump_cache_probe)
             .entry_size_log2 = 6,
             .entry_tb = (int32_t)offsetof(JcEntry, tb),
             .entry_pc = (int32_t)offsetof(JcEntry, pc),
-            .entry_gen = (int32_t)offsetof(JcEntry, gen),
-            .entry_cs_base = (int32_t)offsetof(JcEntry, cs_base),
+            .entry_gen = gen ? (int32_t)offsetof(JcEntry, gen) : -1,
+            .entry_cs_base = cs_base ? (int32_t)offsetof(JcEntry, cs_base) : -1,
             .entry_flags = (int32_t)offsetof(JcEntry, flags),
             .entry_cflags = (int32_t)offsetof(JcEntry, cflags),
             .entry_host_code = (int32_t)offsetof(JcEntry, host_code),
             .page_bits = 12,
             .page_slots_log2 = JC_PAGE_SLOTS_LOG2,
             .index_bits = JC_INDEX_BITS,
+            .flat_index = flat,
         },
     };
     _Static_assert(sizeof(JcEntry) == 64, "entries of 64 bytes");
@@ -748,7 +754,7 @@ UNITTEST(jit_inline_jump_cache_probe)
         memset(jc, 0, sizeof(*jc));
         jc->gen = 7;
         Env env = { .flags = 0x1234, .cflags = 0x2000, .cache = jc };
-        JcEntry *e = &jc->array[jc_index(pcs[k])];
+        JcEntry *e = &jc->array[jc_index(pcs[k], flat)];
         JcEntry good = { .tb = 0x8, .pc = pcs[k], .gen = 7, .flags = 0x1234, .cflags = 0x2000,
                          .host_code = c };
         /* a hit: straight to c, no call */
@@ -761,6 +767,7 @@ UNITTEST(jit_inline_jump_cache_probe)
         CHECK_U64(env.r[3], 30);
         CHECK_INT(env.lookups, 0);
         /* each field of the key, wrong: the C lookup (which says no) */
+        unsigned lookups = 0;
         for (int f = 0; f < 7; f++) {
             *e = good;
             switch (f) {
@@ -774,10 +781,18 @@ UNITTEST(jit_inline_jump_cache_probe)
             }
             env.r[3] = 1;
             ret = jit_exec(pj, &env, a);
+            if ((f == 5 && !cs_base) || (f == 2 && !gen)) {
+                /* not compared: a guest whose cs_base is always 0, a
+                 * cache whose clear empties every entry */
+                CHECK(jit_exit_tag(ret) == (void *)0x6000);
+                CHECK_U64(env.r[3], 30);
+                CHECK_INT(env.lookups, lookups);
+                continue;
+            }
             CHECK(jit_exit_tag(ret) == (void *)0x5000);
             CHECK_INT(jit_exit_value(ret), IR_EXIT_LOOKUP);
             CHECK_U64(env.r[3], 3);
-            CHECK_INT(env.lookups, (unsigned)f + 1);
+            CHECK_INT(env.lookups, ++lookups);
         }
         /* the env side of the compare: flags and cflags */
         *e = good;
@@ -797,10 +812,17 @@ UNITTEST(jit_inline_jump_cache_probe)
         CHECK(jit_exit_tag(ret) == (void *)0x6000);
         CHECK_INT(jit_exit_value(ret), IR_EXIT_REQUESTED);
         CHECK_U64(env.r[3], 3);
-        CHECK_INT(env.lookups, 9);
+        CHECK_INT(env.lookups, lookups + 2);
     }
     free(jc);
     jit_free(pj);
+}
+
+UNITTEST(jit_inline_jump_cache_probe)
+{
+    jump_cache_probe_case(false, true, true);
+    jump_cache_probe_case(true, true, true);
+    jump_cache_probe_case(true, false, false);
 }
 
 

@@ -1353,6 +1353,70 @@ static void emit_guest_st(Emit *e, const IrOp *op)
     }
 }
 
+static void apply_life(Emit *e, const IrOp *op);
+
+/* add t, base, $imm; guest_ld/st through t, t dead after (rs1 + imm, the
+ * address of nearly every RISC-V access): in user mode the access adds
+ * imm itself ([guest_base + base + imm]), one host instruction less per
+ * access.  Not with an alignment check, whose stub wants the address in
+ * a register, nor with a TLB (the same).  The fault map and the insn mark
+ * are the access's own, as without the fold: base + imm wraps the same in
+ * the host's 64-bit address arithmetic.  Returns the ops consumed (0: not
+ * that shape). */
+static size_t emit_fused_access(Emit *e, size_t i, size_t nops)
+{
+    const JitMemConfig *mc = &e->jit->cfg.mem;
+    if (mc->mode != JIT_MEM_DIRECT || i + 1 >= nops) {
+        return 0;
+    }
+    const IrOp *add = ir_op_at_const(e->b, i);
+    const IrOp *acc = ir_op_at_const(e->b, i + 1);
+    if (add->opc != IR_OP_add || add->type != IR_I64 ||
+        (acc->opc != IR_OP_guest_ld && acc->opc != IR_OP_guest_st)) {
+        return 0;
+    }
+    MemOp mop = (MemOp)acc->consts[0];
+    uint32_t t = add->vals[0], base = add->vals[1], k = add->vals[2];
+    uint8_t tk = tv(e, t)->kind;
+    if ((mop & MO_BE) || memop_alignment(mop) > 1 || (tk != IR_TEMP_TB && tk != IR_TEMP_EBB) ||
+        acc->vals[1] != t || !(acc->life & (1u << 1)) || base == t || !is_const(e, k) ||
+        is_const(e, base) || (acc->opc == IR_OP_guest_st && acc->vals[0] == t)) {
+        return 0;
+    }
+    int64_t imm = (int64_t)cval(e, k, true);
+    bool small_base = (intptr_t)mc->guest_base == (int32_t)mc->guest_base;
+    int64_t disp = small_base ? (int64_t)mc->guest_base + imm : imm;
+    if (disp != (int32_t)disp) {
+        return 0;
+    }
+    bool load = acc->opc == IR_OP_guest_ld;
+    X86Reg rval = load ? X86_NOREG : use(e, acc->vals[0], ALL_REGS);
+    X86Reg rbase = use(e, base, ALL_REGS);
+    int out = load ? new_reg(e, ALL_REGS) : -1;
+    uint32_t first, ndirty = note_dirty(e, &first);
+    X86Mem m;
+    if (small_base) {
+        m = x86_mem(rbase, (int32_t)disp);
+    } else {
+        x86_mov_ri(&e->a, TMP1, mc->guest_base);
+        m = x86_mem_idx(TMP1, rbase, 0, (int32_t)disp);
+    }
+    note_fault_site(e, first, ndirty);
+    unsigned size = memop_size(mop);
+    if (load) {
+        bool is64 = acc->type == IR_I64;
+        bool sign = (mop & MO_SIGN) && !(size == 4 && !is64) && size < 8;
+        x86_load(&e->a, out, m, size, sign, is64);
+        def(e, acc->vals[0], out);
+    } else {
+        x86_store(&e->a, m, rval, size);
+    }
+    ra_unlock_all(&e->ra);
+    apply_life(e, add);
+    apply_life(e, acc);
+    return 2;
+}
+
 static void emit_atomic(Emit *e, const IrOp *op)
 {
     bool is64 = op->type == IR_I64;
@@ -1763,7 +1827,7 @@ static void emit_goto_tb(Emit *e, const IrOp *op)
 /* The inline jump-cache probe (JitJumpCacheConfig): on a hit, jump to the
  * next block's code; on a miss fall through.  Uses the caller-saved
  * registers (empty here) and TMP0; nothing is live after a lookup. */
-static void emit_jump_cache_probe(Emit *e)
+static void emit_jump_cache_probe(Emit *e, int pc_reg)
 {
     const JitJumpCacheConfig *c = &e->jit->cfg.jump_cache;
     X86Asm *a = &e->a;
@@ -1771,20 +1835,35 @@ static void emit_jump_cache_probe(Emit *e)
     uint8_t *miss[8];
     unsigned nmiss = 0;
 
-    /* index: the page's group of slots, then the slot in the group */
-    unsigned slots_mask = (1u << c->page_slots_log2) - 1;
-    unsigned group_mask = ((1u << (c->index_bits - c->page_slots_log2)) - 1) << c->page_slots_log2;
-    x86_load(a, pc, x86_mem(ENV, c->pc_offset), 8, false, true);
-    x86_mov_rr(a, true, ent, pc);
-    x86_shift_ri(a, X86_SHR, true, ent, c->page_slots_log2);
-    x86_alu_rr(a, X86_XOR, true, ent, pc);
-    x86_shift_ri(a, X86_SHR, true, ent, 1);         /* (pc >> 1) ^ (pc >> (1 + log2)) */
-    x86_alu_ri(a, X86_AND, false, ent, (int32_t)slots_mask);
-    x86_mov_rr(a, true, t, pc);
-    x86_shift_ri(a, X86_SHR, true, t, c->page_bits - c->page_slots_log2);
-    x86_alu_ri(a, X86_AND, false, t, (int32_t)group_mask);
-    x86_alu_rr(a, X86_OR, false, ent, t);
-    x86_shift_ri(a, X86_SHL, false, ent, c->entry_size_log2);
+    /* the pc from the register that just stored it, not a reload through
+     * the store (its latency is on the way to the indirect jump) */
+    if (pc_reg < 0) {
+        x86_load(a, pc, x86_mem(ENV, c->pc_offset), 8, false, true);
+    } else if (pc_reg != pc) {
+        x86_mov_rr(a, true, pc, (X86Reg)pc_reg);
+    }
+    if (c->flat_index) {
+        /* (pc >> 1) & mask, scaled by the entry size: pc's own bits */
+        unsigned shift = c->entry_size_log2 - 1;
+        x86_mov_rr(a, false, ent, pc);
+        x86_alu_ri(a, X86_AND, false, ent, (int32_t)(((1u << c->index_bits) - 1) << 1));
+        x86_shift_ri(a, X86_SHL, false, ent, shift);
+    } else {
+        /* index: the page's group of slots, then the slot in the group */
+        unsigned slots_mask = (1u << c->page_slots_log2) - 1;
+        unsigned group_mask = ((1u << (c->index_bits - c->page_slots_log2)) - 1)
+                              << c->page_slots_log2;
+        x86_mov_rr(a, true, ent, pc);
+        x86_shift_ri(a, X86_SHR, true, ent, c->page_slots_log2);
+        x86_alu_rr(a, X86_XOR, true, ent, pc);
+        x86_shift_ri(a, X86_SHR, true, ent, 1);     /* (pc >> 1) ^ (pc >> (1 + log2)) */
+        x86_alu_ri(a, X86_AND, false, ent, (int32_t)slots_mask);
+        x86_mov_rr(a, true, t, pc);
+        x86_shift_ri(a, X86_SHR, true, t, c->page_bits - c->page_slots_log2);
+        x86_alu_ri(a, X86_AND, false, t, (int32_t)group_mask);
+        x86_alu_rr(a, X86_OR, false, ent, t);
+        x86_shift_ri(a, X86_SHL, false, ent, c->entry_size_log2);
+    }
     x86_load(a, jc, x86_mem(ENV, c->cache_offset), 8, false, true);
     x86_alu_rr(a, X86_ADD, true, ent, jc);          /* ent + array_field: the entry */
 
@@ -1793,17 +1872,21 @@ static void emit_jump_cache_probe(Emit *e)
     miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_E);
     x86_alu_rm(a, X86_CMP, true, pc, x86_mem(ent, c->array_field + c->entry_pc));
     miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
-    x86_load(a, t, x86_mem(jc, c->gen_field), 8, false, true);
-    x86_alu_rm(a, X86_CMP, true, t, x86_mem(ent, c->array_field + c->entry_gen));
-    miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
+    if (c->entry_gen >= 0) {
+        x86_load(a, t, x86_mem(jc, c->gen_field), 8, false, true);
+        x86_alu_rm(a, X86_CMP, true, t, x86_mem(ent, c->array_field + c->entry_gen));
+        miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
+    }
     x86_load(a, t, x86_mem(ENV, c->flags_offset), 4, false, false);
     x86_alu_rm(a, X86_CMP, false, t, x86_mem(ent, c->array_field + c->entry_flags));
     miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
     x86_load(a, t, x86_mem(ENV, c->cflags_offset), 4, false, false);
     x86_alu_rm(a, X86_CMP, false, t, x86_mem(ent, c->array_field + c->entry_cflags));
     miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
-    x86_alu_mi(a, X86_CMP, true, x86_mem(ent, c->array_field + c->entry_cs_base), 0);
-    miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
+    if (c->entry_cs_base >= 0) {
+        x86_alu_mi(a, X86_CMP, true, x86_mem(ent, c->array_field + c->entry_cs_base), 0);
+        miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
+    }
     x86_load(a, TMP0, x86_mem(ent, c->array_field + c->entry_host_code), 8, false, true);
     x86_test_rr(a, true, TMP0, TMP0);
     miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_E);
@@ -1819,8 +1902,17 @@ static void emit_lookup_and_goto_ptr(Emit *e)
 {
     ra_sync(&e->ra, false);
     if (e->jit->cfg.jump_cache.enabled) {
+        /* the register of the pc global, if any: eviction only forgets it */
+        int pc_reg = -1;
+        for (uint32_t v = 0; v < e->ra.nglobals; v++) {
+            const RaTemp *t = tv(e, v);
+            if (t->kind == IR_TEMP_GLOBAL && t->env_offset == e->jit->cfg.jump_cache.pc_offset &&
+                t->is64 && t->in_mem) {
+                pc_reg = t->reg;
+            }
+        }
         ra_evict_mask(&e->ra, CALLER_SAVED);
-        emit_jump_cache_probe(e);
+        emit_jump_cache_probe(e, pc_reg);
     }
     JitLookupFn fn = e->jit->cfg.lookup;
     if (fn) {
@@ -2495,6 +2587,9 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     fp_shadow_drop_all(&e);
     for (size_t i = 0; i < nops && !e.a.overflow && !e.ra.out_of_slots; i++) {
         size_t fused = emit_env_rmw(&e, i, nops);
+        if (!fused) {
+            fused = emit_fused_access(&e, i, nops);
+        }
         if (fused) {
             for (size_t k = i; k < i + fused; k++) {
                 const IrOp *f = ir_op_at_const(b, k);
