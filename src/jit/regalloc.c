@@ -10,6 +10,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Walks the registers of mask in ascending order (as a loop over owner[]
+ * would, so the code emitted does not change): the loops below visit the
+ * few occupied registers only, not all RA_MAX_REGS. */
+#define RA_FOR_EACH_REG(r, mask) \
+    for (uint32_t r##_left = (mask), r = 0; \
+         r##_left && (r = (uint32_t)__builtin_ctz(r##_left), true); r##_left &= r##_left - 1)
+
+static inline void ra_own(RegAlloc *ra, int reg, uint32_t v)
+{
+    ra->owner[reg] = (int32_t)v;
+    ra->occupied |= 1u << reg;
+}
+
+static inline void ra_disown(RegAlloc *ra, int reg)
+{
+    ra->owner[reg] = -1;
+    ra->occupied &= ~(1u << reg);
+}
+
+static void ra_temp_init(RaTemp *r, const IrTemp *t)
+{
+    memset(r, 0, sizeof(*r));
+    r->reg = -1;
+    r->kind = (uint8_t)t->kind;
+    r->is64 = t->type == IR_I64;
+    r->slot = -1;
+    r->env_offset = t->env_offset;
+    r->value = t->value;
+    /* globals start in memory; temps start dead */
+    r->in_mem = t->kind == IR_TEMP_GLOBAL;
+}
+
 void ra_init(RegAlloc *ra, RaBuffers *bufs, const IrBuilder *b, const RaHostOps *ops,
              void *opaque, uint32_t allocatable, unsigned max_slots)
 {
@@ -39,21 +71,29 @@ void ra_init(RegAlloc *ra, RaBuffers *bufs, const IrBuilder *b, const RaHostOps 
         ra->free_slots = calloc(max_slots + 1, sizeof(int32_t));
         assert(ra->temps && ra->free_slots);
     }
-    for (size_t i = 0; i < ra->ntemps; i++) {
-        const IrTemp *t = ir_temp(b, (IrVal){ (uint32_t)i });
-        RaTemp *r = &ra->temps[i];
-        r->reg = -1;
-        r->kind = (uint8_t)t->kind;
-        r->is64 = t->type == IR_I64;
-        r->slot = -1;
-        r->env_offset = t->env_offset;
-        r->value = t->value;
-        /* globals start in memory; temps start dead */
-        r->in_mem = t->kind == IR_TEMP_GLOBAL;
+    size_t first = 0;
+    const IrContext *ctx = ir_builder_context(b);
+    if (bufs && ra->nglobals <= ra->ntemps) {
+        if (bufs->globals_ctx != ctx || bufs->nglobals != ra->nglobals) {
+            free(bufs->globals);
+            bufs->globals = malloc((ra->nglobals + 1) * sizeof(RaTemp));
+            assert(bufs->globals);
+            for (size_t i = 0; i < ra->nglobals; i++) {
+                ra_temp_init(&bufs->globals[i], ir_temp(b, (IrVal){ (uint32_t)i }));
+            }
+            bufs->globals_ctx = ctx;
+            bufs->nglobals = ra->nglobals;
+        }
+        memcpy(ra->temps, bufs->globals, ra->nglobals * sizeof(RaTemp));
+        first = ra->nglobals;
+    }
+    for (size_t i = first; i < ra->ntemps; i++) {
+        ra_temp_init(&ra->temps[i], ir_temp(b, (IrVal){ (uint32_t)i }));
     }
     for (int i = 0; i < RA_MAX_REGS; i++) {
         ra->owner[i] = -1;
     }
+    ra->occupied = 0;
     ra->allocatable = allocatable;
     ra->max_slots = max_slots;
     ra->ops = ops;
@@ -75,6 +115,7 @@ void ra_buffers_free(RaBuffers *bufs)
 {
     free(bufs->temps);
     free(bufs->free_slots);
+    free(bufs->globals);
     *bufs = (RaBuffers){ 0 };
 }
 
@@ -122,15 +163,13 @@ void ra_free_reg(RegAlloc *ra, int reg)
     }
     ra_sync_one(ra, (uint32_t)v);
     ra->temps[v].reg = -1;
-    ra->owner[reg] = -1;
+    ra_disown(ra, reg);
 }
 
 void ra_evict_mask(RegAlloc *ra, uint32_t mask)
 {
-    for (int r = 0; r < RA_MAX_REGS; r++) {
-        if (mask & (1u << r)) {
-            ra_free_reg(ra, r);
-        }
+    RA_FOR_EACH_REG(r, mask & ra->occupied) {
+        ra_free_reg(ra, (int)r);
     }
 }
 
@@ -151,17 +190,21 @@ int ra_alloc(RegAlloc *ra, uint32_t allowed)
 {
     uint32_t cand = allowed & ra->allocatable & ~ra->locked;
     assert(cand != 0);
+    /* the candidates in round-robin order from the cursor: rotated so that
+     * bit k is register (cursor + k) % RA_MAX_REGS */
+    _Static_assert(RA_MAX_REGS == 32, "a register mask is a uint32_t");
+    unsigned c = ra->cursor % RA_MAX_REGS;
     int best = -1, best_cost = 99;
-    for (unsigned k = 0; k < RA_MAX_REGS; k++) {
-        int r = (int)((ra->cursor + k) % RA_MAX_REGS);
-        if (!(cand & (1u << r))) {
-            continue;
-        }
-        int c = ra_cost(ra, r);
-        if (c < best_cost) {
+    uint32_t free_regs = cand & ~ra->occupied;
+    uint32_t order = free_regs ? free_regs : cand;
+    uint32_t rot = c ? (order >> c) | (order << (RA_MAX_REGS - c)) : order;
+    RA_FOR_EACH_REG(k, rot) {
+        int r = (int)((k + c) % RA_MAX_REGS);
+        int cost = ra_cost(ra, r);
+        if (cost < best_cost) {
             best = r;
-            best_cost = c;
-            if (c == 0) {
+            best_cost = cost;
+            if (cost == 0) {
                 break;
             }
         }
@@ -184,7 +227,7 @@ int ra_use(RegAlloc *ra, uint32_t v, uint32_t allowed)
     if (t->reg >= 0) {
         /* in a register the op cannot use: move it */
         ra->ops->mov(ra->opaque, r, t->reg, t->is64);
-        ra->owner[t->reg] = -1;
+        ra_disown(ra, t->reg);
     } else {
         if (t->kind == IR_TEMP_TB || t->kind == IR_TEMP_EBB) {
             ra_slot(ra, v);     /* reading a never-written temp: total */
@@ -195,7 +238,7 @@ int ra_use(RegAlloc *ra, uint32_t v, uint32_t allowed)
         }
     }
     t->reg = (int8_t)r;
-    ra->owner[r] = (int32_t)v;
+    ra_own(ra, r, v);
     ra_lock(ra, r);
     return r;
 }
@@ -211,11 +254,11 @@ void ra_def(RegAlloc *ra, uint32_t v, int reg)
         ra->temps[prev].reg = -1;
     }
     if (t->reg >= 0 && t->reg != reg) {
-        ra->owner[t->reg] = -1;
+        ra_disown(ra, t->reg);
     }
     t->reg = (int8_t)reg;
     t->in_mem = false;
-    ra->owner[reg] = (int32_t)v;
+    ra_own(ra, reg, v);
 }
 
 void ra_dead(RegAlloc *ra, uint32_t v)
@@ -225,7 +268,7 @@ void ra_dead(RegAlloc *ra, uint32_t v)
         return;
     }
     if (t->reg >= 0) {
-        ra->owner[t->reg] = -1;
+        ra_disown(ra, t->reg);
         t->reg = -1;
     }
     t->in_mem = false;
@@ -240,7 +283,7 @@ void ra_dead(RegAlloc *ra, uint32_t v)
 
 void ra_sync(RegAlloc *ra, bool temps)
 {
-    for (int r = 0; r < RA_MAX_REGS; r++) {
+    RA_FOR_EACH_REG(r, ra->occupied) {
         int32_t v = ra->owner[r];
         if (v < 0) {
             continue;
@@ -255,7 +298,7 @@ void ra_sync(RegAlloc *ra, bool temps)
 unsigned ra_dirty_globals(const RegAlloc *ra, int8_t *regs, uint32_t *vals)
 {
     unsigned n = 0;
-    for (int r = 0; r < RA_MAX_REGS; r++) {
+    RA_FOR_EACH_REG(r, ra->occupied) {
         int32_t v = ra->owner[r];
         if (v >= 0 && ra->temps[v].kind == IR_TEMP_GLOBAL && !ra->temps[v].in_mem) {
             regs[n] = (int8_t)r;
@@ -267,23 +310,23 @@ unsigned ra_dirty_globals(const RegAlloc *ra, int8_t *regs, uint32_t *vals)
 
 void ra_forget_globals(RegAlloc *ra)
 {
-    for (int r = 0; r < RA_MAX_REGS; r++) {
+    RA_FOR_EACH_REG(r, ra->occupied) {
         int32_t v = ra->owner[r];
         if (v >= 0 && ra->temps[v].kind == IR_TEMP_GLOBAL) {
             assert(ra->temps[v].in_mem);
             ra->temps[v].reg = -1;
-            ra->owner[r] = -1;
+            ra_disown(ra, r);
         }
     }
 }
 
 void ra_drop_all(RegAlloc *ra)
 {
-    for (int r = 0; r < RA_MAX_REGS; r++) {
+    RA_FOR_EACH_REG(r, ra->occupied) {
         int32_t v = ra->owner[r];
         if (v >= 0) {
             ra->temps[v].reg = -1;
-            ra->owner[r] = -1;
+            ra_disown(ra, r);
         }
     }
 }
@@ -315,13 +358,13 @@ void ra_place(RegAlloc *ra, uint32_t v, int reg)
         /* a register copy (clean or dirty): a move, not a load that would wait for
          * the store just made to forward (a loop's back edge places the
          * values it just computed) */
-        ra->owner[t->reg] = -1;
+        ra_disown(ra, t->reg);
         ra->ops->mov(ra->opaque, reg, t->reg, t->is64);
     } else {
         ra->ops->load(ra->opaque, reg, t);
     }
     t->reg = (int8_t)reg;
-    ra->owner[reg] = (int32_t)v;
+    ra_own(ra, reg, v);
 }
 
 void ra_mark_dirty(RegAlloc *ra, uint32_t v)
@@ -333,7 +376,7 @@ void ra_mark_dirty(RegAlloc *ra, uint32_t v)
 
 void ra_sync_tb_temps(RegAlloc *ra)
 {
-    for (int r = 0; r < RA_MAX_REGS; r++) {
+    RA_FOR_EACH_REG(r, ra->occupied) {
         int32_t v = ra->owner[r];
         if (v >= 0 && ra->temps[v].kind == IR_TEMP_TB) {
             ra_sync_one(ra, (uint32_t)v);
@@ -345,7 +388,7 @@ void ra_snapshot(const RegAlloc *ra, RaSnapshot *snap)
 {
     memcpy(snap->owner, ra->owner, sizeof(snap->owner));
     snap->dirty = 0;
-    for (int r = 0; r < RA_MAX_REGS; r++) {
+    RA_FOR_EACH_REG(r, ra->occupied) {
         int32_t v = ra->owner[r];
         if (v >= 0 && ra->temps[v].kind == IR_TEMP_GLOBAL && !ra->temps[v].in_mem) {
             snap->dirty |= 1u << r;
@@ -369,7 +412,7 @@ void ra_restore(RegAlloc *ra, const RaSnapshot *snap)
             continue;
         }
         t->reg = (int8_t)r;
-        ra->owner[r] = v;
+        ra_own(ra, r, (uint32_t)v);
         if (snap->dirty & (1u << r)) {
             t->in_mem = false;
         }

@@ -9,7 +9,8 @@
  * provides.
  *
  * Invariants the emitter relies on:
- *  - owner[reg] == v exactly when temps[v].reg == reg;
+ *  - owner[reg] == v exactly when temps[v].reg == reg; bit reg of
+ *    `occupied` is set exactly when owner[reg] != -1;
  *  - a global or temp whose register copy is dirty has in_mem == false; a
  *    value with in_mem == false and reg < 0 is dead (never read again);
  *  - registers in `locked` are never chosen as victims (the operands of the
@@ -72,12 +73,19 @@ typedef struct RaBuffers {
     size_t temps_cap;
     int32_t *free_slots;
     size_t slots_cap;
+    /* the globals' initial RaTemps, the same for every block of a context
+     * (copied, not rebuilt: ra_init was ~2% of translation).  Keyed by the
+     * context and its global count: free the buffers with the context. */
+    const IrContext *globals_ctx;
+    RaTemp *globals;
+    size_t nglobals;
 } RaBuffers;
 
 typedef struct RegAlloc {
     RaTemp *temps;
     size_t ntemps, nglobals;
     int32_t owner[RA_MAX_REGS];     /* value index or -1 */
+    uint32_t occupied;              /* registers whose owner is not -1 */
     uint32_t allocatable;           /* registers the allocator may hand out */
     uint32_t locked;
     unsigned nslots, max_slots;

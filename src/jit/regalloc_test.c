@@ -277,8 +277,14 @@ UNITTEST(regalloc_borrowed_buffers_start_clean)
     CHECK(ra_temp(&f.ra, f.g0.id)->in_mem);
     CHECK_INT(ra_temp(&f.ra, f.t0.id)->slot, -1);
     CHECK_INT(f.ra.owner[r], -1);
+    CHECK_INT(f.ra.occupied, 0);
     CHECK_INT(ra_use(&f.ra, f.g0.id, ~0u), 1);
     CHECK_STR(trace, "ld r1,env+8");
+    CHECK_INT(f.ra.occupied, 1u << 1);      /* exactly the owned registers */
+    ra_dead(&f.ra, f.g0.id);                /* a global stays */
+    ra_drop_all(&f.ra);
+    CHECK_INT(f.ra.occupied, 0);
+    CHECK_INT(f.ra.owner[1], -1);
     ra_fini(&f.ra);
     CHECK(bufs.temps != NULL);              /* the caller's to free */
     ra_buffers_free(&bufs);

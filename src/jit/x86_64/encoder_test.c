@@ -252,6 +252,54 @@ UNITTEST(encoder_overflow)
     CHECK_INT(x86_asm_size(&a), 10);
 }
 
+/* Instructions are built in place when the buffer has room for the longest
+ * one plus its 8-byte immediate store, else in scratch: whatever the room
+ * left, the bytes that fit are the same, an instruction is whole or absent,
+ * and nothing is written at or past the end. */
+static size_t encoder_emit_mix(X86Asm *a, size_t *ends)
+{
+    size_t n = 0;
+    x86_movabs(a, X86_R9, 0x1122334455667788ull);
+    ends[n++] = x86_asm_size(a);
+    x86_mov_rr(a, true, X86_RAX, X86_R12);
+    ends[n++] = x86_asm_size(a);
+    x86_alu_ri(a, X86_ADD, true, X86_RBX, 0x12345678);
+    ends[n++] = x86_asm_size(a);
+    x86_load(a, X86_R10, x86_mem(X86_R13, 0x7654321), 4, true, true);
+    ends[n++] = x86_asm_size(a);
+    x86_store_imm(a, x86_mem(X86_RSP, -8), -2, 8);
+    ends[n++] = x86_asm_size(a);
+    x86_ret(a);
+    ends[n++] = x86_asm_size(a);
+    return n;
+}
+
+UNITTEST(encoder_room_left)
+{
+    uint8_t ref[64], buf[64 + 32];
+    size_t ref_ends[8], ends[8];
+    X86Asm a;
+    x86_asm_init(&a, ref, sizeof(ref));
+    size_t n = encoder_emit_mix(&a, ref_ends);
+    CHECK(!a.overflow);
+    for (size_t room = 0; room <= ref_ends[n - 1] + 24; room++) {
+        memset(buf, 0xa5, sizeof(buf));
+        x86_asm_init(&a, buf, room);
+        encoder_emit_mix(&a, ends);
+        size_t fit = 0;
+        while (fit < n && ref_ends[fit] <= room) {
+            fit++;
+        }
+        size_t used = fit ? ref_ends[fit - 1] : 0;
+        CHECK_INT(x86_asm_size(&a), used);
+        CHECK(a.overflow == (fit < n));
+        CHECK(memcmp(buf, ref, used) == 0);
+        for (size_t k = room; k < sizeof(buf); k++) {
+            CHECK_INT(buf[k], 0xa5);
+        }
+    }
+}
+
 UNITTEST(encoder_align)
 {
     static uint8_t b[64] __attribute__((aligned(16)));
