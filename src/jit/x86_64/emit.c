@@ -102,6 +102,8 @@ typedef struct Fixup {
 typedef struct Emit {
     Jit *jit;
     const IrBuilder *b;
+    const IrOp *ops;            /* b's ops, one array (ir_op_at_const(b, 0)) */
+    size_t nops;
     X86Asm a;
     RegAlloc ra;
     ptrdiff_t delta;            /* rx - rw */
@@ -1136,9 +1138,9 @@ static size_t emit_env_rmw(Emit *e, size_t i, size_t nops)
     if (i + 2 >= nops) {
         return 0;
     }
-    const IrOp *ld = ir_op_at_const(e->b, i);
-    const IrOp *alu = ir_op_at_const(e->b, i + 1);
-    const IrOp *st = ir_op_at_const(e->b, i + 2);
+    const IrOp *ld = &e->ops[i];
+    const IrOp *alu = &e->ops[i + 1];
+    const IrOp *st = &e->ops[i + 2];
     bool is64;
     if (ld->opc == IR_OP_ld64 && st->opc == IR_OP_st64) {
         is64 = true;
@@ -1369,8 +1371,8 @@ static size_t emit_fused_access(Emit *e, size_t i, size_t nops)
     if (mc->mode != JIT_MEM_DIRECT || i + 1 >= nops) {
         return 0;
     }
-    const IrOp *add = ir_op_at_const(e->b, i);
-    const IrOp *acc = ir_op_at_const(e->b, i + 1);
+    const IrOp *add = &e->ops[i];
+    const IrOp *acc = &e->ops[i + 1];
     if (add->opc != IR_OP_add || add->type != IR_I64 ||
         (acc->opc != IR_OP_guest_ld && acc->opc != IR_OP_guest_st)) {
         return 0;
@@ -1458,11 +1460,9 @@ static void emit_stub(Emit *e, const Stub *s)
                   (X86Reg)JIT_FAULT_ENTRY_REG(w), JIT_FAULT_ENTRY_IS64(w) ? 8 : 4);
     }
     unsigned npush = 0;
-    for (int r = 0; r < RA_MAX_REGS; r++) {
-        if (s->save & R(r)) {
-            x86_push(a, (X86Reg)r);
-            npush++;
-        }
+    for (uint32_t m = s->save; m; m &= m - 1) {
+        x86_push(a, (X86Reg)__builtin_ctz(m));
+        npush++;
     }
     if (npush & 1) {
         x86_alu_ri(a, X86_SUB, true, X86_RSP, 8);
@@ -1487,10 +1487,8 @@ static void emit_stub(Emit *e, const Stub *s)
     if (npush & 1) {
         x86_alu_ri(a, X86_ADD, true, X86_RSP, 8);
     }
-    for (int r = RA_MAX_REGS; r-- > 0;) {
-        if (s->save & R(r)) {
-            x86_pop(a, (X86Reg)r);
-        }
+    for (uint32_t m = s->save; m; m &= ~R(31 - __builtin_clz(m))) {
+        x86_pop(a, (X86Reg)(31 - __builtin_clz(m)));
     }
     x86_jmp(a, s->resume);
 }
@@ -1673,17 +1671,17 @@ static void emit_call_stub(Emit *e, const Stub *s)
  * stub that stores them (jit.c never chains the slot to another block). */
 static void emit_loop_prepare(Emit *e)
 {
-    size_t nops = ir_op_count(e->b);
+    size_t nops = e->nops;
     const IrOp *first = NULL;
     e->loop_slot = -1;
     for (size_t i = 0; i < nops && !first; i++) {
-        const IrOp *op = ir_op_at_const(e->b, i);
+        const IrOp *op = &e->ops[i];
         first = op->opc == IR_OP_insn_start ? op : NULL;
     }
     size_t loop_at = 0;
     for (size_t i = 0; first && i + 1 < nops && e->loop_slot < 0; i++) {
-        const IrOp *op = ir_op_at_const(e->b, i);
-        const IrOp *pc = ir_op_at_const(e->b, i + 1);
+        const IrOp *op = &e->ops[i];
+        const IrOp *pc = &e->ops[i + 1];
         if (op->opc == IR_OP_goto_tb && pc->opc == IR_OP_movi &&
             tv(e, pc->vals[0])->kind == IR_TEMP_GLOBAL && pc->consts[0] == first->consts[0]) {
             e->loop_slot = (int)op->consts[0];
@@ -1711,7 +1709,7 @@ static void emit_loop_prepare(Emit *e)
      * one node in two; its loop exit's a2 and s1 were loaded each time). */
     bool off_path = false;
     for (size_t i = 0; i < loop_at; i++) {
-        const IrOp *op = ir_op_at_const(e->b, i);
+        const IrOp *op = &e->ops[i];
         if (op->opc == IR_OP_set_label) {
             off_path = false;
             continue;
@@ -1753,7 +1751,7 @@ static void emit_loop_prepare(Emit *e)
      * exit, never correctness: a dirty claim on a value env holds too. */
     bool in_exit = false;
     for (size_t i = 0; i < loop_at; i++) {
-        const IrOp *op = ir_op_at_const(e->b, i);
+        const IrOp *op = &e->ops[i];
         if (op->opc == IR_OP_set_label) {
             uint32_t label = (uint32_t)op->consts[0];
             in_exit = false;
@@ -2005,8 +2003,8 @@ static bool fp_result_is_f64(const IrOp *op)
  * label, and on the fall-through it is the raw result.  NULL otherwise. */
 static const IrOp *fp_fusable_brcond(Emit *e, const IrOp *op)
 {
-    size_t i = (size_t)(op - ir_op_at_const(e->b, 0));
-    if (i + 1 >= ir_op_count(e->b)) {
+    size_t i = (size_t)(op - e->ops);
+    if (i + 1 >= e->nops) {
         return NULL;
     }
     const IrOp *br = op + 1;
@@ -2023,10 +2021,10 @@ static const IrOp *fp_fusable_brcond(Emit *e, const IrOp *op)
  * the op's domain test can branch to its stub directly.  NULL otherwise. */
 static const IrOp *fp_fusable_call(Emit *e, const IrOp *op)
 {
-    size_t i = (size_t)(op - ir_op_at_const(e->b, 0)), n = ir_op_count(e->b);
+    size_t i = (size_t)(op - e->ops), n = e->nops;
     const IrOp *cm = NULL;
     for (size_t j = i + 1; j < n && !cm; j++) {
-        const IrOp *next = ir_op_at_const(e->b, j);
+        const IrOp *next = &e->ops[j];
         if (next->opc == IR_OP_nop) {
             continue;
         }
@@ -2534,14 +2532,16 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     memset(out, 0, sizeof(*out));
     assert(((uintptr_t)tag & 7) == 0);
     x86_asm_init(&e.a, rw, room);
+    e.nops = ir_op_count(b);
+    e.ops = e.nops ? ir_op_at_const(b, 0) : NULL;
     EmitScratch *scratch = emit_scratch_take(&e, ir_label_count(b) + 1);
     ra_init(&e.ra, &scratch->ra, b, &host_ops, &e, ALL_REGS, JIT_MAX_SLOTS);
-    for (size_t i = 0; i < ir_op_count(b); i++) {
-        const IrOp *op = ir_op_at_const(b, i);
+    for (size_t i = 0; i < e.nops; i++) {
+        const IrOp *op = &e.ops[i];
         if (op->opc == IR_OP_set_label && i > 0) {
             /* after an op that never falls through (exit_tb, br, a
              * lookup), the label is entered by its branches alone */
-            uint16_t prev = ir_op_at_const(b, i - 1)->opc;
+            uint16_t prev = e.ops[i - 1].opc;
             e.label_no_fall[op->consts[0]] = prev == IR_OP_exit_tb || prev == IR_OP_br ||
                                              prev == IR_OP_lookup_and_goto_ptr;
         }
@@ -2583,7 +2583,7 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     }
     e.loop_head = (uint32_t)x86_asm_size(&e.a);
 
-    size_t nops = ir_op_count(b);
+    size_t nops = e.nops;
     fp_shadow_drop_all(&e);
     for (size_t i = 0; i < nops && !e.a.overflow && !e.ra.out_of_slots; i++) {
         size_t fused = emit_env_rmw(&e, i, nops);
@@ -2592,7 +2592,7 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
         }
         if (fused) {
             for (size_t k = i; k < i + fused; k++) {
-                const IrOp *f = ir_op_at_const(b, k);
+                const IrOp *f = &e.ops[k];
                 for (unsigned n = 0; n < f->nout; n++) {
                     fp_shadow_drop(&e, f->vals[n], -1);
                 }
@@ -2600,7 +2600,7 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
             i += fused - 1;
             continue;
         }
-        const IrOp *op = ir_op_at_const(b, i);
+        const IrOp *op = &e.ops[i];
         e.shadow_keep = -1;
         emit_op(&e, op);
         /* an output's older shadows are stale (after the op: it read them) */
