@@ -2429,6 +2429,16 @@ static void apply_life(Emit *e, const IrOp *op)
     }
 }
 
+static void emit_scratch_free_labels(EmitScratch *s)
+{
+    free(s->label_pos);
+    free(s->label_refs);
+    free(s->label_snap);
+    free(s->label_xmm);
+    free(s->label_has_snap);
+    free(s->label_no_fall);
+}
+
 /* Borrow the scratch arrays (label arrays cleared for nlabels). */
 static EmitScratch *emit_scratch_take(Emit *e, size_t nlabels)
 {
@@ -2439,12 +2449,7 @@ static EmitScratch *emit_scratch_take(Emit *e, size_t nlabels)
         e->jit->emit_scratch = s;
     }
     if (s->labels_cap < nlabels) {
-        free(s->label_pos);
-        free(s->label_refs);
-        free(s->label_snap);
-        free(s->label_xmm);
-        free(s->label_has_snap);
-        free(s->label_no_fall);
+        emit_scratch_free_labels(s);
         s->labels_cap = 2 * nlabels;
         s->label_pos = malloc(s->labels_cap * sizeof(*s->label_pos));
         s->label_refs = malloc(s->labels_cap * sizeof(*s->label_refs));
@@ -2453,8 +2458,7 @@ static EmitScratch *emit_scratch_take(Emit *e, size_t nlabels)
         s->label_has_snap = malloc(s->labels_cap * sizeof(*s->label_has_snap));
         s->label_no_fall = malloc(s->labels_cap * sizeof(*s->label_no_fall));
         assert(s->label_pos && s->label_refs && s->label_snap && s->label_xmm &&
-               s->label_has_snap &&
-               s->label_no_fall);
+               s->label_has_snap && s->label_no_fall);
     }
     e->label_pos = s->label_pos;
     e->label_refs = s->label_refs;
@@ -2508,12 +2512,7 @@ void jit_host_scratch_free(Jit *jit)
         return;
     }
     ra_buffers_free(&s->ra);
-    free(s->label_pos);
-    free(s->label_refs);
-    free(s->label_snap);
-    free(s->label_xmm);
-    free(s->label_has_snap);
-    free(s->label_no_fall);
+    emit_scratch_free_labels(s);
     free(s->fixups);
     free(s->stubs);
     free(s->dirty);
