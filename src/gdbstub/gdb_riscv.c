@@ -18,6 +18,7 @@
 
 #include "gdbstub/gdbstub_internal.h"
 #include "guest/riscv/cpu.h"
+#include "guest/riscv/fpu_helper.h"
 
 #define RV_GDB_PC 32
 #define RV_GDB_F0 33
@@ -184,20 +185,16 @@ static int riscv_gdb_write_reg(CpuState *cs, int n, const uint8_t *buf)
         return 8;
     }
     if (n == RV_GDB_FFLAGS) {
-        cpu->fflags = (uint32_t)get_le(buf, 4) & 0x1f;
-        riscv_cpu_sync_tb_flags(cpu);   /* fcsr: the FP fast state */
+        riscv_fp_set_fcsr(cpu, (uint32_t)get_le(buf, 4), cpu->frm);
         return 4;
     }
     if (n == RV_GDB_FRM) {
-        cpu->frm = (uint32_t)get_le(buf, 4) & 7;
-        riscv_cpu_sync_tb_flags(cpu);
+        riscv_fp_set_fcsr(cpu, cpu->fflags, (uint32_t)get_le(buf, 4));
         return 4;
     }
     if (n == RV_GDB_FCSR) {
         uint32_t v = (uint32_t)get_le(buf, 4);
-        cpu->fflags = v & 0x1f;
-        cpu->frm = (v >> 5) & 7;
-        riscv_cpu_sync_tb_flags(cpu);
+        riscv_fp_set_fcsr(cpu, v, v >> 5);
         return 4;
     }
     if (n >= RV_GDB_CSR0 && n < RV_GDB_PRIV) {

@@ -44,6 +44,7 @@
 #include "exec/tb.h"
 #include "guest/riscv/cpu.h"
 #include "guest/riscv/cpu_bits.h"
+#include "guest/riscv/fpu_helper.h"
 #include "user/sigframe.h"
 #include "user/signal.h"
 #include "user/syscall.h"
@@ -182,9 +183,7 @@ static void regs_to_cpu(RiscvCpu *cpu, const UserRegs *r)
     memcpy(&cpu->gpr[1], &r->x[1], sizeof(r->x) - sizeof(r->x[0]));
     cpu->gpr[0] = 0;
     memcpy(cpu->fpr, r->f, sizeof(r->f));
-    cpu->fflags = r->fcsr & 0x1f;
-    cpu->frm = (r->fcsr >> 5) & 7;
-    riscv_cpu_sync_tb_flags(cpu);       /* fcsr: the FP fast state */
+    riscv_fp_set_fcsr(cpu, (uint32_t)r->fcsr, (uint32_t)r->fcsr >> 5);
 }
 
 /* ---- signals ---- */

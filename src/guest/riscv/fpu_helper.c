@@ -44,26 +44,29 @@ uint64_t riscv_csr_read_fcsr(RiscvCpu *cpu)
     return riscv_csr_read_frm(cpu) << 5 | riscv_csr_read_fflags(cpu);
 }
 
+void riscv_fp_set_fcsr(RiscvCpu *cpu, uint32_t fflags, uint32_t frm)
+{
+    cpu->fflags = fflags & FFLAGS_MASK;
+    cpu->frm = frm & 7;
+    riscv_cpu_sync_tb_flags_fp(cpu);
+}
+
 void riscv_csr_write_fflags(RiscvCpu *cpu, uint64_t val)
 {
-    cpu->fflags = (uint32_t)val & FFLAGS_MASK;
+    riscv_fp_set_fcsr(cpu, (uint32_t)val, cpu->frm);
     riscv_fp_set_dirty(cpu);
-    riscv_cpu_sync_tb_flags_fp(cpu);
 }
 
 void riscv_csr_write_frm(RiscvCpu *cpu, uint64_t val)
 {
-    cpu->frm = (uint32_t)val & 7;
+    riscv_fp_set_fcsr(cpu, cpu->fflags, (uint32_t)val);
     riscv_fp_set_dirty(cpu);
-    riscv_cpu_sync_tb_flags_fp(cpu);
 }
 
 void riscv_csr_write_fcsr(RiscvCpu *cpu, uint64_t val)
 {
-    cpu->fflags = (uint32_t)val & FFLAGS_MASK;
-    cpu->frm = (uint32_t)(val >> 5) & 7;
+    riscv_fp_set_fcsr(cpu, (uint32_t)val, (uint32_t)(val >> 5));
     riscv_fp_set_dirty(cpu);
-    riscv_cpu_sync_tb_flags_fp(cpu);
 }
 
 /* ---- fclass (11.9) ---- */

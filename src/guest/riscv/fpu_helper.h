@@ -40,6 +40,12 @@ bool riscv_fp_enabled(const RiscvCpu *cpu);
 /* mstatus.FS = Dirty, mstatus.SD = 1 (Privileged 3.1.6.6). */
 void riscv_fp_set_dirty(RiscvCpu *cpu);
 
+/* fflags and frm (masked to their widths) and the TB flags' FP fast state
+ * with them: every store of either goes through here, so cpu->tb_flags
+ * stays exact (TB_FLAGS_FP_FAST).  Sets nothing else: debugger writes and
+ * sigreturn use it as it is, the CSR writes below add FS = Dirty. */
+void riscv_fp_set_fcsr(RiscvCpu *cpu, uint32_t fflags, uint32_t frm);
+
 /* CSR accessors; the writes set FS = Dirty.  Callers check the predicate. */
 uint64_t riscv_csr_read_fflags(RiscvCpu *cpu);
 uint64_t riscv_csr_read_frm(RiscvCpu *cpu);
