@@ -114,7 +114,7 @@ bool rv_fp_gen_store(DisasContext *d, arg_s *a, uint64_t ext, MemOp mop)
  * The inline fast path (ir_ops.def's binary64 ops, which the JIT lowers to
  * SSE2/FMA3).  Where it applies, an instruction becomes
  *
- *       guard: rounding RNE and fflags.NX already set, else -> slow
+ *       guard: fflags.NX already set, else -> slow
  *       r = fast_op(fs...)             0 (2 for fcmp) outside its domain
  *       brcond r == miss -> slow
  *       fd = r; br done
@@ -134,17 +134,17 @@ bool rv_fp_gen_store(DisasContext *d, arg_s *a, uint64_t ext, MemOp mop)
  * that clears fflags pays the helper once, for the next inexact op.
  * Compares need no guard: without a NaN operand they signal nothing.
  *
- * This is the shape outside the FP fast state (TB_FLAGS_FP_FAST); inside
- * it there is neither guard nor label (rv_fp_fast_call, below).  Both
+ * This is the shape outside the FP fast state (TB_FLAGS_FP_FAST), for a
+ * static RNE (or no rounding, or RTZ for the truncations); inside it there
+ * is neither guard nor label (rv_fp_fast_call, below).  A dynamic rm takes
+ * the helper outside the fast state: its guard (frm RNE, NX set) could
+ * never pass there, since whatever enters the state ends the block.  Both
  * paths copy their operands from the FP register globals themselves (EBB
  * temps, nothing to keep across the labels: the destination is written
  * only at the end of either path) and commit their own result.  The FS marking is
  * emitted on each path (mstatus_fs is a per-block memo of what was
  * emitted, and the first path's marking does not run on the second).
  */
-_Static_assert(offsetof(RiscvCpu, frm) == offsetof(RiscvCpu, fflags) + 4 &&
-               offsetof(RiscvCpu, fflags) % 8 == 0, "the fast-path guard loads both");
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the fast-path guard's layout");
 
 typedef struct RvFpFast {
     IrOpcode opc;       /* IR_OP_nop: no fast path */
@@ -167,8 +167,9 @@ static bool rv_fp_fast_single_result(IrOpcode opc)
 }
 
 /* The truncating conversions round toward zero whatever frm says: only a
- * static RTZ (C's casts) matches them.  The others round to nearest. */
-static bool rv_fp_fast_applies(const RvFpFast *f)
+ * static RTZ (C's casts) matches them.  The others round to nearest: a
+ * dynamic rm does only in the fast state (frm RNE). */
+static bool rv_fp_fast_applies(const DisasContext *d, const RvFpFast *f)
 {
     if (f->opc == IR_OP_nop) {
         return false;
@@ -176,7 +177,7 @@ static bool rv_fp_fast_applies(const RvFpFast *f)
     if (f->opc == IR_OP_cvtt_f64_s64 || f->opc == IR_OP_cvtt_f32_s64) {
         return f->rm == RISCV_FRM_RTZ;
     }
-    return f->rm < 0 || f->rm == RISCV_FRM_RNE || f->rm == RISCV_FRM_DYN;
+    return f->rm < 0 || f->rm == RISCV_FRM_RNE || (f->rm == RISCV_FRM_DYN && d->fp_fast);
 }
 
 /* FP register n in a fresh EBB temp (dead at the next label). */
@@ -202,17 +203,8 @@ static IrLabel rv_fp_fast_path(DisasContext *d, const RvFpFast *f, const int *fs
     bool single_result = rv_fp_fast_single_result(f->opc);
 
     *done = ir_new_label(b);
-    if (f->rm == RISCV_FRM_DYN) {
-        /* One load for both: frm is the upper half of the 64 bits at
-         * fflags (little-endian host), and with fflags' bits 1-4 masked off
-         * the word is 1 exactly when frm == RNE and NX is set (stray bits
-         * above fflags' five, which no writer leaves, would only take the
-         * slow path). */
-        IrVal t = ir_new_ebb_temp(b, IR_I64);
-        ir_ld64(b, t, offsetof(RiscvCpu, fflags));
-        ir_and_imm(b, t, t, ~(int64_t)(FFLAGS_MASK & ~FFLAGS_NX));
-        ir_brcond_imm(b, IR_COND_NE, t, FFLAGS_NX, slow);
-    } else if (f->rm >= 0) {
+    assert(f->rm != RISCV_FRM_DYN);     /* rv_fp_fast_applies */
+    if (f->rm >= 0) {
         IrVal t = ir_new_ebb_temp(b, IR_I64);
         ir_ld32u(b, t, offsetof(RiscvCpu, fflags));
         ir_brcond_imm(b, IR_COND_TSTEQ, t, FFLAGS_NX, slow);
@@ -353,7 +345,7 @@ bool rv_fp_gen_arith(DisasContext *d, arg_r_rm *a, uint64_t ext, const IrHelperI
     }
     RvFpFast f = { .opc = fast, .rm = a->rm };
     IrLabel done = { 0 };
-    bool inline_fast = rv_fp_fast_applies(&f);
+    bool inline_fast = rv_fp_fast_applies(d, &f);
 
     if (inline_fast && d->fp_fast) {
         IrVal rm = rv_fp_i32(d, a->rm);
@@ -389,7 +381,7 @@ bool rv_fp_gen_unary(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelper
         f.rm = -1;
         f.miss = ~0ull;
     }
-    bool inline_fast = rv_fp_fast_applies(&f);
+    bool inline_fast = rv_fp_fast_applies(d, &f);
     if (inline_fast && d->fp_fast) {
         IrVal rm = rv_fp_i32(d, a->rm);
         rv_fp_fast_commit(d, &f, a->rd, rv_fp_fast_call(d, &f, &a->rs1, 1, h, &rm, 1));
@@ -422,7 +414,7 @@ bool rv_fp_gen_fma(DisasContext *d, arg_r4_rm *a, uint64_t ext, const IrHelperIn
                ((neg & SF_MULADD_NEG_ADDEND) ? IR_FMA_NEG_ADDEND : 0),
     };
     IrLabel done = { 0 };
-    bool inline_fast = rv_fp_fast_applies(&f);
+    bool inline_fast = rv_fp_fast_applies(d, &f);
 
     if (inline_fast && d->fp_fast) {
         IrVal extra[2] = { rv_fp_i32(d, neg), rv_fp_i32(d, a->rm) };
@@ -461,7 +453,7 @@ bool rv_fp_gen_pair(DisasContext *d, arg_r *a, uint64_t ext, const IrHelperInfo 
         .rm = -1,
     };
     IrLabel done = { 0 };
-    bool inline_fast = rv_fp_fast_applies(&f);
+    bool inline_fast = rv_fp_fast_applies(d, &f);
 
     if (inline_fast && d->fp_fast) {
         IrVal arg_v = rv_fp_i32(d, arg);
@@ -654,7 +646,7 @@ bool rv_fp_gen_to_int(DisasContext *d, arg_r2_rm *a, uint64_t ext, const IrHelpe
         .fits32 = kind == 0,
     };
     IrLabel done = { 0 };
-    bool inline_fast = rv_fp_fast_applies(&f);
+    bool inline_fast = rv_fp_fast_applies(d, &f);
 
     if (inline_fast && d->fp_fast) {
         IrVal extra[2] = { rv_fp_i32(d, kind), rv_fp_i32(d, a->rm) };
