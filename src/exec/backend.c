@@ -146,7 +146,6 @@ static JitJumpCacheConfig exec_jit_jump_cache_config(const CpuState *cpu)
         /* a flat cache's clear also empties every entry (tb_jmp_cache_clear) */
         .entry_gen = cpu->tb_jmp_cache->flat ? -1
                                              : (int32_t)offsetof(__typeof__(jc->array[0]), gen),
-        .entry_cs_base = -1,            /* always 0 (CpuOps.tb_pc_offset) */
         .entry_flags = (int32_t)offsetof(__typeof__(jc->array[0]), flags),
         .entry_cflags = (int32_t)offsetof(__typeof__(jc->array[0]), cflags),
         .entry_host_code = (int32_t)offsetof(__typeof__(jc->array[0]), host_code),

@@ -105,9 +105,9 @@ typedef struct JitMemConfig {
  * instructions instead of ten: for a cache that never drops one page's
  * entries, user mode's).  A hit needs the entry's tb pointer non-NULL,
  * then its pc, gen (vs the cache's gen), flags and cflags (vs the
- * uint32_ts at env + flags_offset and env + cflags_offset) equal, its
- * cs_base 0 (not compared when entry_cs_base < 0: a guest whose cs_base
- * is always 0) and its host code non-NULL; gen is not compared when
+ * uint32_ts at env + flags_offset and env + cflags_offset) equal and its
+ * host code non-NULL (cs_base is never compared: a guest that uses the
+ * inline probe keeps it 0, CpuOps.tb_pc_offset); gen is not compared when
  * entry_gen < 0 (a cache whose owner empties every entry's tb instead);
  * the probe then jumps to that code, whose entry checks the exit request.
  * Entries are read racily, tb first: the owner must publish an entry with
@@ -117,7 +117,7 @@ typedef struct JitJumpCacheConfig {
     int32_t pc_offset, flags_offset, cflags_offset, cache_offset;   /* env */
     int32_t gen_field, array_field;                                 /* cache */
     unsigned entry_size_log2;
-    int32_t entry_tb, entry_pc, entry_gen, entry_cs_base;          /* entry: u64 */
+    int32_t entry_tb, entry_pc, entry_gen;                          /* entry: u64 */
     int32_t entry_flags, entry_cflags;                              /* entry: u32 */
     int32_t entry_host_code;                                        /* entry: ptr */
     unsigned page_bits, page_slots_log2, index_bits;

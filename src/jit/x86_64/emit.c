@@ -1881,10 +1881,6 @@ static void emit_jump_cache_probe(Emit *e, int pc_reg)
     x86_load(a, t, x86_mem(ENV, c->cflags_offset), 4, false, false);
     x86_alu_rm(a, X86_CMP, false, t, x86_mem(ent, c->array_field + c->entry_cflags));
     miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
-    if (c->entry_cs_base >= 0) {
-        x86_alu_mi(a, X86_CMP, true, x86_mem(ent, c->array_field + c->entry_cs_base), 0);
-        miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
-    }
     x86_load(a, TMP0, x86_mem(ent, c->array_field + c->entry_host_code), 8, false, true);
     x86_test_rr(a, true, TMP0, TMP0);
     miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_E);
