@@ -1437,14 +1437,40 @@ static void emit_atomic(Emit *e, const IrOp *op)
     emit_call_fn(e, (const void *)e->jit->cfg.mem.atomic, true, args, 4, op->vals[0], is64, false);
 }
 
+/* A stub's saved registers: pushed in ascending order (pos[r], when
+ * given, is r's push index, -1 for the others), popped in descending. */
+static unsigned stub_push_saved(X86Asm *a, uint32_t save, int8_t *pos)
+{
+    unsigned npush = 0;
+    for (int r = 0; pos && r < RA_MAX_REGS; r++) {
+        pos[r] = -1;
+    }
+    for (uint32_t m = save; m; m &= m - 1) {
+        int r = __builtin_ctz(m);
+        x86_push(a, (X86Reg)r);
+        if (pos) {
+            pos[r] = (int8_t)npush;
+        }
+        npush++;
+    }
+    return npush;
+}
+
+static void stub_pop_saved(X86Asm *a, uint32_t save)
+{
+    for (uint32_t m = save; m; m &= ~R(31 - __builtin_clz(m))) {
+        x86_pop(a, (X86Reg)(31 - __builtin_clz(m)));
+    }
+}
+
+static void emit_call_stub(Emit *e, const Stub *s);
+
 /* The slow path: write the access's dirty globals home (the C code may
  * raise or stop the block, and must see exact guest registers; they stay
  * dirty in the fast path's state), save the live caller-saved registers
  * (rsp stays 16-byte aligned at the call), call C, restore, resume after
  * the access.  The address and value go through the scratch registers,
  * so that no argument register is overwritten before it is read. */
-static void emit_call_stub(Emit *e, const Stub *s);
-
 static void emit_stub(Emit *e, const Stub *s)
 {
     X86Asm *a = &e->a;
@@ -1459,11 +1485,7 @@ static void emit_stub(Emit *e, const Stub *s)
         x86_store(a, x86_mem(ENV, (int32_t)JIT_FAULT_ENTRY_OFFSET(w)),
                   (X86Reg)JIT_FAULT_ENTRY_REG(w), JIT_FAULT_ENTRY_IS64(w) ? 8 : 4);
     }
-    unsigned npush = 0;
-    for (uint32_t m = s->save; m; m &= m - 1) {
-        x86_push(a, (X86Reg)__builtin_ctz(m));
-        npush++;
-    }
+    unsigned npush = stub_push_saved(a, s->save, NULL);
     if (npush & 1) {
         x86_alu_ri(a, X86_SUB, true, X86_RSP, 8);
     }
@@ -1487,9 +1509,7 @@ static void emit_stub(Emit *e, const Stub *s)
     if (npush & 1) {
         x86_alu_ri(a, X86_ADD, true, X86_RSP, 8);
     }
-    for (uint32_t m = s->save; m; m &= ~R(31 - __builtin_clz(m))) {
-        x86_pop(a, (X86Reg)(31 - __builtin_clz(m)));
-    }
+    stub_pop_saved(a, s->save);
     x86_jmp(a, s->resume);
 }
 
@@ -1588,14 +1608,7 @@ static void emit_call_stub(Emit *e, const Stub *s)
     mark(e, s->insn);
     x86_patch_rel32(s->jump_field, a->p);
     int8_t pos[RA_MAX_REGS];
-    unsigned npush = 0;
-    for (int r = 0; r < RA_MAX_REGS; r++) {
-        pos[r] = -1;
-        if (s->save & R(r)) {
-            x86_push(a, (X86Reg)r);
-            pos[r] = (int8_t)npush++;
-        }
-    }
+    unsigned npush = stub_push_saved(a, s->save, pos);
     /* below the pushes: the kept shadows (8 bytes each: scalars), then
      * padding to keep rsp 16-byte aligned at the call */
     unsigned nx = (unsigned)__builtin_popcount(s->xmm_save);
@@ -1647,11 +1660,7 @@ static void emit_call_stub(Emit *e, const Stub *s)
     if (pad) {
         x86_alu_ri(a, X86_ADD, true, X86_RSP, pad);
     }
-    for (int r = RA_MAX_REGS; r-- > 0;) {
-        if (s->save & R(r)) {
-            x86_pop(a, (X86Reg)r);
-        }
-    }
+    stub_pop_saved(a, s->save);
     x86_mov_rr(a, true, s->out, TMP0);
     x86_jmp(a, s->resume);
 }
