@@ -620,6 +620,11 @@ uint8_t *x86_jmp32_fwd(X86Asm *a)
     return fwd(a, (const uint8_t[]){ 0xe9 }, 1, 4);
 }
 
+uint8_t *x86_call32_fwd(X86Asm *a)
+{
+    return fwd(a, (const uint8_t[]){ 0xe8 }, 1, 4);
+}
+
 uint8_t *x86_jcc32_fwd(X86Asm *a, X86Cond cc)
 {
     return fwd(a, (const uint8_t[]){ 0x0f, (uint8_t)(0x80 + cc) }, 2, 4);
@@ -683,6 +688,41 @@ void x86_call_r(X86Asm *a, X86Reg r)
 void x86_ret(X86Asm *a)
 {
     x86_bytes(a, (const uint8_t[]){ 0xc3 }, 1);
+}
+
+void x86_ret_imm(X86Asm *a, uint16_t pop_bytes)
+{
+    x86_bytes(a, (const uint8_t[]){ 0xc2, (uint8_t)pop_bytes, (uint8_t)(pop_bytes >> 8) }, 3);
+}
+
+void x86_push_imm(X86Asm *a, int32_t imm)
+{
+    X86Ins i;
+    uint8_t *p = ins_begin(a, &i);
+    if (imm == (int8_t)imm) {
+        p = ins_byte(p, 0x6a);
+        p = ins_imm(p, (uint32_t)imm, 1);
+    } else {
+        p = ins_byte(p, 0x68);
+        p = ins_imm(p, (uint32_t)imm, 4);
+    }
+    commit(a, &i, p);
+}
+
+void x86_push_m(X86Asm *a, X86Mem m)
+{
+    X86Ins i;
+    uint8_t *p = ins_begin(a, &i);
+    p = ins_rm(p, 0, 0xff, 6, m);
+    commit(a, &i, p);
+}
+
+void x86_pop_m(X86Asm *a, X86Mem m)
+{
+    X86Ins i;
+    uint8_t *p = ins_begin(a, &i);
+    p = ins_rm(p, 0, 0x8f, 0, m);
+    commit(a, &i, p);
 }
 
 void x86_push(X86Asm *a, X86Reg r)

@@ -164,6 +164,7 @@ void x86_jcc(X86Asm *a, X86Cond cc, const uint8_t *target);
 /* Forward jumps: emit with a zero displacement, get the patch location,
  * later x86_patch_rel32/8(loc, target). */
 uint8_t *x86_jmp32_fwd(X86Asm *a);
+uint8_t *x86_call32_fwd(X86Asm *a);
 uint8_t *x86_jcc32_fwd(X86Asm *a, X86Cond cc);
 uint8_t *x86_jcc8_fwd(X86Asm *a, X86Cond cc);
 uint8_t *x86_jmp8_fwd(X86Asm *a);
@@ -175,8 +176,12 @@ void x86_jmp_r(X86Asm *a, X86Reg r);
 void x86_jmp_m(X86Asm *a, X86Mem m);
 void x86_call_r(X86Asm *a, X86Reg r);
 void x86_ret(X86Asm *a);
+void x86_ret_imm(X86Asm *a, uint16_t pop_bytes);    /* ret, then rsp += pop_bytes */
 void x86_push(X86Asm *a, X86Reg r);
+void x86_push_imm(X86Asm *a, int32_t imm);          /* sign-extended to 64 bits */
+void x86_push_m(X86Asm *a, X86Mem m);               /* push qword [m] */
 void x86_pop(X86Asm *a, X86Reg r);
+void x86_pop_m(X86Asm *a, X86Mem m);                /* pop qword [m] */
 void x86_ud2(X86Asm *a);
 
 /* ---- atomics -------------------------------------------------------- */

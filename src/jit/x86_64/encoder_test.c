@@ -144,6 +144,15 @@ UNITTEST(encoder_conditions_and_calls)
     T("41 ff 66 10", "jmp qword ptr [r14+0x10]", x86_jmp_m(a, x86_mem(X86_R14, 0x10)));
     T("41 ff d3", "call r11", x86_call_r(a, X86_R11));
     T("c3", "ret", x86_ret(a));
+    T("c2 08 00", "ret 8", x86_ret_imm(a, 8));
+    T("6a 01", "push 1", x86_push_imm(a, 1));
+    T("68 04 00 00 80", "push -0x7ffffffc", x86_push_imm(a, -0x7ffffffc));
+    T("68 74 00 01 00", "push 0x10074", x86_push_imm(a, 0x10074));
+    T("41 ff b6 34 12 00 00", "push qword ptr [r14+0x1234]", x86_push_m(a, x86_mem(X86_R14, 0x1234)));
+    T("41 8f 86 34 12 00 00", "pop qword ptr [r14+0x1234]", x86_pop_m(a, x86_mem(X86_R14, 0x1234)));
+    T("48 3b 44 24 08", "cmp rax, qword ptr [rsp+8]", x86_alu_rm(a, X86_CMP, true, X86_RAX, x86_mem(X86_RSP, 8)));
+    T("49 3b a6 00 08 00 00", "cmp rsp, qword ptr [r14+0x800]", x86_alu_rm(a, X86_CMP, true, X86_RSP, x86_mem(X86_R14, 0x800)));
+    T("49 8b a6 08 08 00 00", "mov rsp, qword ptr [r14+0x808]", x86_load(a, X86_RSP, x86_mem(X86_R14, 0x808), 8, false, true));
     T("41 56", "push r14", x86_push(a, X86_R14));
     T("53", "push rbx", x86_push(a, X86_RBX));
     T("5d", "pop rbp", x86_pop(a, X86_RBP));
@@ -220,6 +229,12 @@ UNITTEST(encoder_branches)
     x86_patch_rel8(l8, l8 - 1);             /* back to the jmp itself */
     CHECK_INT(l8[0], 0xfe);
     CHECK_INT(x86_asm_size(a), 13);
+    uint8_t *call = x86_call32_fwd(a);      /* e8 rel32 */
+    CHECK_INT(buf[13], 0xe8);
+    x86_ret(a);
+    x86_patch_rel32(call, a->p);            /* call past the ret */
+    CHECK_INT(buf[14], 1);
+    CHECK_INT(buf[15] | buf[16] | buf[17], 0);
 
     /* far targets take the rel32 forms */
     static uint8_t big[400];
