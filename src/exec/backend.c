@@ -163,6 +163,7 @@ static Jit *exec_jit_get(CpuState *cpu)
     if (!exec_jit) {
         JitConfig cfg = {
             .code_size = exec_jit_code_size,
+            .frame_offset = (int32_t)offsetof(CpuState, jit_frame),
             .exit_request_offset = (int32_t)offsetof(CpuState, exit_request),
             .lookup = exec_jit_lookup,
             .jump_cache = exec_jit_jump_cache_config(cpu),
@@ -184,6 +185,7 @@ static Jit *exec_jit_get(CpuState *cpu)
                 .atomic = exec_jit_atomic,
             },
         };
+        cfg.return_stack = cfg.jump_cache.enabled;
         Error *err = NULL;
         exec_jit = jit_new(&cfg, &err);
         if (!exec_jit) {

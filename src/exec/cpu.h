@@ -22,6 +22,7 @@
 
 #include "exec/softmmu.h"
 #include "ir/ir.h"
+#include "jit/jit.h"
 #include "memory/memory.h"
 #include "util/addr.h"
 
@@ -193,6 +194,9 @@ struct CpuState {
     uint64_t stat_tb_exec;
     uint64_t stat_tb_translated;
     uint64_t stat_chain_hits;
+
+    /* ---- generated code's spill slots and return-address stack ---- */
+    JitFrame jit_frame;
 };
 
 /* The TLB fast path: the entry for addr (vCPU thread). */

@@ -269,6 +269,8 @@ IrExit ir_interp_run(const IrCode *code, void *env_ptr, const IrRuntime *rt,
         case IR_OP_nop:
         case IR_OP_discard:
         case IR_OP_goto_tb:
+        case IR_OP_call_hint:
+        case IR_OP_return_hint:
             break;
         case IR_OP_insn_start:
             *insn_index = (uint32_t)in->c[0];

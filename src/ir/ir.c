@@ -742,6 +742,18 @@ void ir_lookup_and_goto_ptr(IrBuilder *b)
     ir_emit(b, IR_OP_lookup_and_goto_ptr, IR_I64, NULL, 0, NULL, 0, NULL, 0);
 }
 
+void ir_call_hint(IrBuilder *b, uint64_t return_pc, unsigned return_slot, uint32_t tb_flags)
+{
+    uint64_t cs[3] = { return_pc, return_slot, tb_flags };
+    assert(return_slot < IR_GOTO_TB_SLOTS);
+    ir_emit(b, IR_OP_call_hint, IR_I64, NULL, 0, NULL, 0, cs, 3);
+}
+
+void ir_return_hint(IrBuilder *b)
+{
+    ir_emit(b, IR_OP_return_hint, IR_I64, NULL, 0, NULL, 0, NULL, 0);
+}
+
 void ir_insn_start(IrBuilder *b, uint64_t pc, uint64_t data1, uint64_t data2)
 {
     uint64_t cs[3] = { pc, data1, data2 };

@@ -448,6 +448,10 @@ void ir_call_miss_n(IrBuilder *b, const IrHelperInfo *h, IrVal d, IrVal fast, ui
 void ir_goto_tb(IrBuilder *b, unsigned slot);
 void ir_exit_tb(IrBuilder *b, IrExit value);
 void ir_lookup_and_goto_ptr(IrBuilder *b);
+/* Return-predictor hints (ir_ops.def): right before the goto_tb or
+ * lookup_and_goto_ptr of a guest call, and before the lookup of a return. */
+void ir_call_hint(IrBuilder *b, uint64_t return_pc, unsigned return_slot, uint32_t tb_flags);
+void ir_return_hint(IrBuilder *b);
 void ir_insn_start(IrBuilder *b, uint64_t pc, uint64_t data1, uint64_t data2);
 
 /* ---- passes ---------------------------------------------------------------- */

@@ -3,7 +3,8 @@
  * Checks, per op: a known opcode, operand counts from ir_ops.def (helper
  * signature for calls), legal types (no reserved types; I64-only ops are
  * I64), operand types, outputs that are not constants, constants in range
- * (conditions, labels, bit fields, memops, goto_tb slots).  Across ops: EBB
+ * (conditions, labels, bit fields, memops, goto_tb slots), return-predictor
+ * hints right before their block end.  Across ops: EBB
  * temps are written before being read within their extended basic block
  * (reset at every label), TB temps before being read in program order,
  * labels are set exactly once and every referenced label is set, and the
@@ -176,6 +177,28 @@ static bool ir_verify_op(IrVerifyState *s, const IrOp *op)
             VERIFY_FAIL(s, "goto_tb slot %" PRIu64, op->consts[0]);
         }
         break;
+    case IR_OP_call_hint:
+    case IR_OP_return_hint: {
+        bool call = op->opc == IR_OP_call_hint;
+        const IrOp *next = NULL;
+        for (size_t i = s->index + 1; i < b->nops && !next; i++) {
+            next = b->ops[i].opc == IR_OP_nop ? NULL : &b->ops[i];
+        }
+        if (!next || (next->opc != IR_OP_lookup_and_goto_ptr &&
+                      !(call && next->opc == IR_OP_goto_tb))) {
+            VERIFY_FAIL(s, "not right before %s",
+                        call ? "a goto_tb or lookup_and_goto_ptr" : "a lookup_and_goto_ptr");
+        }
+        if (call && op->consts[1] >= IR_GOTO_TB_SLOTS) {
+            VERIFY_FAIL(s, "return slot %" PRIu64, op->consts[1]);
+        }
+        for (size_t i = 0; call && i < b->nops; i++) {
+            if (b->ops[i].opc == IR_OP_goto_tb && b->ops[i].consts[0] == op->consts[1]) {
+                VERIFY_FAIL(s, "return slot %" PRIu64 " is also op %zu's", op->consts[1], i);
+            }
+        }
+        break;
+    }
     case IR_OP_exit_tb:
         if (op->consts[0] > IR_EXIT_SLOT3) {
             VERIFY_FAIL(s, "bad exit value %" PRIu64, op->consts[0]);

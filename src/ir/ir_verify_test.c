@@ -145,3 +145,51 @@ UNITTEST(verify_rejects_write_to_constant_and_fallthrough)
     ir_movi(b, g64, 1);
     VREJECT(b, "does not end with an exit");
 }
+
+/* Return-predictor hints sit right before their block end, and a call's
+ * return slot is free. */
+UNITTEST(verify_checks_return_predictor_hints)
+{
+    IrBuilder *b = vbuilder();
+    ir_call_hint(b, 0x104, 1, 0);
+    ir_goto_tb(b, 0);
+    ir_exit_tb(b, IR_EXIT_SLOT0);
+    Error *err = NULL;
+    CHECK(ir_verify(b, &err));
+    ir_builder_free(b);
+
+    b = vbuilder();
+    ir_return_hint(b);
+    ir_lookup_and_goto_ptr(b);
+    CHECK(ir_verify(b, &err));
+    ir_builder_free(b);
+
+    b = vbuilder();
+    ir_call_hint(b, 0x104, 1, 0);
+    ir_movi(b, g64, 1);
+    ir_lookup_and_goto_ptr(b);
+    VREJECT(b, "not right before a goto_tb or lookup_and_goto_ptr");
+
+    b = vbuilder();
+    ir_return_hint(b);
+    ir_goto_tb(b, 0);
+    ir_exit_tb(b, IR_EXIT_SLOT0);
+    VREJECT(b, "not right before a lookup_and_goto_ptr");
+
+    b = vbuilder();
+    IrLabel l = ir_new_label(b);
+    ir_brcond_imm(b, IR_COND_EQ, g64, 0, l);
+    ir_goto_tb(b, 1);
+    ir_exit_tb(b, IR_EXIT_SLOT1);
+    ir_set_label(b, l);
+    ir_call_hint(b, 0x104, 1, 0);
+    ir_goto_tb(b, 0);
+    ir_exit_tb(b, IR_EXIT_SLOT0);
+    VREJECT(b, "return slot 1 is also op 1's");
+
+    b = vbuilder();
+    ir_call_hint(b, 0x104, 0, 0);
+    ir_op_at(b, 0)->consts[1] = IR_GOTO_TB_SLOTS;
+    ir_lookup_and_goto_ptr(b);
+    VREJECT(b, "return slot 4");
+}

@@ -94,6 +94,10 @@ Jit *jit_new(const JitConfig *cfg, Error **errp)
         error_setg(errp, "JIT: unsupported TLB layout");
         return NULL;
     }
+    if (cfg->return_stack && !cfg->jump_cache.enabled) {
+        error_setg(errp, "JIT: the return-address stack needs the inline jump-cache probe");
+        return NULL;
+    }
     Jit *jit = calloc(1, sizeof(*jit));
     assert(jit);
     jit->cfg = *cfg;

@@ -7,8 +7,9 @@
  * look up the next block) comes in a JitConfig filled by exec/.
  *
  * Running a block: jit_exec(jit, env, code) enters through a shared
- * prologue (callee-saved registers pushed, env in r14, a fixed frame for
- * spill slots) and returns `tag | IrExit` where tag is the tag given to
+ * prologue (callee-saved registers pushed, env in r14, an empty
+ * return-address stack; spill slots are in env's JitFrame) and returns
+ * `tag | IrExit` where tag is the tag given to
  * jit_compile of the block that left (blocks jump to each other when
  * chained, so this is not necessarily the block entered); tags must be
  * 8-byte aligned (a TranslationBlock pointer).  Exits:
@@ -124,8 +125,30 @@ typedef struct JitJumpCacheConfig {
     bool flat_index;
 } JitJumpCacheConfig;
 
+/* Generated code's frame, part of env (JitConfig.frame_offset): the
+ * spill slots, and the bounds of the return-address stack.  The host
+ * stack below the entry's frame holds that stack: a guest call pushes
+ * {return pc, host return address} with a host call, a guest return
+ * whose target is the top entry's pc leaves by a host ret (the host's
+ * return predictor then knows where it goes), anything else leaves it
+ * alone.  It is empty at every entry from the exec loop and dropped at
+ * every exit to it, so an entry is only ever a prediction: spill slots
+ * and outgoing arguments cannot live at fixed rsp offsets. */
+#define JIT_SPILL_SLOTS 256
+#define JIT_RETURN_STACK_DEPTH 512     /* entries; the stack starts over when full */
+typedef struct JitFrame {
+    uint64_t spill[JIT_SPILL_SLOTS];
+    uintptr_t ras_base;             /* rsp with the stack empty (its sentinel entry) */
+    uintptr_t ras_limit;            /* a push needs rsp above this */
+} JitFrame;
+
 typedef struct JitConfig {
     size_t code_size;               /* bytes of code buffer (0: 64 MiB) */
+    int32_t frame_offset;           /* env offset of a JitFrame (required) */
+    /* Guest calls and returns (call_hint, return_hint) through the
+     * return-address stack; needs the jump cache's pc and flags in env
+     * (jump_cache.enabled).  Without it the hints are ignored. */
+    bool return_stack;
     JitMemConfig mem;
     int32_t exit_request_offset;    /* env offset of a uint32_t; < 0: no check */
     JitLookupFn lookup;             /* NULL: lookup_and_goto_ptr always exits */

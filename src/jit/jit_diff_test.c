@@ -57,6 +57,7 @@ typedef struct FakeEnv {
     uint64_t dump[32];          /* TB temps at the end */
     uint64_t misses;            /* jtest_miss's calls, hashed */
     FakeTlbDesc tlb[2];
+    JitFrame frame;
 } FakeEnv;
 
 /* [0, MEM_SIZE) is guest memory; FAULT_ADDR.. is a PROT_NONE page (after
@@ -274,6 +275,7 @@ static Jit *make_jit(JitMemMode mode, bool no_ext)
 {
     JitConfig cfg = {
         .code_size = 1 << 20,
+        .frame_offset = (int32_t)offsetof(FakeEnv, frame),
         .exit_request_offset = (int32_t)offsetof(FakeEnv, exit_request),
         .no_host_extensions = no_ext,
         .mem = {

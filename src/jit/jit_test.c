@@ -28,6 +28,7 @@ typedef struct Env {
     uint32_t flags, cflags;
     struct JcCache *cache;
     unsigned lookups;           /* calls of lookup() */
+    JitFrame frame;
 } Env;
 
 /* A jump cache laid out like exec's (tb.h), smaller. */
@@ -121,6 +122,7 @@ static Jit *new_jit(size_t code_size, bool manual)
 {
     JitConfig cfg = {
         .code_size = code_size,
+        .frame_offset = (int32_t)offsetof(Env, frame),
         .exit_request_offset = (int32_t)offsetof(Env, exit_request),
         .lookup = lookup,
         .manual_flush = manual,
@@ -693,12 +695,12 @@ static unsigned jc_index(uint64_t pc, bool flat)
     return group << JC_PAGE_SLOTS_LOG2 | slot;
 }
 
-/* The probe against every field of the key, with either index (flat:
- * user mode's) and with or without the gen compare. */
-static void jump_cache_probe_case(bool flat, bool gen)
+/* A JIT with the inline jump-cache probe (r0 is the pc) and, with
+ * return_stack, the return-address stack. */
+static Jit *new_probe_jit(bool flat, bool gen, bool return_stack)
 {
-    setup();
     JitConfig cfg = {
+        .frame_offset = (int32_t)offsetof(Env, frame),
         .exit_request_offset = (int32_t)offsetof(Env, exit_request),
         .lookup = lookup,
         .mem = { .mode = JIT_MEM_DIRECT, .guest_base = (uintptr_t)mem,
@@ -724,8 +726,17 @@ static void jump_cache_probe_case(bool flat, bool gen)
             .flat_index = flat,
         },
     };
+    cfg.return_stack = return_stack;
     _Static_assert(sizeof(JcEntry) == 64, "entries of 64 bytes");
-    Jit *pj = jit_new(&cfg, &error_abort);
+    return jit_new(&cfg, &error_abort);
+}
+
+/* The probe against every field of the key, with either index (flat:
+ * user mode's) and with or without the gen compare. */
+static void jump_cache_probe_case(bool flat, bool gen)
+{
+    setup();
+    Jit *pj = new_probe_jit(flat, gen, false);
     IrBuilder *b = ir_builder_new(ctx);
     /* a: r3 += 2, pc (r0) = r1, exit_request = r2, then lookup;
      * c: r3 *= 10, exit */
@@ -821,6 +832,190 @@ UNITTEST(jit_inline_jump_cache_probe)
 {
     jump_cache_probe_case(false, true);     /* system mode's */
     jump_cache_probe_case(true, false);     /* user mode's */
+}
+
+/* ---- the return-address stack --------------------------------------- */
+
+#define RAS_FLAGS 0x1234
+typedef struct RasBlock {
+    uint64_t pc;
+    uintptr_t tag;
+    const void *code;
+} RasBlock;
+static RasBlock ras_blocks[8];
+static unsigned ras_nblocks;
+
+static const void *ras_code(uint64_t pc, uintptr_t tag)
+{
+    for (unsigned i = 0; i < ras_nblocks; i++) {
+        if (pc == ras_blocks[i].pc || tag == ras_blocks[i].tag) {
+            return ras_blocks[i].code;
+        }
+    }
+    return NULL;
+}
+
+static void ras_add(Jit *pj, IrBuilder *b, uint64_t pc, uintptr_t tag)
+{
+    ir_optimize(b);
+    const void *code = jit_compile(pj, b, (void *)tag, &error_abort);
+    ir_builder_reset(b);
+    CHECK(code != NULL);
+    ras_blocks[ras_nblocks++] = (RasBlock){ pc, tag, code };
+}
+
+/* The exec loop's part: run from pc (r0 is the pc) until a block exits
+ * normally, chaining every slot exit to the block at the new pc.  Returns
+ * how many times generated code was entered. */
+static unsigned ras_run(Jit *pj, Env *env, uint64_t pc)
+{
+    const void *code = ras_code(pc, 0);
+    for (unsigned entries = 1;; entries++) {
+        uintptr_t ret = jit_exec(pj, env, code);
+        IrExit x = jit_exit_value(ret);
+        if (x == IR_EXIT_NORMAL) {
+            return entries;
+        }
+        const void *next = ras_code(env->r[0], 0);
+        CHECK(next != NULL);
+        int slot = ir_exit_slot(x);
+        if (slot >= 0) {
+            jit_chain(pj, ras_code(UINT64_MAX, (uintptr_t)jit_exit_tag(ret)), (unsigned)slot, next);
+        }
+        code = next;
+    }
+}
+
+/* caller (0x100): r3 += 1, call 0x300 returning to 0x104;
+ * callee (0x300): r3 += 10, flags = r2, return to r1;
+ * after (0x104): r3 += 100, exit;
+ * rec (0x400): if r1 == 0 return to 0x404, else r1 -= 1 and call itself
+ * returning to 0x404; unwind (0x404): r3 += 1, exit when r3 == r2, else
+ * return to 0x404. */
+static void ras_build(Jit *pj)
+{
+    IrBuilder *b = ir_builder_new(ctx);
+    ras_nblocks = 0;
+    ir_insn_start(b, 0x100, 0, 0);
+    ir_add_imm(b, r[3], r[3], 1);
+    ir_call_hint(b, 0x104, 1, RAS_FLAGS);
+    ir_goto_tb(b, 0);
+    ir_movi(b, r[0], 0x300);
+    ir_exit_tb(b, IR_EXIT_SLOT0);
+    ras_add(pj, b, 0x100, 0x1000);
+
+    ir_insn_start(b, 0x300, 0, 0);
+    ir_add_imm(b, r[3], r[3], 10);
+    ir_st32(b, r[2], (int32_t)offsetof(Env, flags));
+    ir_mov(b, r[0], r[1]);
+    ir_return_hint(b);
+    ir_lookup_and_goto_ptr(b);
+    ras_add(pj, b, 0x300, 0x3000);
+
+    ir_insn_start(b, 0x104, 0, 0);
+    ir_add_imm(b, r[3], r[3], 100);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    ras_add(pj, b, 0x104, 0x1040);
+
+    IrLabel base = ir_new_label(b);
+    ir_insn_start(b, 0x400, 0, 0);
+    ir_brcond_imm(b, IR_COND_EQ, r[1], 0, base);
+    ir_add_imm(b, r[1], r[1], -1);
+    ir_call_hint(b, 0x404, 1, RAS_FLAGS);
+    ir_goto_tb(b, 0);
+    ir_movi(b, r[0], 0x400);
+    ir_exit_tb(b, IR_EXIT_SLOT0);
+    ir_set_label(b, base);
+    ir_movi(b, r[0], 0x404);
+    ir_return_hint(b);
+    ir_lookup_and_goto_ptr(b);
+    ras_add(pj, b, 0x400, 0x4000);
+
+    IrLabel done = ir_new_label(b);
+    ir_insn_start(b, 0x404, 0, 0);
+    ir_add_imm(b, r[3], r[3], 1);
+    ir_brcond(b, IR_COND_EQ, r[3], r[2], done);
+    ir_movi(b, r[0], 0x404);
+    ir_return_hint(b);
+    ir_lookup_and_goto_ptr(b);
+    ir_set_label(b, done);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    ras_add(pj, b, 0x404, 0x4040);
+    ir_builder_free(b);
+}
+
+/* Guest calls and returns, with and without the return-address stack:
+ * the same results; with it, a return to the top entry's pc takes no
+ * lookup (the jump cache is empty here, so every probe calls lookup()),
+ * goes on through the call's return slot, chainable, and a full stack
+ * starts over without losing anything but predictions. */
+static void return_stack_case(bool on)
+{
+    setup();
+    Jit *pj = new_probe_jit(true, false, on);
+    ras_build(pj);
+    JcCache *jc = aligned_alloc(64, sizeof(JcCache));
+    CHECK(jc != NULL);
+    memset(jc, 0, sizeof(*jc));
+    Env env = { .flags = RAS_FLAGS, .cache = jc, .r = { [1] = 0x104, [2] = RAS_FLAGS } };
+    env.next_code = ras_code(0x104, 0);
+
+    /* unchained: the call leaves to the loop, the callee's return finds an
+     * empty stack */
+    CHECK_INT(ras_run(pj, &env, 0x100), 2);
+    CHECK_U64(env.r[3], 111);
+    CHECK_INT(env.lookups, 1);
+    /* the call chained: the return lands after it and leaves by slot 1 */
+    CHECK_INT(ras_run(pj, &env, 0x100), on ? 2 : 1);
+    CHECK_U64(env.r[3], 222);
+    CHECK_INT(env.lookups, on ? 1 : 2);
+    /* and with slot 1 chained, the whole call stays in generated code */
+    unsigned lookups = env.lookups;
+    CHECK_INT(ras_run(pj, &env, 0x100), 1);
+    CHECK_U64(env.r[3], 333);
+    CHECK_INT(env.lookups, lookups + !on);
+    /* a return elsewhere than the top entry's pc: the probe */
+    env.r[1] = 0x108;
+    lookups = env.lookups;
+    CHECK_INT(ras_run(pj, &env, 0x100), 1);
+    CHECK_U64(env.r[3], 444);
+    CHECK_INT(env.lookups, lookups + 1);
+    CHECK_U64(env.r[0], 0x108);
+    /* the callee changed the flags: the landing asks the lookup */
+    env.r[1] = 0x104;
+    env.r[2] = RAS_FLAGS + 1;
+    CHECK_INT(ras_run(pj, &env, 0x100), 1);
+    CHECK_U64(env.r[3], 555);
+    CHECK_INT(env.lookups, lookups + 2);
+    CHECK_U64(env.r[0], 0x104);
+    env.flags = RAS_FLAGS;
+
+    /* recursion: warm up the chains, then 500 calls deep (all returns
+     * predicted), then 1000 (the stack holds 512 entries: the 513th call
+     * starts it over, so the last 512 returns miss) */
+    env.next_code = ras_code(0x404, 0);
+    env.r[1] = env.r[2] = 3;
+    env.r[3] = 0;
+    ras_run(pj, &env, 0x400);
+    CHECK_U64(env.r[3], 3);
+    static const unsigned depth[] = { 500, JIT_RETURN_STACK_DEPTH, 1000 };
+    for (unsigned k = 0; k < 3; k++) {
+        env.r[1] = env.r[2] = depth[k];
+        env.r[3] = 0;
+        env.lookups = 0;
+        CHECK_INT(ras_run(pj, &env, 0x400), 1);
+        CHECK_U64(env.r[3], depth[k]);
+        unsigned missed = depth[k] > JIT_RETURN_STACK_DEPTH ? JIT_RETURN_STACK_DEPTH : 0;
+        CHECK_INT(env.lookups, on ? missed : depth[k]);
+    }
+    free(jc);
+    jit_free(pj);
+}
+
+UNITTEST(jit_return_address_stack)
+{
+    return_stack_case(true);
+    return_stack_case(false);   /* hints ignored */
 }
 
 

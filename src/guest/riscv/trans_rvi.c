@@ -37,6 +37,22 @@ bool trans_auipc(DisasContext *d, arg_u *a)
     return true;
 }
 
+/* x1 and x5 are the link registers (Unprivileged ISA 2.5, the return
+ * address stack hints of jalr): a jump writing one is a call; a jalr
+ * through one that writes neither is a return. */
+static bool rv_is_link_reg(int r)
+{
+    return r == 1 || r == 5;
+}
+
+/* The jump that follows (rv_gen_jump, rv_gen_lookup) is a call when rd is
+ * a link register. */
+static void rv_note_call(DisasContext *d, int rd)
+{
+    d->call_pending = rv_is_link_reg(rd);
+    d->call_return_pc = d->pc + d->insn_len;
+}
+
 bool trans_jal(DisasContext *d, arg_j *a)
 {
     uint64_t dest = d->pc + (uint64_t)(int64_t)a->imm;
@@ -53,7 +69,9 @@ bool trans_jal(DisasContext *d, arg_j *a)
     IrVal link = rv_dest_gpr(d, a->rd);
     ir_movi(d->b, link, d->pc + d->insn_len);
     rv_set_gpr(d, a->rd, link);
+    rv_note_call(d, a->rd);
     rv_gen_jump(d, dest);
+    d->call_pending = false;
     return true;
 }
 
@@ -72,7 +90,9 @@ bool trans_jalr(DisasContext *d, arg_i *a)
         IrVal link = rv_dest_gpr(d, a->rd);
         ir_movi(b, link, d->pc + d->insn_len);
         rv_set_gpr(d, a->rd, link);
+        rv_note_call(d, a->rd);
         rv_gen_jump(d, dest);
+        d->call_pending = false;
         return true;
     }
 
@@ -91,6 +111,8 @@ bool trans_jalr(DisasContext *d, arg_i *a)
     ir_movi(b, link, d->pc + d->insn_len);
     rv_set_gpr(d, a->rd, link);
     ir_mov(b, rv_cpu_pc, target);
+    rv_note_call(d, a->rd);
+    d->return_pending = !d->call_pending && rv_is_link_reg(a->rs1);
     rv_gen_lookup(d);
     return true;
 }

@@ -211,12 +211,28 @@ void rv_sync_retired(DisasContext *d)
     }
 }
 
+/* The hint of a call or return being translated (DisasContext.
+ * call_pending): a call's return comes back as through goto_tb
+ * RV_RETURN_SLOT, which a block that ends in a jump leaves free, so only
+ * when that could chain to the return pc. */
+#define RV_RETURN_SLOT 1
+static void rv_gen_return_predictor_hint(DisasContext *d)
+{
+    if (d->call_pending && translator_use_goto_tb(&d->base, d->call_return_pc)) {
+        ir_call_hint(d->b, d->call_return_pc, RV_RETURN_SLOT, d->base.tb->flags);
+    } else if (d->return_pending) {
+        ir_return_hint(d->b);
+    }
+    d->call_pending = d->return_pending = false;
+}
+
 void rv_gen_lookup(DisasContext *d)
 {
     rv_sync_retired(d);
     if (d->base.tb->cflags & CF_NO_GOTO_PTR) {
         ir_exit_tb(d->b, IR_EXIT_NORMAL);
     } else {
+        rv_gen_return_predictor_hint(d);
         ir_lookup_and_goto_ptr(d->b);
     }
     d->base.is_jmp = DISAS_NORETURN;
@@ -227,6 +243,9 @@ void rv_gen_goto_tb(DisasContext *d, unsigned slot, uint64_t dest)
     /* Chains only within the block's page (another may be remapped). */
     if (translator_use_goto_tb(&d->base, dest)) {
         rv_sync_retired(d);
+        if (slot != RV_RETURN_SLOT) {
+            rv_gen_return_predictor_hint(d);
+        }
         ir_goto_tb(d->b, slot);
         rv_update_pc(d, dest);
         ir_exit_tb(d->b, ir_exit_for_slot(slot));

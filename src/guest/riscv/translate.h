@@ -134,6 +134,15 @@ typedef struct DisasContext {
     /* Conditional branches this block translated past, each leaving by
      * its own side exit (goto_tb slot 2 + n) when taken (trans_rvi.c). */
     unsigned n_side_exits;
+
+    /* ---- ras: (append only) ---- */
+    /* The jump being translated is a call returning to call_return_pc, or
+     * a return (the link-register rules of the Unprivileged ISA, 2.5's
+     * jalr table): rv_gen_goto_tb and rv_gen_lookup emit the matching
+     * return-predictor hint right before the block end. */
+    bool call_pending;
+    uint64_t call_return_pc;
+    bool return_pending;
 } DisasContext;
 
 /* Adds the instructions this block retired on the current path (counting

@@ -6,8 +6,10 @@
  *
  * Host register roles (System V AMD64 ABI):
  *   r14       env (the CPU state), for the whole block;
- *   rsp       the JIT frame: [rsp, +16) outgoing stack arguments, then
- *             JIT_MAX_SLOTS spill slots of 8 bytes; 16-byte aligned;
+ *   rsp       16-byte aligned; the top of the return-address stack
+ *             (jit.h's JitFrame), so nothing lives at an rsp offset: spill
+ *             slots are in env's JitFrame, outgoing stack arguments are
+ *             stored below rsp just before their call;
  *   r10, r11  scratch of single lowerings, never allocated;
  *   the other 12 registers are allocated; rbx, rbp, r12, r13 and r15
  *   survive calls, so values live across helper calls stay there; a
@@ -40,10 +42,7 @@
 #define TMP0 X86_R11
 #define TMP1 X86_R10
 
-#define JIT_MAX_SLOTS 256
-#define FRAME_ARGS 16
-/* 8 mod 16 so that rsp is 16-byte aligned after six pushes and the call */
-#define FRAME_SIZE (FRAME_ARGS + 8 * JIT_MAX_SLOTS + 8)
+#define STACK_ARGS 2             /* helper arguments past the six in registers */
 
 #define R(r) (1u << (r))
 /* globals a self-loop keeps in the callee-saved registers over its back edge */
@@ -124,6 +123,9 @@ typedef struct Emit {
     uint32_t insn;              /* ordinal of the current guest insn */
     uint32_t ninsns;
     uint32_t jmp_field[IR_GOTO_TB_SLOTS], jmp_reset[IR_GOTO_TB_SLOTS];
+    /* return-predictor hints for the block end that follows them */
+    const IrOp *call_hint;
+    bool return_hint;
     const IrOp *fused_brcond;   /* emitted with the FP op before it: skip */
     const IrOp *fused_call;     /* a call_miss emitted with the FP op before it: */
     int fused_out;              /* ... its d is in this register from there on */
@@ -190,9 +192,9 @@ typedef struct EmitScratch {
         }                                                                     \
     } while (0)
 
-static X86Mem slot_mem(int32_t slot)
+static X86Mem slot_mem(const Emit *e, int32_t slot)
 {
-    return x86_mem(X86_RSP, FRAME_ARGS + 8 * slot);
+    return x86_mem(ENV, e->jit->cfg.frame_offset + (int32_t)offsetof(JitFrame, spill) + 8 * slot);
 }
 
 /* ---- FP shadows --------------------------------------------------------
@@ -278,7 +280,7 @@ static void host_load(void *opaque, int reg, const RaTemp *t)
         break;
     default:
         if (t->slot >= 0) {
-            x86_load(&e->a, reg, slot_mem(t->slot), 8, false, true);
+            x86_load(&e->a, reg, slot_mem(e, t->slot), 8, false, true);
         }
         break;
     }
@@ -290,7 +292,7 @@ static void host_store(void *opaque, int reg, const RaTemp *t)
     if (t->kind == IR_TEMP_GLOBAL) {
         x86_store(&e->a, x86_mem(ENV, t->env_offset), reg, t->is64 ? 8 : 4);
     } else if (t->slot >= 0) {
-        x86_store(&e->a, slot_mem(t->slot), reg, 8);
+        x86_store(&e->a, slot_mem(e, t->slot), reg, 8);
     }
 }
 
@@ -494,12 +496,20 @@ static void emit_call_fn(Emit *e, const void *fn, bool pass_env, const CallArg *
             get_raw(e, args[i].v, dst);
         }
         if (k >= 6) {
-            assert(k < 6 + FRAME_ARGS / 8);
-            x86_store(&e->a, x86_mem(X86_RSP, 8 * (int32_t)(k - 6)), TMP0, 8);
+            /* below rsp (in the red zone until the sub): above it is the
+             * return-address stack */
+            assert(k < 6 + STACK_ARGS);
+            x86_store(&e->a, x86_mem(X86_RSP, 8 * (int32_t)(k - 6) - 8 * STACK_ARGS), TMP0, 8);
         }
+    }
+    if (k > 6) {
+        x86_alu_ri(&e->a, X86_SUB, true, X86_RSP, 8 * STACK_ARGS);
     }
     x86_mov_ri(&e->a, TMP0, (uint64_t)(uintptr_t)fn);
     x86_call_r(&e->a, TMP0);
+    if (k > 6) {
+        x86_alu_ri(&e->a, X86_ADD, true, X86_RSP, 8 * STACK_ARGS);
+    }
     if (clobbers_globals) {
         ra_forget_globals(&e->ra);
     }
@@ -1640,8 +1650,7 @@ static void emit_call_stub(Emit *e, const Stub *s)
             x86_load(a, dst, x86_mem(ENV, g->off), g->is64 ? 8 : 4, false, g->is64);
             break;
         case STUB_ARG_SLOT:
-            x86_load(a, dst, x86_mem(X86_RSP, pad + 8 * (int32_t)npush + FRAME_ARGS + 8 * g->off),
-                     8, false, true);
+            x86_load(a, dst, slot_mem(e, g->off), 8, false, true);
             break;
         }
     }
@@ -1678,6 +1687,14 @@ static void emit_call_stub(Emit *e, const Stub *s)
  * back edge (head_dirty) cross it unstored: the header counts them dirty,
  * so each exit stores them, and the back edge's exit request leaves by a
  * stub that stores them (jit.c never chains the slot to another block). */
+/* Is ops[i] the block end of a guest call (call_hint before it)? */
+static bool follows_call_hint(const Emit *e, size_t i)
+{
+    while (i-- > 0 && e->ops[i].opc == IR_OP_nop) {
+    }
+    return i != (size_t)-1 && e->ops[i].opc == IR_OP_call_hint;
+}
+
 static void emit_loop_prepare(Emit *e)
 {
     size_t nops = e->nops;
@@ -1692,7 +1709,8 @@ static void emit_loop_prepare(Emit *e)
         const IrOp *op = &e->ops[i];
         const IrOp *pc = &e->ops[i + 1];
         if (op->opc == IR_OP_goto_tb && pc->opc == IR_OP_movi &&
-            tv(e, pc->vals[0])->kind == IR_TEMP_GLOBAL && pc->consts[0] == first->consts[0]) {
+            tv(e, pc->vals[0])->kind == IR_TEMP_GLOBAL && pc->consts[0] == first->consts[0] &&
+            !follows_call_hint(e, i)) {     /* a call must push: no loop */
             e->loop_slot = (int)op->consts[0];
             loop_at = i;
         }
@@ -1787,6 +1805,89 @@ static void emit_loop_prepare(Emit *e)
     }
 }
 
+/* ---- the return-address stack (jit.h's JitFrame) ------------------------
+ * A guest call pushes its return pc and makes its block end a host call;
+ * the host return address is the landing after that call.  A guest
+ * return whose target is the top entry's pc leaves by `ret 8`, which the
+ * host's return predictor gets right; any other target, and every
+ * indirect jump, takes the jump-cache probe, leaving the stack as it is
+ * (a longjmp's stale entries are dropped at the next exit or when the
+ * stack is full). */
+
+static X86Mem frame_mem(const Emit *e, size_t field)
+{
+    return x86_mem(ENV, e->jit->cfg.frame_offset + (int32_t)field);
+}
+
+static void emit_store_pc(Emit *e, uint64_t pc)
+{
+    X86Mem m = x86_mem(ENV, e->jit->cfg.jump_cache.pc_offset);
+    if ((int64_t)pc == (int32_t)pc) {
+        x86_store_imm(&e->a, m, (int32_t)pc, 8);
+    } else {
+        x86_mov_ri(&e->a, TMP0, pc);
+        x86_store(&e->a, m, TMP0, 8);
+    }
+}
+
+/* The call's half of an entry, its guest return pc; a full stack starts
+ * over from its base (its entries are predictions: dropping them is
+ * always right). */
+static void emit_return_stack_push(Emit *e, uint64_t return_pc)
+{
+    X86Asm *a = &e->a;
+    x86_alu_rm(a, X86_CMP, true, X86_RSP, frame_mem(e, offsetof(JitFrame, ras_limit)));
+    uint8_t *room = x86_jcc8_fwd(a, X86_CC_A);
+    x86_load(a, X86_RSP, frame_mem(e, offsetof(JitFrame, ras_base)), 8, false, true);
+    x86_patch_rel8(room, a->p);
+    if ((int64_t)return_pc == (int32_t)return_pc) {
+        x86_push_imm(a, (int32_t)return_pc);
+    } else {
+        x86_mov_ri(a, TMP0, return_pc);
+        x86_push(a, TMP0);
+    }
+}
+
+/* Where a predicted return lands (the host return address of a call): the
+ * block goes on at the return pc through goto_tb return_slot, chainable,
+ * when the TB flags are still the block's; else the callee changed them
+ * (FP state, say) and a chained jump could run code made for other flags,
+ * so the lookup decides.  Nothing is live here: the block end synced. */
+static void emit_return_landing(Emit *e, const IrOp *hint)
+{
+    X86Asm *a = &e->a;
+    uint64_t return_pc = hint->consts[0];
+    unsigned slot = (unsigned)hint->consts[1];
+    x86_alu_mi(a, X86_CMP, false, x86_mem(ENV, e->jit->cfg.jump_cache.flags_offset),
+               (int32_t)(uint32_t)hint->consts[2]);
+    uint8_t *other_flags = x86_jcc32_fwd(a, X86_CC_NE);
+    while (!a->overflow && ((uintptr_t)(a->p + 1) & 3)) {
+        x86_bytes(a, (const uint8_t[]){ 0x90 }, 1);
+    }
+    uint8_t *field = x86_jmp32_fwd(a);
+    if (!field) {
+        return;
+    }
+    x86_patch_rel32(field, a->p);
+    e->jmp_field[slot] = (uint32_t)(field - a->start);
+    e->jmp_reset[slot] = (uint32_t)x86_asm_size(a);
+    emit_store_pc(e, return_pc);
+    exit_with(e, ir_exit_for_slot(slot));
+
+    x86_patch_rel32(other_flags, a->p);
+    emit_store_pc(e, return_pc);
+    if (e->jit->cfg.lookup) {
+        x86_mov_rr(a, true, X86_RDI, ENV);
+        x86_mov_ri(a, TMP0, (uint64_t)(uintptr_t)e->jit->cfg.lookup);
+        x86_call_r(a, TMP0);
+        x86_test_rr(a, true, X86_RAX, X86_RAX);
+        uint8_t *to_exit = x86_jcc8_fwd(a, X86_CC_E);
+        x86_jmp_r(a, X86_RAX);
+        x86_patch_rel8(to_exit, a->p);
+    }
+    exit_with(e, IR_EXIT_LOOKUP);
+}
+
 static void emit_goto_tb(Emit *e, const IrOp *op)
 {
     unsigned slot = (unsigned)op->consts[0];
@@ -1818,14 +1919,22 @@ static void emit_goto_tb(Emit *e, const IrOp *op)
     } else {
         ra_sync(&e->ra, false);
     }
+    const IrOp *call = e->call_hint;
+    e->call_hint = NULL;
+    if (call) {
+        emit_return_stack_push(e, call->consts[0]);
+    }
     /* the rel32 must be 4-byte aligned so that chaining patches it with one
      * atomic store */
     while (!e->a.overflow && ((uintptr_t)(e->a.p + 1) & 3)) {
         x86_bytes(&e->a, (const uint8_t[]){ 0x90 }, 1);
     }
-    uint8_t *field = x86_jmp32_fwd(&e->a);
+    uint8_t *field = call ? x86_call32_fwd(&e->a) : x86_jmp32_fwd(&e->a);
     if (field) {
-        x86_patch_rel32(field, e->a.p);     /* unchained: fall through to the exit */
+        if (call) {
+            emit_return_landing(e, call);
+        }
+        x86_patch_rel32(field, e->a.p);     /* unchained: on to the exit */
         e->jmp_field[slot] = (uint32_t)(field - e->a.start);
         e->jmp_reset[slot] = (uint32_t)x86_asm_size(&e->a);
     }
@@ -1904,6 +2013,10 @@ static void emit_jump_cache_probe(Emit *e, int pc_reg)
 static void emit_lookup_and_goto_ptr(Emit *e)
 {
     ra_sync(&e->ra, false);
+    const IrOp *call = e->call_hint;
+    bool is_return = e->return_hint;
+    e->call_hint = NULL;
+    e->return_hint = false;
     if (e->jit->cfg.jump_cache.enabled) {
         /* the register of the pc global, if any: eviction only forgets it */
         int pc_reg = -1;
@@ -1915,6 +2028,26 @@ static void emit_lookup_and_goto_ptr(Emit *e)
             }
         }
         ra_evict_mask(&e->ra, CALLER_SAVED);
+        if (is_return) {
+            /* the predicted return: the top entry's pc is the target */
+            X86Asm *a = &e->a;
+            if (pc_reg < 0) {
+                x86_load(a, X86_RAX, x86_mem(ENV, e->jit->cfg.jump_cache.pc_offset), 8, false,
+                         true);
+                pc_reg = X86_RAX;
+            }
+            x86_alu_rm(a, X86_CMP, true, (X86Reg)pc_reg, x86_mem(X86_RSP, 8));
+            uint8_t *mispredicted = x86_jcc8_fwd(a, X86_CC_NE);
+            x86_ret_imm(a, 8);
+            x86_patch_rel8(mispredicted, a->p);
+        }
+        if (call) {
+            /* an indirect call: the probe is its callee */
+            emit_return_stack_push(e, call->consts[0]);
+            uint8_t *to_probe = x86_call32_fwd(&e->a);
+            emit_return_landing(e, call);
+            x86_patch_rel32(to_probe, e->a.p);
+        }
         emit_jump_cache_probe(e, pc_reg);
     }
     JitLookupFn fn = e->jit->cfg.lookup;
@@ -1954,7 +2087,7 @@ static void fp_load(Emit *e, uint32_t v, X86Xmm x)
         return;
     }
     if ((t->kind == IR_TEMP_TB || t->kind == IR_TEMP_EBB) && t->in_mem && t->slot >= 0) {
-        x86_movs_xm(&e->a, true, x, slot_mem(t->slot));
+        x86_movs_xm(&e->a, true, x, slot_mem(e, t->slot));
         return;
     }
     get_raw(e, v, TMP0);
@@ -2385,6 +2518,12 @@ static void emit_op(Emit *e, const IrOp *op)
         end_of_path(e);
         return;
     case IR_OP_lookup_and_goto_ptr: emit_lookup_and_goto_ptr(e); return;
+    case IR_OP_call_hint:
+        e->call_hint = e->jit->cfg.return_stack ? op : NULL;
+        return;
+    case IR_OP_return_hint:
+        e->return_hint = e->jit->cfg.return_stack;
+        return;
     case IR_OP_fadd_f64: emit_fp_arith(e, op, X86_SSE_ADD); return;
     case IR_OP_fsub_f64: emit_fp_arith(e, op, X86_SSE_SUB); return;
     case IR_OP_fmul_f64: emit_fp_arith(e, op, X86_SSE_MUL); return;
@@ -2539,7 +2678,7 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     e.nops = ir_op_count(b);
     e.ops = e.nops ? ir_op_at_const(b, 0) : NULL;
     EmitScratch *scratch = emit_scratch_take(&e, ir_label_count(b) + 1);
-    ra_init(&e.ra, &scratch->ra, b, &host_ops, &e, ALL_REGS, JIT_MAX_SLOTS);
+    ra_init(&e.ra, &scratch->ra, b, &host_ops, &e, ALL_REGS, JIT_SPILL_SLOTS);
     for (size_t i = 0; i < e.nops; i++) {
         const IrOp *op = &e.ops[i];
         if (op->opc == IR_OP_set_label && i > 0) {
@@ -2661,7 +2800,7 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
     } else if (e.a.overflow) {
         out->overflow = true;
     } else {
-        error_setg(errp, "block needs more than %d spill slots", JIT_MAX_SLOTS);
+        error_setg(errp, "block needs more than %d spill slots", JIT_SPILL_SLOTS);
     }
     emit_scratch_give_back(&e, scratch);
     return ok;
@@ -2674,17 +2813,32 @@ size_t jit_host_emit_head(Jit *jit, uint8_t *rw, size_t head_size)
     X86Asm a;
     x86_asm_init(&a, rw, head_size);
 
-    /* entry(env, code): save, set up env and the frame, jump to the block */
+    int32_t base = jit->cfg.frame_offset + (int32_t)offsetof(JitFrame, ras_base);
+    int32_t limit = jit->cfg.frame_offset + (int32_t)offsetof(JitFrame, ras_limit);
+
+    /* entry(env, code): save, set up env and an empty return-address
+     * stack, jump to the block.  The previous base is saved (a nested
+     * entry from a helper would otherwise lose the outer one); after it,
+     * rsp is 16-byte aligned, and so after the sentinel entry {host 0,
+     * guest pc 1}: no return target is odd, so no return pops it. */
     for (size_t i = 0; i < sizeof(saved) / sizeof(saved[0]); i++) {
         x86_push(&a, saved[i]);
     }
     x86_mov_rr(&a, true, ENV, X86_RDI);
-    x86_alu_ri(&a, X86_SUB, true, X86_RSP, FRAME_SIZE);
+    x86_push_m(&a, x86_mem(ENV, base));
+    x86_push_imm(&a, 1);
+    x86_push_imm(&a, 0);
+    x86_store(&a, x86_mem(ENV, base), X86_RSP, 8);
+    x86_lea(&a, true, TMP0, x86_mem(X86_RSP, -16 * JIT_RETURN_STACK_DEPTH));
+    x86_store(&a, x86_mem(ENV, limit), TMP0, 8);
     x86_jmp_r(&a, X86_RSI);
 
+    /* every exit: drop the return-address stack, whatever its depth */
     x86_align(&a, 16);
     uint8_t *epi = a.p;
-    x86_alu_ri(&a, X86_ADD, true, X86_RSP, FRAME_SIZE);
+    x86_load(&a, X86_RSP, x86_mem(ENV, base), 8, false, true);
+    x86_alu_ri(&a, X86_ADD, true, X86_RSP, 16);
+    x86_pop_m(&a, x86_mem(ENV, base));
     for (size_t i = sizeof(saved) / sizeof(saved[0]); i-- > 0;) {
         x86_pop(&a, saved[i]);
     }
