@@ -1819,6 +1819,24 @@ static X86Mem frame_mem(const Emit *e, size_t field)
     return x86_mem(ENV, e->jit->cfg.frame_offset + (int32_t)field);
 }
 
+/* The end of every lookup: ask the C lookup (if any) for the next block's
+ * code and jump there, else leave with IR_EXIT_LOOKUP.  Nothing is live
+ * (the caller synced and emptied the caller-saved registers). */
+static void emit_lookup_call_or_exit(Emit *e)
+{
+    X86Asm *a = &e->a;
+    if (e->jit->cfg.lookup) {
+        x86_mov_rr(a, true, X86_RDI, ENV);
+        x86_mov_ri(a, TMP0, (uint64_t)(uintptr_t)e->jit->cfg.lookup);
+        x86_call_r(a, TMP0);
+        x86_test_rr(a, true, X86_RAX, X86_RAX);
+        uint8_t *to_exit = x86_jcc8_fwd(a, X86_CC_E);
+        x86_jmp_r(a, X86_RAX);
+        x86_patch_rel8(to_exit, a->p);
+    }
+    exit_with(e, IR_EXIT_LOOKUP);
+}
+
 static void emit_store_pc(Emit *e, uint64_t pc)
 {
     X86Mem m = x86_mem(ENV, e->jit->cfg.jump_cache.pc_offset);
@@ -1876,16 +1894,7 @@ static void emit_return_landing(Emit *e, const IrOp *hint)
 
     x86_patch_rel32(other_flags, a->p);
     emit_store_pc(e, return_pc);
-    if (e->jit->cfg.lookup) {
-        x86_mov_rr(a, true, X86_RDI, ENV);
-        x86_mov_ri(a, TMP0, (uint64_t)(uintptr_t)e->jit->cfg.lookup);
-        x86_call_r(a, TMP0);
-        x86_test_rr(a, true, X86_RAX, X86_RAX);
-        uint8_t *to_exit = x86_jcc8_fwd(a, X86_CC_E);
-        x86_jmp_r(a, X86_RAX);
-        x86_patch_rel8(to_exit, a->p);
-    }
-    exit_with(e, IR_EXIT_LOOKUP);
+    emit_lookup_call_or_exit(e);
 }
 
 static void emit_goto_tb(Emit *e, const IrOp *op)
@@ -2050,15 +2059,8 @@ static void emit_lookup_and_goto_ptr(Emit *e)
         }
         emit_jump_cache_probe(e, pc_reg);
     }
-    JitLookupFn fn = e->jit->cfg.lookup;
-    if (fn) {
-        emit_call_fn(e, (const void *)fn, true, NULL, 0, UINT32_MAX, true, false);
-        x86_test_rr(&e->a, true, X86_RAX, X86_RAX);
-        uint8_t *to_exit = x86_jcc8_fwd(&e->a, X86_CC_E);
-        x86_jmp_r(&e->a, X86_RAX);
-        x86_patch_rel8(to_exit, e->a.p);
-    }
-    exit_with(e, IR_EXIT_LOOKUP);
+    ra_evict_mask(&e->ra, CALLER_SAVED);    /* the lookup is a C call */
+    emit_lookup_call_or_exit(e);
     end_of_path(e);
 }
 
@@ -2817,8 +2819,9 @@ size_t jit_host_emit_head(Jit *jit, uint8_t *rw, size_t head_size)
     int32_t limit = jit->cfg.frame_offset + (int32_t)offsetof(JitFrame, ras_limit);
 
     /* entry(env, code): save, set up env and an empty return-address
-     * stack, jump to the block.  The previous base is saved (a nested
-     * entry from a helper would otherwise lose the outer one); after it,
+     * stack, jump to the block.  The previous base is saved (the outer
+     * exit needs it if a helper ever enters generated code again; the
+     * limit is not, which only lets the outer stack grow deeper); after it,
      * rsp is 16-byte aligned, and so after the sentinel entry {host 0,
      * guest pc 1}: no return target is odd, so no return pops it. */
     for (size_t i = 0; i < sizeof(saved) / sizeof(saved[0]); i++) {
