@@ -10,9 +10,13 @@
  */
 #include "jit/jit_internal.h"
 
+#include <asm/prctl.h>
 #include <assert.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "jit/x86_64/encoder.h"
 #include "util/leb128.h"
@@ -20,6 +24,19 @@
 #include "util/perfmap.h"
 
 #define JIT_DEFAULT_CODE_SIZE (64u << 20)
+
+/* The GS base this thread was given (0: not known), so that jit_exec sets
+ * it once per thread, not per entry. */
+static __thread uintptr_t jit_thread_gs;
+
+static bool jit_thread_set_gs(uintptr_t base)
+{
+    if (syscall(SYS_arch_prctl, ARCH_SET_GS, base) != 0) {
+        return false;
+    }
+    jit_thread_gs = base;
+    return true;
+}
 
 static void jit_drop_records(Jit *jit)
 {
@@ -116,6 +133,10 @@ Jit *jit_new(const JitConfig *cfg, Error **errp)
         return NULL;
     }
     codebuf_set_flush_hook(jit->cb, jit_on_flush, jit);
+    const JitMemConfig *mc = &cfg->mem;
+    jit->guest_base_gs = mc->mode == JIT_MEM_DIRECT && !mc->no_guest_base_segment &&
+                         (intptr_t)mc->guest_base != (int32_t)mc->guest_base &&
+                         jit_thread_set_gs(mc->guest_base);
     if (!cfg->no_host_extensions) {
         const X86Features *f = x86_features();
         jit->feat.lzcnt = f->lzcnt;
@@ -310,6 +331,12 @@ bool jit_fork_child(Jit *jit, Error **errp)
 
 uintptr_t jit_exec(Jit *jit, void *env, const void *code)
 {
+    if (jit->guest_base_gs && jit_thread_gs != jit->cfg.mem.guest_base &&
+        !jit_thread_set_gs(jit->cfg.mem.guest_base)) {
+        /* it worked on the thread that created the JIT */
+        error_report("JIT: cannot set this thread's GS base to guest_base: %s", strerror(errno));
+        abort();
+    }
     uintptr_t (*entry)(void *, const void *) =
         (uintptr_t (*)(void *, const void *))(uintptr_t)jit->entry;
     return entry(env, code);

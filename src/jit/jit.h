@@ -76,7 +76,12 @@ typedef enum JitMemMode {
 
 typedef struct JitMemConfig {
     JitMemMode mode;
-    uintptr_t guest_base;           /* JIT_MEM_DIRECT */
+    /* JIT_MEM_DIRECT.  A guest_base beyond a 32-bit displacement is put in
+     * the GS segment base of every thread that runs generated code (one
+     * prefix byte per access), unless no_guest_base_segment, or the kernel
+     * refuses; then each access loads it into a scratch register first. */
+    uintptr_t guest_base;
+    bool no_guest_base_segment;
     /* JIT_MEM_TLB: the fast path's view of the TLB, all offsets in bytes.
      * The per-MMU-index descriptors {index_mask, table} are an array at
      * env + tlb_offset with tlb_stride bytes per index; entries are

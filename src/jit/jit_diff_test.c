@@ -281,6 +281,7 @@ static Jit *make_jit(JitMemMode mode, bool no_ext)
         .mem = {
             .mode = mode,
             .guest_base = (uintptr_t)guest_mem,
+            .no_guest_base_segment = no_ext,
             .tlb_offset = (int32_t)offsetof(FakeEnv, tlb),
             .tlb_stride = sizeof(FakeTlbDesc),
             .tlb_mask_field = (int32_t)offsetof(FakeTlbDesc, index_mask),

@@ -94,6 +94,7 @@ struct Jit {
     CodeBuf *cb;
     CodeBufCopy fork_copy;          /* jit_fork_prepare .. parent/child */
     JitHostFeatures feat;
+    bool guest_base_gs;             /* JitMemConfig.guest_base is the GS base */
     const uint8_t *entry;           /* rx: uintptr_t entry(void *env, const void *code) */
     const uint8_t *epilogue;        /* rx: return to jit_exec's caller, rax = exit */
     CodeBufFlushFn hook;

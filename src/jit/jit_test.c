@@ -6,10 +6,13 @@
  * flushes (automatic and manual), a backward-branch loop, -d out_asm, and
  * lookup_and_goto_ptr's inline jump-cache probe (every field of the key).
  */
+#include <asm/prctl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "ir/helper.h"
@@ -501,6 +504,82 @@ UNITTEST(jit_slow_path_reports_its_instruction)
     CHECK(seen_tag == (void *)0x6000);
     CHECK_INT(seen_insn, 1);
     ir_builder_free(b);
+}
+
+/* User mode's guest_base beyond a 32-bit displacement: in the GS base of
+ * each thread that runs the code (set by jit_exec on its first entry), or
+ * loaded per access.  Both must read and write the same bytes, also on a
+ * thread whose GS base is not guest_base (a new thread inherits its
+ * creator's: the thread clears it first). */
+typedef struct GsRun {
+    Jit *jit;
+    const void *code;
+    Env env;
+} GsRun;
+
+static void *gs_run_thread(void *opaque)
+{
+    GsRun *run = opaque;
+    CHECK(syscall(SYS_arch_prctl, ARCH_SET_GS, 0) == 0);
+    jit_exec(run->jit, &run->env, run->code);
+    return NULL;
+}
+
+static void guest_base_case(bool segment)
+{
+    JitConfig cfg = {
+        .frame_offset = (int32_t)offsetof(Env, frame),
+        .exit_request_offset = (int32_t)offsetof(Env, exit_request),
+        .mem = { .mode = JIT_MEM_DIRECT, .guest_base = (uintptr_t)mem,
+                 .no_guest_base_segment = !segment,
+                 .ld = slow_ld, .st = slow_st, .atomic = slow_atomic },
+    };
+    CHECK((intptr_t)mem != (int32_t)(intptr_t)mem);    /* PIE: far from 0 */
+    Jit *gj = jit_new(&cfg, &error_abort);
+    CHECK(gj->guest_base_gs == segment);
+    IrBuilder *b = ir_builder_new(ctx);
+    ir_insn_start(b, 0x700, 0, 0);
+    IrVal t = ir_new_temp(b, IR_I64), addr = ir_new_temp(b, IR_I64);
+    ir_guest_ld(b, t, r[1], MO_UQ, 0);              /* r0 = [r1] */
+    ir_mov(b, r[0], t);
+    ir_add_imm(b, addr, r[1], 8);                   /* [r1 + 8] = r0 + r2 */
+    ir_add(b, t, r[0], r[2]);
+    ir_guest_st(b, t, addr, MO_UQ, 0);
+    ir_add_imm(b, addr, r[1], 17);                  /* r3 = [r1 + 17], a byte */
+    ir_guest_ld(b, t, addr, MO_UB, 0);
+    ir_mov(b, r[3], t);
+    ir_exit_tb(b, IR_EXIT_NORMAL);
+    ir_optimize(b);
+    const void *code = jit_compile(gj, b, (void *)0x7000, &error_abort);
+    ir_builder_free(b);
+
+    for (int on_thread = 0; on_thread < 2; on_thread++) {
+        memset(mem, 0, sizeof(mem));
+        uint64_t v = 0x1122334455667788ull + (uint64_t)on_thread;
+        memcpy(mem + 32, &v, 8);
+        mem[32 + 17] = 0xa5;
+        GsRun run = { gj, code, { .r = { 0, 32, 0x100, 0 } } };
+        if (on_thread) {
+            pthread_t th;
+            CHECK(pthread_create(&th, NULL, gs_run_thread, &run) == 0);
+            CHECK(pthread_join(th, NULL) == 0);
+        } else {
+            jit_exec(gj, &run.env, code);
+        }
+        CHECK_INT(run.env.r[0], v);
+        uint64_t stored;
+        memcpy(&stored, mem + 40, 8);
+        CHECK_INT(stored, v + 0x100);
+        CHECK_INT(run.env.r[3], mem[32 + 17]);
+    }
+    jit_free(gj);
+}
+
+UNITTEST(jit_guest_base_segment)
+{
+    setup();
+    guest_base_case(true);
+    guest_base_case(false);
 }
 
 /* The marks are packed after each block's code, as deltas: offsets more

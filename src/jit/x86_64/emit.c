@@ -11,6 +11,9 @@
  *             slots are in env's JitFrame, outgoing stack arguments are
  *             stored below rsp just before their call;
  *   r10, r11  scratch of single lowerings, never allocated;
+ *   GS base   user mode's guest_base when it does not fit a displacement
+ *             (jit.c sets it per thread), so a guest access is one
+ *             instruction, gs:[addr + imm], not a movabs and an access;
  *   the other 12 registers are allocated; rbx, rbp, r12, r13 and r15
  *   survive calls, so values live across helper calls stay there; a
  *   memory slow path saves and restores the live caller-saved ones in its
@@ -1247,6 +1250,8 @@ static bool emit_fast_addr(Emit *e, X86Reg raddr, MemOp mop, unsigned mmu_idx, b
         }
         if (mc->guest_base == 0) {
             *m = x86_mem(raddr, 0);
+        } else if (e->jit->guest_base_gs) {
+            *m = x86_mem_gs(x86_mem(raddr, 0));
         } else if ((intptr_t)mc->guest_base == (int32_t)mc->guest_base) {
             *m = x86_mem(raddr, (int32_t)mc->guest_base);
         } else {
@@ -1369,8 +1374,8 @@ static void apply_life(Emit *e, const IrOp *op);
 
 /* add t, base, $imm; guest_ld/st through t, t dead after (rs1 + imm, the
  * address of nearly every RISC-V access): in user mode the access adds
- * imm itself ([guest_base + base + imm]), one host instruction less per
- * access.  Not with an alignment check, whose stub wants the address in
+ * imm itself (gs:[base + imm] or [guest_base + base + imm]), one host
+ * instruction less per access.  Not with an alignment check, whose stub wants the address in
  * a register, nor with a TLB (the same).  The fault map and the insn mark
  * are the access's own, as without the fold: base + imm wraps the same in
  * the host's 64-bit address arithmetic.  Returns the ops consumed (0: not
@@ -1397,6 +1402,7 @@ static size_t emit_fused_access(Emit *e, size_t i, size_t nops)
     }
     int64_t imm = (int64_t)cval(e, k, true);
     bool small_base = (intptr_t)mc->guest_base == (int32_t)mc->guest_base;
+    bool gs = e->jit->guest_base_gs;
     int64_t disp = small_base ? (int64_t)mc->guest_base + imm : imm;
     if (disp != (int32_t)disp) {
         return 0;
@@ -1409,6 +1415,8 @@ static size_t emit_fused_access(Emit *e, size_t i, size_t nops)
     X86Mem m;
     if (small_base) {
         m = x86_mem(rbase, (int32_t)disp);
+    } else if (gs) {
+        m = x86_mem_gs(x86_mem(rbase, (int32_t)disp));
     } else {
         x86_mov_ri(&e->a, TMP1, mc->guest_base);
         m = x86_mem_idx(TMP1, rbase, 0, (int32_t)disp);

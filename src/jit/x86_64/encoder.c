@@ -131,6 +131,9 @@ INS_INLINE uint8_t *ins_rm(uint8_t *p, unsigned flags, uint32_t opc, int reg, X8
 {
     int base = m.base, index = m.index;
     assert(index != X86_RSP);
+    if (m.seg) {
+        p = ins_byte(p, m.seg);
+    }
     p = ins_head(p, flags, opc, reg, index, base);
     unsigned r = (unsigned)(reg & 7) << 3;
 

@@ -14,8 +14,10 @@
  * Byte-register operands 4..7 get an empty REX so that they name
  * spl/bpl/sil/dil, never ah/ch/dh/bh.
  *
- * Memory operands are base + index * scale + disp32 (X86Mem); rsp/r12 as a
- * base and rbp/r13 without displacement get the SIB/disp8 forms they need.
+ * Memory operands are base + index * scale + disp32 (X86Mem), optionally
+ * relative to a segment base (a prefix before all others, as GNU as puts
+ * it); rsp/r12 as a base and rbp/r13 without displacement get the SIB/disp8
+ * forms they need.
  * Branch displacements are relative to the end of the instruction; they are
  * computed on X86Asm.p, so the code may be moved as a block (the code buffer
  * writes through one mapping and runs through another at a fixed delta).
@@ -48,7 +50,10 @@ typedef struct X86Mem {
     X86Reg index;       /* X86_NOREG: none (rsp cannot be an index) */
     uint8_t scale_log2; /* 0..3 */
     int32_t disp;
+    uint8_t seg;        /* segment override prefix, or 0 */
 } X86Mem;
+
+#define X86_SEG_GS 0x65
 
 static inline X86Mem x86_mem(X86Reg base, int32_t disp)
 {
@@ -58,6 +63,13 @@ static inline X86Mem x86_mem(X86Reg base, int32_t disp)
 static inline X86Mem x86_mem_idx(X86Reg base, X86Reg index, unsigned scale_log2, int32_t disp)
 {
     return (X86Mem){ base, index, (uint8_t)scale_log2, disp };
+}
+
+/* m relative to the GS segment base (user mode's guest_base, see emit.c). */
+static inline X86Mem x86_mem_gs(X86Mem m)
+{
+    m.seg = X86_SEG_GS;
+    return m;
 }
 
 /* Condition codes (the low nibble of Jcc/SETcc/CMOVcc). */

@@ -53,6 +53,11 @@ UNITTEST(encoder_moves)
     T("48 8b 95 00 10 00 00", "mov rdx, qword ptr [rbp+0x1000]", x86_load(a, X86_RDX, x86_mem(X86_RBP, 0x1000), 8, false, true));
     T("48 8b 0c 25 00 10 00 00", "mov rcx, qword ptr [0x1000]", x86_load(a, X86_RCX, x86_mem(X86_NOREG, 0x1000), 8, false, true));
     T("48 8b 84 98 00 01 00 00", "mov rax, qword ptr [rax+rbx*4+0x100]", x86_load(a, X86_RAX, x86_mem_idx(X86_RAX, X86_RBX, 2, 0x100), 8, false, true));
+    T("65 49 8b 0c 24", "mov rcx, qword ptr gs:[r12]", x86_load(a, X86_RCX, x86_mem_gs(x86_mem(X86_R12, 0)), 8, false, true));
+    T("65 0f b6 43 11", "movzx eax, byte ptr gs:[rbx+0x11]", x86_load(a, X86_RAX, x86_mem_gs(x86_mem(X86_RBX, 0x11)), 1, false, false));
+    T("65 4d 63 8d 45 23 01 00", "movsxd r9, dword ptr gs:[r13+0x12345]", x86_load(a, X86_R9, x86_mem_gs(x86_mem(X86_R13, 0x12345)), 4, true, true));
+    T("65 66 89 45 f8", "mov word ptr gs:[rbp-8], ax", x86_store(a, x86_mem_gs(x86_mem(X86_RBP, -8)), X86_RAX, 2));
+    T("65 40 88 32", "mov byte ptr gs:[rdx], sil", x86_store(a, x86_mem_gs(x86_mem(X86_RDX, 0)), X86_RSI, 1));
     T("4f 8b 4c e5 f8", "mov r9, qword ptr [r13+r12*8-8]", x86_load(a, X86_R9, x86_mem_idx(X86_R13, X86_R12, 3, -8), 8, false, true));
     T("48 8b 04 dd 10 00 00 00", "mov rax, qword ptr [rbx*8+0x10]", x86_load(a, X86_RAX, x86_mem_idx(X86_NOREG, X86_RBX, 3, 0x10), 8, false, true));
     T("40 88 30", "mov byte ptr [rax], sil", x86_store(a, x86_mem(X86_RAX, 0), X86_RSI, 1));
