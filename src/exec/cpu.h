@@ -119,6 +119,12 @@ typedef struct CpuOps {
     /* Optional: -d cpu register dump. */
     void (*dump_state)(CpuState *cpu, FILE *out);
 
+    /* Optional, for the translator's predictions: the 8 bytes at addr if
+     * the guest most likely never changes them (mapped read-only now,
+     * such as a GOT after relocation), without faulting.  Generated code
+     * must still check what it predicts from them. */
+    bool (*peek_readonly_u64)(CpuState *cpu, GuestVaddr addr, uint64_t *val);
+
     /* The MMU index of the current mode, for instruction fetch (ifetch) or
      * data; guest_ld/st ops carry their own.  Optional: 0 when absent. */
     unsigned (*mmu_index)(CpuState *cpu, bool ifetch);

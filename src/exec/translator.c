@@ -28,6 +28,12 @@ bool translator_is_same_page(const DisasContextBase *db, GuestVaddr addr)
     return ((db->pc_first ^ addr) & GUEST_PAGE_MASK) == 0;
 }
 
+bool translator_peek_readonly_u64(const DisasContextBase *db, GuestVaddr addr, uint64_t *val)
+{
+    const CpuOps *ops = db->cpu->ops;
+    return ops->peek_readonly_u64 && ops->peek_readonly_u64(db->cpu, addr, val);
+}
+
 bool translator_use_goto_tb(const DisasContextBase *db, GuestVaddr dest)
 {
     if (db->tb->cflags & (CF_NO_GOTO_TB | CF_NOCACHE | CF_SINGLE_STEP) ||

@@ -84,6 +84,11 @@ bool translator_is_same_page(const DisasContextBase *db, GuestVaddr addr);
  * lookup_and_goto_ptr. */
 bool translator_use_goto_tb(const DisasContextBase *db, GuestVaddr dest);
 
+/* The 8 bytes at addr when the guest most likely never changes them
+ * (CpuOps.peek_readonly_u64; false without it), for a prediction that the
+ * generated code checks. */
+bool translator_peek_readonly_u64(const DisasContextBase *db, GuestVaddr addr, uint64_t *val);
+
 /* Instruction fetch for the decoder (little-endian; may raise the fetch
  * fault when a later page is unmapped).  Records the block's second page. */
 uint8_t translator_ldub(CpuState *cpu, DisasContextBase *db, GuestVaddr pc);

@@ -154,6 +154,11 @@ static void user_get_tb_cpu_state(CpuState *cs, GuestVaddr *pc, uint64_t *cs_bas
     uc->exec_gen = gen;
 }
 
+static bool user_peek_readonly_u64(CpuState *cs, GuestVaddr addr, uint64_t *val)
+{
+    return mmap_read_readonly_u64(&user_cpu_of(cs)->thread.proc->mem, addr, val);
+}
+
 static uint64_t user_rdtime(void *opaque)
 {
     struct timespec ts;
@@ -729,6 +734,7 @@ int user_cpu_loop_start(UserProcess *p)
     user_cpu_ops.name = "riscv64-user";
     user_cpu_ops.do_interrupt = user_do_interrupt;
     user_cpu_ops.get_tb_cpu_state = user_get_tb_cpu_state;
+    user_cpu_ops.peek_readonly_u64 = user_peek_readonly_u64;
     user_cpu_ops.exec_interrupt = NULL;
     user_cpu_ops.has_work = NULL;
 

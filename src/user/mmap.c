@@ -611,6 +611,22 @@ int mmap_page_prot(UserMem *m, GuestVaddr addr)
     return prot;
 }
 
+bool mmap_read_readonly_u64(UserMem *m, GuestVaddr addr, uint64_t *val)
+{
+    if (addr & 7) {
+        return false;
+    }
+    pthread_mutex_lock(&m->lock);
+    size_t i = vma_lookup(m, addr);
+    bool ok = i < m->nvmas && m->vmas[i].start <= addr && (m->vmas[i].prot & PROT_READ) &&
+              !(m->vmas[i].prot & PROT_WRITE);
+    if (ok) {
+        memcpy(val, mmap_g2h(m, addr), 8);
+    }
+    pthread_mutex_unlock(&m->lock);
+    return ok;
+}
+
 bool mmap_exec_range(UserMem *m, GuestVaddr addr, GuestVaddr *lo, GuestVaddr *hi)
 {
     pthread_mutex_lock(&m->lock);

@@ -118,6 +118,9 @@ void mmap_set_kind(UserMem *m, GuestVaddr addr, UserVmaKind kind);
 bool mmap_access_ok(UserMem *m, GuestVaddr addr, uint64_t len, int prot);
 /* The prot of the page holding addr, or -1 when unmapped. */
 int mmap_page_prot(UserMem *m, GuestVaddr addr);
+/* Copy the 8 bytes at addr (8-aligned) into *val when they are mapped
+ * readable and not writable; the lock keeps the mapping there meanwhile. */
+bool mmap_read_readonly_u64(UserMem *m, GuestVaddr addr, uint64_t *val);
 /* Is addr in an executable mapping?  Then [*lo, *hi) is that mapping, for
  * callers that cache the answer until m->generation changes. */
 bool mmap_exec_range(UserMem *m, GuestVaddr addr, GuestVaddr *lo, GuestVaddr *hi);

@@ -10,7 +10,11 @@
  * loop with a conditional branch in its body, which the emulator may
  * translate past (the taken side a side exit of the block, chained to
  * the code on the next page): rewriting the code on either page must run
- * the new code. */
+ * the new code.  Then calls through a PLT stub (auipc t3; ld t3, slot;
+ * jalr t1, t3): the emulator may predict the target from a read-only
+ * slot, so rewriting the slot (writable and read-only again, which
+ * invalidates no code) must still call the new target, and a stub whose
+ * slot is writable must follow every change. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -53,6 +57,26 @@ static uint32_t enc_branch(unsigned funct3, unsigned rs1, unsigned rs2, int32_t 
     uint32_t i = (uint32_t)off;
     return 0x63u | ((i >> 11) & 1) << 7 | ((i >> 1) & 0xf) << 8 | funct3 << 12 | rs1 << 15 |
            rs2 << 20 | ((i >> 5) & 0x3f) << 25 | ((i >> 12) & 1) << 31;
+}
+
+static __attribute__((noinline)) long add10(long x)
+{
+    return x + 10;
+}
+
+static __attribute__((noinline)) long add20(long x)
+{
+    return x + 20;
+}
+
+/* A PLT stub at code, its GOT slot at the start of the next page. */
+static uint64_t *put_plt_stub(uint32_t *code, long page)
+{
+    code[0] = 0x00001e17u;                                  /* auipc t3, 1 */
+    code[1] = 0x03u | 28u << 7 | 3u << 12 | 28u << 15;      /* ld t3, 0(t3) */
+    code[2] = 0x67u | 6u << 7 | 28u << 15;                  /* jalr t1, 0(t3) */
+    __builtin___clear_cache((char *)code, (char *)(code + 3));
+    return (uint64_t *)((char *)code + page);
 }
 
 static long run(Fn f, int n)
@@ -195,5 +219,30 @@ int main(void)
     sx[p0 + 4] = enc_i(0, A1, A1, 4);       /* past the side exit */
     __builtin___clear_cache((char *)(sx + p0 + 4), (char *)(sx + p0 + 5));
     printf("odd side rewritten, 4 and 5 x 50000: %ld\n", k(100000));
+
+    uint32_t *plt = mmap(NULL, 4 * (size_t)page, PROT_READ | PROT_WRITE | PROT_EXEC,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (plt == MAP_FAILED) {
+        perror("mmap");
+        return 1;
+    }
+    uint64_t *slot = put_plt_stub(plt, page);
+    *slot = (uintptr_t)add10;
+    mprotect(slot, (size_t)page, PROT_READ);
+    Fn stub = (Fn)(uintptr_t)plt;
+    printf("read-only slot, add 10 x 1000: %ld\n", run(stub, 1000));
+    mprotect(slot, (size_t)page, PROT_READ | PROT_WRITE);
+    *slot = (uintptr_t)add20;
+    mprotect(slot, (size_t)page, PROT_READ);
+    printf("slot rewritten, add 20 x 1000: %ld\n", run(stub, 1000));
+    uint32_t *lazy = plt + 2 * page / 4;
+    uint64_t *lazy_slot = put_plt_stub(lazy, page);
+    Fn lazy_stub = (Fn)(uintptr_t)lazy;
+    long sum = 0;
+    for (int i = 0; i < 1000; i++) {
+        *lazy_slot = (uintptr_t)(i & 1 ? add20 : add10);
+        sum = lazy_stub(sum);
+    }
+    printf("writable slot, add 10 and 20 x 500: %ld\n", sum);
     return 0;
 }

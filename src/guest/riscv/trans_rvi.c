@@ -75,6 +75,23 @@ bool trans_jal(DisasContext *d, arg_j *a)
     return true;
 }
 
+/* A jalr right after auipc + ld through the loaded register (a PLT stub,
+ * or a call through the GOT with -fno-plt): the GOT slot is constant once
+ * relocated and made read-only (RELRO, BIND_NOW), so its value at
+ * translation time predicts the target; the block checks it at run time
+ * and chains there instead of probing the jump cache.  A lazily bound
+ * slot stays writable and predicts nothing. */
+static bool rv_predict_loaded_target(DisasContext *d, const arg_i *a, uint64_t *dest)
+{
+    uint64_t ptr;
+    if (a->rs1 == 0 || (unsigned)a->rs1 != d->loaded_rd || d->loaded_next_pc != d->pc ||
+        !translator_peek_readonly_u64(&d->base, d->loaded_addr, &ptr)) {
+        return false;
+    }
+    *dest = (ptr + (uint64_t)(int64_t)a->imm) & ~1ull;
+    return (d->rvc || !(*dest & 3)) && translator_use_goto_tb(&d->base, *dest);
+}
+
 bool trans_jalr(DisasContext *d, arg_i *a)
 {
     IrBuilder *b = d->b;
@@ -96,6 +113,8 @@ bool trans_jalr(DisasContext *d, arg_i *a)
         return true;
     }
 
+    uint64_t predicted;
+    bool predict = rv_predict_loaded_target(d, a, &predicted);
     IrVal target = ir_new_temp(b, IR_I64);
 
     /* target = (rs1 + imm) & ~1, computed before rd is written (rd may be rs1). */
@@ -113,6 +132,17 @@ bool trans_jalr(DisasContext *d, arg_i *a)
     ir_mov(b, rv_cpu_pc, target);
     rv_note_call(d, a->rd);
     d->return_pending = !d->call_pending && rv_is_link_reg(a->rs1);
+    if (predict) {
+        /* the predicted target chains; anything else takes the lookup,
+         * each path with the call or return hint */
+        bool call = d->call_pending, ret = d->return_pending;
+        IrLabel other = ir_new_label(b);
+        ir_brcond_imm(b, IR_COND_NE, target, (int64_t)predicted, other);
+        rv_gen_goto_tb(d, 0, predicted);
+        ir_set_label(b, other);
+        d->call_pending = call;
+        d->return_pending = ret;
+    }
     rv_gen_lookup(d);
     return true;
 }
@@ -183,6 +213,12 @@ static bool rv_gen_load(DisasContext *d, arg_i *a, MemOp mop)
     /* A load to x0 still accesses memory (and may fault). */
     ir_guest_ld(d->b, dst, addr, mop, d->mmu_idx);
     rv_set_gpr(d, a->rd, dst);
+    if (mop == MO_UQ && a->rd != 0 && a->rs1 != 0 && (unsigned)a->rs1 == d->const_rd &&
+        d->const_next_pc == d->pc) {
+        d->loaded_rd = (unsigned)a->rd;
+        d->loaded_addr = d->const_val + (uint64_t)(int64_t)a->imm;
+        d->loaded_next_pc = d->pc + d->insn_len;
+    }
     return true;
 }
 

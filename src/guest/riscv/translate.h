@@ -143,6 +143,15 @@ typedef struct DisasContext {
     bool call_pending;
     uint64_t call_return_pc;
     bool return_pending;
+
+    /* ---- plt: (append only) ---- */
+    /* The doubleword an ld right after lui/auipc (a GOT slot: PLT stubs,
+     * -fno-plt calls) loaded into loaded_rd from loaded_addr, valid while
+     * the next instruction is at loaded_next_pc: a jalr there through
+     * loaded_rd predicts its target from that slot (trans_jalr). */
+    unsigned loaded_rd;
+    uint64_t loaded_addr;
+    uint64_t loaded_next_pc;
 } DisasContext;
 
 /* Adds the instructions this block retired on the current path (counting
