@@ -141,7 +141,7 @@ static JitJumpCacheConfig exec_jit_jump_cache_config(const CpuState *cpu)
         .gen_field = (int32_t)offsetof(TbJumpCache, gen),
         .array_field = (int32_t)offsetof(TbJumpCache, array),
         .entry_size_log2 = 6,
-        .entry_tb = (int32_t)offsetof(__typeof__(jc->array[0]), tb),
+        .entry_tb = -1,         /* a removed entry's pc is TB_JMP_CACHE_NO_PC */
         .entry_pc = (int32_t)offsetof(__typeof__(jc->array[0]), pc),
         /* a flat cache's clear also empties every entry (tb_jmp_cache_clear) */
         .entry_gen = cpu->tb_jmp_cache->flat ? -1

@@ -485,29 +485,68 @@ UNITTEST(exec_page_flush_after_remap_drops_jump_cache_entries)
     toy_machine_free(m);
 }
 
-/* User mode's flat jump cache: a page flush drops everything, and a clear
- * empties every entry (the JIT's probe compares no gen for it). */
-UNITTEST(exec_flat_jump_cache_clear_empties_entries)
+/* Every entry without a TB has pc TB_JMP_CACHE_NO_PC (the JIT's probe
+ * compares the pc alone): new, after a full clear and a page clear (user
+ * mode's flat cache drops everything in both), after tb_jmp_cache_remove;
+ * a refilled entry is not emptied by the removal of the TB it had before. */
+static void check_empty_entries(TbJumpCache *jc, unsigned *left)
 {
-    CpuState cs = { 0 };
-    cs.tb_jmp_cache = tb_jmp_cache_new(true);
-    TranslationBlock *fake = (TranslationBlock *)(uintptr_t)0x1000;
-    for (int round = 0; round < 2; round++) {
-        for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i += 37) {
-            atomic_store(&cs.tb_jmp_cache->array[i].tb, fake);
+    *left = 0;
+    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+        bool has_tb = atomic_load(&jc->array[i].tb) != NULL;
+        *left += has_tb;
+        if (!has_tb) {
+            CHECK_U64(jc->array[i].pc, TB_JMP_CACHE_NO_PC);
         }
-        if (round == 0) {
-            tb_jmp_cache_clear(&cs);
-        } else {
-            tb_jmp_cache_clear_page(&cs, 0x12345000);
-        }
-        unsigned left = 0;
-        for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
-            left += atomic_load(&cs.tb_jmp_cache->array[i].tb) != NULL;
-        }
-        CHECK_INT(left, 0);
     }
-    tb_jmp_cache_free(cs.tb_jmp_cache);
+}
+
+UNITTEST(exec_jump_cache_empty_entries)
+{
+    for (int flat = 0; flat < 2; flat++) {
+        CpuState cs = { 0 };
+        cs.tb_jmp_cache = tb_jmp_cache_new(flat);
+        TbJumpCache *jc = cs.tb_jmp_cache;
+        unsigned left;
+        check_empty_entries(jc, &left);
+        CHECK_INT(left, 0);
+        TranslationBlock fake = { .pc = 0x12345678 };
+        for (int round = 0; round < 3; round++) {
+            for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i += 37) {
+                jc->array[i].pc = 0x12345000 + 2 * i;
+                atomic_store(&jc->array[i].tb, &fake);
+            }
+            if (round == 0) {
+                tb_jmp_cache_clear(&cs);
+            } else if (round == 1) {
+                memset(jc->page_bits, 0xff, sizeof(jc->page_bits));    /* scan all */
+                tb_jmp_cache_clear_page(&cs, 0x12345000);
+            } else {
+                unsigned h = tb_jmp_cache_hash(jc, fake.pc);
+                atomic_store(&jc->array[h].tb, &fake);
+                jc->array[h].pc = fake.pc;
+                tb_jmp_cache_remove(&cs, &fake);
+                CHECK_U64(jc->array[h].pc, TB_JMP_CACHE_NO_PC);
+                TranslationBlock other = { .pc = fake.pc };
+                atomic_store(&jc->array[h].tb, &other);
+                jc->array[h].pc = fake.pc;
+                tb_jmp_cache_remove(&cs, &fake);       /* not the entry's TB */
+                CHECK(atomic_load(&jc->array[h].tb) == &other);
+                CHECK_U64(jc->array[h].pc, fake.pc);
+                tb_jmp_cache_clear(&cs);
+            }
+            check_empty_entries(jc, &left);
+            /* the flat cache's clears drop all; system mode's full clear is
+             * a gen increment, its page clear drops the entries whose pc
+             * is on the page (or the one before) */
+            if (flat) {
+                CHECK_INT(left, 0);
+            } else if (round == 1) {
+                CHECK(left > 0 && left < TB_JMP_CACHE_SIZE / 37 + 1);
+            }
+        }
+        tb_jmp_cache_free(jc);
+    }
 }
 
 UNITTEST(exec_lookup_and_goto_ptr)

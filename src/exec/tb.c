@@ -171,6 +171,9 @@ TbJumpCache *tb_jmp_cache_new(bool flat)
     assert(jc);
     jc->gen = 1;            /* the zeroed entries are stale */
     jc->flat = flat;
+    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+        jc->array[i].pc = TB_JMP_CACHE_NO_PC;
+    }
     return jc;
 }
 
@@ -192,6 +195,7 @@ void tb_jmp_cache_clear(CpuState *cpu)
          * each entry (tb NULL) spares the JIT's probe the gen compare */
         for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
             atomic_store_explicit(&jc->array[i].tb, NULL, memory_order_relaxed);
+            jc->array[i].pc = TB_JMP_CACHE_NO_PC;
         }
     }
 }
@@ -227,6 +231,7 @@ void tb_jmp_cache_clear_page(CpuState *cpu, GuestVaddr addr)
         for (unsigned i = 0; i < TB_JMP_PAGE_SLOTS; i++) {
             if ((jc->array[base + i].pc & GUEST_PAGE_MASK) == page) {
                 atomic_store_explicit(&jc->array[base + i].tb, NULL, memory_order_relaxed);
+                jc->array[base + i].pc = TB_JMP_CACHE_NO_PC;
             }
         }
     }
@@ -240,7 +245,11 @@ void tb_jmp_cache_remove(CpuState *cpu, TranslationBlock *tb)
     }
     unsigned h = tb_jmp_cache_hash(jc, tb->pc);
     TranslationBlock *expect = tb;
-    atomic_compare_exchange_strong(&jc->array[h].tb, &expect, NULL);
+    if (atomic_compare_exchange_strong(&jc->array[h].tb, &expect, NULL)) {
+        /* the owner may have refilled the entry since: then this only
+         * costs it a miss */
+        __atomic_store_n(&jc->array[h].pc, TB_JMP_CACHE_NO_PC, __ATOMIC_RELAXED);
+    }
 }
 
 /* ---- lookup ------------------------------------------------------------- */

@@ -92,6 +92,10 @@ bool tb_insn_data(const TranslationBlock *tb, unsigned idx, uint64_t out[IR_INSN
 /* A per-vCPU direct-mapped cache of recently used TBs, by pc. */
 #define TB_JMP_CACHE_BITS 13
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+/* The pc of every entry without a TB (new, cleared or removed): no block
+ * starts at an odd address, so the JIT's probe compares the pc alone and
+ * skips the tb test. */
+#define TB_JMP_CACHE_NO_PC ((GuestVaddr)1)
 #define TB_JMP_PAGE_SLOTS_LOG2 7    /* entries one guest page hashes to */
 #define TB_JMP_PAGE_SLOTS (1u << TB_JMP_PAGE_SLOTS_LOG2)
 /* An entry counts only while its gen is the cache's: a full clear is one
@@ -100,7 +104,7 @@ bool tb_insn_data(const TranslationBlock *tb, unsigned idx, uint64_t out[IR_INSN
  * cache line and not the TB (a boot looks up 23M times, the TBs are
  * scattered over the heap).  Generated code reads entries too (the JIT's
  * inline probe, backend.c): only the owning vCPU fills an entry (tb last,
- * with release); other threads may only clear tb. */
+ * with release); other threads may only clear tb, then set the pc to TB_JMP_CACHE_NO_PC. */
 struct TbJumpCache {
     uint64_t gen;                   /* vCPU thread, or all vCPUs stopped */
     /* Indexed by (pc >> 1) alone, without page groups (tb_jmp_cache_hash):

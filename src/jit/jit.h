@@ -123,6 +123,8 @@ typedef struct JitJumpCacheConfig {
     int32_t pc_offset, flags_offset, cflags_offset, cache_offset;   /* env */
     int32_t gen_field, array_field;                                 /* cache */
     unsigned entry_size_log2;
+    /* entry_tb < 0: an entry without a block has a pc no probe asks
+     * for, so the pc compare alone tells; entry_gen < 0: no gen compare */
     int32_t entry_tb, entry_pc, entry_gen;                          /* entry: u64 */
     int32_t entry_flags, entry_cflags;                              /* entry: u32 */
     int32_t entry_host_code;                                        /* entry: ptr */

@@ -774,9 +774,10 @@ static unsigned jc_index(uint64_t pc, bool flat)
     return group << JC_PAGE_SLOTS_LOG2 | slot;
 }
 
-/* A JIT with the inline jump-cache probe (r0 is the pc) and, with
- * return_stack, the return-address stack. */
-static Jit *new_probe_jit(bool flat, bool gen, bool return_stack)
+/* A JIT with the inline jump-cache probe (r0 is the pc), comparing the
+ * entry's gen and tb when asked, and, with return_stack, the
+ * return-address stack. */
+static Jit *new_probe_jit(bool flat, bool gen, bool tb, bool return_stack)
 {
     JitConfig cfg = {
         .frame_offset = (int32_t)offsetof(Env, frame),
@@ -793,7 +794,7 @@ static Jit *new_probe_jit(bool flat, bool gen, bool return_stack)
             .gen_field = (int32_t)offsetof(JcCache, gen),
             .array_field = (int32_t)offsetof(JcCache, array),
             .entry_size_log2 = 6,
-            .entry_tb = (int32_t)offsetof(JcEntry, tb),
+            .entry_tb = tb ? (int32_t)offsetof(JcEntry, tb) : -1,
             .entry_pc = (int32_t)offsetof(JcEntry, pc),
             .entry_gen = gen ? (int32_t)offsetof(JcEntry, gen) : -1,
             .entry_flags = (int32_t)offsetof(JcEntry, flags),
@@ -811,11 +812,11 @@ static Jit *new_probe_jit(bool flat, bool gen, bool return_stack)
 }
 
 /* The probe against every field of the key, with either index (flat:
- * user mode's) and with or without the gen compare. */
-static void jump_cache_probe_case(bool flat, bool gen)
+ * user mode's) and with or without the gen and tb compares. */
+static void jump_cache_probe_case(bool flat, bool gen, bool tb)
 {
     setup();
-    Jit *pj = new_probe_jit(flat, gen, false);
+    Jit *pj = new_probe_jit(flat, gen, tb, false);
     IrBuilder *b = ir_builder_new(ctx);
     /* a: r3 += 2, pc (r0) = r1, exit_request = r2, then lookup;
      * c: r3 *= 10, exit */
@@ -870,9 +871,10 @@ static void jump_cache_probe_case(bool flat, bool gen)
             }
             env.r[3] = 1;
             ret = jit_exec(pj, &env, a);
-            if (f == 5 || (f == 2 && !gen)) {
+            if (f == 5 || (f == 2 && !gen) || (f == 0 && !tb)) {
                 /* not compared: cs_base (always 0 for the inline probe's
-                 * guests), gen in a cache whose clear empties every entry */
+                 * guests), gen in a cache whose clear empties every entry,
+                 * tb in one whose empty entries have an impossible pc */
                 CHECK(jit_exit_tag(ret) == (void *)0x6000);
                 CHECK_U64(env.r[3], 30);
                 CHECK_INT(env.lookups, lookups);
@@ -909,8 +911,10 @@ static void jump_cache_probe_case(bool flat, bool gen)
 
 UNITTEST(jit_inline_jump_cache_probe)
 {
-    jump_cache_probe_case(false, true);     /* system mode's */
-    jump_cache_probe_case(true, false);     /* user mode's */
+    jump_cache_probe_case(false, true, false);      /* system mode's */
+    jump_cache_probe_case(true, false, false);      /* user mode's */
+    jump_cache_probe_case(true, false, true);
+    jump_cache_probe_case(false, true, true);
 }
 
 /* ---- the return-address stack --------------------------------------- */
@@ -1031,7 +1035,7 @@ static void ras_build(Jit *pj)
 static void return_stack_case(bool on)
 {
     setup();
-    Jit *pj = new_probe_jit(true, false, on);
+    Jit *pj = new_probe_jit(true, false, false, on);
     ras_build(pj);
     JcCache *jc = aligned_alloc(64, sizeof(JcCache));
     CHECK(jc != NULL);

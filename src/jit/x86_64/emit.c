@@ -1964,7 +1964,8 @@ static void emit_jump_cache_probe(Emit *e, int pc_reg)
 {
     const JitJumpCacheConfig *c = &e->jit->cfg.jump_cache;
     X86Asm *a = &e->a;
-    const X86Reg pc = X86_RAX, ent = X86_RCX, jc = X86_RDX, t = X86_RSI;
+    const X86Reg ent = X86_RCX, jc = X86_RDX, t = X86_RSI;
+    X86Reg pc = X86_RAX;
     uint8_t *miss[8];
     unsigned nmiss = 0;
 
@@ -1972,6 +1973,8 @@ static void emit_jump_cache_probe(Emit *e, int pc_reg)
      * the store (its latency is on the way to the indirect jump) */
     if (pc_reg < 0) {
         x86_load(a, pc, x86_mem(ENV, c->pc_offset), 8, false, true);
+    } else if (!(R(pc_reg) & (R(ent) | R(jc) | R(t) | R(TMP0)))) {
+        pc = (X86Reg)pc_reg;
     } else if (pc_reg != pc) {
         x86_mov_rr(a, true, pc, (X86Reg)pc_reg);
     }
@@ -1997,12 +2000,18 @@ static void emit_jump_cache_probe(Emit *e, int pc_reg)
         x86_alu_rr(a, X86_OR, false, ent, t);
         x86_shift_ri(a, X86_SHL, false, ent, c->entry_size_log2);
     }
-    x86_load(a, jc, x86_mem(ENV, c->cache_offset), 8, false, true);
-    x86_alu_rr(a, X86_ADD, true, ent, jc);          /* ent + array_field: the entry */
+    if (c->entry_gen >= 0) {
+        x86_load(a, jc, x86_mem(ENV, c->cache_offset), 8, false, true);
+        x86_alu_rr(a, X86_ADD, true, ent, jc);      /* ent + array_field: the entry */
+    } else {
+        x86_alu_rm(a, X86_ADD, true, ent, x86_mem(ENV, c->cache_offset));
+    }
 
-    /* tb first: another thread may only clear it */
-    x86_alu_mi(a, X86_CMP, true, x86_mem(ent, c->array_field + c->entry_tb), 0);
-    miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_E);
+    if (c->entry_tb >= 0) {
+        /* tb first: another thread may only clear it */
+        x86_alu_mi(a, X86_CMP, true, x86_mem(ent, c->array_field + c->entry_tb), 0);
+        miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_E);
+    }
     x86_alu_rm(a, X86_CMP, true, pc, x86_mem(ent, c->array_field + c->entry_pc));
     miss[nmiss++] = x86_jcc32_fwd(a, X86_CC_NE);
     if (c->entry_gen >= 0) {
