@@ -16,6 +16,10 @@
  *     value is already sign-extended from (sign-extensions of values that
  *     are already extended become moves: RV64's sext.w after addw; sums,
  *     products and shifts of narrow values are narrow),
+ *   - turn a left shift and a right shift back by the same count into the
+ *     extension they make (RV64 without Zba writes zext.w as slli 32 +
+ *     srli 32, often with other instructions between): the shift left
+ *     usually dies,
  *   - fold branches with known conditions and delete unreachable code after
  *     unconditional branches and exits (up to the next label).
  * A second, backward-looking pass undoes what copy propagation does to the
@@ -46,6 +50,11 @@ typedef struct IrOptInfo {
     uint32_t copy_version;  /* version of copy_of when the copy was made */
     uint64_t z_mask;        /* bits that may be set (valid with epoch) */
     uint8_t s_width;        /* value == sext(value, s_width bits) */
+    /* value == shl(shl_src, shl_count), I64, while shl_src is at version
+     * shl_version (UINT32_MAX: not known to be a shift) */
+    uint8_t shl_count;
+    uint32_t shl_src;
+    uint32_t shl_version;
 } IrOptInfo;
 
 typedef struct IrOpt {
@@ -103,6 +112,7 @@ static void ir_opt_forget(IrOpt *o, uint32_t id)
     in->copy_of = UINT32_MAX;
     in->z_mask = ir_opt_ones(o, id);
     in->s_width = o->b->temps[id].type == IR_I64 ? 64 : 32;
+    in->shl_src = UINT32_MAX;
 }
 
 /* The smallest w such that v is the sign-extension of its low w bits. */
@@ -488,6 +498,55 @@ static bool ir_opt_zmask_rewrite(IrOpt *o, IrOp *op)
     return true;
 }
 
+/* shr/sar d, a, $c where a = shl(x, c) (x unchanged since): d is x's low
+ * 64 - c bits, zero- or sign-extended.  Rewrites op to that extension. */
+static bool ir_opt_shift_pair(IrOpt *o, IrOp *op)
+{
+    uint64_t c;
+    if ((op->opc != IR_OP_shr && op->opc != IR_OP_sar) || op->type != IR_I64 ||
+        !ir_opt_const(o, op->vals[2], &c)) {
+        return false;
+    }
+    const IrOptInfo *in = &o->info[op->vals[1]];
+    if (o->b->temps[op->vals[1]].kind == IR_TEMP_CONST || in->epoch != o->epoch ||
+        in->shl_src == UINT32_MAX || in->shl_count != c ||
+        o->info[in->shl_src].version != in->shl_version) {
+        return false;
+    }
+    bool sign = op->opc == IR_OP_sar;
+    uint32_t x = in->shl_src;
+    op->vals[1] = x;
+    op->nin = 1;
+    switch (c) {
+    case 32: op->opc = sign ? IR_OP_ext32s : IR_OP_ext32u; op->nconst = 0; break;
+    case 48: op->opc = sign ? IR_OP_ext16s : IR_OP_ext16u; op->nconst = 0; break;
+    case 56: op->opc = sign ? IR_OP_ext8s : IR_OP_ext8u; op->nconst = 0; break;
+    default:
+        op->opc = sign ? IR_OP_sextract : IR_OP_extract;
+        op->nconst = 2;
+        op->consts[0] = 0;
+        op->consts[1] = 64 - c;
+        break;
+    }
+    return true;
+}
+
+/* After op wrote d = shl(x, $c): remember it for ir_opt_shift_pair. */
+static void ir_opt_note_shl(IrOpt *o, const IrOp *op)
+{
+    uint64_t c;
+    uint32_t d = op->vals[0], x = op->vals[1];
+    if (op->opc != IR_OP_shl || op->type != IR_I64 || x == d ||
+        o->b->temps[x].kind == IR_TEMP_CONST || !ir_opt_const(o, op->vals[2], &c) ||
+        c == 0 || c >= 64) {
+        return;
+    }
+    IrOptInfo *in = &o->info[d];
+    in->shl_src = x;
+    in->shl_version = o->info[x].version;
+    in->shl_count = (uint8_t)c;
+}
+
 static void ir_opt_new_epoch(IrOpt *o)
 {
     o->epoch++;
@@ -746,6 +805,7 @@ void ir_optimize(IrBuilder *b)
             if (op->nout == 1 && op->nin == 2 && ir_opt_identities(&o, op)) {
                 continue;
             }
+            ir_opt_shift_pair(&o, op);
             if (ir_opt_zmask_rewrite(&o, op)) {
                 continue;
             }
@@ -811,6 +871,7 @@ void ir_optimize(IrBuilder *b)
             if (sw < info->s_width) {
                 info->s_width = (uint8_t)sw;
             }
+            ir_opt_note_shl(&o, op);
         }
     }
     if (refs != refs_stack) {

@@ -669,6 +669,40 @@ UNITTEST(golden_known_sign_extension)
            " exit_tb $0x0\n");
 }
 
+UNITTEST(golden_shift_pairs_are_extensions)
+{
+    /* RV64 zext.w without Zba (slli 32; srli 32, interleaved with another
+     * pair: the shifts left die), sext.h as slli 48; srai 48, a 44-bit
+     * field */
+    GOLDEN(" shl_i64 x0, x1, $0x20\n"
+           " shl_i64 x3, x2, $0x20\n"
+           " shr_i64 x0, x0, $0x20\n"
+           " shr_i64 x3, x3, $0x20\n"
+           " shl_i64 t0, x1, $0x30\n"
+           " sar_i64 x1, t0, $0x30\n"
+           " shl_i64 t1, x2, $0x14\n"
+           " shr_i64 x2, t1, $0x14\n"
+           " exit_tb $0x0\n",
+           " ext32u_i64 x0, x1\n"
+           " ext32u_i64 x3, x2\n"
+           " ext16s_i64 x1, x1\n"
+           " extract_i64 x2, x2, 0, 44\n"
+           " exit_tb $0x0\n");
+    /* not when the source changed in between or the counts differ */
+    GOLDEN(" shl_i64 t2, x1, $0x20\n"
+           " add_i64 x1, x1, $0x1\n"
+           " shr_i64 x0, t2, $0x20\n"
+           " shl_i64 t3, x2, $0x20\n"
+           " shr_i64 x3, t3, $0x1f\n"
+           " exit_tb $0x0\n",
+           " shl_i64 t2, x1, $0x20\n"
+           " add_i64 x1, x1, $0x1\n"
+           " shr_i64 x0, t2, $0x20\n"
+           " shl_i64 t3, x2, $0x20\n"
+           " shr_i64 x3, t3, $0x1f\n"
+           " exit_tb $0x0\n");
+}
+
 /* t0 = a 32-bit value, t1 = 1 bit, t2 = 3 bits (sign-extended), t3 =
  * body's result, sign-extended into x0 by ext: the op left writing x0 must
  * be a mov when the optimizer proves ext redundant, else ext itself. */
