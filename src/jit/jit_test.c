@@ -57,6 +57,7 @@ static uint8_t mem[256];
 void helper_jt_where(void *env);
 void helper_jt_raise(void *env, uint64_t code);
 void helper_jt_step(void *env, uint64_t n);
+void helper_jt_see(void *env, uint64_t n);
 
 /* Where was I called from?  (what cpu_restore_state does with GETPC()) */
 __attribute__((noinline)) void helper_jt_where(void *env)
@@ -87,6 +88,17 @@ __attribute__((noinline)) void helper_jt_step(void *env, uint64_t n)
     if (n == step_invalidate) {
         jit_invalidate(jit, step_code);
     }
+}
+
+/* The write-first loop test's probe: records env's r3 (a helper that reads
+ * globals: the block stores them first). */
+static uint64_t seen_r3[16];
+static unsigned nseen_r3;
+
+__attribute__((noinline)) void helper_jt_see(void *env, uint64_t n)
+{
+    (void)n;
+    seen_r3[nseen_r3++ % 16] = ((Env *)env)->r[3];
 }
 
 #define IR_HELPER_DEFS "jit/jit_test_helpers.def"
@@ -1169,6 +1181,75 @@ UNITTEST(jit_self_loop)
     CHECK_INT(jit_exit_value(ret), IR_EXIT_REQUESTED);
     CHECK_U64(env.r[0], 9);
     step_invalidate = UINT64_MAX;
+    ir_builder_free(b);
+}
+
+/* A self-loop whose body writes r3 before it reads it (strings' strlen
+ * loop writes three such globals): r3 crosses the back edge dirty in its
+ * header register, unstored.  A helper that reads env in the next
+ * iteration before the rewrite must find the previous iteration's value,
+ * and the loop's exit, the exit request at the back edge and a raise
+ * (which restores the state at its instruction) must all leave r3 home. */
+UNITTEST(jit_self_loop_write_first)
+{
+    setup();
+    IrBuilder *b = ir_builder_new(ctx);
+    IrLabel again = ir_new_label(b), go_on = ir_new_label(b);
+    ir_insn_start(b, 0x800, 0, 0);
+    ir_call(b, HELPER(jt_see), IR_VAL_NONE, r[0]);
+    ir_brcond_imm(b, IR_COND_NE, r[0], 20, go_on);
+    ir_call(b, HELPER(jt_raise), IR_VAL_NONE, ir_const(b, IR_I64, 7));
+    ir_set_label(b, go_on);
+    ir_insn_start(b, 0x804, 0, 0);
+    ir_shl_imm(b, r[3], r[0], 1);                   /* r3 = 2 * r0, written first */
+    ir_add(b, r[0], r[0], r[1]);
+    ir_call(b, HELPER(jt_step), IR_VAL_NONE, r[0]);
+    ir_brcond(b, IR_COND_LTU, r[0], r[2], again);
+    ir_goto_tb(b, 1);
+    ir_movi(b, r[1], 0x900);
+    ir_exit_tb(b, IR_EXIT_SLOT1);
+    ir_set_label(b, again);
+    ir_goto_tb(b, 0);
+    ir_movi(b, r[1], 0x800);
+    ir_exit_tb(b, IR_EXIT_SLOT0);
+    const void *code = compile(b, 0xb000);
+    step_code = code;
+    step_request = step_invalidate = UINT64_MAX;
+    jit_chain(jit, code, 0, code);
+
+    /* r0 = 0, 3, ..., 27, 30: each call sees the r3 of the iteration before */
+    Env env = { .r = { 0, 3, 30, 5 } };
+    nseen_r3 = 0;
+    uintptr_t ret = jit_exec(jit, &env, code);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_SLOT1);
+    CHECK_U64(env.r[0], 30);
+    CHECK_U64(env.r[3], 54);
+    CHECK_INT(nseen_r3, 10);
+    CHECK_U64(seen_r3[0], 5);               /* the entry's */
+    CHECK_U64(seen_r3[1], 0);
+    CHECK_U64(seen_r3[9], 48);
+
+    /* the exit request at the back edge */
+    env = (Env){ .r = { 0, 3, 30, 5 } };
+    step_request = 12;
+    ret = jit_exec(jit, &env, code);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_REQUESTED);
+    CHECK_U64(env.r[0], 12);
+    CHECK_U64(env.r[3], 18);
+    env.exit_request = 0;
+    step_request = UINT64_MAX;
+
+    /* a raise in the iteration that starts with r0 = 20: r3 is that of the
+     * iteration before, which started with r0 = 17 */
+    env = (Env){ .r = { 2, 3, 30, 5 } };
+    if (sigsetjmp(jb, 0) == 0) {
+        jit_exec(jit, &env, code);
+        CHECK(false);
+    }
+    CHECK(seen_found);
+    CHECK_INT(seen_insn, 0);
+    CHECK_U64(env.r[0], 20);
+    CHECK_U64(env.r[3], 34);
     ir_builder_free(b);
 }
 

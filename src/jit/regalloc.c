@@ -46,6 +46,7 @@ void ra_init(RegAlloc *ra, RaBuffers *bufs, const IrBuilder *b, const RaHostOps 
              void *opaque, uint32_t allocatable, unsigned max_slots)
 {
     memset(ra, 0, sizeof(*ra));
+    ra->prefer = -1;
     ra->ntemps = ir_temp_count(b);
     ra->nglobals = ir_context_global_count(ir_builder_context(b));
     if (bufs) {
@@ -190,6 +191,16 @@ int ra_alloc(RegAlloc *ra, uint32_t allowed)
 {
     uint32_t cand = allowed & ra->allocatable & ~ra->locked;
     assert(cand != 0);
+    int p = ra->prefer;
+    ra->prefer = -1;
+    if (p >= 0 && (cand & (1u << p)) &&
+        (ra->owner[p] < 0 || ra->owner[p] == ra->prefer_drop)) {
+        if (ra->owner[p] >= 0) {
+            ra->temps[ra->owner[p]].reg = -1;
+            ra_disown(ra, p);
+        }
+        return p;
+    }
     /* the candidates in round-robin order from the cursor: rotated so that
      * bit k is register (cursor + k) % RA_MAX_REGS */
     _Static_assert(RA_MAX_REGS == 32, "a register mask is a uint32_t");

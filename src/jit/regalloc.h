@@ -93,6 +93,13 @@ typedef struct RegAlloc {
     int32_t *free_slots;            /* slots of dead temps, reused first */
     unsigned nfree;
     unsigned cursor;                /* round-robin start for victim search */
+    /* A hint for the next ra_alloc: take register `prefer` (>= 0) when
+     * it is free or holds prefer_drop, the value the op being emitted
+     * redefines and does not read (its old copy is dropped unstored), so
+     * that a loop's value is computed in the register its back edge
+     * wants it in.  ra_alloc clears it. */
+    int prefer;
+    int32_t prefer_drop;
     const RaHostOps *ops;
     void *opaque;
     RaBuffers *bufs;                /* borrowed arrays (ra_init), or NULL */

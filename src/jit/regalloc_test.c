@@ -114,6 +114,42 @@ UNITTEST(regalloc_evicts_cheapest_first_and_stores_dirty)
     fixture_free(&f);
 }
 
+/* The hint: a free preferred register, or one holding the value being
+ * redefined (dropped without a store); never one holding another value,
+ * nor a locked one; and only for the next allocation. */
+UNITTEST(regalloc_prefer_hint)
+{
+    Fixture f;
+    fixture_init(&f, 4);
+    ra_def(&f.ra, f.g0.id, 1);                  /* r1: dirty g0 */
+    ra_use(&f.ra, f.g1.id, 1u << 2);            /* r2: clean g1, locked */
+    trace[0] = 0;
+    f.ra.prefer = 1;
+    f.ra.prefer_drop = (int32_t)f.g1.id;        /* r1 holds another value */
+    CHECK_INT(ra_alloc(&f.ra, ~0u), 3);
+    CHECK_INT(f.ra.prefer, -1);
+    ra_def(&f.ra, f.t0.id, 3);
+    f.ra.prefer = 2;                            /* locked */
+    f.ra.prefer_drop = (int32_t)f.g1.id;
+    CHECK_INT(ra_alloc(&f.ra, 1u << 1 | 1u << 2), 1);   /* the only other: g0 stored */
+    CHECK_STR(trace, "st env+8,r1");
+    ra_def(&f.ra, f.t1.id, 1);
+    ra_unlock_all(&f.ra);
+    trace[0] = 0;
+    f.ra.prefer = 2;                            /* g1 redefined: dropped */
+    f.ra.prefer_drop = (int32_t)f.g1.id;
+    CHECK_INT(ra_alloc(&f.ra, ~0u), 2);
+    CHECK_STR(trace, "");
+    CHECK_INT(ra_temp(&f.ra, f.g1.id)->reg, -1);
+    ra_def(&f.ra, f.g1.id, 2);
+    CHECK(!ra_temp(&f.ra, f.g1.id)->in_mem);
+    ra_dead(&f.ra, f.t1.id);
+    f.ra.prefer = 1;                            /* free */
+    CHECK_INT(ra_alloc(&f.ra, ~0u), 1);
+    CHECK_STR(trace, "");
+    fixture_free(&f);
+}
+
 UNITTEST(regalloc_sync_forget_and_slots)
 {
     Fixture f;

@@ -48,9 +48,11 @@
 #define STACK_ARGS 2             /* helper arguments past the six in registers */
 
 #define R(r) (1u << (r))
-/* globals a self-loop keeps in the callee-saved registers over its back edge */
-#define LOOP_HEAD_REGS 5
-static const X86Reg HEAD_REGS[LOOP_HEAD_REGS] = { X86_RBX, X86_RBP, X86_R12, X86_R13, X86_R15 };
+/* globals a self-loop keeps in registers over its back edge: the
+ * callee-saved ones first (they survive helper calls), then three more */
+#define LOOP_HEAD_REGS 8
+static const X86Reg HEAD_REGS[LOOP_HEAD_REGS] = { X86_RBX, X86_RBP, X86_R12, X86_R13, X86_R15,
+                                                  X86_RSI, X86_RDI, X86_R8 };
 static const uint32_t ALL_REGS = 0xffff & ~(R(X86_RSP) | R(ENV) | R(TMP0) | R(TMP1));
 static const uint32_t CALLER_SAVED = R(X86_RAX) | R(X86_RCX) | R(X86_RDX) | R(X86_RSI) |
                                      R(X86_RDI) | R(X86_R8) | R(X86_R9);
@@ -1688,19 +1690,45 @@ static void emit_call_stub(Emit *e, const Stub *s)
  * (goto_tb, pc store, exit_tb: see README) re-enters itself when the exec
  * loop chains slot n to it; jit.c then points that jump at the loop header
  * instead of the entry.  The header follows the entry checks and the loads
- * of up to LOOP_HEAD_REGS globals the block reads (those it never writes
- * first) into callee-saved registers; the back edge stores the other dirty
- * globals, moves those back to their registers unless they still are
- * there, and checks the exit request.  The ones written on the way to the
- * back edge (head_dirty) cross it unstored: the header counts them dirty,
- * so each exit stores them, and the back edge's exit request leaves by a
- * stub that stores them (jit.c never chains the slot to another block). */
+ * of up to LOOP_HEAD_REGS globals into their head registers: those the
+ * block reads (read-only first), then those it writes before reading,
+ * which an exit or a fault before the rewrite still needs; the back edge
+ * stores the other dirty globals, moves those back to their registers
+ * unless they still are there (prefer_head_reg computes them there), and
+ * checks the exit request.  The ones written on the way to the back edge
+ * (head_dirty) cross it unstored: the header counts them dirty, so each
+ * exit stores them, and the back edge's exit request leaves by a stub that
+ * stores them (jit.c never chains the slot to another block). */
 /* Is ops[i] the block end of a guest call (call_hint before it)? */
 static bool follows_call_hint(const Emit *e, size_t i)
 {
     while (i-- > 0 && e->ops[i].opc == IR_OP_nop) {
     }
     return i != (size_t)-1 && e->ops[i].opc == IR_OP_call_hint;
+}
+
+/* A pure op redefining a loop's head value (not reading it): its output
+ * register should be the value's head register, so that the back edge
+ * needs no move (ra_alloc's hint; pure, so nothing between the drop of
+ * the old copy and the definition can fault or exit). */
+static void prefer_head_reg(Emit *e, const IrOp *op)
+{
+    if (!e->nhead || op->nout != 1 || !(ir_op_defs[op->opc].flags & IR_OPF_PURE)) {
+        return;
+    }
+    uint32_t v = op->vals[0];
+    for (unsigned n = 1; n < (unsigned)(1 + op->nin); n++) {
+        if (op->vals[n] == v) {
+            return;
+        }
+    }
+    for (unsigned k = 0; k < e->nhead; k++) {
+        if (e->head_val[k] == v) {
+            e->ra.prefer = HEAD_REGS[k];
+            e->ra.prefer_drop = (int32_t)v;
+            return;
+        }
+    }
 }
 
 static void emit_loop_prepare(Emit *e)
@@ -1734,7 +1762,7 @@ static void emit_loop_prepare(Emit *e)
         scratch->loop_seen = malloc(scratch->loop_seen_cap);
         assert(scratch->loop_seen);
     }
-    uint8_t *seen = scratch->loop_seen;     /* 1 read, 2 written */
+    uint8_t *seen = scratch->loop_seen;     /* 1 read, 2 read then written, 3 written */
     memset(seen, 0, ng + 1);
     uint32_t order[LOOP_HEAD_REGS * 4];
     unsigned norder = 0;
@@ -1762,7 +1790,10 @@ static void emit_loop_prepare(Emit *e)
                 continue;
             }
             if (k < op->nout) {
-                seen[v] = 2;
+                if (!seen[v] && norder < sizeof(order) / sizeof(order[0])) {
+                    order[norder++] = v;
+                }
+                seen[v] = seen[v] ? (seen[v] == 1 ? 2 : seen[v]) : 3;
             } else if (!seen[v]) {
                 seen[v] = 1;
                 if (norder < sizeof(order) / sizeof(order[0])) {
@@ -1771,11 +1802,19 @@ static void emit_loop_prepare(Emit *e)
             }
         }
     }
-    for (int pass = 1; pass <= 2; pass++) {
+    /* read only, read then written, then written first: such a value is
+     * rewritten before the next iteration reads it, but an exit or a
+     * fault on the way still needs it, so it crosses the back edge in its
+     * register, dirty, instead of being stored there each time */
+    unsigned nread = 0;
+    for (int pass = 1; pass <= 3; pass++) {
         for (unsigned i = 0; i < norder && e->nhead < LOOP_HEAD_REGS; i++) {
             if (seen[order[i]] == pass) {
                 e->head_val[e->nhead++] = order[i];
             }
+        }
+        if (pass == 2) {
+            nread = e->nhead;
         }
     }
 
@@ -1811,6 +1850,17 @@ static void emit_loop_prepare(Emit *e)
             }
         }
     }
+    /* a written-first value the back edge does not hand over dirty would
+     * only cost a load at every entry and a register */
+    unsigned kept = nread;
+    for (unsigned k = nread; k < e->nhead; k++) {
+        if (e->head_dirty & (1u << k)) {
+            e->head_val[kept] = e->head_val[k];
+            e->head_dirty = (e->head_dirty & ~(1u << k)) | 1u << kept;
+            kept++;
+        }
+    }
+    e->nhead = kept;
 }
 
 /* ---- the return-address stack (jit.h's JitFrame) ------------------------
@@ -2764,7 +2814,9 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
         }
         const IrOp *op = &e.ops[i];
         e.shadow_keep = -1;
+        prefer_head_reg(&e, op);
         emit_op(&e, op);
+        e.ra.prefer = -1;
         /* an output's older shadows are stale (after the op: it read them) */
         for (unsigned n = 0; n < op->nout; n++) {
             fp_shadow_drop(&e, op->vals[n], e.shadow_keep);
