@@ -7,8 +7,12 @@
  * The handler skips the access; the registers are stored again after
  * sigreturn and checked too.  The workload (26 registers set by li and
  * add, a load fault, xori/addi, a store fault) is tests/common/fault_regs.h.
- * Last, an AMO, which the JIT does in C: its fault must name the AMO too
- * (not an earlier insn of the block, which would then run twice). */
+ * Then an AMO, which the JIT does in C: its fault must name the AMO too
+ * (not an earlier insn of the block, which would then run twice).  Last,
+ * a list walk that faults at its end, after many iterations of a loop the
+ * JIT runs as one block chained to itself, keeping a5 and a2 (written
+ * before they are read) in registers over its back edge: the handler must
+ * see a2's value from the iteration before. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdint.h>
@@ -26,9 +30,19 @@ static uint64_t seen[3][32];
 static uintptr_t seen_addr[3];
 static volatile int nfaults;
 
+extern char walk_fault[], walk_done[];
+static uint64_t walk_regs[32];
+static uintptr_t walk_addr;
+
 static void on_segv(int sig, siginfo_t *si, void *ucv)
 {
     ucontext_t *uc = ucv;
+    if (uc->uc_mcontext.__gregs[0] == (uintptr_t)walk_fault) {
+        memcpy(walk_regs, uc->uc_mcontext.__gregs, sizeof(walk_regs));
+        walk_addr = (uintptr_t)si->si_addr;
+        uc->uc_mcontext.__gregs[0] = (uintptr_t)walk_done;
+        return;
+    }
     if (nfaults < 3) {
         memcpy(seen[nfaults], uc->uc_mcontext.__gregs, sizeof(seen[0]));
         seen_addr[nfaults] = (uintptr_t)si->si_addr;
@@ -75,6 +89,25 @@ static __attribute__((noinline)) void run_amo(void)
                      : "a2", "a3", "a4", "a5", "memory");
 }
 
+/* Follows next pointers from a0 until one faults; returns the count. */
+static __attribute__((noinline)) uint64_t walk(void *list)
+{
+    uint64_t n;
+    __asm__ volatile("mv a3, %1\n"
+                     "li a4, 0\n"
+                     "li a2, 0x777\n"
+                     "1: mv a5, a3\n"
+                     "walk_fault: ld a2, 0(a5)\n"
+                     "addi a4, a4, 1\n"
+                     "mv a3, a2\n"
+                     "j 1b\n"
+                     "walk_done: mv %0, a4\n"
+                     : "=r"(n)
+                     : "r"(list)
+                     : "a2", "a3", "a4", "a5", "memory");
+    return n;
+}
+
 /* Prints the registers that differ; returns how many. */
 static int check(const char *what, const uint64_t *got, const uint64_t *want)
 {
@@ -114,6 +147,16 @@ int main(void)
            seen[2][0] == (uintptr_t)fault_amo ? "ok" : "wrong",
            (unsigned long long)seen[2][15], (unsigned long long)seen[2][12],
            (unsigned long)seen_addr[2]);
+    static void *nodes[200];
+    for (int i = 0; i < 199; i++) {
+        nodes[i] = &nodes[i + 1];
+    }
+    nodes[199] = (void *)0x18;
+    uint64_t n = walk(nodes);
+    printf("walk: %llu nodes, a5 %#llx, a2 %#llx, a3 %#llx, address %#lx\n",
+           (unsigned long long)n, (unsigned long long)walk_regs[15],
+           (unsigned long long)walk_regs[12], (unsigned long long)walk_regs[13],
+           (unsigned long)walk_addr);
     printf("faults: %d\n", nfaults);
     printf("registers: %s\n", bad ? "WRONG" : "ok");
     return bad != 0;

@@ -1324,8 +1324,11 @@ static void emit_guest_ld(Emit *e, const IrOp *op)
         return;
     }
     X86Reg raddr = use(e, op->vals[1], ALL_REGS);
-    int out = new_reg(e, ALL_REGS);
+    /* the dirty globals before `out` is chosen: out may be the register
+     * of the global the load redefines (prefer_head_reg), whose old value
+     * a fault must still find there */
     uint32_t first, ndirty = note_dirty(e, &first);
+    int out = new_reg(e, ALL_REGS);
     X86Mem m;
     uint8_t *jump_field;
     bool inline_ok = emit_fast_addr(e, raddr, mop, mmu, false, &m, &jump_field);
@@ -1372,6 +1375,7 @@ static void emit_guest_st(Emit *e, const IrOp *op)
     }
 }
 
+static void prefer_head_reg(Emit *e, const IrOp *op);
 static void apply_life(Emit *e, const IrOp *op);
 
 /* add t, base, $imm; guest_ld/st through t, t dead after (rs1 + imm, the
@@ -1412,8 +1416,12 @@ static size_t emit_fused_access(Emit *e, size_t i, size_t nops)
     bool load = acc->opc == IR_OP_guest_ld;
     X86Reg rval = load ? X86_NOREG : use(e, acc->vals[0], ALL_REGS);
     X86Reg rbase = use(e, base, ALL_REGS);
+    uint32_t first, ndirty = note_dirty(e, &first);     /* before out: emit_guest_ld */
+    if (load) {
+        prefer_head_reg(e, acc);
+    }
     int out = load ? new_reg(e, ALL_REGS) : -1;
-    uint32_t first, ndirty = note_dirty(e, &first);
+    e->ra.prefer = -1;
     X86Mem m;
     if (small_base) {
         m = x86_mem(rbase, (int32_t)disp);
@@ -1707,13 +1715,17 @@ static bool follows_call_hint(const Emit *e, size_t i)
     return i != (size_t)-1 && e->ops[i].opc == IR_OP_call_hint;
 }
 
-/* A pure op redefining a loop's head value (not reading it): its output
- * register should be the value's head register, so that the back edge
- * needs no move (ra_alloc's hint; pure, so nothing between the drop of
- * the old copy and the definition can fault or exit). */
+/* A pure op or a guest load redefining a loop's head value (not reading
+ * it): its output register should be the value's head register, so that
+ * the back edge needs no move (ra_alloc's hint).  The old copy is dropped
+ * when the output is allocated: a pure op cannot fault or exit before its
+ * definition, and a load notes the dirty globals for its fault map and
+ * slow path before it allocates (the old value is still in the register
+ * until the load itself writes it). */
 static void prefer_head_reg(Emit *e, const IrOp *op)
 {
-    if (!e->nhead || op->nout != 1 || !(ir_op_defs[op->opc].flags & IR_OPF_PURE)) {
+    if (!e->nhead || op->nout != 1 ||
+        !((ir_op_defs[op->opc].flags & IR_OPF_PURE) || op->opc == IR_OP_guest_ld)) {
         return;
     }
     uint32_t v = op->vals[0];
