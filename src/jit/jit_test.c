@@ -1118,25 +1118,35 @@ UNITTEST(jit_return_address_stack)
  * chained to itself, it loops inside generated code (from its loop header,
  * r1 kept in a register), and still leaves on the exit request checked at
  * the back edge and when it is invalidated from inside the loop. */
+/* The end of the self-loop tests' blocks: while r0 < r2 back to 0x800
+ * (goto_tb 0, the back edge once chained to itself), else on to 0x900
+ * (goto_tb 1), each exit storing its pc in `pc`.  Compiles the block as
+ * the step helper's step_code. */
+static const void *self_loop_end(IrBuilder *b, IrVal pc, uintptr_t tag)
+{
+    IrLabel again = ir_new_label(b);
+    ir_brcond(b, IR_COND_LTU, r[0], r[2], again);
+    ir_goto_tb(b, 1);
+    ir_movi(b, pc, 0x900);
+    ir_exit_tb(b, IR_EXIT_SLOT1);
+    ir_set_label(b, again);
+    ir_goto_tb(b, 0);
+    ir_movi(b, pc, 0x800);
+    ir_exit_tb(b, IR_EXIT_SLOT0);
+    const void *code = compile(b, tag);
+    step_code = code;
+    step_request = step_invalidate = UINT64_MAX;
+    return code;
+}
+
 UNITTEST(jit_self_loop)
 {
     setup();
     IrBuilder *b = ir_builder_new(ctx);
-    IrLabel again = ir_new_label(b);
     ir_insn_start(b, 0x800, 0, 0);
     ir_add(b, r[0], r[0], r[1]);
     ir_call(b, HELPER(jt_step), IR_VAL_NONE, r[0]);
-    ir_brcond(b, IR_COND_LTU, r[0], r[2], again);
-    ir_goto_tb(b, 1);
-    ir_movi(b, r[3], 0x900);
-    ir_exit_tb(b, IR_EXIT_SLOT1);
-    ir_set_label(b, again);
-    ir_goto_tb(b, 0);
-    ir_movi(b, r[3], 0x800);
-    ir_exit_tb(b, IR_EXIT_SLOT0);
-    const void *code = compile(b, 0x8000);
-    step_code = code;
-    step_request = step_invalidate = UINT64_MAX;
+    const void *code = self_loop_end(b, r[3], 0x8000);
 
     /* unchained: one iteration */
     Env env = { .r = { 0, 3, 30, 0 } };
@@ -1194,7 +1204,7 @@ UNITTEST(jit_self_loop_write_first)
 {
     setup();
     IrBuilder *b = ir_builder_new(ctx);
-    IrLabel again = ir_new_label(b), go_on = ir_new_label(b);
+    IrLabel go_on = ir_new_label(b);
     ir_insn_start(b, 0x800, 0, 0);
     ir_call(b, HELPER(jt_see), IR_VAL_NONE, r[0]);
     ir_brcond_imm(b, IR_COND_NE, r[0], 20, go_on);
@@ -1204,17 +1214,7 @@ UNITTEST(jit_self_loop_write_first)
     ir_shl_imm(b, r[3], r[0], 1);                   /* r3 = 2 * r0, written first */
     ir_add(b, r[0], r[0], r[1]);
     ir_call(b, HELPER(jt_step), IR_VAL_NONE, r[0]);
-    ir_brcond(b, IR_COND_LTU, r[0], r[2], again);
-    ir_goto_tb(b, 1);
-    ir_movi(b, r[1], 0x900);
-    ir_exit_tb(b, IR_EXIT_SLOT1);
-    ir_set_label(b, again);
-    ir_goto_tb(b, 0);
-    ir_movi(b, r[1], 0x800);
-    ir_exit_tb(b, IR_EXIT_SLOT0);
-    const void *code = compile(b, 0xb000);
-    step_code = code;
-    step_request = step_invalidate = UINT64_MAX;
+    const void *code = self_loop_end(b, r[1], 0xb000);  /* the exits' pc in r1 */
     jit_chain(jit, code, 0, code);
 
     /* r0 = 0, 3, ..., 27, 30: each call sees the r3 of the iteration before */
