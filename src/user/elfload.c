@@ -448,8 +448,9 @@ bool elf_setup_stack(UserMem *m, UserImage *img, int argc, char *const *argv, ch
         stack_bytes = USER_STACK_MIN;
     }
     GuestVaddr top = m->size;
-    if (stack_bytes > (1ull << 32)) {
-        error_setg(errp, "stack size %llu is too large", (unsigned long long)stack_bytes);
+    if (stack_bytes > (1ull << 32) || stack_bytes > m->size / 4) {
+        error_setg(errp, "stack size %llu is too large for the %llu MiB address space",
+                   (unsigned long long)stack_bytes, (unsigned long long)(m->size >> 20));
         return false;
     }
     GuestVaddr bottom = top - stack_bytes;
@@ -462,8 +463,9 @@ bool elf_setup_stack(UserMem *m, UserImage *img, int argc, char *const *argv, ch
     mmap_set_kind(m, bottom, USER_VMA_STACK);
     /* Linux's mmap_base sits a stack-rlimit gap (at least 128 MiB) below
      * the stack top; keep mmap below it. */
-    if (m->mmap_base > bottom - (128ull << 20)) {
-        m->mmap_base = bottom - (128ull << 20);
+    uint64_t gap = bottom / 8 < (128ull << 20) ? bottom / 8 : (128ull << 20);
+    if (m->mmap_base > bottom - gap) {
+        m->mmap_base = (bottom - gap) & ~USER_PAGE_MASK;
     }
     img->stack_top = top;
 

@@ -39,8 +39,9 @@ bool mmap_init(UserMem *m, uint64_t size, Error **errp)
     m->guest_base = (uintptr_t)p;
     m->size = size;
     /* Below the initial stack's area, as Linux puts mmap_base under the
-     * stack gap; the loader may lower it. */
-    m->mmap_base = size - (1ull << 30);
+     * stack gap; the loader may lower it.  A small space (-R) keeps a
+     * quarter for the stack area. */
+    m->mmap_base = size - (size >= (4ull << 30) ? (1ull << 30) : size / 4);
     pthread_mutex_init(&m->lock, NULL);
     return true;
 }

@@ -39,6 +39,9 @@
 /* Sv39's user half (256 GiB): what a riscv64 Linux process gets on most
  * hardware, and the size of our reservation. */
 #define USER_SPACE_SIZE_DEFAULT (1ull << 38)
+/* The smallest space -R may ask for: the stack, a program and its heap,
+ * and the mmap area below the stack gap (elf_setup_stack). */
+#define USER_SPACE_SIZE_MIN (256ull << 20)
 /* Reserved PROT_NONE after the guest space and never mapped: a syscall
  * handed a pointer just below the top that overruns by a struct or a path
  * faults here instead of reaching host memory. */

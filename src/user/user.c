@@ -27,7 +27,7 @@ UserProcess user_proc;
 typedef enum UserOpt {
     OPT_HELP, OPT_LD_PREFIX, OPT_STACK_SIZE, OPT_CPU, OPT_SET_ENV, OPT_UNSET_ENV, OPT_ARGV0,
     OPT_UNAME, OPT_LOG, OPT_LOG_FILE, OPT_STRACE, OPT_ONE_INSN, OPT_VERSION, OPT_ACCEL,
-    OPT_PERFMAP,
+    OPT_PERFMAP, OPT_RESERVED_VA,
 } UserOpt;
 
 static const struct {
@@ -41,6 +41,8 @@ static const struct {
     { "help", NULL, NULL, OPT_HELP, "" },
     { "L", "LD_PREFIX", "path", OPT_LD_PREFIX, "set the elf interpreter prefix to 'path'" },
     { "s", "STACK_SIZE", "size", OPT_STACK_SIZE, "set the stack size to 'size' bytes" },
+    { "R", "RESERVED_VA", "size", OPT_RESERVED_VA,
+      "reserve 'size' bytes for guest virtual address space" },
     { "cpu", "CPU", "model", OPT_CPU, "select CPU (-cpu help for list)" },
     { "E", "SET_ENV", "var=value", OPT_SET_ENV, "sets targets environment variable (see below)" },
     { "U", "UNSET_ENV", "var", OPT_UNSET_ENV, "unsets targets environment variable (see below)" },
@@ -121,16 +123,20 @@ static bool parse_size(const char *s, uint64_t *out)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 0);
-    if (errno || end == s) {
+    if (errno || end == s || *s == '-') {
         return false;
     }
+    unsigned shift = 0;
     switch (*end) {
-    case 'k': case 'K': v <<= 10; end++; break;
-    case 'M': v <<= 20; end++; break;
-    case 'G': v <<= 30; end++; break;
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'M': shift = 20; end++; break;
+    case 'G': shift = 30; end++; break;
     }
-    *out = v;
-    return *end == '\0' && v > 0;
+    if (v > (UINT64_MAX >> shift)) {
+        return false;
+    }
+    *out = (uint64_t)v << shift;
+    return *end == '\0' && *out > 0;
 }
 
 /* Apply one option.  *exit_now/status for options that end the run. */
@@ -155,6 +161,20 @@ static bool user_apply(UserOptions *o, UserOpt opt, const char *arg, bool from_e
     case OPT_STACK_SIZE:
         if (!parse_size(arg, &o->stack_size)) {
             error_setg(errp, "invalid stack size '%s'", arg);
+            return false;
+        }
+        return true;
+    case OPT_RESERVED_VA:
+        if (!parse_size(arg, &o->reserved_va)) {
+            error_setg(errp, "invalid reserved address space size '%s'", arg);
+            return false;
+        }
+        if (o->reserved_va < USER_SPACE_SIZE_MIN || o->reserved_va > USER_SPACE_SIZE_DEFAULT ||
+            (o->reserved_va & USER_PAGE_MASK)) {
+            error_setg(errp, "-R %s: the reserved address space must be a multiple of 4 KiB "
+                       "from %llu MiB to %llu GiB (Sv39's user half)", arg,
+                       (unsigned long long)(USER_SPACE_SIZE_MIN >> 20),
+                       (unsigned long long)(USER_SPACE_SIZE_DEFAULT >> 30));
             return false;
         }
         return true;
@@ -449,7 +469,8 @@ int user_main(int argc, char **argv)
         error_report_err(err);
         return 1;
     }
-    if (!mmap_init(&p->mem, USER_SPACE_SIZE_DEFAULT, &err) ||
+    if (!mmap_init(&p->mem, p->opts.reserved_va ? p->opts.reserved_va : USER_SPACE_SIZE_DEFAULT,
+                   &err) ||
         !elf_load_program(&p->mem, load_path, p->opts.ld_prefix, &p->image, &err)) {
         error_report_err(err);
         return 1;

@@ -33,6 +33,7 @@ typedef struct UserOptions {
     const char *log_file;       /* -D */
     const char *uname_release;  /* -r */
     uint64_t stack_size;        /* -s (bytes, 0: default) */
+    uint64_t reserved_va;       /* -R (bytes, 0: USER_SPACE_SIZE_DEFAULT) */
     bool strace;                /* -strace */
     bool singlestep;            /* -one-insn-per-tb / -singlestep */
     bool perfmap;               /* -perfmap: /tmp/perf-<pid>.map for perf */

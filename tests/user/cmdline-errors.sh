@@ -32,6 +32,8 @@ expect "is truncated" "$tmp/truncated"
 expect "no program given" -strace
 expect "unknown option '-nope'" -nope prog
 expect "unable to find CPU model 'pentium'" -cpu pentium prog
+expect "-R 100M: the reserved address space must be a multiple of 4 KiB" -R 100M prog
+expect "invalid reserved address space size '1T'" -R 1T prog
 "$morpho" -version | grep -q "morpho-riscv64 version" || { echo "FAIL: -version"; fail=1; }
 "$morpho" -h | grep -q "QEMU_LD_PREFIX" || { echo "FAIL: -h"; fail=1; }
 exit $fail
