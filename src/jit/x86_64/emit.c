@@ -1381,8 +1381,8 @@ static void apply_life(Emit *e, const IrOp *op);
 /* add t, base, $imm; guest_ld/st through t, t dead after (rs1 + imm, the
  * address of nearly every RISC-V access): in user mode the access adds
  * imm itself (gs:[base + imm] or [guest_base + base + imm]), one host
- * instruction less per access.  Not with an alignment check, whose stub wants the address in
- * a register, nor with a TLB (the same).  The fault map and the insn mark
+ * instruction less per access.  Not with an alignment check, whose stub
+ * wants the address in a register, nor with a TLB (the same).  The fault map and the insn mark
  * are the access's own, as without the fold: base + imm wraps the same in
  * the host's 64-bit address arithmetic.  Returns the ops consumed (0: not
  * that shape). */
