@@ -236,7 +236,13 @@ uintptr_t exec_jit_run(CpuState *cpu, TranslationBlock *tb)
 void exec_jit_chain(TranslationBlock *from, unsigned slot, TranslationBlock *to)
 {
     if (exec_jit && from->host_code && to->host_code) {
-        jit_chain(exec_jit, from->host_code, slot, to->host_code);
+        /* forward in guest code: past to's exit request check (a loop
+         * needs a jump back, which keeps it) */
+        if (to->pc > from->pc) {
+            jit_chain_forward(exec_jit, from->host_code, slot, to->host_code);
+        } else {
+            jit_chain(exec_jit, from->host_code, slot, to->host_code);
+        }
     }
 }
 

@@ -264,6 +264,7 @@ static const void *jit_compile_locked(Jit *jit, const IrBuilder *b, void *tag, E
             .inv_field = out.inv_field,
             .inv_target = out.inv_target,
             .chain_entry = out.chain_entry,
+            .check_bytes = out.check_bytes,
             .jmp_first = JIT_NO_JUMP,
             .tag = tag,
             .nmarks = out.nmarks,
@@ -426,7 +427,8 @@ static void jit_unlink_locked(Jit *jit, JitBlockRec *r, unsigned slot)
     r->jmp_next[slot] = JIT_NO_JUMP;
 }
 
-void jit_chain(Jit *jit, const void *from, unsigned slot, const void *to)
+static void jit_chain_at(Jit *jit, const void *from, unsigned slot, const void *to,
+                         bool forward)
 {
     assert(slot < IR_GOTO_TB_SLOTS);
     pthread_mutex_lock(&jit->lock);
@@ -445,9 +447,21 @@ void jit_chain(Jit *jit, const void *from, unsigned slot, const void *to)
         bool self = r == d && r->loop_target[slot] != JIT_NO_JUMP;
         r->jmp_next[slot] = d->jmp_first;
         d->jmp_first = JIT_EDGE(r - jit->recs, slot);
-        jit_set_jump(jit, r, slot, d->code + (self ? r->loop_target[slot] : d->chain_entry));
+        uint32_t land = self ? r->loop_target[slot]
+                             : d->chain_entry + (forward ? d->check_bytes : 0);
+        jit_set_jump(jit, r, slot, d->code + land);
     }
     pthread_mutex_unlock(&jit->lock);
+}
+
+void jit_chain(Jit *jit, const void *from, unsigned slot, const void *to)
+{
+    jit_chain_at(jit, from, slot, to, false);
+}
+
+void jit_chain_forward(Jit *jit, const void *from, unsigned slot, const void *to)
+{
+    jit_chain_at(jit, from, slot, to, from != to);
 }
 
 void jit_unchain(Jit *jit, const void *from, unsigned slot)

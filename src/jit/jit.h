@@ -216,6 +216,14 @@ static inline IrExit jit_exit_value(uintptr_t ret)
  * chained to itself jumps to its loop header, which checks the request
  * too.  Chaining to or from an invalidated block does nothing. */
 void jit_chain(Jit *jit, const void *from, unsigned slot, const void *to);
+/* The same for a jump forward in guest code (to's guest pc above from's),
+ * which lands past to's exit request check.  A cycle of chained blocks
+ * needs a jump that is not forward, and a guest call's return (goto_tb of
+ * the return slot, from the caller) goes forward from the caller, whose
+ * frame it returns to: a frame's blocks go forward and a frame's calls
+ * nest, so any endless run passes a check (or an indirect jump's entry,
+ * or an exit) again and again, however late. */
+void jit_chain_forward(Jit *jit, const void *from, unsigned slot, const void *to);
 void jit_unchain(Jit *jit, const void *from, unsigned slot);
 
 /* Invalidation: make the block at `code` leave at its entry with

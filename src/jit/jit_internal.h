@@ -56,6 +56,8 @@ typedef struct JitBlockRec {
                                      * goes (its loop header), or JIT_NO_JUMP */
     uint32_t nmarks;                /* packed at code + size (jit.c) */
     bool invalid;                   /* jit_invalidate ran: no more self-chaining */
+    uint8_t check_bytes;            /* the exit request check at chain_entry, which
+                                     * forward chained jumps skip */
     uint16_t nfault_words;          /* fault map words after the packed marks */
 } JitBlockRec;
 
@@ -71,6 +73,7 @@ typedef struct JitEmitOut {
     uint32_t entry;                 /* offset of the entry point */
     uint32_t inv_field, inv_target;
     uint32_t chain_entry;           /* past the entry jump: the exit request check */
+    uint8_t check_bytes;            /* its length */
     bool overflow;                  /* did not fit: flush and retry */
     uint32_t jmp_field[IR_GOTO_TB_SLOTS];
     uint32_t jmp_reset[IR_GOTO_TB_SLOTS];

@@ -209,6 +209,32 @@ UNITTEST(jit_chain_unchain_and_exit_request)
     CHECK_INT(jit_exit_value(ret), IR_EXIT_REQUESTED);
     CHECK_U64(env.r[0], 7);
     env.exit_request = 0;
+    /* a request raised inside A2 (r0 += 1; exit_request = r3; goto_tb 0):
+     * B's check sees it through a plain chain, a forward chain skips it */
+    ir_insn_start(b, 0x100, 0, 0);
+    ir_add_imm(b, r[0], r[0], 1);
+    ir_st32(b, r[3], (int32_t)offsetof(Env, exit_request));
+    ir_goto_tb(b, 0);
+    ir_movi(b, r[1], 10);
+    ir_exit_tb(b, IR_EXIT_SLOT0);
+    const void *a2 = compile(b, 0x1100);
+    env.r[3] = 1;
+    jit_chain(jit, a2, 0, bb);
+    ret = jit_exec(jit, &env, a2);
+    CHECK(jit_exit_tag(ret) == (void *)0x2000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_REQUESTED);
+    CHECK_U64(env.r[2], 107);
+    env.exit_request = 0;
+    jit_chain_forward(jit, a2, 0, bb);
+    ret = jit_exec(jit, &env, a2);
+    CHECK(jit_exit_tag(ret) == (void *)0x2000);
+    CHECK_INT(jit_exit_value(ret), IR_EXIT_NORMAL);
+    CHECK_U64(env.r[2], 116);
+    CHECK_INT(env.exit_request, 1);
+    env.exit_request = 0;
+    env.r[0] = 7;
+    env.r[2] = 107;
+    env.r[3] = 0;
 
     /* invalidating B unchains A: A leaves through its own exit */
     jit_invalidate(jit, bb);

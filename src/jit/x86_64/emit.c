@@ -2798,6 +2798,7 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
         x86_alu_mi(&e.a, X86_CMP, false, x86_mem(ENV, jit->cfg.exit_request_offset), 0);
         req_field = x86_jcc32_fwd(&e.a, X86_CC_NE);
     }
+    uint32_t check_bytes = (uint32_t)x86_asm_size(&e.a) - chain_entry;
     emit_loop_prepare(&e);
     for (unsigned k = 0; k < e.nhead; k++) {
         ra_place(&e.ra, e.head_val[k], HEAD_REGS[k]);
@@ -2868,6 +2869,7 @@ bool jit_host_emit_block(Jit *jit, const IrBuilder *b, void *tag, uint8_t *rw, s
         out->inv_field = (uint32_t)(inv_field - e.a.start);
         out->inv_target = inv_target;
         out->chain_entry = chain_entry;
+        out->check_bytes = (uint8_t)check_bytes;
         memcpy(out->jmp_field, e.jmp_field, sizeof(e.jmp_field));
         memcpy(out->jmp_reset, e.jmp_reset, sizeof(e.jmp_reset));
         for (int i = 0; i < IR_GOTO_TB_SLOTS; i++) {
